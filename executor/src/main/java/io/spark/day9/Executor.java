@@ -1,0 +1,81 @@
+package io.spark.day9;
+
+import io.spark.day9.api.ApiRoutes;
+import io.spark.day9.api.AuthPolicy;
+import io.spark.day9.api.HttpServer;
+import io.spark.day9.api.Json;
+import io.spark.day9.api.SystemRoutes;
+import io.spark.day9.audit.AuditComponent;
+import io.spark.day9.config.Day9Config;
+import io.spark.day9.fs.SecureFiles;
+import io.spark.day9.lifecycle.Lifecycle;
+import io.spark.day9.metrics.MetricsRegistry;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one wiring place: builds the object graph from a validated {@link Day9Config}, starts
+ * components in order (audit first, HTTP last) and stops them in reverse (HTTP first, so no new
+ * work arrives while the rest flush and close). Tests build it with {@code PORT=0}.
+ */
+public final class Executor implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Executor.class);
+
+    private final Day9Config config;
+    private final Lifecycle lifecycle = new Lifecycle();
+    private final MetricsRegistry metrics = new MetricsRegistry();
+    private final AuditComponent audit;
+    private final HttpServer http;
+
+    private Executor(Day9Config config, Clock clock, List<ApiRoutes> extraRoutes) {
+        this.config = config;
+        this.audit = new AuditComponent(config.paths().auditDir(), clock, Json.mapper());
+        List<ApiRoutes> routes = new ArrayList<>();
+        routes.add(new SystemRoutes(config, lifecycle, metrics, audit, clock));
+        routes.addAll(extraRoutes);
+        this.http = new HttpServer(config.server(), new AuthPolicy(config.server().apiToken()),
+                routes);
+        lifecycle.add(audit);
+        lifecycle.add(http);
+    }
+
+    /** Builds and starts an executor; on failure everything already started is stopped. */
+    public static Executor start(Day9Config config) throws Exception {
+        return start(config, Clock.systemUTC(), List.of());
+    }
+
+    /** As {@link #start(Day9Config)}, with a clock and extra routes (tests, later subsystems). */
+    public static Executor start(Day9Config config, Clock clock, List<ApiRoutes> extraRoutes)
+            throws Exception {
+        SecureFiles.ensureDirectory(config.paths().runtimeDir());
+        Executor executor = new Executor(config, clock, extraRoutes);
+        executor.lifecycle.start(executor.metrics.registry());
+        log.info("day9 executor {} ready on port {}", Version.get(), executor.port());
+        return executor;
+    }
+
+    public int port() {
+        return http.port();
+    }
+
+    public Day9Config config() {
+        return config;
+    }
+
+    public Lifecycle lifecycle() {
+        return lifecycle;
+    }
+
+    public AuditComponent audit() {
+        return audit;
+    }
+
+    /** Graceful stop: HTTP drains in-flight requests, then the rest closes in reverse order. */
+    @Override
+    public void close() {
+        lifecycle.stop();
+    }
+}

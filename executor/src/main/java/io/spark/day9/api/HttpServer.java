@@ -1,0 +1,234 @@
+package io.spark.day9.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.json.JavalinJackson;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.spark.day9.config.Day9Config;
+import io.spark.day9.lifecycle.Component;
+import io.spark.day9.lifecycle.Health;
+import io.spark.day9.metrics.HttpMetrics;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
+import org.eclipse.jetty.server.handler.StatisticsHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * The HTTP server (Javalin on Jetty). Every request passes, in order: request id → body size
+ * limit → auth for anything that canonicalises to {@code /api/private} → the routes'
+ * own before-filters (chaos goes there) → the handler. Every error leaves through one mapper as
+ * {@code application/problem+json}: handler exceptions, Javalin's own (404, 405, 413) and
+ * Jetty's (400 for a request line it refuses).
+ *
+ * <p>Stopping is graceful: the connector closes, in-flight requests get up to
+ * {@code SHUTDOWN_TIMEOUT_MS} to finish, then the server stops.
+ */
+public final class HttpServer implements Component {
+    private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
+    private static final Logger access = LoggerFactory.getLogger("io.spark.day9.http.access");
+    private static final Pattern GOOD_REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+    private static final String UNMATCHED = "unmatched";
+    /** Where handlers find the body limit ({@link Json#body}). */
+    static final io.javalin.config.Key<Long> MAX_BODY_KEY = new io.javalin.config.Key<>("day9.maxBody");
+
+    private final Day9Config.Server config;
+    private final AuthPolicy auth;
+    private final List<ApiRoutes> routes;
+    private final AtomicLong served = new AtomicLong();
+    private volatile HttpMetrics metrics;
+    private volatile Javalin app;
+
+    /**
+     * @param config server section of the configuration
+     * @param auth   who may call private routes
+     * @param routes every subsystem's routes, mounted in this order
+     */
+    public HttpServer(Day9Config.Server config, AuthPolicy auth, List<ApiRoutes> routes) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.auth = Objects.requireNonNull(auth, "auth");
+        this.routes = List.copyOf(routes);
+    }
+
+    @Override
+    public String name() {
+        return "http";
+    }
+
+    @Override
+    public void registerMetrics(PrometheusRegistry registry) {
+        metrics = new HttpMetrics(registry);
+    }
+
+    @Override
+    public void start() {
+        if (metrics == null) {
+            metrics = new HttpMetrics(new PrometheusRegistry());
+        }
+        if (auth.loopbackTrust()) {
+            log.warn("API_TOKEN is not set: /api/private/* admits loopback callers without "
+                    + "credentials. Set API_TOKEN before exposing this executor.");
+        }
+        app = Javalin.create(cfg -> {
+            cfg.showJavalinBanner = false;
+            cfg.startupWatcherEnabled = false;
+            cfg.jsonMapper(new JavalinJackson(Json.mapper(), false));
+            cfg.http.maxRequestSize = config.maxBodyBytes();
+            cfg.appData(MAX_BODY_KEY, config.maxBodyBytes());
+            cfg.http.prefer405over404 = true;
+            cfg.http.defaultContentType = "application/json";
+            cfg.router.ignoreTrailingSlashes = true;
+            cfg.jetty.modifyServer(server -> {
+                server.setStopTimeout(config.shutdownTimeout().toMillis());
+                server.setErrorHandler(new ProblemErrorHandler());
+            });
+            cfg.requestLogger.http(this::logRequest);
+            cfg.router.mount(r -> {
+                r.before(this::identify);
+                r.before(this::limitBody);
+                r.before(this::authenticate);
+                r.exception(ProblemException.class, (e, ctx) -> write(ctx, e));
+                r.exception(HttpResponseException.class, (e, ctx) -> write(ctx, fromJavalin(e)));
+                r.exception(JsonProcessingException.class, (e, ctx) -> write(ctx, Json.translate(e)));
+                r.exception(Exception.class, this::internalError);
+                r.error(404, ctx -> {
+                    if (!isProblem(ctx)) {
+                        write(ctx, ProblemException.notFound("no route for " + ctx.method() + " "
+                                + ctx.path()));
+                    }
+                });
+                for (ApiRoutes contribution : routes) {
+                    contribution.register(r);
+                }
+            });
+        });
+        app.start(config.host(), config.port());
+        log.info("HTTP listening on http://{}:{} (env {})", config.host(), port(),
+                config.env().id());
+    }
+
+    @Override
+    public void stop() {
+        Javalin running = app;
+        if (running != null) {
+            log.info("HTTP stopping: no new connections, waiting up to {} ms for in-flight requests",
+                    config.shutdownTimeout().toMillis());
+            running.stop();
+        }
+    }
+
+    @Override
+    public Health health() {
+        Javalin running = app;
+        if (running == null || running.jettyServer().server() == null
+                || !running.jettyServer().server().isStarted()) {
+            return Health.down(Map.of("reason", "not listening"));
+        }
+        return Health.up(Map.of("port", port(), "requests", served.get(),
+                "inFlight", inFlight(running)));
+    }
+
+    /** The bound port (useful with {@code PORT=0}). */
+    public int port() {
+        return app.port();
+    }
+
+    private static long inFlight(Javalin running) {
+        var handler = running.jettyServer().server().getChildHandlerByClass(StatisticsHandler.class);
+        return handler == null ? 0 : handler.getRequestsActive();
+    }
+
+    private void identify(Context ctx) {
+        String given = ctx.header(Requests.REQUEST_ID_HEADER);
+        String id = given != null && GOOD_REQUEST_ID.matcher(given).matches()
+                ? given : UUID.randomUUID().toString();
+        ctx.attribute(Requests.REQUEST_ID, id);
+        ctx.header(Requests.REQUEST_ID_HEADER, id);
+        MDC.put("requestId", id);
+    }
+
+    private void limitBody(Context ctx) {
+        long length = ctx.req().getContentLengthLong();
+        if (length > config.maxBodyBytes()) {
+            throw ProblemException.payloadTooLarge(config.maxBodyBytes());
+        }
+    }
+
+    private void authenticate(Context ctx) {
+        if (PrivatePaths.isPrivate(ctx.req().getRequestURI())) {
+            ctx.attribute(Requests.ACTOR,
+                    auth.authenticate(ctx.header("Authorization"), ctx.req().getRemoteAddr()));
+        }
+    }
+
+    private void internalError(Exception e, Context ctx) {
+        log.error("unhandled error on {} {}", ctx.method(), ctx.path(), e);
+        write(ctx, new ProblemException(Problem.of("internal", "Internal error", 500,
+                "the request failed inside the executor; see the log for request id "
+                        + Requests.id(ctx))));
+    }
+
+    private static ProblemException fromJavalin(HttpResponseException e) {
+        int status = e.getStatus();
+        return switch (status) {
+            case 404 -> ProblemException.notFound(e.getMessage());
+            case 405 -> ProblemException.methodNotAllowed(e.getMessage(),
+                    String.join(", ", e.getDetails().getOrDefault("availableMethods", "")
+                            .replaceAll("[\\[\\] ]", "").split(",")));
+            case 413 -> new ProblemException(Problem.of("payload-too-large", "Payload too large",
+                    413, e.getMessage()));
+            default -> new ProblemException(Problem.of(status < 500 ? "bad-request" : "internal",
+                    status < 500 ? "Bad request" : "Internal error", status, e.getMessage()));
+        };
+    }
+
+    static void write(Context ctx, ProblemException e) {
+        Problem p = e.problem().at(ctx.path(), Requests.id(ctx));
+        e.headers().forEach(ctx::header);
+        try {
+            ctx.status(p.status()).contentType(Problem.MEDIA_TYPE)
+                    .result(Json.mapper().writeValueAsBytes(p));
+        } catch (JsonProcessingException impossible) {
+            ctx.status(p.status()).result(p.detail());
+        }
+    }
+
+    private static boolean isProblem(Context ctx) {
+        String type = ctx.res().getContentType();
+        return type != null && type.startsWith(Problem.MEDIA_TYPE);
+    }
+
+    private void logRequest(Context ctx, Float millis) {
+        served.incrementAndGet();
+        int status = ctx.statusCode();
+        String route = route(ctx);
+        metrics.observe(route, ctx.method().name(), status, millis / 1000.0);
+        if (status >= 500) {
+            access.warn("{} {} -> {} in {} ms", ctx.method(), ctx.path(), status, millis);
+        } else if (status >= 400) {
+            access.info("{} {} -> {} in {} ms", ctx.method(), ctx.path(), status, millis);
+        } else {
+            access.debug("{} {} -> {} in {} ms", ctx.method(), ctx.path(), status, millis);
+        }
+        MDC.remove("requestId");
+    }
+
+    private static String route(Context ctx) {
+        if (ctx.statusCode() == 404) {
+            return UNMATCHED;
+        }
+        try {
+            String path = ctx.endpointHandlerPath();
+            return path == null || path.isEmpty() || path.equals("*") ? UNMATCHED : path;
+        } catch (RuntimeException e) {
+            return UNMATCHED;
+        }
+    }
+}

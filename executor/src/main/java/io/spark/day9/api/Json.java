@@ -1,0 +1,164 @@
+package io.spark.day9.api;
+
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.util.stream.Collectors;
+
+/**
+ * The one JSON configuration of the service, and the one way handlers read a body: any
+ * Jackson failure becomes a 400 problem naming the field at fault, never a 500.
+ */
+public final class Json {
+    private static final ObjectMapper MAPPER = build();
+
+    private Json() {
+    }
+
+    /** The shared, thread-safe mapper (strict: unknown fields, trailing tokens and nulls for
+     *  primitives are errors; ISO-8601 dates). */
+    public static ObjectMapper mapper() {
+        return MAPPER;
+    }
+
+    private static ObjectMapper build() {
+        ObjectMapper mapper = JsonMapper.builder()
+                .addModule(new JavaTimeModule())
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .build();
+        mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
+                .maxNestingDepth(64).maxStringLength(1 << 20).maxNumberLength(64).build());
+        return mapper;
+    }
+
+    /**
+     * Reads the request body as {@code type}.
+     *
+     * @throws ProblemException 400 for an empty body, malformed JSON, a wrong type or an unknown
+     *                          field, naming the field
+     */
+    public static <T> T read(Context ctx, Class<T> type) {
+        byte[] body = body(ctx);
+        if (body.length == 0) {
+            throw ProblemException.invalidField("body", "a JSON body is required");
+        }
+        try {
+            return MAPPER.readValue(body, type);
+        } catch (JsonProcessingException e) {
+            throw translate(e);
+        } catch (IOException e) {
+            throw ProblemException.malformedJson("body could not be read: " + e.getMessage());
+        }
+    }
+
+    /**
+     * The raw body, at most {@code HTTP_MAX_BODY_BYTES}: a declared length over the limit is
+     * refused before reading (by the server's filter), and a chunked body is cut off as soon as
+     * it passes the limit.
+     *
+     * @throws ProblemException 413 past the limit
+     */
+    public static byte[] body(Context ctx) {
+        long limit = ctx.appData(HttpServer.MAX_BODY_KEY);
+        try (var in = ctx.req().getInputStream()) {
+            byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
+            if (bytes.length > limit) {
+                throw ProblemException.payloadTooLarge(limit);
+            }
+            return bytes;
+        } catch (IOException e) {
+            throw ProblemException.malformedJson("body could not be read: " + e.getMessage());
+        }
+    }
+
+    /** Maps a Jackson failure to the problem a client should see. */
+    static ProblemException translate(JsonProcessingException e) {
+        if (e instanceof JsonParseException p) {
+            var loc = p.getLocation();
+            return ProblemException.malformedJson("line " + loc.getLineNr() + ", column "
+                    + loc.getColumnNr() + ": " + p.getOriginalMessage());
+        }
+        if (e instanceof UnrecognizedPropertyException u) {
+            return ProblemException.invalidField(path(u), "unknown field; known fields: "
+                    + u.getKnownPropertyIds().stream().map(String::valueOf).sorted()
+                    .collect(Collectors.joining(", ")));
+        }
+        if (e instanceof InvalidFormatException f) {
+            return ProblemException.invalidField(path(f), "cannot read " + describe(f.getValue())
+                    + " as " + simpleType(f.getTargetType()));
+        }
+        if (e instanceof MismatchedInputException m) {
+            String field = path(m);
+            if (field.isEmpty()) {
+                return ProblemException.invalidField("body", "expected "
+                        + simpleType(m.getTargetType()));
+            }
+            return ProblemException.invalidField(field, "expected " + simpleType(m.getTargetType()));
+        }
+        if (e instanceof JsonMappingException m) {
+            String field = path(m);
+            Throwable cause = m.getCause() instanceof IllegalArgumentException iae ? iae : m;
+            String msg = cause == m ? m.getOriginalMessage() : cause.getMessage();
+            return ProblemException.invalidField(field.isEmpty() ? "body" : field, msg);
+        }
+        return ProblemException.malformedJson(e.getOriginalMessage());
+    }
+
+    private static String path(JsonMappingException e) {
+        StringBuilder sb = new StringBuilder();
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            if (ref.getFieldName() != null) {
+                if (sb.length() > 0) {
+                    sb.append('.');
+                }
+                sb.append(ref.getFieldName());
+            } else if (ref.getIndex() >= 0) {
+                sb.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String describe(Object value) {
+        return value instanceof String s ? "\"" + s + "\"" : String.valueOf(value);
+    }
+
+    private static String simpleType(Class<?> type) {
+        if (type == null) {
+            return "value";
+        }
+        if (type == int.class || type == long.class || type == Integer.class || type == Long.class) {
+            return "an integer";
+        }
+        if (type == double.class || type == Double.class || type == java.math.BigDecimal.class) {
+            return "a number";
+        }
+        if (type == boolean.class || type == Boolean.class) {
+            return "true or false";
+        }
+        if (type == String.class) {
+            return "a string";
+        }
+        if (type.isEnum()) {
+            return "one of " + java.util.Arrays.toString(type.getEnumConstants());
+        }
+        if (java.util.Collection.class.isAssignableFrom(type) || type.isArray()) {
+            return "an array";
+        }
+        return "an object";
+    }
+}

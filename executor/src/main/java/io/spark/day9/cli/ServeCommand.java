@@ -1,0 +1,60 @@
+package io.spark.day9.cli;
+
+import io.spark.day9.Executor;
+import io.spark.day9.config.ConfigLoader;
+import io.spark.day9.config.Day9Config;
+import io.spark.day9.logging.Logging;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import sun.misc.Signal;
+
+/**
+ * {@code day9 serve}: validates the configuration, starts the executor and runs until SIGTERM or
+ * SIGINT. The first signal stops gracefully (in-flight requests finish, components close in
+ * reverse order) and exits 0; a second signal exits at once.
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = {"Run the executor (default 127.0.0.1:4001, embedded defaults).",
+                "Configuration comes from the environment and ./.env; see 'day9 config'."})
+final class ServeCommand implements java.util.concurrent.Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
+
+    @Override
+    public Integer call() throws Exception {
+        Day9Config config = ConfigLoader.fromProcess();
+        Logging.configureForService(config.paths(), config.logging());
+        Executor executor;
+        try {
+            executor = Executor.start(config);
+        } catch (Exception e) {
+            log.error("start-up failed: {}", e.toString());
+            System.err.println("day9: start-up failed: " + e.getMessage());
+            return 1;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        AtomicBoolean stopping = new AtomicBoolean();
+        Runnable onSignal = () -> {
+            if (!stopping.compareAndSet(false, true)) {
+                log.warn("second signal: exiting now without waiting");
+                Runtime.getRuntime().halt(130);
+            }
+            Thread t = new Thread(() -> {
+                log.info("signal received: shutting down gracefully");
+                try {
+                    executor.close();
+                } finally {
+                    stopped.countDown();
+                }
+            }, "day9-shutdown");
+            t.start();
+        };
+        Signal.handle(new Signal("TERM"), sig -> onSignal.run());
+        Signal.handle(new Signal("INT"), sig -> onSignal.run());
+        stopped.await();
+        log.info("day9 executor stopped");
+        return 0;
+    }
+}

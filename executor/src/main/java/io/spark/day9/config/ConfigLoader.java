@@ -1,0 +1,210 @@
+package io.spark.day9.config;
+
+import io.spark.day9.config.Day9Config.Effective;
+import io.spark.day9.config.Day9Config.Source;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Builds the one {@link Day9Config} from the environment and an optional {@code .env} file (the
+ * environment wins). Every value is checked here; the first bad one stops the start with a
+ * {@link ConfigException} naming the variable, the value and what is allowed.
+ */
+public final class ConfigLoader {
+    private static final Pattern QUEUE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
+    private static final int MIN_TOKEN_CHARS = 16;
+
+    private final Map<String, String> environment;
+    private final Map<String, String> dotEnv;
+    private final Map<String, Effective> effective = new LinkedHashMap<>();
+
+    private ConfigLoader(Map<String, String> environment, Map<String, String> dotEnv) {
+        this.environment = environment;
+        this.dotEnv = dotEnv;
+    }
+
+    /** The configuration of this process: its environment plus {@code ./.env} if present. */
+    public static Day9Config fromProcess() {
+        return load(System.getenv(), Path.of(".env"));
+    }
+
+    /**
+     * Loads and validates.
+     *
+     * @param environment variables (wins over the file)
+     * @param dotEnvFile  optional {@code .env}; a missing file is fine
+     * @throws ConfigException on the first bad value
+     */
+    public static Day9Config load(Map<String, String> environment, Path dotEnvFile) {
+        return new ConfigLoader(environment, DotEnv.read(dotEnvFile)).build();
+    }
+
+    private Day9Config build() {
+        String host = text("HOST");
+        int port = (int) integer("PORT", 0, 65_535);
+        DeployEnv env = choice("DAY9_ENV", DeployEnv.class);
+        Optional<String> token = token();
+        Path runtime = path("RUNTIME_DIR");
+        Path logDir = path("LOG_DIR");
+        LogFormat logFormat = choice("LOG_FORMAT", LogFormat.class);
+        String level = choice("LOG_LEVEL", "TRACE", "DEBUG", "INFO", "WARN", "ERROR");
+        long maxBody = integer("HTTP_MAX_BODY_BYTES", 1024, 64L * 1024 * 1024);
+        long shutdownMs = integer("SHUTDOWN_TIMEOUT_MS", 0, 600_000);
+        Path audit = path("AUDIT_DIR");
+        int errorPct = (int) integer("CHAOS_HTTP_ERROR_PCT", 0, 100);
+        int latencyMs = (int) integer("CHAOS_HTTP_LATENCY_MS", 0, 60_000);
+        int flapSec = flapSeconds();
+        Path queueDir = path("QUEUE_DIR");
+        String queueName = queueName();
+        long visibilityMs = integer("QUEUE_VISIBILITY_MS", 1, 43_200_000);
+        Path snapshotDir = path("SNAPSHOT_DIR");
+        int retentionDays = (int) integer("SNAPSHOT_RETENTION_DAYS", 1, 3650);
+        Path shadowDir = path("SHADOW_DIR");
+        TradeMode mode = choice("TRADE_MODE", TradeMode.class);
+        boolean live = bool("LIVE_ENABLED");
+        boolean shadow = bool("SHADOW_LIVE_ENABLED");
+
+        var server = new Day9Config.Server(host, port, env, token, maxBody,
+                Duration.ofMillis(shutdownMs));
+        checkHost(server);
+        return new Day9Config(server,
+                new Day9Config.Paths(runtime, logDir, audit, queueDir, snapshotDir, shadowDir),
+                new Day9Config.Logging(logFormat, level),
+                new Day9Config.Chaos(errorPct, latencyMs, flapSec),
+                new Day9Config.Queue(queueName, Duration.ofMillis(visibilityMs)),
+                new Day9Config.Snapshots(retentionDays),
+                new Day9Config.Trading(mode, live, shadow),
+                effective);
+    }
+
+    /** Raw text with its source; {@code ${RUNTIME_DIR}} in a default is expanded. */
+    private String raw(String name) {
+        Setting setting = Setting.named(name);
+        String value;
+        Source source;
+        if (environment.get(name) != null) {
+            value = environment.get(name);
+            source = Source.ENVIRONMENT;
+        } else if (dotEnv.get(name) != null) {
+            value = dotEnv.get(name);
+            source = Source.DOTENV;
+        } else {
+            value = setting.defaultValue();
+            if (value.contains("${RUNTIME_DIR}")) {
+                value = value.replace("${RUNTIME_DIR}", effective.get("RUNTIME_DIR").value());
+            }
+            source = Source.DEFAULT;
+        }
+        value = value.strip();
+        effective.put(name, new Effective(setting, value, source));
+        return value;
+    }
+
+    private String text(String name) {
+        String value = raw(name);
+        if (value.isEmpty()) {
+            throw ConfigException.invalid(name, value, "must not be empty");
+        }
+        return value;
+    }
+
+    private long integer(String name, long min, long max) {
+        String value = raw(name);
+        try {
+            long parsed = Long.parseLong(value);
+            if (parsed >= min && parsed <= max) {
+                return parsed;
+            }
+        } catch (NumberFormatException e) {
+            // reported below with the allowed range
+        }
+        throw ConfigException.invalid(name, value,
+                "must be an integer from " + min + " to " + max);
+    }
+
+    private boolean bool(String name) {
+        String value = raw(name).toLowerCase(Locale.ROOT);
+        return switch (value) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw ConfigException.invalid(name, value, "must be true or false");
+        };
+    }
+
+    private <E extends Enum<E>> E choice(String name, Class<E> type) {
+        String[] allowed = Arrays.stream(type.getEnumConstants())
+                .map(e -> e.name().toLowerCase(Locale.ROOT)).toArray(String[]::new);
+        return Enum.valueOf(type, choice(name, allowed).toUpperCase(Locale.ROOT));
+    }
+
+    private String choice(String name, String... allowed) {
+        String value = raw(name);
+        for (String candidate : allowed) {
+            if (candidate.equalsIgnoreCase(value)) {
+                return candidate;
+            }
+        }
+        throw ConfigException.invalid(name, value, "must be one of "
+                + Arrays.stream(allowed).collect(Collectors.joining(" | ")));
+    }
+
+    private Path path(String name) {
+        String value = text(name);
+        try {
+            return Path.of(value);
+        } catch (RuntimeException e) {
+            throw ConfigException.invalid(name, value, "must be a file system path");
+        }
+    }
+
+    private Optional<String> token() {
+        String value = raw("API_TOKEN");
+        if (value.isEmpty()) {
+            return Optional.empty();
+        }
+        if (value.length() < MIN_TOKEN_CHARS || value.chars().anyMatch(c -> c <= ' ' || c > '~')) {
+            throw ConfigException.invalid("API_TOKEN", "******", "must be at least "
+                    + MIN_TOKEN_CHARS + " printable ASCII characters without spaces");
+        }
+        return Optional.of(value);
+    }
+
+    private int flapSeconds() {
+        // 0 turns flapping off; anything else is a period in whole seconds, at least 1
+        return (int) integer("CHAOS_WS_FLAP_SEC", 0, 86_400);
+    }
+
+    private String queueName() {
+        String value = raw("QUEUE_NAME");
+        if (!QUEUE_NAME.matcher(value).matches()) {
+            throw ConfigException.invalid("QUEUE_NAME", value,
+                    "must be 1-64 letters, digits, '_' or '-', starting with a letter or digit");
+        }
+        return value;
+    }
+
+    private static void checkHost(Day9Config.Server server) {
+        try {
+            InetAddress.getByName(server.host());
+        } catch (UnknownHostException e) {
+            throw ConfigException.invalid("HOST", server.host(),
+                    "must be an IP address or a resolvable host name");
+        }
+        if (server.apiToken().isEmpty() && !server.loopbackBind()) {
+            throw ConfigException.conflict("HOST", "binding " + server.host()
+                    + " (not loopback) requires API_TOKEN; set API_TOKEN or bind 127.0.0.1");
+        }
+        if (server.apiToken().isEmpty() && server.env() == DeployEnv.PRODUCTION) {
+            throw ConfigException.conflict("API_TOKEN", "DAY9_ENV=production requires API_TOKEN");
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package io.spark.day9.config;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The executor's whole configuration: immutable, built and validated once at start-up by
+ * {@link ConfigLoader}. Sections mirror the subsystems; each later subsystem takes its own
+ * section, never the whole object.
+ *
+ * @param server    HTTP binding, environment and security
+ * @param paths     where runtime data and logs go
+ * @param logging   log format and level
+ * @param chaos     initial chaos settings
+ * @param queue     the durable queue the worker consumes
+ * @param snapshots snapshot retention
+ * @param trading   trade mode and the do-not-send switches
+ * @param effective every setting's effective value and where it came from, in {@link Setting#ALL}
+ *                  order (for {@code day9 config}; secrets are masked by {@link Effective#shown()})
+ */
+public record Day9Config(Server server, Paths paths, Logging logging, Chaos chaos, Queue queue,
+                         Snapshots snapshots, Trading trading, Map<String, Effective> effective) {
+
+    public Day9Config {
+        Objects.requireNonNull(server, "server");
+        Objects.requireNonNull(paths, "paths");
+        Objects.requireNonNull(logging, "logging");
+        Objects.requireNonNull(chaos, "chaos");
+        Objects.requireNonNull(queue, "queue");
+        Objects.requireNonNull(snapshots, "snapshots");
+        Objects.requireNonNull(trading, "trading");
+        effective = Map.copyOf(effective);
+    }
+
+    /** Where a value came from. The environment wins over {@code .env}, which wins over defaults. */
+    public enum Source { ENVIRONMENT, DOTENV, DEFAULT }
+
+    /** A setting's effective value and source. */
+    public record Effective(Setting setting, String value, Source source) {
+        /** The value as it may be printed: secrets show only whether they are set. */
+        public String shown() {
+            if (setting.secret()) {
+                return value.isEmpty() ? "(not set)" : "****** (set, " + value.length() + " chars)";
+            }
+            return value;
+        }
+    }
+
+    /**
+     * HTTP server and security.
+     *
+     * @param host            bind address
+     * @param port            TCP port, 0 for an ephemeral one
+     * @param env             deployment environment
+     * @param apiToken        bearer token for {@code /api/private/*}, if any
+     * @param maxBodyBytes    largest request body accepted
+     * @param shutdownTimeout grace period for in-flight requests on SIGTERM
+     */
+    public record Server(String host, int port, DeployEnv env, Optional<String> apiToken,
+                         long maxBodyBytes, Duration shutdownTimeout) {
+        public Server {
+            Objects.requireNonNull(host, "host");
+            Objects.requireNonNull(env, "env");
+            Objects.requireNonNull(apiToken, "apiToken");
+            Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+            if (port < 0 || port > 65_535) {
+                throw new IllegalArgumentException("port must be 0..65535, got " + port);
+            }
+        }
+
+        /** True when {@link #host} resolves to a loopback address. */
+        public boolean loopbackBind() {
+            try {
+                return InetAddress.getByName(host).isLoopbackAddress();
+            } catch (UnknownHostException e) {
+                return false;
+            }
+        }
+    }
+
+    /** Directories. Relative paths resolve against the working directory. */
+    public record Paths(Path runtimeDir, Path logDir, Path auditDir, Path queueDir,
+                        Path snapshotDir, Path shadowDir) {
+    }
+
+    /** Logging. */
+    public record Logging(LogFormat format, String level) {
+    }
+
+    /** Initial chaos settings (the chaos engine may change them at run time). */
+    public record Chaos(int httpErrorPct, int httpLatencyMs, int wsFlapSec) {
+    }
+
+    /** The queue the built-in worker consumes. */
+    public record Queue(String name, Duration visibility) {
+    }
+
+    /** Snapshot retention. */
+    public record Snapshots(int retentionDays) {
+    }
+
+    /** Trade mode and the do-not-send switches. */
+    public record Trading(TradeMode mode, boolean liveEnabled, boolean shadowLiveEnabled) {
+    }
+}

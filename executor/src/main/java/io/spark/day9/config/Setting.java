@@ -1,0 +1,53 @@
+package io.spark.day9.config;
+
+import java.util.List;
+
+/**
+ * One environment variable the executor reads: its name, default and meaning. {@link #ALL} is
+ * the single list that drives parsing order, {@code day9 config} and the README's table (a test
+ * checks the README names every one).
+ *
+ * @param name          the environment variable
+ * @param defaultValue  the embedded default, as text ("" when unset by default)
+ * @param meaning       one line for operators
+ * @param secret        masked wherever the value would be shown
+ */
+public record Setting(String name, String defaultValue, String meaning, boolean secret) {
+
+    public static final List<Setting> ALL = List.of(
+            s("HOST", "127.0.0.1", "address the HTTP server binds; non-loopback needs API_TOKEN"),
+            s("PORT", "4001", "HTTP port (0 = pick a free port)"),
+            s("DAY9_ENV", "dev", "dev | staging | production; production requires API_TOKEN"),
+            new Setting("API_TOKEN", "",
+                    "bearer token for /api/private/* (at least 16 characters)", true),
+            s("RUNTIME_DIR", "runtime", "parent of the queue, snapshot, shadow and audit dirs"),
+            s("LOG_DIR", "logs", "directory of executor.log (rolled by size and day)"),
+            s("LOG_FORMAT", "text", "text | json (one JSON object a line)"),
+            s("LOG_LEVEL", "INFO", "TRACE | DEBUG | INFO | WARN | ERROR for io.spark.day9"),
+            s("HTTP_MAX_BODY_BYTES", "1048576", "largest request body accepted (413 above)"),
+            s("SHUTDOWN_TIMEOUT_MS", "10000", "how long SIGTERM waits for in-flight requests"),
+            s("AUDIT_DIR", "${RUNTIME_DIR}/audit", "directory of the hash-chained audit.ndjson"),
+            s("CHAOS_HTTP_ERROR_PCT", "0", "0..100, share of requests answered with an injected error"),
+            s("CHAOS_HTTP_LATENCY_MS", "0", "0..60000, latency added to each request"),
+            s("CHAOS_WS_FLAP_SEC", "0", "0 = off, else drop the market WebSocket every N seconds"),
+            s("QUEUE_DIR", "${RUNTIME_DIR}/queue", "durable queue directory"),
+            s("QUEUE_NAME", "signals", "queue the built-in worker consumes"),
+            s("QUEUE_VISIBILITY_MS", "10000", "a claimed job not acked within this is delivered again"),
+            s("SNAPSHOT_DIR", "${RUNTIME_DIR}/snapshots", "snapshot directory"),
+            s("SNAPSHOT_RETENTION_DAYS", "7", "snapshots older than this are deleted"),
+            s("SHADOW_DIR", "${RUNTIME_DIR}/shadow", "shadow order audit trail directory"),
+            s("TRADE_MODE", "paper", "paper | testnet | live"),
+            s("LIVE_ENABLED", "false", "true lets TRADE_MODE=live send real orders"),
+            s("SHADOW_LIVE_ENABLED", "true",
+                    "shadow execution while TRADE_MODE=live && LIVE_ENABLED=false"));
+
+    private static Setting s(String name, String defaultValue, String meaning) {
+        return new Setting(name, defaultValue, meaning, false);
+    }
+
+    /** The setting called {@code name}. */
+    public static Setting named(String name) {
+        return ALL.stream().filter(s -> s.name.equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no setting named " + name));
+    }
+}

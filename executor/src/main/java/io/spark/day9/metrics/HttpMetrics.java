@@ -1,0 +1,51 @@
+package io.spark.day9.metrics;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * HTTP server metrics, labelled by route template (never the raw path, so cardinality stays
+ * bounded), method and status:
+ * <ul>
+ *   <li>{@code spark_http_requests_total{route,method,status}}</li>
+ *   <li>{@code spark_http_request_duration_seconds{route,method}} (histogram)</li>
+ * </ul>
+ * Requests that matched no route are labelled {@code route="unmatched"}; unknown methods
+ * {@code method="OTHER"}.
+ */
+public final class HttpMetrics {
+    private static final Set<String> METHODS =
+            Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
+    private final Counter requests;
+    private final Histogram duration;
+
+    public HttpMetrics(PrometheusRegistry registry) {
+        requests = Counter.builder()
+                .name("spark_http_requests_total")
+                .help("HTTP requests served, by route template, method and status")
+                .labelNames("route", "method", "status")
+                .register(registry);
+        duration = Histogram.builder()
+                .name("spark_http_request_duration_seconds")
+                .help("HTTP request handling time, by route template and method")
+                .unit(io.prometheus.metrics.model.snapshots.Unit.SECONDS)
+                .labelNames("route", "method")
+                .classicOnly()
+                .classicUpperBounds(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
+                        0.5, 1, 2.5, 5, 10)
+                .register(registry);
+    }
+
+    /** Records one request. */
+    public void observe(String route, String method, int status, double seconds) {
+        String m = method == null ? "OTHER" : method.toUpperCase(Locale.ROOT);
+        if (!METHODS.contains(m)) {
+            m = "OTHER";
+        }
+        requests.labelValues(route, m, Integer.toString(status)).inc();
+        duration.labelValues(route, m).observe(seconds);
+    }
+}
