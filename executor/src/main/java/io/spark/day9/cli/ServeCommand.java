@@ -1,6 +1,9 @@
 package io.spark.day9.cli;
 
 import io.spark.day9.Executor;
+import io.spark.day9.api.ApiRoutes;
+import java.time.Clock;
+import java.util.List;
 import io.spark.day9.config.ConfigLoader;
 import io.spark.day9.config.Day9Config;
 import io.spark.day9.logging.Logging;
@@ -24,11 +27,19 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Day9Config config = ConfigLoader.fromProcess();
+        return serve(ConfigLoader.fromProcess(), List.of());
+    }
+
+    /**
+     * Starts the executor with {@code extraRoutes} and blocks until a signal stopped it.
+     *
+     * @return the process exit code: 0 after a graceful stop, 1 when start-up failed
+     */
+    static int serve(Day9Config config, List<ApiRoutes> extraRoutes) throws Exception {
         Logging.configureForService(config.paths(), config.logging());
         Executor executor;
         try {
-            executor = Executor.start(config);
+            executor = Executor.start(config, Clock.systemUTC(), extraRoutes);
         } catch (Exception e) {
             log.error("start-up failed: {}", e.toString());
             System.err.println("day9: start-up failed: " + e.getMessage());
