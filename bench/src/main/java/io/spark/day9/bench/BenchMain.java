@@ -1,0 +1,24 @@
+package io.spark.day9.bench;
+
+import java.util.Arrays;
+
+/**
+ * Runs a benchmark suite side by side with its peers and prints figures and ratios.
+ * {@code bench/run http} (see BENCHMARKS.md for the method).
+ */
+public final class BenchMain {
+    private BenchMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String suite = args.length == 0 ? "help" : args[0];
+        String[] rest = Arrays.copyOfRange(args, Math.min(1, args.length), args.length);
+        switch (suite) {
+            case "http" -> HttpBench.main(rest);
+            default -> {
+                System.out.println("usage: bench/run http [seconds] [clients]");
+                System.exit(suite.equals("help") ? 0 : 2);
+            }
+        }
+    }
+}
