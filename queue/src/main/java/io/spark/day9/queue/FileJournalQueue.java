@@ -1,0 +1,1898 @@
+package io.spark.day9.queue;
+
+import io.spark.day9.queue.JournalIo.JournalFile;
+import io.spark.day9.queue.LongHeaps.IdHeap;
+import io.spark.day9.queue.LongHeaps.TimerHeap;
+import io.spark.day9.queue.event.QueueEvent;
+import io.spark.day9.queue.event.QueueListener;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The file-journal implementation of {@link JobQueue}: one append-only NDJSON journal per queue,
+ * group commit, a compact in-memory index, compaction, and crash recovery. Open it with
+ * {@link #open(QueueConfig)} or {@link #builder(QueueConfig)}.
+ *
+ * <h2>Files in {@code QUEUE_DIR/<queue>/} (directory 0700, files 0600)</h2>
+ * <table>
+ *   <caption>Files</caption>
+ *   <tr><th>file</th><th>content</th></tr>
+ *   <tr><td>{@code journal.ndjson}</td><td>the journal: one record per line (below); the only
+ *       file that holds jobs</td></tr>
+ *   <tr><td>{@code cursor.txt}</td><td>replay checkpoint: one {@code K} line naming the journal
+ *       generation, the byte offset of the oldest live job's {@code E} line and the id and
+ *       receipt counters. Replay starts there when it matches the journal; deleting it is
+ *       always safe and means a full replay</td></tr>
+ *   <tr><td>{@code quarantine.ndjson}</td><td>corrupt lines moved out of the journal at
+ *       recovery, verbatim, one per line</td></tr>
+ *   <tr><td>{@code lock}</td><td>empty; held with an OS file lock while the queue is
+ *       open</td></tr>
+ *   <tr><td>{@code *.tmp}</td><td>a compaction or cursor being written; deleted at
+ *       open</td></tr>
+ * </table>
+ *
+ * <h2>Journal line format</h2>
+ * Every line is a flat JSON object, written in this member order, ending with
+ * {@code "c"}: the CRC32C of all bytes of the line before {@code ,"c":}, as 8 lowercase hex
+ * digits. Numbers are decimal; times are epoch milliseconds; ids start at 1.
+ * <table>
+ *   <caption>Records</caption>
+ *   <tr><th>t</th><th>members</th><th>meaning</th></tr>
+ *   <tr><td>H</td><td>v, gen, nid, nseq</td><td>header, first line of every journal file:
+ *       format version 1, generation (+1 per compaction), next job id, next receipt</td></tr>
+ *   <tr><td>E</td><td>id, ts, at, n, [k], p | b</td><td>enqueue: job id, enqueued-at,
+ *       visible-at, deliveries so far, optional dedup key, then the payload: {@code p} holds it
+ *       verbatim when it is one JSON value in valid UTF-8 with no CR/LF, else {@code b} holds
+ *       it in base64. The payload is always the last member before {@code c}</td></tr>
+ *   <tr><td>C</td><td>id, r, n, dl</td><td>claim: receipt, delivery count after this claim,
+ *       visibility deadline</td></tr>
+ *   <tr><td>X</td><td>id, r, dl</td><td>extend: new deadline for receipt r</td></tr>
+ *   <tr><td>N</td><td>id, r, at</td><td>nack: the job is visible again at {@code at}</td></tr>
+ *   <tr><td>A</td><td>id, r</td><td>ack: the job is done and removed</td></tr>
+ *   <tr><td>D</td><td>id, ts, n, why</td><td>dead-lettered at ts after n deliveries</td></tr>
+ *   <tr><td>R</td><td>id, at</td><td>redrive: dead letter ready again, delivery count 0</td></tr>
+ *   <tr><td>P</td><td>id</td><td>purge: dead letter removed</td></tr>
+ * </table>
+ * Example: {@code {"t":"E","id":7,"ts":1700000000000,"at":1700000000000,"n":0,
+ * "p":{"job":"test-job-1","data":"test-data"},"c":"5f1e0a9b"}}
+ *
+ * <h2>Commit rule</h2>
+ * Every operation, under the state lock, checks the in-memory index, appends its line to the
+ * write buffer and applies its change to memory; outside the lock it waits until its line is
+ * durable, and only then returns and publishes its event. The journal is the truth: memory is
+ * only ever ahead of the journal for callers that have not returned yet. If a write or fsync
+ * fails, every caller whose line is not durable gets a {@link QueueStorageException}, the
+ * queue refuses further work, and on the next call it truncates the journal to its last
+ * durable byte and rebuilds memory from disk (resuming when the disk has recovered).
+ *
+ * <h2>Recovery on open</h2>
+ * Take the directory lock (else {@link QueueLockedException}); delete {@code *.tmp}; replay
+ * from the cursor (or from the start); cut a torn tail (bytes after the last valid line); move
+ * every invalid line that has a valid line after it to {@code quarantine.ndjson} (counted,
+ * logged, published) and compact so it leaves the journal. A line is valid only if its
+ * checksum matches, so a corrupt payload is never delivered; payloads are checked again when
+ * read for a claim.
+ *
+ * <h2>Visibility tracking: model, cost, threading</h2>
+ * Ready jobs sit in a min-heap of ids (oldest first); delayed jobs and claims sit in a
+ * min-heap of (time, id) pairs keyed by visible-at or deadline. Nothing runs in the
+ * background: every operation first promotes the timer entries that are due ({@code O(k log n)}
+ * for k due entries). Timer entries are never removed early: an extend or settle leaves the
+ * old entry behind and it is discarded when popped (its time no longer matches the index);
+ * the heap is rebuilt from the index when stale entries outnumber live ones, so it stays
+ * {@code O(pending)}. Claim is {@code O(log n)} per job plus one positional read of the
+ * payload; ack, nack and extend are one binary search plus one appended line. Memory: 40 bytes
+ * per stored job in {@link JobIndex}, plus 8 (ready) or 16 (timer) bytes of heap, with growth
+ * slack at most 1.5x: below 100 bytes per pending job; payloads stay on disk. Dedup keys cost a
+ * map entry (about 100 bytes plus the key) each, for at most the dedup window. Thread safety:
+ * all state is guarded by one state lock; the fsync runs outside it under a separate commit
+ * lock, so producers keep appending while a leader forces the previous batch.
+ */
+public final class FileJournalQueue implements JobQueue {
+    static final String JOURNAL = "journal.ndjson";
+    static final String CURSOR = "cursor.txt";
+    static final String QUARANTINE = "quarantine.ndjson";
+    static final String LOCK = "lock";
+    static final String TMP = ".tmp";
+    private static final Logger LOG = LoggerFactory.getLogger(FileJournalQueue.class);
+    private static final int READ_CHUNK = 1 << 20;
+    private static final long CURSOR_EVERY_BYTES = 4L << 20;
+    private static final int MAX_CLAIM = 10_000;
+    private static final int MAX_REASON = 400;
+
+    private record Dedup(long id, long expiresAt) {
+    }
+
+    private final QueueConfig config;
+    private final String name;
+    private final Path dir;
+    private final Path journalPath;
+    private final LongSupplier clock;
+    private final JournalIo io;
+    private final CopyOnWriteArrayList<QueueListener> listeners = new CopyOnWriteArrayList<>();
+
+    /** Guards every field below that is not volatile. */
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Held by the commit leader while it writes and forces a batch; taken before lock. */
+    private final ReentrantLock commitLock = new ReentrantLock();
+    private final AtomicInteger appending = new AtomicInteger();
+    private final JournalCodec codec = new JournalCodec();
+    private final JournalCodec.Rec rec = new JournalCodec.Rec();
+
+    private FileChannel lockChannel;
+    private FileLock fileLock;
+    private JournalFile journal;
+    private long gen;
+    private long nextId = 1;
+    private long nextSeq = 1;
+
+    // Positions are logical: they only grow, across compactions and recoveries.
+    // file offset = logical - fileBase.
+    private long fileBase;
+    private long appendedLogical;
+    private volatile long durableLogical;
+    private byte[] pending = new byte[64 * 1024];
+    private int pendingLen;
+    private volatile int pendingRecords;
+    private byte[] inFlightBuf;
+    private long inFlightStart;
+    private int inFlightLen;
+    private byte[] spare;
+
+    private volatile long epoch;
+    private final List<Long> epochDurableEnds = new CopyOnWriteArrayList<>();
+    private volatile IOException failure;
+    private volatile boolean closed;
+
+    private JobIndex index = new JobIndex();
+    private final IdHeap ready = new IdHeap();
+    private final TimerHeap timers = new TimerHeap();
+    private final long[] counts = new long[JobState.values().length];
+    private long storedBytes;
+    private final LinkedHashMap<String, Dedup> dedup = new LinkedHashMap<>();
+    private long quarantined;
+    private long cursorHeadOffset = -1;
+    private long oldestReadyId = -1;
+    private long oldestReadyTs;
+
+    private FileJournalQueue(QueueConfig config, LongSupplier clock, JournalIo io,
+                             List<QueueListener> initial) {
+        this.config = config;
+        this.name = config.name();
+        this.dir = config.queueDir();
+        this.journalPath = dir.resolve(JOURNAL);
+        this.clock = clock;
+        this.io = io;
+        this.listeners.addAll(initial);
+    }
+
+    /** Opens (creating if needed) the queue with the system clock. */
+    public static FileJournalQueue open(QueueConfig config) {
+        return builder(config).open();
+    }
+
+    /** A builder to set the clock and initial listeners (which also see recovery events). */
+    public static Builder builder(QueueConfig config) {
+        return new Builder(config);
+    }
+
+    /** Builds a {@link FileJournalQueue}. */
+    public static final class Builder {
+        private final QueueConfig config;
+        private LongSupplier clock = System::currentTimeMillis;
+        private JournalIo io = JournalIo.system();
+        private final List<QueueListener> listeners = new ArrayList<>();
+
+        private Builder(QueueConfig config) {
+            this.config = Objects.requireNonNull(config, "config");
+        }
+
+        /** The clock, in epoch milliseconds (default {@code System::currentTimeMillis}). */
+        public Builder clock(LongSupplier millis) {
+            this.clock = Objects.requireNonNull(millis, "clock");
+            return this;
+        }
+
+        /** A listener subscribed before recovery runs. */
+        public Builder listener(QueueListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        Builder io(JournalIo journalIo) {
+            this.io = Objects.requireNonNull(journalIo, "io");
+            return this;
+        }
+
+        /**
+         * Opens the queue: takes the directory lock and recovers the journal.
+         *
+         * @throws QueueLockedException when another process has the queue open
+         * @throws QueueStorageException when the journal cannot be read or repaired
+         */
+        public FileJournalQueue open() {
+            FileJournalQueue q = new FileJournalQueue(config, clock, io, listeners);
+            q.openFiles();
+            return q;
+        }
+    }
+
+    // =============================================================== open and recovery
+
+    private void openFiles() {
+        List<QueueEvent> events = new ArrayList<>();
+        try {
+            boolean rootExisted = Files.isDirectory(config.dir());
+            Files.createDirectories(dir);
+            if (!rootExisted) {
+                JournalIo.SystemIo.restrict(config.dir(), JournalIo.SystemIo.DIR_MODE);
+            }
+            JournalIo.SystemIo.restrict(dir, JournalIo.SystemIo.DIR_MODE);
+            Path lockPath = dir.resolve(LOCK);
+            lockChannel = FileChannel.open(lockPath, StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE);
+            JournalIo.SystemIo.restrict(lockPath, JournalIo.SystemIo.FILE_MODE);
+            try {
+                fileLock = lockChannel.tryLock();
+            } catch (OverlappingFileLockException e) {
+                fileLock = null;
+            }
+            if (fileLock == null) {
+                lockChannel.close();
+                throw QueueLockedException.of(name, lockPath);
+            }
+        } catch (IOException e) {
+            closeQuietly();
+            throw QueueStorageException.of(name, "opening " + dir, e);
+        }
+        commitLock.lock();
+        lock.lock();
+        try {
+            io.deleteIfExists(dir.resolve(JOURNAL + TMP));
+            io.deleteIfExists(dir.resolve(CURSOR + TMP));
+            load(events);
+        } catch (IOException e) {
+            closeQuietly();
+            throw QueueStorageException.of(name, "recovering " + journalPath, e);
+        } catch (RuntimeException e) {
+            closeQuietly();
+            throw e;
+        } finally {
+            lock.unlock();
+            commitLock.unlock();
+        }
+        publish(events);
+    }
+
+    /** Rebuilds all in-memory state from the journal. Holds commitLock and lock. */
+    private void load(List<QueueEvent> events) throws IOException {
+        long now = clock.getAsLong();
+        index = new JobIndex();
+        ready.clear();
+        timers.clear();
+        Arrays.fill(counts, 0);
+        storedBytes = 0;
+        dedup.clear();
+        pendingLen = 0;
+        pendingRecords = 0;
+        inFlightBuf = null;
+        oldestReadyId = -1;
+        nextId = 1;
+        nextSeq = 1;
+        gen = 0;
+        fileBase = appendedLogical;
+        journal = io.open(journalPath);
+        long size = journal.size();
+        if (size == 0) {
+            gen = 1;
+            byte[] h = header();
+            JournalIo.writeFully(journal, ByteBuffer.wrap(h), 0);
+            journal.force();
+            io.syncDirectory(dir);
+            setEnd(h.length);
+            cursorHeadOffset = -1;
+            return;
+        }
+        // The header names the generation the cursor must match.
+        byte[] first = readFileLine(0, size);
+        if (first != null && codec.decode(first, 0, first.length, rec) == null
+                && rec.type == 'H') {
+            gen = rec.gen;
+        }
+        long start = 0;
+        Cursor cursor = readCursor(size);
+        if (cursor != null) {
+            start = cursor.offset;
+            nextId = Math.max(nextId, cursor.nid);
+            nextSeq = Math.max(nextSeq, cursor.nseq);
+        }
+        List<long[]> bad = new ArrayList<>();
+        long lastGoodEnd = scan(start, size, now, bad);
+        // Torn tail: everything after the last valid line.
+        if (size > lastGoodEnd) {
+            byte[] tail = readRange(lastGoodEnd, (int) Math.min(size - lastGoodEnd, 1 << 26));
+            boolean completeLine = false;
+            for (byte b : tail) {
+                completeLine |= b == '\n';
+            }
+            if (completeLine) {
+                appendQuarantine(List.of(tail));
+            }
+            LOG.warn("queue '{}': cut torn tail of {} bytes at offset {} of {}", name,
+                    size - lastGoodEnd, lastGoodEnd, journalPath);
+            journal.truncate(lastGoodEnd);
+            journal.force();
+            events.add(new QueueEvent.TailTruncated(name, lastGoodEnd, size - lastGoodEnd));
+            size = lastGoodEnd;
+        }
+        List<byte[]> quarantine = new ArrayList<>();
+        for (long[] span : bad) {
+            if (span[0] < lastGoodEnd) {
+                quarantine.add(readRange(span[0], (int) span[1]));
+                LOG.error("queue '{}': corrupt journal line at offset {} ({} bytes) moved to {}",
+                        name, span[0], span[1], QUARANTINE);
+                events.add(new QueueEvent.LineQuarantined(name, span[0], (int) span[1],
+                        "invalid line"));
+            }
+        }
+        setEnd(size);
+        finishReplay(now);
+        if (!quarantine.isEmpty()) {
+            appendQuarantine(quarantine);
+            quarantined += quarantine.size();
+        }
+        if (!quarantine.isEmpty() || gen == 0 || size == 0) {
+            if (size == 0) {
+                gen = Math.max(gen, 1);
+            }
+            try {
+                compactLocked(events);
+            } catch (IOException e) {
+                if (failure != null) {
+                    throw e;
+                }
+                LOG.warn("queue '{}': compaction after recovery failed ({}); the old journal "
+                        + "stays and is repaired again at the next open", name, e.toString());
+            }
+        }
+    }
+
+    private void setEnd(long fileSize) {
+        appendedLogical = fileBase + fileSize;
+        durableLogical = appendedLogical;
+    }
+
+    private byte[] header() {
+        return codec.begin('H').num("v", 1).num("gen", gen).num("nid", nextId)
+                .num("nseq", nextSeq).end();
+    }
+
+    /**
+     * Reads lines from {@code start} to {@code size}, applying the valid ones. Adds
+     * {offset, length} of invalid ones to {@code bad}. Returns the end of the last valid line.
+     */
+    private long scan(long start, long size, long now, List<long[]> bad) throws IOException {
+        byte[] buf = new byte[(int) Math.min(READ_CHUNK, Math.max(size - start, 16))];
+        int have = 0;
+        long bufPos = start;
+        long lastGoodEnd = start;
+        long pos = start;
+        while (pos < size || have > 0) {
+            if (pos < size) {
+                if (have == buf.length) {
+                    buf = Arrays.copyOf(buf, buf.length * 2);
+                }
+                ByteBuffer bb = ByteBuffer.wrap(buf, have, (int) Math.min(buf.length - have,
+                        size - pos));
+                int n = journal.read(bb, pos);
+                if (n < 0) {
+                    break;
+                }
+                have += n;
+                pos += n;
+            }
+            int lineStart = 0;
+            for (int i = 0; i < have; i++) {
+                if (buf[i] != '\n') {
+                    continue;
+                }
+                long lineOffset = bufPos + lineStart;
+                String why = codec.decode(buf, lineStart, i, rec);
+                if (why == null) {
+                    why = apply(lineOffset, i - lineStart + 1, now);
+                }
+                if (why == null) {
+                    lastGoodEnd = lineOffset + (i - lineStart) + 1;
+                } else {
+                    bad.add(new long[] {lineOffset, i - lineStart + 1});
+                }
+                lineStart = i + 1;
+            }
+            if (lineStart > 0) {
+                System.arraycopy(buf, lineStart, buf, 0, have - lineStart);
+                have -= lineStart;
+                bufPos += lineStart;
+            } else if (pos >= size) {
+                break; // a fragment without newline at the end: torn tail
+            }
+        }
+        return lastGoodEnd;
+    }
+
+    /** Applies one decoded replay record at {@code lineOffset}. Returns a reason if invalid. */
+    private String apply(long fileOffset, int lineLength, long now) {
+        long logical = fileBase + fileOffset;
+        int slot = rec.type == 'E' || rec.type == 'H' || rec.type == 'K' ? -1
+                : index.find(rec.id);
+        switch (rec.type) {
+            case 'H' -> {
+                if (fileOffset != 0) {
+                    return "header not at start";
+                }
+                nextId = Math.max(nextId, rec.nid);
+                nextSeq = Math.max(nextSeq, rec.nseq);
+            }
+            case 'E' -> {
+                if (rec.id <= index.lastId() || rec.id <= 0) {
+                    return "job id " + rec.id + " out of order";
+                }
+                index.add(rec.id, logical, rec.at, JobState.DELAYED,
+                        (int) Math.min(rec.n, JobIndex.MAX_ATTEMPT), lineLength);
+                nextId = Math.max(nextId, rec.id + 1);
+                if (rec.key != null && rec.ts + config.dedupWindowMs() > now) {
+                    dedup.remove(rec.key);
+                    dedup.put(rec.key, new Dedup(rec.id, rec.ts + config.dedupWindowMs()));
+                }
+            }
+            case 'C' -> {
+                nextSeq = Math.max(nextSeq, rec.r + 1);
+                if (slot >= 0 && index.state(slot) != JobState.DEAD) {
+                    index.setState(slot, JobState.IN_FLIGHT);
+                    index.setAttempt(slot, (int) Math.min(rec.n, JobIndex.MAX_ATTEMPT));
+                    index.aux[slot] = rec.r;
+                    index.times[slot] = rec.dl;
+                }
+            }
+            case 'X' -> {
+                if (slot >= 0 && index.state(slot) == JobState.IN_FLIGHT
+                        && index.aux[slot] == rec.r) {
+                    index.times[slot] = rec.dl;
+                }
+            }
+            case 'N' -> {
+                if (slot >= 0 && index.state(slot) == JobState.IN_FLIGHT
+                        && index.aux[slot] == rec.r) {
+                    index.setState(slot, JobState.DELAYED);
+                    index.times[slot] = rec.at;
+                    index.aux[slot] = 0;
+                }
+            }
+            case 'A', 'P' -> {
+                if (slot >= 0) {
+                    index.remove(slot);
+                }
+            }
+            case 'D' -> {
+                if (slot >= 0) {
+                    index.setState(slot, JobState.DEAD);
+                    index.setAttempt(slot, (int) Math.min(rec.n, JobIndex.MAX_ATTEMPT));
+                    index.times[slot] = rec.ts;
+                    index.aux[slot] = logical;
+                }
+            }
+            case 'R' -> {
+                if (slot >= 0 && index.state(slot) == JobState.DEAD) {
+                    index.setState(slot, JobState.DELAYED);
+                    index.setAttempt(slot, 0);
+                    index.times[slot] = rec.at;
+                    index.aux[slot] = 0;
+                }
+            }
+            default -> {
+                return "record type '" + rec.type + "' does not belong in the journal";
+            }
+        }
+        return null;
+    }
+
+    /** After replay: classify waiting jobs, rebuild heaps and counters. */
+    private void finishReplay(long now) {
+        Arrays.fill(counts, 0);
+        storedBytes = 0;
+        ready.clear();
+        timers.clear();
+        for (int s = index.head(); s < index.tail(); s++) {
+            JobState st = index.state(s);
+            if (st == JobState.ACKED) {
+                continue;
+            }
+            if (st == JobState.DELAYED || st == JobState.READY) {
+                if (index.times[s] <= now) {
+                    st = JobState.READY;
+                    ready.push(index.ids[s]);
+                } else {
+                    st = JobState.DELAYED;
+                    timers.push(index.times[s], index.ids[s]);
+                }
+                index.setState(s, st);
+            } else if (st == JobState.IN_FLIGHT) {
+                timers.push(index.times[s], index.ids[s]);
+            }
+            counts[st.ordinal()]++;
+            storedBytes += index.lineLength(s);
+        }
+        if (index.wantsCompaction()) {
+            index.compactInPlace();
+        }
+    }
+
+    private record Cursor(long offset, long nid, long nseq) {
+    }
+
+    /** The cursor if it exists and matches this journal, else null (full replay). */
+    private Cursor readCursor(long size) {
+        Path p = dir.resolve(CURSOR);
+        if (!Files.exists(p)) {
+            return null;
+        }
+        try {
+            byte[] b = Files.readAllBytes(p);
+            int end = b.length;
+            while (end > 0 && (b[end - 1] == '\n' || b[end - 1] == '\r')) {
+                end--;
+            }
+            String why = codec.decode(b, 0, end, rec);
+            if (why == null && rec.type != 'K') {
+                why = "not a cursor line";
+            }
+            if (why == null && (rec.gen != gen || gen == 0)) {
+                why = "generation " + rec.gen + " does not match the journal's " + gen;
+            }
+            if (why == null && (rec.at < 0 || rec.at > size)) {
+                why = "offset " + rec.at + " beyond the journal's " + size + " bytes";
+            }
+            long offset = rec.at;
+            long nid = rec.nid;
+            long nseq = rec.nseq;
+            if (why == null && offset < size) {
+                byte[] line = readFileLine(offset, size);
+                if (offset == 0 || readRange(offset - 1, 1)[0] != '\n' || line == null
+                        || codec.decode(line, 0, line.length, rec) != null || rec.type != 'E') {
+                    why = "offset " + offset + " is not the start of an enqueue line";
+                }
+            }
+            if (why != null) {
+                LOG.warn("queue '{}': ignoring {} ({}); replaying the whole journal", name, p,
+                        why);
+                return null;
+            }
+            return new Cursor(offset, nid, nseq);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("queue '{}': cannot read {} ({}); replaying the whole journal", name, p,
+                    e.toString());
+            return null;
+        }
+    }
+
+    /** Writes cursor.txt atomically. Holds both locks, nothing pending. Failures only log. */
+    private void writeCursor() {
+        long headFileOffset = index.live() == 0 ? appendedLogical - fileBase
+                : index.offsets[index.head()] - fileBase;
+        byte[] line = codec.begin('K').num("gen", gen).num("at", headFileOffset)
+                .num("nid", nextId).num("nseq", nextSeq).end();
+        Path tmp = dir.resolve(CURSOR + TMP);
+        try {
+            io.deleteIfExists(tmp);
+            try (JournalFile f = io.open(tmp)) {
+                JournalIo.writeFully(f, ByteBuffer.wrap(line), 0);
+                f.force();
+            }
+            io.moveAtomically(tmp, dir.resolve(CURSOR));
+            io.syncDirectory(dir);
+            cursorHeadOffset = index.live() == 0 ? appendedLogical : index.offsets[index.head()];
+        } catch (IOException e) {
+            LOG.warn("queue '{}': could not write {} ({}); the next open replays more", name,
+                    CURSOR, e.toString());
+        }
+    }
+
+    private void appendQuarantine(List<byte[]> lines) throws IOException {
+        try (JournalFile q = io.open(dir.resolve(QUARANTINE))) {
+            long at = q.size();
+            for (byte[] l : lines) {
+                boolean nl = l.length > 0 && l[l.length - 1] == '\n';
+                ByteBuffer bb = ByteBuffer.allocate(l.length + (nl ? 0 : 1));
+                bb.put(l);
+                if (!nl) {
+                    bb.put((byte) '\n');
+                }
+                bb.flip();
+                JournalIo.writeFully(q, bb, at);
+                at += bb.limit();
+            }
+            q.force();
+        }
+    }
+
+    // =============================================================== reading lines
+
+    private byte[] readRange(long fileOffset, int length) throws IOException {
+        ByteBuffer bb = ByteBuffer.allocate(length);
+        JournalIo.readFully(journal, bb, fileOffset);
+        return bb.array();
+    }
+
+    /** The file line at fileOffset without its newline, or null if no newline before limit. */
+    private byte[] readFileLine(long fileOffset, long limit) throws IOException {
+        int chunk = 4096;
+        while (true) {
+            int n = (int) Math.min(chunk, limit - fileOffset);
+            if (n <= 0) {
+                return null;
+            }
+            byte[] b = readRange(fileOffset, n);
+            for (int i = 0; i < n; i++) {
+                if (b[i] == '\n') {
+                    return Arrays.copyOf(b, i);
+                }
+            }
+            if (n < chunk || chunk >= (1 << 28)) {
+                return null;
+            }
+            chunk *= 4;
+        }
+    }
+
+    /**
+     * The line starting at logical position {@code logical}, without its newline, from the
+     * write buffer, the batch being written, or the file. Holds lock.
+     */
+    private byte[] readLine(long logical, int knownLength) throws IOException {
+        long pendingStart = appendedLogical - pendingLen;
+        byte[] src = null;
+        long base = 0;
+        int limit = 0;
+        if (logical >= pendingStart) {
+            src = pending;
+            base = pendingStart;
+            limit = pendingLen;
+        } else if (inFlightBuf != null && logical >= inFlightStart) {
+            src = inFlightBuf;
+            base = inFlightStart;
+            limit = inFlightLen;
+        }
+        if (src != null) {
+            int from = (int) (logical - base);
+            for (int i = from; i < limit; i++) {
+                if (src[i] == '\n') {
+                    return Arrays.copyOfRange(src, from, i);
+                }
+            }
+            return null;
+        }
+        long fileEnd = (inFlightBuf != null ? inFlightStart : pendingStart) - fileBase;
+        long off = logical - fileBase;
+        if (knownLength > 0) {
+            if (off + knownLength > fileEnd) {
+                return null;
+            }
+            byte[] b = readRange(off, knownLength);
+            return b[knownLength - 1] == '\n' ? Arrays.copyOf(b, knownLength - 1) : null;
+        }
+        return readFileLine(off, fileEnd);
+    }
+
+    /** Reads and checks a job's enqueue line into rec; returns the line, or null if corrupt. */
+    private byte[] readEnqueue(int slot) {
+        try {
+            byte[] line = readLine(index.offsets[slot], index.lineLength(slot));
+            if (line == null || codec.decode(line, 0, line.length, rec) != null
+                    || rec.type != 'E' || rec.id != index.ids[slot]) {
+                return null;
+            }
+            return line;
+        } catch (IOException | RuntimeException e) {
+            LOG.error("queue '{}': cannot read job {}: {}", name, index.ids[slot], e.toString());
+            return null;
+        }
+    }
+
+    // =============================================================== write path
+
+    /** Appends a line under lock. Returns its logical start. */
+    private long append(byte[] line) {
+        long start = appendedLogical;
+        if (config.fsync() == FsyncMode.ALWAYS) {
+            try {
+                JournalIo.writeFully(journal, ByteBuffer.wrap(line), start - fileBase);
+                journal.force();
+            } catch (IOException e) {
+                failStorage(e);
+                throw QueueStorageException.of(name, "journal write", e);
+            }
+            appendedLogical += line.length;
+            durableLogical = appendedLogical;
+            return start;
+        }
+        if (pendingLen + line.length > pending.length) {
+            pending = Arrays.copyOf(pending, Math.max(pending.length * 2,
+                    pendingLen + line.length));
+        }
+        System.arraycopy(line, 0, pending, pendingLen, line.length);
+        pendingLen += line.length;
+        pendingRecords++;
+        appendedLogical += line.length;
+        return start;
+    }
+
+    /** Marks the queue failed (under lock): callers not yet durable will throw. */
+    private void failStorage(IOException e) {
+        if (failure == null) {
+            failure = e;
+            epochDurableEnds.add(durableLogical);
+            epoch++;
+            LOG.error("queue '{}': journal I/O failed, refusing writes until it recovers: {}",
+                    name, e.toString());
+            pendingEvents.add(new QueueEvent.StorageFailed(name, e.toString()));
+        }
+    }
+
+    private final List<QueueEvent> pendingEvents = new ArrayList<>();
+
+    /** Waits until the line ending at {@code end}, appended in {@code ep}, is durable. */
+    private void awaitDurable(long ep, long end) {
+        if (ep == epoch && durableLogical >= end) {
+            return;
+        }
+        commitLock.lock();
+        try {
+            while (true) {
+                if (ep != epoch) {
+                    if (ep < epochDurableEnds.size() && end <= epochDurableEnds.get((int) ep)) {
+                        return;
+                    }
+                    IOException f = failure;
+                    throw QueueStorageException.of(name, "journal commit",
+                            f != null ? f : new IOException("journal was reloaded after a "
+                                    + "storage failure"));
+                }
+                if (durableLogical >= end) {
+                    return;
+                }
+                flushBatch();
+            }
+        } finally {
+            commitLock.unlock();
+            drainPendingEvents();
+        }
+    }
+
+    /** Leader: writes and forces everything appended so far. Holds commitLock. */
+    private void flushBatch() {
+        if (config.fsync() == FsyncMode.BATCH && config.batchWindowMicros() > 0
+                && appending.get() > 0) {
+            long deadline = System.nanoTime() + config.batchWindowMicros() * 1000L;
+            while (appending.get() > 0 && System.nanoTime() < deadline) {
+                LockSupport.parkNanos(20_000);
+            }
+        }
+        byte[] buf;
+        int len;
+        int records;
+        long start;
+        long ep;
+        lock.lock();
+        try {
+            if (failure != null || pendingLen == 0) {
+                return;
+            }
+            buf = pending;
+            len = pendingLen;
+            records = pendingRecords;
+            start = appendedLogical - pendingLen;
+            inFlightBuf = buf;
+            inFlightStart = start;
+            inFlightLen = len;
+            pending = spare != null && spare.length >= 4096 ? spare : new byte[64 * 1024];
+            spare = null;
+            pendingLen = 0;
+            pendingRecords = 0;
+            ep = epoch;
+        } finally {
+            lock.unlock();
+        }
+        long t0 = System.nanoTime();
+        IOException err = null;
+        try {
+            JournalIo.writeFully(journal, ByteBuffer.wrap(buf, 0, len), start - fileBase);
+            if (config.fsync() == FsyncMode.BATCH) {
+                journal.force();
+            }
+        } catch (IOException e) {
+            err = e;
+        }
+        long took = System.nanoTime() - t0;
+        lock.lock();
+        try {
+            inFlightBuf = null;
+            spare = buf;
+            if (err != null) {
+                failStorage(err);
+                return;
+            }
+            if (ep == epoch) {
+                durableLogical = start + len;
+            }
+        } finally {
+            lock.unlock();
+        }
+        publish(List.of(new QueueEvent.FsyncBatch(name, records, len, took)));
+    }
+
+    /** Writes and forces everything pending. Holds commitLock and lock. */
+    private void flushLocked() throws IOException {
+        if (pendingLen > 0) {
+            long start = appendedLogical - pendingLen;
+            try {
+                JournalIo.writeFully(journal, ByteBuffer.wrap(pending, 0, pendingLen),
+                        start - fileBase);
+                journal.force();
+            } catch (IOException e) {
+                failStorage(e);
+                throw e;
+            }
+            pendingLen = 0;
+            pendingRecords = 0;
+            durableLogical = appendedLogical;
+        } else if (config.fsync() == FsyncMode.NONE) {
+            journal.force();
+        }
+    }
+
+    /**
+     * Before an operation: if a storage failure is pending, truncate the journal to its last
+     * durable byte and reload from disk. Throws if the disk is still failing.
+     */
+    private void ensureHealthy() {
+        if (closed) {
+            throw QueueClosedException.of(name);
+        }
+        if (failure == null) {
+            return;
+        }
+        List<QueueEvent> events = new ArrayList<>();
+        commitLock.lock();
+        lock.lock();
+        try {
+            if (closed) {
+                throw QueueClosedException.of(name);
+            }
+            if (failure == null) {
+                return;
+            }
+            try {
+                try {
+                    journal.close();
+                } catch (IOException ignored) {
+                    // reopening below
+                }
+                long keep = durableLogical - fileBase;
+                try (JournalFile f = io.open(journalPath)) {
+                    if (f.size() > keep) {
+                        f.truncate(keep);
+                    }
+                    f.force();
+                }
+                appendedLogical = appendedLogical + 1; // never reuse positions
+                load(events);
+                failure = null;
+                LOG.warn("queue '{}': journal recovered after a storage failure", name);
+                events.add(new QueueEvent.StorageRecovered(name));
+            } catch (IOException e) {
+                failure = e;
+                throw QueueStorageException.of(name, "recovering the journal", e);
+            }
+        } finally {
+            lock.unlock();
+            commitLock.unlock();
+            drainPendingEvents();
+            publish(events);
+        }
+    }
+
+    // =============================================================== operations
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public EnqueueResult enqueue(byte[] payload, EnqueueOptions options) {
+        Objects.requireNonNull(payload, "payload");
+        Objects.requireNonNull(options, "options");
+        if (payload.length > config.maxJobBytes()) {
+            throw JobTooLargeException.of(name, payload.length, config.maxJobBytes());
+        }
+        boolean verbatim = JournalCodec.isEmbeddableJson(payload);
+        ensureHealthy();
+        long ep;
+        long end;
+        long id;
+        QueueEvent event;
+        appending.incrementAndGet();
+        lock.lock();
+        try {
+            checkUsable();
+            long now = clock.getAsLong();
+            String key = options.dedupKey();
+            Dedup hit = key == null ? null : dedupLookup(key, now);
+            if (hit != null) {
+                id = hit.id();
+                end = appendedLogical;
+                event = new QueueEvent.DedupHit(name, id, key);
+            } else {
+                long pendingJobs = pendingCount();
+                if (pendingJobs >= config.maxPending()) {
+                    throw QueueFullException.pending(name, pendingJobs, config.maxPending());
+                }
+                long at = now + options.delayMs();
+                codec.begin('E').num("id", nextId).num("ts", now).num("at", at).num("n", 0);
+                if (key != null) {
+                    codec.str("k", key);
+                }
+                byte[] line = codec.payload(payload, verbatim).end();
+                if (storedBytes + line.length > config.maxBytes()) {
+                    throw QueueFullException.bytes(name, storedBytes, line.length,
+                            config.maxBytes());
+                }
+                id = nextId;
+                long off = append(line);
+                nextId++;
+                JobState st = options.delayMs() > 0 ? JobState.DELAYED : JobState.READY;
+                index.add(id, off, at, st, 0, line.length);
+                counts[st.ordinal()]++;
+                storedBytes += line.length;
+                if (st == JobState.READY) {
+                    ready.push(id);
+                } else {
+                    timers.push(at, id);
+                }
+                if (key != null) {
+                    dedup.remove(key);
+                    dedup.put(key, new Dedup(id, now + config.dedupWindowMs()));
+                }
+                end = appendedLogical;
+                event = new QueueEvent.Enqueued(name, id, line.length, options.delayMs());
+            }
+            ep = epoch;
+        } finally {
+            lock.unlock();
+            appending.decrementAndGet();
+        }
+        awaitDurable(ep, end);
+        publish(List.of(event));
+        return new EnqueueResult(id, event instanceof QueueEvent.DedupHit);
+    }
+
+    private Dedup dedupLookup(String key, long now) {
+        // Evict expired keys from the oldest end (insertion order ~ expiry order).
+        Iterator<Map.Entry<String, Dedup>> it = dedup.entrySet().iterator();
+        for (int i = 0; i < 8 && it.hasNext(); i++) {
+            Map.Entry<String, Dedup> e = it.next();
+            if (e.getValue().expiresAt() <= now) {
+                it.remove();
+            } else {
+                break;
+            }
+        }
+        Dedup d = dedup.get(key);
+        if (d == null || d.expiresAt() <= now) {
+            return null;
+        }
+        int slot = index.find(d.id());
+        if (slot < 0 || !index.state(slot).isPending()) {
+            return null; // acked, dead or purged: the key is free again
+        }
+        return d;
+    }
+
+    private long pendingCount() {
+        return counts[JobState.READY.ordinal()] + counts[JobState.DELAYED.ordinal()]
+                + counts[JobState.IN_FLIGHT.ordinal()];
+    }
+
+    private void checkUsable() {
+        if (closed) {
+            throw QueueClosedException.of(name);
+        }
+        IOException f = failure;
+        if (f != null) {
+            throw QueueStorageException.of(name, "journal", f);
+        }
+    }
+
+    private void move(int slot, JobState to) {
+        JobState from = index.state(slot);
+        if (!from.canMoveTo(to)) {
+            throw new IllegalStateException("job " + index.ids[slot] + ": illegal move " + from
+                    + " -> " + to);
+        }
+        counts[from.ordinal()]--;
+        if (to == JobState.ACKED) {
+            storedBytes -= index.lineLength(slot);
+            index.remove(slot);
+        } else {
+            counts[to.ordinal()]++;
+            index.setState(slot, to);
+        }
+    }
+
+    /** Moves due timer entries: delayed jobs and expired claims become ready. Holds lock. */
+    private void promote(long now) {
+        while (timers.size() > 0 && timers.peekTime() <= now) {
+            long t = timers.peekTime();
+            long id = timers.peekId();
+            timers.pop();
+            int slot = index.find(id);
+            if (slot < 0 || index.times[slot] != t) {
+                continue;
+            }
+            JobState st = index.state(slot);
+            if (st == JobState.DELAYED || st == JobState.IN_FLIGHT) {
+                move(slot, JobState.READY);
+                index.aux[slot] = 0;
+                ready.push(id);
+            }
+        }
+        long live = counts[JobState.DELAYED.ordinal()] + counts[JobState.IN_FLIGHT.ordinal()];
+        if (timers.size() > 2 * live + 4096) {
+            timers.clear();
+            for (int s = index.head(); s < index.tail(); s++) {
+                JobState st = index.state(s);
+                if (st == JobState.DELAYED || st == JobState.IN_FLIGHT) {
+                    timers.push(index.times[s], index.ids[s]);
+                }
+            }
+        }
+    }
+
+    private String deadLetter(int slot, long now, String reason, List<QueueEvent> events) {
+        String why = reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) : reason;
+        long id = index.ids[slot];
+        int attempts = index.attempt(slot);
+        byte[] line = codec.begin('D').num("id", id).num("ts", now).num("n", attempts)
+                .str("why", why).end();
+        long off = append(line);
+        move(slot, JobState.DEAD);
+        index.times[slot] = now;
+        index.aux[slot] = off;
+        events.add(new QueueEvent.DeadLettered(name, id, attempts, why));
+        LOG.warn("queue '{}': job {} dead-lettered after {} deliveries: {}", name, id, attempts,
+                why);
+        return why;
+    }
+
+    @Override
+    public List<ClaimedJob> claim(int max) {
+        return claim(max, config.visibilityMs());
+    }
+
+    @Override
+    public List<ClaimedJob> claim(int max, long visibilityMs) {
+        if (max < 1 || max > MAX_CLAIM) {
+            throw new IllegalArgumentException("max must be in 1.." + MAX_CLAIM + ", but got "
+                    + max);
+        }
+        checkVisibility(visibilityMs);
+        ensureHealthy();
+        List<QueueEvent> events = new ArrayList<>();
+        long[] ids = new long[Math.min(max, 1024)];
+        long[] seqs = new long[ids.length];
+        int n = 0;
+        long ep;
+        long end;
+        appending.incrementAndGet();
+        lock.lock();
+        try {
+            checkUsable();
+            long now = clock.getAsLong();
+            promote(now);
+            while (n < max && ready.size() > 0) {
+                long id = ready.poll();
+                int slot = index.find(id);
+                if (slot < 0 || index.state(slot) != JobState.READY) {
+                    continue;
+                }
+                int attempt = index.attempt(slot);
+                if (attempt >= config.maxDeliveries()) {
+                    deadLetter(slot, now, "max deliveries (" + config.maxDeliveries()
+                            + ") exhausted", events);
+                    continue;
+                }
+                long seq = nextSeq;
+                long deadline = now + visibilityMs;
+                append(codec.begin('C').num("id", id).num("r", seq).num("n", attempt + 1)
+                        .num("dl", deadline).end());
+                nextSeq++;
+                move(slot, JobState.IN_FLIGHT);
+                index.setAttempt(slot, attempt + 1);
+                index.aux[slot] = seq;
+                index.times[slot] = deadline;
+                timers.push(deadline, id);
+                if (n == ids.length) {
+                    ids = Arrays.copyOf(ids, n * 2);
+                    seqs = Arrays.copyOf(seqs, n * 2);
+                }
+                ids[n] = id;
+                seqs[n] = seq;
+                n++;
+            }
+            end = appendedLogical;
+            ep = epoch;
+        } finally {
+            lock.unlock();
+            appending.decrementAndGet();
+        }
+        awaitDurable(ep, end);
+        List<ClaimedJob> out = new ArrayList<>(n);
+        List<Integer> corrupt = new ArrayList<>();
+        lock.lock();
+        try {
+            for (int i = 0; i < n; i++) {
+                int slot = index.find(ids[i]);
+                if (slot < 0 || index.state(slot) != JobState.IN_FLIGHT
+                        || index.aux[slot] != seqs[i]) {
+                    continue; // settled or re-claimed meanwhile (visibility shorter than I/O)
+                }
+                byte[] line = readEnqueue(slot);
+                byte[] payload;
+                try {
+                    payload = line == null ? null : rec.payload(line);
+                } catch (IllegalArgumentException e) {
+                    payload = null;
+                }
+                if (payload == null) {
+                    corrupt.add(i);
+                    continue;
+                }
+                int attempt = index.attempt(slot);
+                out.add(new ClaimedJob(ids[i], Long.toString(seqs[i]), attempt, rec.ts,
+                        index.times[slot], payload));
+                events.add(new QueueEvent.Claimed(name, ids[i], attempt));
+                if (attempt > 1) {
+                    events.add(new QueueEvent.Redelivered(name, ids[i], attempt));
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (!corrupt.isEmpty()) {
+            deadLetterCorrupt(ids, seqs, corrupt, events);
+        }
+        publish(events);
+        return out;
+    }
+
+    private void deadLetterCorrupt(long[] ids, long[] seqs, List<Integer> which,
+                                   List<QueueEvent> events) {
+        long ep;
+        long end;
+        lock.lock();
+        try {
+            checkUsable();
+            long now = clock.getAsLong();
+            for (int i : which) {
+                int slot = index.find(ids[i]);
+                if (slot >= 0 && index.state(slot) == JobState.IN_FLIGHT
+                        && index.aux[slot] == seqs[i]) {
+                    deadLetter(slot, now, "journal record unreadable (checksum mismatch); "
+                            + "payload withheld", events);
+                }
+            }
+            end = appendedLogical;
+            ep = epoch;
+        } finally {
+            lock.unlock();
+        }
+        awaitDurable(ep, end);
+    }
+
+    private static void checkVisibility(long visibilityMs) {
+        if (visibilityMs < 1 || visibilityMs > QueueConfig.MAX_VISIBILITY_MS) {
+            throw new IllegalArgumentException("visibilityMs must be in 1.."
+                    + QueueConfig.MAX_VISIBILITY_MS + ", but got " + visibilityMs);
+        }
+    }
+
+    private static long parseReceipt(String receipt) {
+        Objects.requireNonNull(receipt, "receipt");
+        try {
+            long r = Long.parseLong(receipt);
+            if (r <= 0) {
+                throw new NumberFormatException();
+            }
+            return r;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("malformed receipt '" + receipt + "'");
+        }
+    }
+
+    /** The slot of an in-flight job whose receipt matches; throws otherwise. Holds lock. */
+    private int owned(long id, String receipt, long seq) {
+        int slot = index.find(id);
+        if (slot < 0) {
+            if (id <= 0 || id >= nextId) {
+                throw UnknownJobException.of(name, id);
+            }
+            throw StaleReceiptException.of(name, id, receipt, JobState.ACKED, 0);
+        }
+        if (index.state(slot) != JobState.IN_FLIGHT || index.aux[slot] != seq) {
+            throw StaleReceiptException.of(name, id, receipt, index.state(slot),
+                    index.attempt(slot));
+        }
+        return slot;
+    }
+
+    @Override
+    public void ack(long id, String receipt) {
+        long seq = parseReceipt(receipt);
+        ensureHealthy();
+        long ep;
+        long end;
+        int attempt;
+        appending.incrementAndGet();
+        lock.lock();
+        try {
+            checkUsable();
+            promote(clock.getAsLong());
+            int slot = owned(id, receipt, seq);
+            attempt = index.attempt(slot);
+            append(codec.begin('A').num("id", id).num("r", seq).end());
+            move(slot, JobState.ACKED);
+            end = appendedLogical;
+            ep = epoch;
+        } finally {
+            lock.unlock();
+            appending.decrementAndGet();
+        }
+        awaitDurable(ep, end);
+        publish(List.of(new QueueEvent.Acked(name, id, attempt)));
+        maintenance();
+    }
+
+    /** Exponential backoff for a job nacked on delivery {@code attempt}. */
+    long backoffMs(int attempt) {
+        int shift = Math.min(Math.max(attempt - 1, 0), 40);
+        long b = config.backoffBaseMs() << shift;
+        return b <= 0 || b > config.backoffMaxMs() ? config.backoffMaxMs() : b;
+    }
+
+    @Override
+    public JobState nack(long id, String receipt, Long delayMs) {
+        long seq = parseReceipt(receipt);
+        if (delayMs != null && (delayMs < 0 || delayMs > EnqueueOptions.MAX_DELAY_MS)) {
+            throw new IllegalArgumentException("delayMs must be in 0.."
+                    + EnqueueOptions.MAX_DELAY_MS + ", but got " + delayMs);
+        }
+        ensureHealthy();
+        List<QueueEvent> events = new ArrayList<>();
+        long ep;
+        long end;
+        JobState result;
+        appending.incrementAndGet();
+        lock.lock();
+        try {
+            checkUsable();
+            long now = clock.getAsLong();
+            promote(now);
+            int slot = owned(id, receipt, seq);
+            int attempt = index.attempt(slot);
+            if (attempt >= config.maxDeliveries()) {
+                deadLetter(slot, now, "nacked on the last allowed delivery (" + attempt + " of "
+                        + config.maxDeliveries() + ")", events);
+                result = JobState.DEAD;
+            } else {
+                long delay = delayMs != null ? delayMs : backoffMs(attempt);
+                long at = now + delay;
+                append(codec.begin('N').num("id", id).num("r", seq).num("at", at).end());
+                result = delay > 0 ? JobState.DELAYED : JobState.READY;
+                move(slot, result);
+                index.aux[slot] = 0;
+                index.times[slot] = at;
+                if (result == JobState.READY) {
+                    ready.push(id);
+                } else {
+                    timers.push(at, id);
+                }
+                events.add(new QueueEvent.Nacked(name, id, attempt, delay));
+            }
+            end = appendedLogical;
+            ep = epoch;
+        } finally {
+            lock.unlock();
+            appending.decrementAndGet();
+        }
+        awaitDurable(ep, end);
+        publish(events);
+        return result;
+    }
+
+    @Override
+    public long extend(long id, String receipt, long visibilityMs) {
+        long seq = parseReceipt(receipt);
+        checkVisibility(visibilityMs);
+        ensureHealthy();
+        long ep;
+        long end;
+        long deadline;
+        appending.incrementAndGet();
+        lock.lock();
+        try {
+            checkUsable();
+            long now = clock.getAsLong();
+            promote(now);
+            int slot = owned(id, receipt, seq);
+            deadline = now + visibilityMs;
+            append(codec.begin('X').num("id", id).num("r", seq).num("dl", deadline).end());
+            index.times[slot] = deadline;
+            timers.push(deadline, id);
+            end = appendedLogical;
+            ep = epoch;
+        } finally {
+            lock.unlock();
+            appending.decrementAndGet();
+        }
+        awaitDurable(ep, end);
+        return deadline;
+    }
+
+    @Override
+    public QueueStats stats() {
+        if (closed) {
+            throw QueueClosedException.of(name);
+        }
+        lock.lock();
+        try {
+            long now = clock.getAsLong();
+            if (failure == null) {
+                promote(now);
+            }
+            long age = 0;
+            if (ready.size() > 0) {
+                long id = ready.peek();
+                if (id != oldestReadyId) {
+                    int slot = index.find(id);
+                    if (slot >= 0 && readEnqueue(slot) != null) {
+                        oldestReadyId = id;
+                        oldestReadyTs = rec.ts;
+                    }
+                }
+                if (id == oldestReadyId) {
+                    age = Math.max(0, now - oldestReadyTs);
+                }
+            }
+            return new QueueStats(name, pendingCount(), counts[JobState.READY.ordinal()],
+                    counts[JobState.DELAYED.ordinal()], counts[JobState.IN_FLIGHT.ordinal()],
+                    counts[JobState.DEAD.ordinal()], storedBytes, appendedLogical - fileBase,
+                    age, quarantined);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public List<DeadLetter> deadLetters(long afterId, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be >= 1, but got " + limit);
+        }
+        if (closed) {
+            throw QueueClosedException.of(name);
+        }
+        List<DeadLetter> out = new ArrayList<>();
+        lock.lock();
+        try {
+            int from = Arrays.binarySearch(index.ids, index.head(), index.tail(), afterId + 1);
+            if (from < 0) {
+                from = -from - 1;
+            }
+            for (int s = from; s < index.tail() && out.size() < limit; s++) {
+                if (index.state(s) != JobState.DEAD) {
+                    continue;
+                }
+                long id = index.ids[s];
+                String reason = "unknown (dead-letter record unreadable)";
+                try {
+                    byte[] d = readLine(index.aux[s], 0);
+                    if (d != null && codec.decode(d, 0, d.length, rec) == null
+                            && rec.type == 'D' && rec.why != null) {
+                        reason = rec.why;
+                    }
+                } catch (IOException e) {
+                    LOG.warn("queue '{}': cannot read dead letter {}: {}", name, id, e.toString());
+                }
+                byte[] line = readEnqueue(s);
+                byte[] payload = new byte[0];
+                long ts = 0;
+                if (line == null) {
+                    reason = reason + "; journal record unreadable, payload withheld";
+                } else {
+                    ts = rec.ts;
+                    try {
+                        payload = rec.payload(line);
+                    } catch (IllegalArgumentException e) {
+                        reason = reason + "; payload undecodable";
+                    }
+                }
+                out.add(new DeadLetter(id, index.attempt(s), ts, index.times[s], reason,
+                        payload));
+            }
+        } finally {
+            lock.unlock();
+        }
+        return out;
+    }
+
+    @Override
+    public int redrive(List<Long> ids) {
+        return settleDead(ids, false);
+    }
+
+    @Override
+    public int redriveAll() {
+        return settleDead(null, false);
+    }
+
+    @Override
+    public int purge(List<Long> ids) {
+        return settleDead(ids, true);
+    }
+
+    @Override
+    public int purgeAll() {
+        return settleDead(null, true);
+    }
+
+    private int settleDead(List<Long> ids, boolean purge) {
+        ensureHealthy();
+        List<QueueEvent> events = new ArrayList<>();
+        long ep;
+        long end;
+        int done = 0;
+        appending.incrementAndGet();
+        lock.lock();
+        try {
+            checkUsable();
+            long now = clock.getAsLong();
+            List<Long> targets = new ArrayList<>();
+            if (ids == null) {
+                for (int s = index.head(); s < index.tail(); s++) {
+                    if (index.state(s) == JobState.DEAD) {
+                        targets.add(index.ids[s]);
+                    }
+                }
+            } else {
+                for (Long id : ids) {
+                    int slot = index.find(Objects.requireNonNull(id, "id"));
+                    if (slot < 0) {
+                        throw UnknownJobException.of(name, id);
+                    }
+                    if (index.state(slot) != JobState.DEAD) {
+                        throw UnknownJobException.notDead(name, id, index.state(slot));
+                    }
+                    targets.add(id);
+                }
+            }
+            for (long id : targets) {
+                int slot = index.find(id);
+                if (slot < 0 || index.state(slot) != JobState.DEAD) {
+                    continue; // listed twice
+                }
+                if (purge) {
+                    append(codec.begin('P').num("id", id).end());
+                    move(slot, JobState.ACKED);
+                    events.add(new QueueEvent.Purged(name, id));
+                } else {
+                    append(codec.begin('R').num("id", id).num("at", now).end());
+                    move(slot, JobState.READY);
+                    index.setAttempt(slot, 0);
+                    index.aux[slot] = 0;
+                    index.times[slot] = now;
+                    ready.push(id);
+                    events.add(new QueueEvent.Redriven(name, id));
+                }
+                done++;
+            }
+            end = appendedLogical;
+            ep = epoch;
+        } finally {
+            lock.unlock();
+            appending.decrementAndGet();
+        }
+        awaitDurable(ep, end);
+        publish(events);
+        if (purge) {
+            maintenance();
+        }
+        return done;
+    }
+
+    // =============================================================== compaction
+
+    /** After removals: compact the journal or move the cursor when worthwhile. */
+    private void maintenance() {
+        long size;
+        long headMoved;
+        lock.lock();
+        try {
+            if (index.wantsCompaction()) {
+                index.compactInPlace();
+            }
+            size = appendedLogical - fileBase;
+            long head = index.live() == 0 ? appendedLogical : index.offsets[index.head()];
+            headMoved = cursorHeadOffset < 0 ? Long.MAX_VALUE : head - cursorHeadOffset;
+        } finally {
+            lock.unlock();
+        }
+        boolean wantCompact = size > config.compactMinBytes() && size > 2 * storedBytesSnapshot();
+        if (wantCompact) {
+            try {
+                compact();
+            } catch (QueueStorageException e) {
+                LOG.warn("queue '{}': compaction failed: {}", name, e.getMessage());
+            }
+        } else if (headMoved >= CURSOR_EVERY_BYTES) {
+            checkpoint();
+        }
+    }
+
+    private long storedBytesSnapshot() {
+        lock.lock();
+        try {
+            return storedBytes;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Flushes and writes cursor.txt so the next open replays from the oldest live job. */
+    void checkpoint() {
+        commitLock.lock();
+        lock.lock();
+        try {
+            if (closed || failure != null) {
+                return;
+            }
+            flushLocked();
+            writeCursor();
+        } catch (IOException e) {
+            LOG.warn("queue '{}': checkpoint failed: {}", name, e.toString());
+        } finally {
+            lock.unlock();
+            commitLock.unlock();
+            drainPendingEvents();
+        }
+    }
+
+    /**
+     * Rewrites the journal to its live records now (normally automatic once the journal is
+     * larger than {@code compactMinBytes} and twice its live bytes). Blocks other operations
+     * while it runs.
+     *
+     * @throws QueueStorageException if it fails; the queue then goes on with the old journal
+     *     (or, if the failure came after the atomic rename, reloads from disk)
+     */
+    public void compact() {
+        ensureHealthy();
+        List<QueueEvent> events = new ArrayList<>();
+        commitLock.lock();
+        lock.lock();
+        try {
+            checkUsable();
+            flushLocked();
+            compactLocked(events);
+        } catch (IOException e) {
+            throw QueueStorageException.of(name, "compaction", e);
+        } finally {
+            lock.unlock();
+            commitLock.unlock();
+            drainPendingEvents();
+        }
+        publish(events);
+    }
+
+    /**
+     * Writes the live records to journal.ndjson.tmp, forces it, renames it over the journal
+     * and forces the directory. Holds commitLock and lock, nothing pending. A crash before
+     * the rename leaves the old journal (the tmp file is deleted at open); after it, the new
+     * one. Either holds every live job.
+     */
+    private void compactLocked(List<QueueEvent> events) throws IOException {
+        long t0 = System.nanoTime();
+        long before = appendedLogical - fileBase;
+        long now = clock.getAsLong();
+        Path tmp = dir.resolve(JOURNAL + TMP);
+        int slots = index.tail() - index.head();
+        long[] newOff = new long[slots];
+        long[] newAux = new long[slots];
+        int[] newLen = new int[slots];
+        List<Integer> dropped = new ArrayList<>();
+        long newGen = gen + 1;
+        long pos;
+        // Step 1: write the live records to the temp file (the old journal stays the truth).
+        try {
+            io.deleteIfExists(tmp);
+            try (JournalFile out = io.open(tmp)) {
+                ChunkWriter w = new ChunkWriter(out);
+                long savedGen = gen;
+                gen = newGen;
+                w.write(header());
+                gen = savedGen;
+                for (int s = index.head(); s < index.tail(); s++) {
+                    JobState st = index.state(s);
+                    if (st == JobState.ACKED) {
+                        continue;
+                    }
+                    byte[] line = readEnqueue(s);
+                    if (line == null) {
+                        dropped.add(s);
+                        continue;
+                    }
+                    int i = s - index.head();
+                    long at = st == JobState.READY || st == JobState.DELAYED ? index.times[s]
+                            : rec.at;
+                    codec.begin('E').num("id", rec.id).num("ts", rec.ts).num("at", at)
+                            .num("n", index.attempt(s));
+                    if (rec.key != null && rec.ts + config.dedupWindowMs() > now) {
+                        codec.str("k", rec.key);
+                    }
+                    byte[] e = codec.rawPayload(line, rec).end();
+                    newOff[i] = w.position();
+                    newLen[i] = e.length;
+                    w.write(e);
+                    if (st == JobState.IN_FLIGHT) {
+                        w.write(codec.begin('C').num("id", index.ids[s]).num("r", index.aux[s])
+                                .num("n", index.attempt(s)).num("dl", index.times[s]).end());
+                    } else if (st == JobState.DEAD) {
+                        String why = "unknown";
+                        byte[] d = readLine(index.aux[s], 0);
+                        if (d != null && codec.decode(d, 0, d.length, rec) == null
+                                && rec.why != null) {
+                            why = rec.why;
+                        }
+                        newAux[i] = w.position();
+                        w.write(codec.begin('D').num("id", index.ids[s]).num("ts", index.times[s])
+                                .num("n", index.attempt(s)).str("why", why).end());
+                    }
+                }
+                w.flush();
+                pos = w.position();
+                // Step 2: force the temp file before it can replace the journal.
+                out.force();
+            }
+        } catch (IOException | RuntimeException e) {
+            try {
+                io.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // deleted at next open
+            }
+            throw e instanceof IOException io1 ? io1 : new IOException(e);
+        }
+        // Step 3 (commit point): atomic rename over the journal.
+        io.moveAtomically(tmp, journalPath);
+        // From here the file on disk is the new journal; a failure means reload from disk.
+        try {
+            // Step 4: force the directory so the rename survives a power loss.
+            io.syncDirectory(dir);
+            JournalFile old = journal;
+            journal = io.open(journalPath);
+            try {
+                old.close();
+            } catch (IOException ignored) {
+                // the old inode is unlinked anyway
+            }
+        } catch (IOException e) {
+            failStorage(e);
+            throw e;
+        }
+        // Step 5: memory follows the new file.
+        gen = newGen;
+        fileBase = appendedLogical + 1;
+        appendedLogical = fileBase + pos;
+        durableLogical = appendedLogical;
+        storedBytes = 0;
+        for (int s = index.head(); s < index.tail(); s++) {
+            if (index.state(s) == JobState.ACKED) {
+                continue;
+            }
+            int i = s - index.head();
+            index.offsets[s] = fileBase + newOff[i];
+            index.setLineLength(s, newLen[i]);
+            if (index.state(s) == JobState.DEAD) {
+                index.aux[s] = fileBase + newAux[i];
+            }
+        }
+        for (int s : dropped) {
+            LOG.error("queue '{}': job {} dropped by compaction: its record is corrupt", name,
+                    index.ids[s]);
+            events.add(new QueueEvent.LineQuarantined(name, -1, 0,
+                    "job " + index.ids[s] + " record corrupt at compaction"));
+            counts[index.state(s).ordinal()]--;
+            index.remove(s);
+        }
+        for (int s = index.head(); s < index.tail(); s++) {
+            if (index.state(s) != JobState.ACKED) {
+                storedBytes += index.lineLength(s);
+            }
+        }
+        oldestReadyId = -1;
+        index.compactInPlace();
+        // Step 6: the cursor names the new generation (a stale cursor is ignored anyway).
+        writeCursor();
+        long took = System.nanoTime() - t0;
+        LOG.info("queue '{}': compacted journal {} -> {} bytes, {} live jobs", name, before, pos,
+                index.live());
+        events.add(new QueueEvent.Compacted(name, before, pos, index.live(), took));
+    }
+
+    /** Buffers positional writes to a file. */
+    private static final class ChunkWriter {
+        private final JournalFile out;
+        private final ByteBuffer buf = ByteBuffer.allocate(1 << 20);
+        private long written;
+
+        ChunkWriter(JournalFile out) {
+            this.out = out;
+        }
+
+        long position() {
+            return written + buf.position();
+        }
+
+        void write(byte[] b) throws IOException {
+            if (b.length > buf.remaining()) {
+                flush();
+            }
+            if (b.length > buf.capacity()) {
+                JournalIo.writeFully(out, ByteBuffer.wrap(b), written);
+                written += b.length;
+                return;
+            }
+            buf.put(b);
+        }
+
+        void flush() throws IOException {
+            buf.flip();
+            int n = buf.remaining();
+            JournalIo.writeFully(out, buf, written);
+            written += n;
+            buf.clear();
+        }
+    }
+
+    // =============================================================== events, close
+
+    @Override
+    public AutoCloseable subscribe(QueueListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+        return () -> listeners.remove(listener);
+    }
+
+    private void drainPendingEvents() {
+        List<QueueEvent> copy;
+        lock.lock();
+        try {
+            if (pendingEvents.isEmpty()) {
+                return;
+            }
+            copy = new ArrayList<>(pendingEvents);
+            pendingEvents.clear();
+        } finally {
+            lock.unlock();
+        }
+        publish(copy);
+    }
+
+    private void publish(List<QueueEvent> events) {
+        for (QueueEvent e : events) {
+            for (QueueListener l : listeners) {
+                try {
+                    l.onEvent(e);
+                } catch (RuntimeException ex) {
+                    LOG.warn("queue '{}': listener failed on {}: {}", name, e, ex.toString());
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        commitLock.lock();
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (failure == null && journal != null) {
+                try {
+                    flushLocked();
+                    journal.force();
+                    writeCursor();
+                } catch (IOException e) {
+                    LOG.error("queue '{}': flush at close failed: {}", name, e.toString());
+                }
+            }
+            closeQuietly();
+        } finally {
+            lock.unlock();
+            commitLock.unlock();
+        }
+    }
+
+    /** Test hook: drop file handles and the lock as a killed process would, writing nothing. */
+    void simulateCrash() {
+        lock.lock();
+        try {
+            closed = true;
+            closeQuietly();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void closeQuietly() {
+        try {
+            if (journal != null) {
+                journal.close();
+            }
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+        try {
+            if (fileLock != null) {
+                fileLock.release();
+            }
+            if (lockChannel != null) {
+                lockChannel.close();
+            }
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+    }
+
+    /** The configuration this queue was opened with. */
+    public QueueConfig config() {
+        return config;
+    }
+
+    @Override
+    public String toString() {
+        return "FileJournalQueue[" + journalPath + "]";
+    }
+
+    static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,504 @@
+package io.spark.day9.queue;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.zip.CRC32C;
+
+/**
+ * Encodes and decodes journal lines. The line format is documented in
+ * {@link FileJournalQueue}; in short every line is a flat JSON object whose last member is
+ * {@code "c":"<crc32c as 8 lowercase hex digits>"}, computed over every byte of the line before
+ * {@code ,"c":}. An enqueue record's payload is its last member before the checksum: {@code "p"}
+ * holding the payload verbatim when it is one compact JSON value in valid UTF-8 without line
+ * breaks, else {@code "b"} holding it in base64. Not thread-safe: one instance per thread.
+ */
+final class JournalCodec {
+    /** {@code ,"c":"} + 8 hex + {@code "}} = 16 bytes at the end of every line (before \n). */
+    static final int SUFFIX_LENGTH = 16;
+    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+    private static final int MAX_JSON_DEPTH = 200;
+
+    /** One decoded line; fields not present in the type keep their defaults. */
+    static final class Rec {
+        char type;
+        long id = -1;
+        long ts;
+        long at;
+        long n;
+        long r;
+        long dl;
+        long gen;
+        long nid;
+        long nseq;
+        String key;
+        String why;
+        /** Payload location inside the line buffer; payloadStart < 0 when absent. */
+        int payloadStart = -1;
+        int payloadEnd;
+        boolean base64;
+
+        void reset() {
+            type = 0;
+            id = -1;
+            ts = at = n = r = dl = gen = nid = nseq = 0;
+            key = why = null;
+            payloadStart = -1;
+            payloadEnd = 0;
+            base64 = false;
+        }
+
+        /** The payload bytes, decoded from base64 when needed. */
+        byte[] payload(byte[] line) {
+            if (payloadStart < 0) {
+                return new byte[0];
+            }
+            byte[] raw = Arrays.copyOfRange(line, payloadStart, payloadEnd);
+            if (!base64) {
+                return raw;
+            }
+            // raw is "...." including quotes
+            return Base64.getDecoder().decode(Arrays.copyOfRange(raw, 1, raw.length - 1));
+        }
+    }
+
+    private final CRC32C crc = new CRC32C();
+    private byte[] buf = new byte[512];
+    private int len;
+
+    // ------------------------------------------------------------------ encoding
+
+    /** Starts a record of {@code type}: {@code {"t":"E"}. */
+    JournalCodec begin(char type) {
+        len = 0;
+        ascii("{\"t\":\"");
+        put((byte) type);
+        put((byte) '"');
+        return this;
+    }
+
+    JournalCodec num(String name, long value) {
+        ascii(",\"");
+        ascii(name);
+        ascii("\":");
+        ascii(Long.toString(value));
+        return this;
+    }
+
+    JournalCodec str(String name, String value) {
+        ascii(",\"");
+        ascii(name);
+        ascii("\":");
+        jsonString(value);
+        return this;
+    }
+
+    /** Appends the payload member ({@code "p"} verbatim or {@code "b"} base64). */
+    JournalCodec payload(byte[] payload, boolean verbatim) {
+        if (verbatim) {
+            ascii(",\"p\":");
+            putBytes(payload, 0, payload.length);
+        } else {
+            ascii(",\"b\":\"");
+            byte[] b64 = Base64.getEncoder().encode(payload);
+            putBytes(b64, 0, b64.length);
+            put((byte) '"');
+        }
+        return this;
+    }
+
+    /** Appends an already-encoded payload member taken from another line. */
+    JournalCodec rawPayload(byte[] line, Rec rec) {
+        ascii(rec.base64 ? ",\"b\":" : ",\"p\":");
+        putBytes(line, rec.payloadStart, rec.payloadEnd - rec.payloadStart);
+        return this;
+    }
+
+    /** Appends the checksum and newline, and returns a copy of the whole line. */
+    byte[] end() {
+        crc.reset();
+        crc.update(buf, 0, len);
+        long c = crc.getValue();
+        ascii(",\"c\":\"");
+        for (int shift = 28; shift >= 0; shift -= 4) {
+            put(HEX[(int) (c >>> shift) & 0xf]);
+        }
+        ascii("\"}\n");
+        return Arrays.copyOf(buf, len);
+    }
+
+    private void ascii(String s) {
+        ensure(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            buf[len++] = (byte) s.charAt(i);
+        }
+    }
+
+    private void put(byte b) {
+        ensure(1);
+        buf[len++] = b;
+    }
+
+    private void putBytes(byte[] b, int off, int n) {
+        ensure(n);
+        System.arraycopy(b, off, buf, len, n);
+        len += n;
+    }
+
+    private void ensure(int extra) {
+        if (len + extra > buf.length) {
+            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + extra + 64));
+        }
+    }
+
+    private void jsonString(String s) {
+        put((byte) '"');
+        for (int i = 0; i < s.length(); i++) {
+            char ch = s.charAt(i);
+            if (ch == '"' || ch == '\\') {
+                put((byte) '\\');
+                put((byte) ch);
+            } else if (ch < 0x20 || ch > 0x7e) {
+                ascii(String.format("\\u%04x", (int) ch));
+            } else {
+                put((byte) ch);
+            }
+        }
+        put((byte) '"');
+    }
+
+    // ------------------------------------------------------------------ decoding
+
+    /**
+     * Checks the checksum of {@code line[start, end)} (without the newline) and decodes it into
+     * {@code rec}. Returns null when valid, else a short reason.
+     */
+    String decode(byte[] line, int start, int end, Rec rec) {
+        rec.reset();
+        int n = end - start;
+        if (n < SUFFIX_LENGTH + 8) {
+            return "line too short (" + n + " bytes)";
+        }
+        int sfx = end - SUFFIX_LENGTH;
+        if (line[sfx] != ',' || line[sfx + 1] != '"' || line[sfx + 2] != 'c'
+                || line[sfx + 3] != '"' || line[sfx + 4] != ':' || line[sfx + 5] != '"'
+                || line[end - 2] != '"' || line[end - 1] != '}') {
+            return "no checksum member";
+        }
+        long want = 0;
+        for (int i = sfx + 6; i < sfx + 14; i++) {
+            int d = Character.digit(line[i], 16);
+            if (d < 0) {
+                return "bad checksum digits";
+            }
+            want = (want << 4) | d;
+        }
+        crc.reset();
+        crc.update(line, start, sfx - start);
+        if (crc.getValue() != want) {
+            return "checksum mismatch";
+        }
+        try {
+            return parse(line, start, sfx, rec);
+        } catch (RuntimeException e) {
+            return "unparseable: " + e.getMessage();
+        }
+    }
+
+    private String parse(byte[] b, int start, int end, Rec rec) {
+        int[] pos = {start};
+        expect(b, pos, '{');
+        boolean first = true;
+        while (pos[0] < end) {
+            if (!first) {
+                expect(b, pos, ',');
+            }
+            first = false;
+            String name = readString(b, pos, end);
+            expect(b, pos, ':');
+            switch (name) {
+                case "p" -> {
+                    rec.payloadStart = pos[0];
+                    rec.payloadEnd = end;
+                    rec.base64 = false;
+                    pos[0] = end;
+                }
+                case "b" -> {
+                    rec.payloadStart = pos[0];
+                    readString(b, pos, end);
+                    rec.payloadEnd = pos[0];
+                    rec.base64 = true;
+                }
+                case "t" -> {
+                    String t = readString(b, pos, end);
+                    if (t.length() != 1) {
+                        return "bad type '" + t + "'";
+                    }
+                    rec.type = t.charAt(0);
+                }
+                case "k" -> rec.key = readString(b, pos, end);
+                case "why" -> rec.why = readString(b, pos, end);
+                default -> {
+                    long v = readLong(b, pos, end);
+                    switch (name) {
+                        case "id" -> rec.id = v;
+                        case "ts" -> rec.ts = v;
+                        case "at" -> rec.at = v;
+                        case "n" -> rec.n = v;
+                        case "r" -> rec.r = v;
+                        case "dl" -> rec.dl = v;
+                        case "gen" -> rec.gen = v;
+                        case "nid" -> rec.nid = v;
+                        case "nseq" -> rec.nseq = v;
+                        default -> { } // unknown numeric members are ignored (forward compat)
+                    }
+                }
+            }
+        }
+        if (pos[0] != end) {
+            return "trailing bytes";
+        }
+        if ("HECXNADRPK".indexOf(rec.type) < 0 || rec.type == 0) {
+            return "unknown record type '" + rec.type + "'";
+        }
+        if (rec.type != 'H' && rec.type != 'K' && rec.id < 0) {
+            return "record without id";
+        }
+        if (rec.type == 'E' && rec.payloadStart < 0) {
+            return "enqueue record without payload";
+        }
+        return null;
+    }
+
+    private static void expect(byte[] b, int[] pos, char c) {
+        if (b[pos[0]] != c) {
+            throw new IllegalArgumentException("expected '" + c + "' at " + pos[0]);
+        }
+        pos[0]++;
+    }
+
+    private static long readLong(byte[] b, int[] pos, int end) {
+        int p = pos[0];
+        boolean neg = false;
+        if (p < end && b[p] == '-') {
+            neg = true;
+            p++;
+        }
+        int digits = 0;
+        long v = 0;
+        while (p < end && b[p] >= '0' && b[p] <= '9') {
+            v = Math.addExact(Math.multiplyExact(v, 10), b[p] - '0');
+            p++;
+            digits++;
+        }
+        if (digits == 0 || digits > 19) {
+            throw new IllegalArgumentException("bad number at " + pos[0]);
+        }
+        pos[0] = p;
+        return neg ? -v : v;
+    }
+
+    private static String readString(byte[] b, int[] pos, int end) {
+        expect(b, pos, '"');
+        StringBuilder sb = new StringBuilder();
+        int p = pos[0];
+        while (true) {
+            if (p >= end) {
+                throw new IllegalArgumentException("unterminated string");
+            }
+            byte c = b[p++];
+            if (c == '"') {
+                break;
+            }
+            if (c == '\\') {
+                byte e = b[p++];
+                switch (e) {
+                    case '"', '\\', '/' -> sb.append((char) e);
+                    case 'n' -> sb.append('\n');
+                    case 't' -> sb.append('\t');
+                    case 'r' -> sb.append('\r');
+                    case 'b' -> sb.append('\b');
+                    case 'f' -> sb.append('\f');
+                    case 'u' -> {
+                        sb.append((char) Integer.parseInt(
+                                new String(b, p, 4, StandardCharsets.US_ASCII), 16));
+                        p += 4;
+                    }
+                    default -> throw new IllegalArgumentException("bad escape");
+                }
+            } else if ((c & 0xff) < 0x20 || (c & 0x80) != 0) {
+                throw new IllegalArgumentException("raw control or non-ASCII byte in string");
+            } else {
+                sb.append((char) c);
+            }
+        }
+        pos[0] = p;
+        return sb.toString();
+    }
+
+    // ------------------------------------------------------------------ payload check
+
+    /**
+     * Whether {@code payload} can be embedded verbatim: one JSON value, valid UTF-8, no CR or
+     * LF bytes, nesting at most 200 deep. Anything else is stored as base64.
+     */
+    static boolean isEmbeddableJson(byte[] payload) {
+        if (payload.length == 0) {
+            return false;
+        }
+        for (byte b : payload) {
+            if (b == '\n' || b == '\r') {
+                return false;
+            }
+        }
+        try {
+            StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(payload));
+        } catch (CharacterCodingException e) {
+            return false;
+        }
+        try {
+            int[] pos = {0};
+            skipWs(payload, pos);
+            value(payload, pos, 0);
+            skipWs(payload, pos);
+            return pos[0] == payload.length;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static void skipWs(byte[] b, int[] pos) {
+        while (pos[0] < b.length && (b[pos[0]] == ' ' || b[pos[0]] == '\t')) {
+            pos[0]++;
+        }
+    }
+
+    private static void value(byte[] b, int[] pos, int depth) {
+        if (depth > MAX_JSON_DEPTH) {
+            throw new IllegalArgumentException("too deep");
+        }
+        byte c = b[pos[0]];
+        switch (c) {
+            case '{' -> {
+                pos[0]++;
+                skipWs(b, pos);
+                if (b[pos[0]] == '}') {
+                    pos[0]++;
+                    return;
+                }
+                while (true) {
+                    skipWs(b, pos);
+                    jsonStringSyntax(b, pos);
+                    skipWs(b, pos);
+                    expect(b, pos, ':');
+                    skipWs(b, pos);
+                    value(b, pos, depth + 1);
+                    skipWs(b, pos);
+                    if (b[pos[0]] == ',') {
+                        pos[0]++;
+                    } else {
+                        expect(b, pos, '}');
+                        return;
+                    }
+                }
+            }
+            case '[' -> {
+                pos[0]++;
+                skipWs(b, pos);
+                if (b[pos[0]] == ']') {
+                    pos[0]++;
+                    return;
+                }
+                while (true) {
+                    skipWs(b, pos);
+                    value(b, pos, depth + 1);
+                    skipWs(b, pos);
+                    if (b[pos[0]] == ',') {
+                        pos[0]++;
+                    } else {
+                        expect(b, pos, ']');
+                        return;
+                    }
+                }
+            }
+            case '"' -> jsonStringSyntax(b, pos);
+            case 't' -> literal(b, pos, "true");
+            case 'f' -> literal(b, pos, "false");
+            case 'n' -> literal(b, pos, "null");
+            default -> number(b, pos);
+        }
+    }
+
+    private static void literal(byte[] b, int[] pos, String word) {
+        for (int i = 0; i < word.length(); i++) {
+            expect(b, pos, word.charAt(i));
+        }
+    }
+
+    private static void number(byte[] b, int[] pos) {
+        int p = pos[0];
+        if (b[p] == '-') {
+            p++;
+        }
+        if (b[p] == '0') {
+            p++;
+        } else {
+            p = digits(b, p);
+        }
+        if (p < b.length && b[p] == '.') {
+            p = digits(b, p + 1);
+        }
+        if (p < b.length && (b[p] == 'e' || b[p] == 'E')) {
+            p++;
+            if (p < b.length && (b[p] == '+' || b[p] == '-')) {
+                p++;
+            }
+            p = digits(b, p);
+        }
+        pos[0] = p;
+    }
+
+    private static int digits(byte[] b, int p) {
+        int s = p;
+        while (p < b.length && b[p] >= '0' && b[p] <= '9') {
+            p++;
+        }
+        if (p == s) {
+            throw new IllegalArgumentException("digit expected");
+        }
+        return p;
+    }
+
+    private static void jsonStringSyntax(byte[] b, int[] pos) {
+        expect(b, pos, '"');
+        int p = pos[0];
+        while (true) {
+            byte c = b[p++];
+            if (c == '"') {
+                break;
+            }
+            if ((c & 0xff) < 0x20) {
+                throw new IllegalArgumentException("control character in string");
+            }
+            if (c == '\\') {
+                byte e = b[p++];
+                if (e == 'u') {
+                    for (int i = 0; i < 4; i++) {
+                        if (Character.digit(b[p++], 16) < 0) {
+                            throw new IllegalArgumentException("bad \\u escape");
+                        }
+                    }
+                } else if ("\"\\/bfnrt".indexOf(e) < 0) {
+                    throw new IllegalArgumentException("bad escape");
+                }
+            }
+        }
+        pos[0] = p;
+    }
+}
