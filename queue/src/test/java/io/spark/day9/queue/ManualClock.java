@@ -1,0 +1,26 @@
+package io.spark.day9.queue;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+/** A clock tests move by hand: no sleeps. */
+final class ManualClock implements LongSupplier {
+    private final AtomicLong now;
+
+    ManualClock(long start) {
+        now = new AtomicLong(start);
+    }
+
+    ManualClock() {
+        this(1_700_000_000_000L);
+    }
+
+    @Override
+    public long getAsLong() {
+        return now.get();
+    }
+
+    void advance(long ms) {
+        now.addAndGet(ms);
+    }
+}
