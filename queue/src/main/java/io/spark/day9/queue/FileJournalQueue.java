@@ -1340,6 +1340,33 @@ public final class FileJournalQueue implements JobQueue {
     }
 
     @Override
+    public void deadLetter(long id, String receipt, String reason) {
+        long seq = parseReceipt(receipt);
+        String why = reason == null || reason.isBlank() ? "dead-lettered by its consumer"
+                : reason.strip();
+        ensureHealthy();
+        List<QueueEvent> events = new ArrayList<>();
+        long ep;
+        long end;
+        appending.incrementAndGet();
+        lock.lock();
+        try {
+            checkUsable();
+            long now = clock.getAsLong();
+            promote(now);
+            int slot = owned(id, receipt, seq);
+            deadLetter(slot, now, why, events);
+            end = appendedLogical;
+            ep = epoch;
+        } finally {
+            lock.unlock();
+            appending.decrementAndGet();
+        }
+        awaitDurable(ep, end);
+        publish(events);
+    }
+
+    @Override
     public long extend(long id, String receipt, long visibilityMs) {
         long seq = parseReceipt(receipt);
         checkVisibility(visibilityMs);

@@ -92,6 +92,15 @@ public interface JobQueue extends AutoCloseable {
     JobState nack(long id, String receipt, Long delayMs);
 
     /**
+     * Sends a delivery straight to the dead-letter queue, with {@code reason} (for a job that can
+     * never succeed, such as an unknown job type), instead of retrying it.
+     *
+     * @throws StaleReceiptException when {@code receipt} no longer owns the job
+     * @throws UnknownJobException when the job is not pending
+     */
+    void deadLetter(long id, String receipt, String reason);
+
+    /**
      * Heartbeat: the claim now lapses {@code visibilityMs} from now (no cap counted from the
      * first delivery). Returns the new deadline in epoch milliseconds.
      */

@@ -248,6 +248,36 @@ abstract class JobQueueContract {
     }
 
     @Test
+    void shouldDeadLetterAtOnceWhenTheConsumerSaysSo() {
+        long id = put("{\"job\":\"nobody-handles-this\"}");
+        ClaimedJob first = claimOne();
+        q.deadLetter(id, first.receipt(), "no handler for job type");
+        assertThat(q.stats().dead()).isEqualTo(1);
+        assertThat(q.stats().depth()).isZero();
+        DeadLetter dead = q.deadLetters(0, 10).get(0);
+        assertThat(dead.id()).isEqualTo(id);
+        assertThat(dead.attempts()).isEqualTo(1);
+        assertThat(dead.reason()).isEqualTo("no handler for job type");
+        assertThat(dead.payload()).isEqualTo(json("{\"job\":\"nobody-handles-this\"}"));
+        assertThatThrownBy(() -> q.deadLetter(id, first.receipt(), "again"))
+                .isInstanceOf(QueueException.class);
+        clock.advance(VIS * 2);
+        assertThat(q.claim(10, VIS)).isEmpty();
+    }
+
+    @Test
+    void shouldRefuseDeadLetterWithAStaleReceipt() {
+        long id = put("{}");
+        ClaimedJob first = claimOne();
+        clock.advance(VIS + 1);
+        ClaimedJob second = claimOne();
+        assertThatThrownBy(() -> q.deadLetter(id, first.receipt(), "stale"))
+                .isInstanceOf(StaleReceiptException.class);
+        q.ack(id, second.receipt());
+        assertThat(q.stats().dead()).isZero();
+    }
+
+    @Test
     void shouldDeadLetterWhenNackedOnLastDelivery() {
         long id = put("{}");
         for (int i = 0; i < 2; i++) {
