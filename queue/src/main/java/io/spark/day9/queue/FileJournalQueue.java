@@ -1397,6 +1397,13 @@ public final class FileJournalQueue implements JobQueue {
 
     @Override
     public QueueStats stats() {
+        if (failure != null) {
+            try {
+                ensureHealthy(); // stats should show the journal's truth after a failure
+            } catch (QueueStorageException e) {
+                // still failing: report memory as it stands
+            }
+        }
         if (closed) {
             throw QueueClosedException.of(name);
         }
