@@ -4,12 +4,17 @@ import io.spark.day9.api.ApiRoutes;
 import io.spark.day9.api.AuthPolicy;
 import io.spark.day9.api.HttpServer;
 import io.spark.day9.api.Json;
+import io.spark.day9.api.QueueRoutes;
 import io.spark.day9.api.SystemRoutes;
 import io.spark.day9.audit.AuditComponent;
 import io.spark.day9.config.Day9Config;
 import io.spark.day9.fs.SecureFiles;
+import io.spark.day9.jobs.ProbeHandler;
+import io.spark.day9.jobs.Queues;
+import io.spark.day9.jobs.Worker;
 import io.spark.day9.lifecycle.Lifecycle;
 import io.spark.day9.metrics.MetricsRegistry;
+import io.spark.day9.metrics.QueueMetrics;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,17 +33,33 @@ public final class Executor implements AutoCloseable {
     private final Lifecycle lifecycle = new Lifecycle();
     private final MetricsRegistry metrics = new MetricsRegistry();
     private final AuditComponent audit;
+    private final Queues queues;
+    private final Worker worker;
     private final HttpServer http;
 
     private Executor(Day9Config config, Clock clock, List<ApiRoutes> extraRoutes) {
         this.config = config;
         this.audit = new AuditComponent(config.paths().auditDir(), clock, Json.mapper());
+        this.queues = new Queues(config.queue(), clock::millis);
+        this.worker = new Worker(queues, config.queue().workerThreads(),
+                config.queue().visibility(), Json.mapper());
+        worker.registerPrefix(ProbeHandler.PREFIX,
+                new ProbeHandler(config.paths().runtimeDir(), Json.mapper(), clock::millis));
+        QueueMetrics queueMetrics = new QueueMetrics(metrics.registry(), queues);
+        queueMetrics.observe(worker);
+
         List<ApiRoutes> routes = new ArrayList<>();
         routes.add(new SystemRoutes(config, lifecycle, metrics, audit, clock));
+        routes.add(new QueueRoutes(queues, audit));
         routes.addAll(extraRoutes);
         this.http = new HttpServer(config.server(), new AuthPolicy(config.server().apiToken()),
                 routes);
+        // start order; stop is the reverse: HTTP first, then the worker, queues, audit
         lifecycle.add(audit);
+        lifecycle.add(queues);
+        if (config.queue().workerEnabled()) {
+            lifecycle.add(worker);
+        }
         lifecycle.add(http);
     }
 
@@ -71,6 +92,15 @@ public final class Executor implements AutoCloseable {
 
     public AuditComponent audit() {
         return audit;
+    }
+
+    public Queues queues() {
+        return queues;
+    }
+
+    /** The built-in worker; later subsystems register their job handlers on it. */
+    public Worker worker() {
+        return worker;
     }
 
     /** Graceful stop: HTTP drains in-flight requests, then the rest closes in reverse order. */

@@ -22,6 +22,7 @@ import java.util.stream.Collectors;
  */
 public final class Json {
     private static final ObjectMapper MAPPER = build();
+    private static final String BODY = "day9.body";
 
     private Json() {
     }
@@ -73,12 +74,17 @@ public final class Json {
      * @throws ProblemException 413 past the limit
      */
     public static byte[] body(Context ctx) {
+        byte[] cached = ctx.attribute(BODY);
+        if (cached != null) {
+            return cached;
+        }
         long limit = ctx.appData(HttpServer.MAX_BODY_KEY);
         try (var in = ctx.req().getInputStream()) {
             byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
             if (bytes.length > limit) {
                 throw ProblemException.payloadTooLarge(limit);
             }
+            ctx.attribute(BODY, bytes);
             return bytes;
         } catch (IOException e) {
             throw ProblemException.malformedJson("body could not be read: " + e.getMessage());

@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
 @Command(name = "day9", mixinStandardHelpOptions = true,
         versionProvider = Day9Command.VersionProvider.class,
         description = "Day9: the reliability pack of the Spark trading executor.",
-        subcommands = {ServeCommand.class, ConfigCommand.class, AuditCommand.class,
+        subcommands = {ServeCommand.class, ConfigCommand.class, QueueCommand.class,
+                AuditCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Day9Command implements Runnable {
 

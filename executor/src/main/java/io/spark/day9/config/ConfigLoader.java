@@ -2,6 +2,8 @@ package io.spark.day9.config;
 
 import io.spark.day9.config.Day9Config.Effective;
 import io.spark.day9.config.Day9Config.Source;
+import io.spark.day9.queue.FsyncMode;
+import io.spark.day9.queue.QueueConfig;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -65,7 +67,31 @@ public final class ConfigLoader {
         int flapSec = flapSeconds();
         Path queueDir = path("QUEUE_DIR");
         String queueName = queueName();
-        long visibilityMs = integer("QUEUE_VISIBILITY_MS", 1, 43_200_000);
+        long visibilityMs = integer("QUEUE_VISIBILITY_MS", 1, QueueConfig.MAX_VISIBILITY_MS);
+        FsyncMode fsync = choice("QUEUE_FSYNC", FsyncMode.class);
+        int batchWindowUs = (int) integer("QUEUE_FSYNC_BATCH_WINDOW_US", 0, 100_000);
+        int maxDeliveries = (int) integer("QUEUE_MAX_DELIVERIES", 1, 1000);
+        long dedupWindowMs = integer("QUEUE_DEDUP_WINDOW_MS", 0, 7L * 24 * 3600 * 1000);
+        long maxPending = integer("QUEUE_MAX_PENDING", 1, 1_000_000_000);
+        long maxBytes = integer("QUEUE_MAX_BYTES", 1 << 20, 1L << 40);
+        int maxJobBytes = (int) integer("QUEUE_MAX_JOB_BYTES", 64, QueueConfig.MAX_JOB_BYTES_LIMIT);
+        long backoffBaseMs = integer("QUEUE_BACKOFF_BASE_MS", 0, 3_600_000);
+        long backoffMaxMs = integer("QUEUE_BACKOFF_MAX_MS", 0, 86_400_000);
+        long compactMinBytes = integer("QUEUE_COMPACT_MIN_BYTES", 1 << 16, 1L << 40);
+        boolean workerEnabled = bool("QUEUE_WORKER_ENABLED");
+        int workerThreads = (int) integer("QUEUE_WORKER_THREADS", 1, 64);
+        if (backoffMaxMs < backoffBaseMs) {
+            throw ConfigException.invalid("QUEUE_BACKOFF_MAX_MS", Long.toString(backoffMaxMs),
+                    "must be at least QUEUE_BACKOFF_BASE_MS (" + backoffBaseMs + ")");
+        }
+        QueueConfig journal;
+        try {
+            journal = new QueueConfig(queueDir, queueName, fsync, visibilityMs, maxDeliveries,
+                    dedupWindowMs, maxPending, maxBytes, maxJobBytes, backoffBaseMs, backoffMaxMs,
+                    batchWindowUs, compactMinBytes);
+        } catch (IllegalArgumentException e) {
+            throw ConfigException.conflict("QUEUE_*", e.getMessage());
+        }
         Path snapshotDir = path("SNAPSHOT_DIR");
         int retentionDays = (int) integer("SNAPSHOT_RETENTION_DAYS", 1, 3650);
         Path shadowDir = path("SHADOW_DIR");
@@ -80,7 +106,7 @@ public final class ConfigLoader {
                 new Day9Config.Paths(runtime, logDir, audit, queueDir, snapshotDir, shadowDir),
                 new Day9Config.Logging(logFormat, level),
                 new Day9Config.Chaos(errorPct, latencyMs, flapSec),
-                new Day9Config.Queue(queueName, Duration.ofMillis(visibilityMs)),
+                new Day9Config.Queue(journal, workerEnabled, workerThreads),
                 new Day9Config.Snapshots(retentionDays),
                 new Day9Config.Trading(mode, live, shadow),
                 effective);

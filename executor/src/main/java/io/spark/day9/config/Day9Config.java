@@ -1,5 +1,6 @@
 package io.spark.day9.config;
 
+import io.spark.day9.queue.QueueConfig;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -96,8 +97,28 @@ public record Day9Config(Server server, Paths paths, Logging logging, Chaos chao
     public record Chaos(int httpErrorPct, int httpLatencyMs, int wsFlapSec) {
     }
 
-    /** The queue the built-in worker consumes. */
-    public record Queue(String name, Duration visibility) {
+    /**
+     * The durable queues.
+     *
+     * @param journal       configuration of {@code QUEUE_NAME}; other queues (named in API paths)
+     *                      get the same settings under their own name
+     * @param workerEnabled run the built-in worker on {@code QUEUE_NAME}
+     * @param workerThreads its concurrency
+     */
+    public record Queue(QueueConfig journal, boolean workerEnabled, int workerThreads) {
+        public Queue {
+            Objects.requireNonNull(journal, "journal");
+        }
+
+        /** {@code QUEUE_NAME}. */
+        public String name() {
+            return journal.name();
+        }
+
+        /** {@code QUEUE_VISIBILITY_MS}. */
+        public Duration visibility() {
+            return Duration.ofMillis(journal.visibilityMs());
+        }
     }
 
     /** Snapshot retention. */

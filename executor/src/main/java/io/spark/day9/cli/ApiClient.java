@@ -1,0 +1,93 @@
+package io.spark.day9.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.spark.day9.api.Json;
+import io.spark.day9.config.Day9Config;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The CLI's way to a running executor: {@code http://HOST:PORT} from the configuration (a
+ * wildcard bind is reached on loopback) unless {@code --url} says otherwise, with
+ * {@code API_TOKEN} as the bearer token when set.
+ */
+final class ApiClient {
+    private final URI base;
+    private final Optional<String> token;
+    private final HttpClient http = HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
+    ApiClient(URI base, Optional<String> token) {
+        this.base = base;
+        this.token = token;
+    }
+
+    static ApiClient of(Day9Config config, String url) {
+        if (url != null) {
+            return new ApiClient(URI.create(url.endsWith("/") ? url.substring(0, url.length() - 1)
+                    : url), config.server().apiToken());
+        }
+        String host = config.server().host();
+        if (host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
+            host = "127.0.0.1";
+        }
+        if (host.contains(":") && !host.startsWith("[")) {
+            host = "[" + host + "]";
+        }
+        return new ApiClient(URI.create("http://" + host + ":" + config.server().port()),
+                config.server().apiToken());
+    }
+
+    /** An answer: status and parsed JSON body. */
+    record Answer(int status, JsonNode body) {
+        boolean ok() {
+            return status >= 200 && status < 300;
+        }
+
+        /** The problem's detail, or the body, for an error message. */
+        String error() {
+            JsonNode detail = body.get("detail");
+            return "HTTP " + status + ": " + (detail != null ? detail.asText() : body.toString());
+        }
+    }
+
+    Answer get(String path) throws IOException, InterruptedException {
+        return send(request(path).GET());
+    }
+
+    Answer post(String path, String body) throws IOException, InterruptedException {
+        return send(request(path).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)));
+    }
+
+    URI base() {
+        return base;
+    }
+
+    private HttpRequest.Builder request(String path) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path))
+                .timeout(Duration.ofSeconds(30));
+        token.ifPresent(t -> b.header("Authorization", "Bearer " + t));
+        return b;
+    }
+
+    private Answer send(HttpRequest.Builder b) throws IOException, InterruptedException {
+        HttpResponse<String> r;
+        try {
+            r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (ConnectException e) {
+            throw new IOException("no executor answers at " + base + " (is 'day9 serve' running? "
+                    + "use --url to point elsewhere)", e);
+        }
+        JsonNode body = r.body().isEmpty() ? Json.mapper().createObjectNode()
+                : Json.mapper().readTree(r.body());
+        return new Answer(r.statusCode(), body);
+    }
+}

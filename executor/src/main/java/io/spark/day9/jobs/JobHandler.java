@@ -1,0 +1,55 @@
+package io.spark.day9.jobs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * Handles one job type for the built-in {@link Worker}. The worker acks when this returns
+ * {@link Outcome#ACK}; a thrown exception or {@link Outcome#retry} gives the job back with
+ * backoff (so a job that keeps failing reaches the dead-letter queue after
+ * {@code QUEUE_MAX_DELIVERIES}); {@link Outcome#deadLetter} sends it there at once.
+ *
+ * <p>Handlers must be idempotent: delivery is at least once. A job redelivered after a crash
+ * has {@code attempt > 1}.
+ */
+@FunctionalInterface
+public interface JobHandler {
+
+    Outcome handle(Job job) throws Exception;
+
+    /**
+     * One delivery.
+     *
+     * @param queue   queue name
+     * @param id      job id
+     * @param attempt delivery count, 1 on first delivery
+     * @param type    the payload's {@code job} field
+     * @param payload the whole payload
+     */
+    record Job(String queue, long id, int attempt, String type, JsonNode payload) {
+    }
+
+    /** What to do with the job after handling. */
+    sealed interface Outcome {
+        /** Done: acknowledge. */
+        Outcome ACK = new Ack();
+
+        /** Give back; redeliver after {@code delayMs} (null = exponential backoff). */
+        static Outcome retry(Long delayMs) {
+            return new Retry(delayMs);
+        }
+
+        /** Never retry: to the dead-letter queue with a reason. */
+        static Outcome deadLetter(String reason) {
+            return new DeadLetter(reason);
+        }
+
+        record Ack() implements Outcome {
+        }
+
+        record Retry(Long delayMs) implements Outcome {
+        }
+
+        record DeadLetter(String reason) implements Outcome {
+        }
+    }
+}
