@@ -109,9 +109,7 @@ final class KillResumeCommand implements Callable<Integer> {
             JsonNode stats = api.get("/api/private/queue/stats").body();
             say("restarted: ready again after %.2f s (JVM start and journal replay); depth at "
                     + "first look %d (in flight %d)", (opened - restarted) / 1e9,
-                    stats.path("depth").asLong(), stats.path("inFlight").asLong()); depth %d (ready %d, in flight %d)",
-                    (opened - restarted) / 1e9, stats.path("depth").asLong(),
-                    stats.path("ready").asLong(), stats.path("inFlight").asLong());
+                    stats.path("depth").asLong(), stats.path("inFlight").asLong());
             while (api.get("/api/private/queue/stats").body().path("depth").asLong() > 0) {
                 check(deadline, "waiting for the restarted executor to drain the queue");
                 Thread.sleep(20);
