@@ -142,10 +142,22 @@ public final class QueueRoutes implements ApiRoutes {
         return s;
     }
 
+    /** A receipt the queue cannot even parse is the caller's mistake: 400, naming it. */
+    private static <T> T withReceipt(java.util.function.Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.invalidField("receipt", e.getMessage());
+        }
+    }
+
     private void ack(Context ctx) {
         JobQueue queue = queue(ctx);
         Settle s = settle(ctx);
-        queue.ack(s.id(), s.receipt());
+        withReceipt(() -> {
+            queue.ack(s.id(), s.receipt());
+            return null;
+        });
         ctx.json(Map.of("id", s.id(), "state", "ACKED"));
     }
 
@@ -156,7 +168,7 @@ public final class QueueRoutes implements ApiRoutes {
             throw ProblemException.invalidField("delayMs", "must be 0.." + EnqueueOptions.MAX_DELAY_MS
                     + ", or omitted for exponential backoff");
         }
-        JobState state = queue.nack(s.id(), s.receipt(), s.delayMs());
+        JobState state = withReceipt(() -> queue.nack(s.id(), s.receipt(), s.delayMs()));
         ctx.json(Map.of("id", s.id(), "state", state.name()));
     }
 
@@ -165,7 +177,7 @@ public final class QueueRoutes implements ApiRoutes {
         Settle s = settle(ctx);
         long visibility = s.visibilityMs() == null ? queues.visibilityMs()
                 : visibility(s.visibilityMs(), "visibilityMs");
-        long until = queue.extend(s.id(), s.receipt(), visibility);
+        long until = withReceipt(() -> queue.extend(s.id(), s.receipt(), visibility));
         ctx.json(Map.of("id", s.id(), "visibleUntil", until));
     }
 
