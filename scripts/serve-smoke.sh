@@ -36,6 +36,11 @@ check "a bad value refuses to start, naming it (exit $code)" \
 check "./day9 --version works from another directory" \
   bash -c "cd / && '$root/day9' --version | grep -q '^day9 '"
 
+drill="$("$root/runtime/day9_queue_kill_resume.sh" --jobs 300 --dir "$work/drill" 2>&1)"; code=$?
+echo "$drill" | sed 's/^/    /'
+check "the guide's kill-resume drill loses nothing (exit $code)" \
+  bash -c "[ $code -eq 0 ] && grep -q 'acknowledged but missing 0' <<<'$drill'"
+
 [ "$failed" -eq 0 ] || { echo "--- serve.out"; cat serve.out; }
 rm -rf "$work"
 echo "smoke: $passed passed, $failed failed"
