@@ -188,7 +188,7 @@ public final class QueueRoutes implements ApiRoutes {
 
     private void deadLetters(Context ctx) {
         JobQueue queue = queue(ctx);
-        long after = longParam(ctx, "after", 0, 0, Long.MAX_VALUE);
+        long after = SystemRoutes.longParam(ctx, "after", 0, 0, Long.MAX_VALUE);
         int limit = SystemRoutes.intParam(ctx, "limit", 100, 1, 1000);
         List<DeadLetter> dead = queue.deadLetters(after, limit);
         ctx.json(Map.of("deadLetters", dead.stream().map(d -> new DeadView(d.id(), d.attempts(),
@@ -237,15 +237,7 @@ public final class QueueRoutes implements ApiRoutes {
     static Map<String, Object> stats(QueueStats s) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("queue", s.queue());
-        out.put("depth", s.depth());
-        out.put("ready", s.ready());
-        out.put("delayed", s.delayed());
-        out.put("inFlight", s.inFlight());
-        out.put("dead", s.dead());
-        out.put("bytes", s.bytes());
-        out.put("journalBytes", s.journalBytes());
-        out.put("lagSeconds", s.oldestReadyAgeMs() / 1000.0);
-        out.put("quarantinedLines", s.quarantinedLines());
+        out.putAll(Queues.describe(s));
         return out;
     }
 
@@ -256,7 +248,7 @@ public final class QueueRoutes implements ApiRoutes {
             throw ProblemException.invalidField("dedupKey", "must be 1.."
                     + EnqueueOptions.MAX_DEDUP_KEY_LENGTH + " characters");
         }
-        long delayMs = longParam(ctx, "delayMs", 0, 0, EnqueueOptions.MAX_DELAY_MS);
+        long delayMs = SystemRoutes.longParam(ctx, "delayMs", 0, 0, EnqueueOptions.MAX_DELAY_MS);
         return new EnqueueOptions(dedupKey, delayMs);
     }
 
@@ -265,23 +257,6 @@ public final class QueueRoutes implements ApiRoutes {
             throw ProblemException.invalidField(field, "must be 1.." + QueueConfig.MAX_VISIBILITY_MS);
         }
         return value;
-    }
-
-    private static long longParam(Context ctx, String name, long dflt, long min, long max) {
-        String raw = ctx.queryParam(name);
-        if (raw == null || raw.isEmpty()) {
-            return dflt;
-        }
-        try {
-            long v = Long.parseLong(raw);
-            if (v >= min && v <= max) {
-                return v;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw ProblemException.invalidField(name, "must be an integer from " + min + " to " + max
-                + ", got \"" + raw + "\"");
     }
 
     /** The job must be one JSON object (stored byte for byte, so it is checked, not parsed). */

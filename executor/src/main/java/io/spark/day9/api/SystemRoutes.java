@@ -147,12 +147,17 @@ public final class SystemRoutes implements ApiRoutes {
 
     /** An integer query parameter within bounds, or a 400 naming it. */
     public static int intParam(Context ctx, String name, int dflt, int min, int max) {
+        return (int) longParam(ctx, name, dflt, min, max);
+    }
+
+    /** A long query parameter within bounds, or a 400 naming it. */
+    public static long longParam(Context ctx, String name, long dflt, long min, long max) {
         String raw = ctx.queryParam(name);
         if (raw == null || raw.isEmpty()) {
             return dflt;
         }
         try {
-            int v = Integer.parseInt(raw);
+            long v = Long.parseLong(raw);
             if (v >= min && v <= max) {
                 return v;
             }

@@ -157,21 +157,28 @@ public final class Queues implements Component {
         Map<String, Object> details = new LinkedHashMap<>();
         boolean degraded = false;
         for (QueueStats s : stats()) {
-            Map<String, Object> one = new LinkedHashMap<>();
-            one.put("depth", s.depth());
-            one.put("ready", s.ready());
-            one.put("inFlight", s.inFlight());
-            one.put("delayed", s.delayed());
-            one.put("dead", s.dead());
-            one.put("lagSeconds", s.oldestReadyAgeMs() / 1000.0);
-            one.put("journalBytes", s.journalBytes());
-            one.put("quarantinedLines", s.quarantinedLines());
+            Map<String, Object> one = describe(s);
             String failure = storageFailures.get(s.queue());
             one.put("storage", failure == null ? "ok" : "failing: " + failure);
             degraded |= failure != null || s.quarantinedLines() > 0;
             details.put(s.queue(), one);
         }
         return degraded ? Health.degraded(details) : Health.up(details);
+    }
+
+    /** A queue's counters as JSON-friendly members (API, health, CLI all show the same). */
+    public static Map<String, Object> describe(QueueStats s) {
+        Map<String, Object> one = new LinkedHashMap<>();
+        one.put("depth", s.depth());
+        one.put("ready", s.ready());
+        one.put("delayed", s.delayed());
+        one.put("inFlight", s.inFlight());
+        one.put("dead", s.dead());
+        one.put("bytes", s.bytes());
+        one.put("journalBytes", s.journalBytes());
+        one.put("lagSeconds", s.oldestReadyAgeMs() / 1000.0);
+        one.put("quarantinedLines", s.quarantinedLines());
+        return one;
     }
 
     private void track(QueueEvent e) {
