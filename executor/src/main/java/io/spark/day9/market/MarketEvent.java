@@ -1,0 +1,32 @@
+package io.spark.day9.market;
+
+/** What the market stream reports to adapters (metrics, logs, the chaos engine). */
+public sealed interface MarketEvent {
+
+    /** A WebSocket connection opened (a {@code planned} one replaces an ageing connection). */
+    record Connected(long connection, boolean planned) implements MarketEvent {
+    }
+
+    /**
+     * The serving connection was lost. {@code reason}: {@code server-close}, {@code error},
+     * {@code stale}, {@code flap}, {@code connect-failed}.
+     */
+    record Disconnected(long connection, String reason) implements MarketEvent {
+    }
+
+    /** After a disconnect, every symbol's book is synced again: {@code downMs} after it. */
+    record Recovered(long connection, long downMs, String cause) implements MarketEvent {
+    }
+
+    /** One symbol's book was discarded and is being rebuilt: {@code gap}, {@code stale-snapshot}. */
+    record BookResync(String symbol, String reason) implements MarketEvent {
+    }
+
+    /** An ageing connection was replaced without the book ever going out of sync. */
+    record PlannedReconnect(long oldConnection, long newConnection) implements MarketEvent {
+    }
+
+    /** A message could not be parsed (it was skipped). */
+    record ParseError(String detail) implements MarketEvent {
+    }
+}
