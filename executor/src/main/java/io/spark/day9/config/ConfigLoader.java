@@ -24,6 +24,7 @@ import java.util.stream.Collectors;
 public final class ConfigLoader {
     private static final Pattern QUEUE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
     private static final int MIN_TOKEN_CHARS = 16;
+    private static final Pattern SYMBOL = Pattern.compile("[A-Z0-9]{2,20}");
 
     private final Map<String, String> environment;
     private final Map<String, String> dotEnv;
@@ -92,6 +93,7 @@ public final class ConfigLoader {
         } catch (IllegalArgumentException e) {
             throw ConfigException.conflict("QUEUE_*", e.getMessage());
         }
+        Day9Config.Market market = market();
         Path snapshotDir = path("SNAPSHOT_DIR");
         int retentionDays = (int) integer("SNAPSHOT_RETENTION_DAYS", 1, 3650);
         Path shadowDir = path("SHADOW_DIR");
@@ -107,6 +109,7 @@ public final class ConfigLoader {
                 new Day9Config.Logging(logFormat, level),
                 new Day9Config.Chaos(errorPct, latencyMs, flapSec),
                 new Day9Config.Queue(journal, workerEnabled, workerThreads),
+                market,
                 new Day9Config.Snapshots(retentionDays),
                 new Day9Config.Trading(mode, live, shadow),
                 effective);
@@ -207,6 +210,59 @@ public final class ConfigLoader {
     private int flapSeconds() {
         // 0 turns flapping off; anything else is a period in whole seconds, at least 1
         return (int) integer("CHAOS_WS_FLAP_SEC", 0, 86_400);
+    }
+
+    private Day9Config.Market market() {
+        Day9Config.MarketSource source = Day9Config.MarketSource.valueOf(choice("MARKET_SOURCE",
+                "sim", "binance", "binance-testnet").toUpperCase(Locale.ROOT).replace('-', '_'));
+        String symbolsText = raw("MARKET_SYMBOLS");
+        java.util.List<String> symbols = new java.util.ArrayList<>();
+        for (String part : symbolsText.split(",")) {
+            String symbol = part.strip().toUpperCase(Locale.ROOT);
+            if (!SYMBOL.matcher(symbol).matches() || symbols.contains(symbol)) {
+                throw ConfigException.invalid("MARKET_SYMBOLS", symbolsText, "must be a "
+                        + "comma-separated list of distinct symbols such as BTCUSDT,ETHUSDT");
+            }
+            symbols.add(symbol);
+        }
+        if (symbols.size() > 50) {
+            throw ConfigException.invalid("MARKET_SYMBOLS", symbolsText, "at most 50 symbols");
+        }
+        String restUrl = url("MARKET_REST_URL", "http", "https");
+        String wsUrl = url("MARKET_WS_URL", "ws", "wss");
+        String apiKey = raw("MARKET_API_KEY");
+        String apiSecret = raw("MARKET_API_SECRET");
+        long recvWindow = integer("MARKET_RECV_WINDOW_MS", 1, 60_000);
+        long stale = integer("MARKET_STALE_MS", 500, 600_000);
+        long base = integer("MARKET_RECONNECT_BASE_MS", 1, 60_000);
+        long max = integer("MARKET_RECONNECT_MAX_MS", 1, 600_000);
+        if (max < base) {
+            throw ConfigException.invalid("MARKET_RECONNECT_MAX_MS", Long.toString(max),
+                    "must be at least MARKET_RECONNECT_BASE_MS (" + base + ")");
+        }
+        long maxAgeSec = integer("MARKET_WS_MAX_AGE_SEC", 10, 86_400);
+        int depthLimit = (int) integer("MARKET_DEPTH_LIMIT", 1, 5000);
+        int simPort = (int) integer("SIM_PORT", 0, 65_535);
+        long simSeed = integer("SIM_SEED", Long.MIN_VALUE, Long.MAX_VALUE);
+        return new Day9Config.Market(source, symbols, restUrl, wsUrl, apiKey, apiSecret,
+                recvWindow, stale, base, max, maxAgeSec * 1000, depthLimit, simPort, simSeed);
+    }
+
+    private String url(String name, String... schemes) {
+        String value = raw(name);
+        if (value.isEmpty()) {
+            return value;
+        }
+        try {
+            java.net.URI uri = new java.net.URI(value);
+            if (uri.getHost() != null && java.util.Arrays.asList(schemes).contains(uri.getScheme())) {
+                return value;
+            }
+        } catch (java.net.URISyntaxException e) {
+            // reported below
+        }
+        throw ConfigException.invalid(name, value, "must be an absolute " + String.join(" or ",
+                schemes) + " URL");
     }
 
     private String queueName() {

@@ -19,13 +19,15 @@ import java.util.Optional;
  * @param logging   log format and level
  * @param chaos     initial chaos settings
  * @param queue     the durable queue the worker consumes
+ * @param market    market connectivity
  * @param snapshots snapshot retention
  * @param trading   trade mode and the do-not-send switches
  * @param effective every setting's effective value and where it came from, in {@link Setting#ALL}
  *                  order (for {@code day9 config}; secrets are masked by {@link Effective#shown()})
  */
 public record Day9Config(Server server, Paths paths, Logging logging, Chaos chaos, Queue queue,
-                         Snapshots snapshots, Trading trading, Map<String, Effective> effective) {
+                         Market market, Snapshots snapshots, Trading trading,
+                         Map<String, Effective> effective) {
 
     public Day9Config {
         Objects.requireNonNull(server, "server");
@@ -33,6 +35,7 @@ public record Day9Config(Server server, Paths paths, Logging logging, Chaos chao
         Objects.requireNonNull(logging, "logging");
         Objects.requireNonNull(chaos, "chaos");
         Objects.requireNonNull(queue, "queue");
+        Objects.requireNonNull(market, "market");
         Objects.requireNonNull(snapshots, "snapshots");
         Objects.requireNonNull(trading, "trading");
         effective = Map.copyOf(effective);
@@ -118,6 +121,61 @@ public record Day9Config(Server server, Paths paths, Logging logging, Chaos chao
         /** {@code QUEUE_VISIBILITY_MS}. */
         public Duration visibility() {
             return Duration.ofMillis(journal.visibilityMs());
+        }
+    }
+
+    /** Where market data comes from. */
+    public enum MarketSource {
+        SIM, BINANCE, BINANCE_TESTNET;
+
+        /** The name used in {@code MARKET_SOURCE}. */
+        public String id() {
+            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        }
+    }
+
+    /**
+     * Market connectivity.
+     *
+     * @param source             sim, binance or binance-testnet
+     * @param symbols            upper-case symbols
+     * @param restUrl            REST base, empty for the source's default
+     * @param wsUrl              WebSocket base, empty for the source's default
+     * @param apiKey             API key ("" = none, or the simulator's)
+     * @param apiSecret          API secret
+     * @param recvWindowMs       signed-request validity
+     * @param staleMs            silent-stream threshold
+     * @param reconnectBaseMs    first reconnect delay
+     * @param reconnectMaxMs     reconnect cap
+     * @param maxConnectionAgeMs planned reconnect age
+     * @param depthLimit         snapshot depth
+     * @param simPort            embedded simulator port
+     * @param simSeed            simulator seed
+     */
+    public record Market(MarketSource source, java.util.List<String> symbols, String restUrl,
+                         String wsUrl, String apiKey, String apiSecret, long recvWindowMs,
+                         long staleMs, long reconnectBaseMs, long reconnectMaxMs,
+                         long maxConnectionAgeMs, int depthLimit, int simPort, long simSeed) {
+        public Market {
+            symbols = java.util.List.copyOf(symbols);
+        }
+
+        /** The REST base URL for a non-simulated source. */
+        public String restUrlOrDefault() {
+            if (!restUrl.isEmpty()) {
+                return restUrl;
+            }
+            return source == MarketSource.BINANCE_TESTNET ? "https://testnet.binance.vision"
+                    : "https://api.binance.com";
+        }
+
+        /** The WebSocket base URL for a non-simulated source. */
+        public String wsUrlOrDefault() {
+            if (!wsUrl.isEmpty()) {
+                return wsUrl;
+            }
+            return source == MarketSource.BINANCE_TESTNET ? "wss://stream.testnet.binance.vision"
+                    : "wss://stream.binance.com:9443";
         }
     }
 

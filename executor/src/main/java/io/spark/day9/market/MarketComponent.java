@@ -1,0 +1,175 @@
+package io.spark.day9.market;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.spark.day9.lifecycle.Component;
+import io.spark.day9.lifecycle.Health;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Market connectivity as an executor component: the REST client and the book-keeping stream for
+ * the configured symbols, against Binance, Binance testnet or the embedded simulator (whose
+ * URLs are only known once it has started, hence the endpoint supplier).
+ *
+ * <p>Start waits up to {@value #INITIAL_SYNC_MS} ms for the first books, then goes on: a market
+ * outage must not keep the executor (and its queue) from starting. Health is UP when every book
+ * is synced and fresh, DEGRADED otherwise (connecting, resyncing, disconnected).
+ */
+public final class MarketComponent implements Component, MarketData {
+    private static final Logger log = LoggerFactory.getLogger(MarketComponent.class);
+    static final long INITIAL_SYNC_MS = 5_000;
+
+    /** Where the exchange is, resolved at start. */
+    public record Endpoints(String source, String restUrl, String wsUrl, String apiKey,
+                            String apiSecret) {
+    }
+
+    private final Supplier<Endpoints> endpoints;
+    private final MarketSettings settings;
+    private final LongSupplier clock;
+    private final RandomGenerator random;
+    private final ObjectMapper json;
+    private final List<Consumer<MarketEvent>> listeners = new CopyOnWriteArrayList<>();
+    private volatile Endpoints resolved;
+    private volatile BinanceRest rest;
+    private volatile MarketStream stream;
+
+    /**
+     * Stream and REST settings that do not depend on where the exchange is.
+     *
+     * @param symbols            symbols to follow
+     * @param recvWindowMs       signed-request validity
+     * @param staleMs            silent-stream threshold
+     * @param reconnectBaseMs    first reconnect delay
+     * @param reconnectMaxMs     reconnect delay cap
+     * @param maxConnectionAgeMs planned reconnect age
+     * @param depthLimit         snapshot depth
+     */
+    public record MarketSettings(List<String> symbols, long recvWindowMs, long staleMs,
+                                 long reconnectBaseMs, long reconnectMaxMs,
+                                 long maxConnectionAgeMs, int depthLimit) {
+    }
+
+    public MarketComponent(MarketSettings settings, Supplier<Endpoints> endpoints,
+                           LongSupplier clock, RandomGenerator random, ObjectMapper json) {
+        this.settings = settings;
+        this.endpoints = endpoints;
+        this.clock = clock;
+        this.random = random;
+        this.json = json;
+    }
+
+    @Override
+    public String name() {
+        return "market";
+    }
+
+    /** Subscribes to stream events (call before start). */
+    public void subscribe(Consumer<MarketEvent> listener) {
+        listeners.add(listener);
+    }
+
+    @Override
+    public void start() throws InterruptedException {
+        resolved = endpoints.get();
+        rest = new BinanceRest(resolved.restUrl(), resolved.apiKey(), resolved.apiSecret(),
+                settings.recvWindowMs(), clock, json);
+        try {
+            long offset = rest.syncTime();
+            log.info("market {}: REST {} answers; clock offset {} ms", resolved.source(),
+                    resolved.restUrl(), offset);
+        } catch (ExchangeException e) {
+            log.warn("market {}: REST {} not reachable yet ({}); signed calls use the local clock",
+                    resolved.source(), resolved.restUrl(), e.getMessage());
+        }
+        MarketStream s = new MarketStream(new MarketConfig(resolved.wsUrl(), settings.symbols(),
+                settings.staleMs(), settings.reconnectBaseMs(), settings.reconnectMaxMs(),
+                settings.maxConnectionAgeMs(), settings.depthLimit()), rest, clock, random);
+        listeners.forEach(s::subscribe);
+        stream = s;
+        s.start();
+        long deadline = System.nanoTime() + INITIAL_SYNC_MS * 1_000_000;
+        while (!s.allSynced() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        log.info("market {}: ws {} for {}: {}", resolved.source(), resolved.wsUrl(),
+                settings.symbols(), s.allSynced() ? "books synced" : "still syncing");
+    }
+
+    @Override
+    public void stop() {
+        MarketStream s = stream;
+        if (s != null) {
+            s.close();
+        }
+    }
+
+    @Override
+    public Health health() {
+        MarketStream s = stream;
+        if (s == null) {
+            return Health.down(Map.of("reason", "not started"));
+        }
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("source", resolved.source());
+        details.put("connected", s.connected());
+        details.put("connectionAgeSeconds", Math.max(0, s.connectionAgeMs()) / 1000);
+        boolean all = true;
+        for (String symbol : settings.symbols()) {
+            BookView v = s.book(symbol, 1).orElseThrow();
+            Map<String, Object> one = new LinkedHashMap<>();
+            one.put("synced", v.synced());
+            one.put("ageMs", v.ageMs());
+            one.put("lastUpdateId", v.lastUpdateId());
+            v.bestBid().ifPresent(b -> one.put("bestBid", b.price().toPlainString()));
+            v.bestAsk().ifPresent(a -> one.put("bestAsk", a.price().toPlainString()));
+            MarketStream.Availability a = s.availability().get(symbol);
+            long observed = a.observedMs().get();
+            one.put("availability", observed == 0 ? 0.0 : (double) a.upMs().get() / observed);
+            details.put(symbol, one);
+            all &= v.synced() && v.ageMs() <= settings.staleMs();
+        }
+        return all && s.connected() ? Health.up(details) : Health.degraded(details);
+    }
+
+    @Override
+    public List<String> symbols() {
+        return settings.symbols();
+    }
+
+    @Override
+    public Optional<BookView> book(String symbol, int limit) {
+        MarketStream s = stream;
+        return s == null ? Optional.empty() : s.book(symbol, limit);
+    }
+
+    @Override
+    public boolean connected() {
+        MarketStream s = stream;
+        return s != null && s.connected();
+    }
+
+    /** The running stream (flap hook, availability, counters); null before start. */
+    public MarketStream stream() {
+        return stream;
+    }
+
+    /** The REST client (orders on testnet/live, round-trip measurements); null before start. */
+    public BinanceRest rest() {
+        return rest;
+    }
+
+    /** Where the exchange turned out to be; null before start. */
+    public Endpoints endpoints() {
+        return resolved;
+    }
+}
