@@ -15,8 +15,9 @@ public final class BenchMain {
         String[] rest = Arrays.copyOfRange(args, Math.min(1, args.length), args.length);
         switch (suite) {
             case "http" -> HttpBench.main(rest);
+            case "queue" -> QueueBench.main(rest);
             default -> {
-                System.out.println("usage: bench/run http [seconds] [clients]");
+                System.out.println("usage: bench/run http [seconds] [clients] | bench/run queue [dir]");
                 System.exit(suite.equals("help") ? 0 : 2);
             }
         }

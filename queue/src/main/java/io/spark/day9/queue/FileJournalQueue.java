@@ -136,6 +136,10 @@ public final class FileJournalQueue implements JobQueue {
     private final ReentrantLock lock = new ReentrantLock();
     /** Held by the commit leader while it writes and forces a batch; taken before lock. */
     private final ReentrantLock commitLock = new ReentrantLock();
+    /** Signalled (under commitLock) when a leader's batch is done: durable advanced or failed. */
+    private final java.util.concurrent.locks.Condition batchDone = commitLock.newCondition();
+    /** True while a leader writes and forces a batch outside commitLock. Guarded by it. */
+    private boolean flushing;
     private final AtomicInteger appending = new AtomicInteger();
     private final JournalCodec codec = new JournalCodec();
     private final JournalCodec.Rec rec = new JournalCodec.Rec();
@@ -267,6 +271,7 @@ public final class FileJournalQueue implements JobQueue {
             throw QueueStorageException.of(name, "opening " + dir, e);
         }
         commitLock.lock();
+        awaitNoFlush();
         lock.lock();
         try {
             io.deleteIfExists(dir.resolve(JOURNAL + TMP));
@@ -760,7 +765,16 @@ public final class FileJournalQueue implements JobQueue {
 
     private final List<QueueEvent> pendingEvents = new ArrayList<>();
 
-    /** Waits until the line ending at {@code end}, appended in {@code ep}, is durable. */
+    /**
+     * Waits until the line ending at {@code end}, appended in {@code ep}, is durable.
+     *
+     * <p>Group commit: the first waiter whose line is not durable becomes the leader, marks
+     * {@code flushing} and writes and forces everything appended so far <em>without</em>
+     * holding commitLock; every other waiter sleeps on {@code batchDone} meanwhile, and all of
+     * them wake together when the batch is done. Most return at once (their line was in it);
+     * one of the rest leads the next batch. So followers never queue behind the fsync one lock
+     * hand-off at a time, and producers keep appending while it runs.
+     */
     private void awaitDurable(long ep, long end) {
         if (ep == epoch && durableLogical >= end) {
             return;
@@ -780,7 +794,19 @@ public final class FileJournalQueue implements JobQueue {
                 if (durableLogical >= end) {
                     return;
                 }
-                flushBatch();
+                if (flushing) {
+                    batchDone.awaitUninterruptibly();
+                    continue;
+                }
+                flushing = true;
+                commitLock.unlock();
+                try {
+                    flushBatch();
+                } finally {
+                    commitLock.lock();
+                    flushing = false;
+                    batchDone.signalAll();
+                }
             }
         } finally {
             commitLock.unlock();
@@ -788,7 +814,15 @@ public final class FileJournalQueue implements JobQueue {
         }
     }
 
-    /** Leader: writes and forces everything appended so far. Holds commitLock. */
+    /** Under commitLock: waits until no leader is writing a batch outside the lock. */
+    private void awaitNoFlush() {
+        while (flushing) {
+            batchDone.awaitUninterruptibly();
+        }
+    }
+
+    /** Leader: writes and forces everything appended so far. Runs with {@code flushing} set
+     *  (commitLock released), so no other flush, compaction, recovery or close runs. */
     private void flushBatch() {
         if (config.fsync() == FsyncMode.BATCH && config.batchWindowMicros() > 0
                 && appending.get() > 0) {
@@ -883,6 +917,7 @@ public final class FileJournalQueue implements JobQueue {
         }
         List<QueueEvent> events = new ArrayList<>();
         commitLock.lock();
+        awaitNoFlush();
         lock.lock();
         try {
             if (closed) {
@@ -1613,6 +1648,7 @@ public final class FileJournalQueue implements JobQueue {
     /** Flushes and writes cursor.txt so the next open replays from the oldest live job. */
     void checkpoint() {
         commitLock.lock();
+        awaitNoFlush();
         lock.lock();
         try {
             if (closed || failure != null) {
@@ -1641,6 +1677,7 @@ public final class FileJournalQueue implements JobQueue {
         ensureHealthy();
         List<QueueEvent> events = new ArrayList<>();
         commitLock.lock();
+        awaitNoFlush();
         lock.lock();
         try {
             checkUsable();
@@ -1863,6 +1900,7 @@ public final class FileJournalQueue implements JobQueue {
     @Override
     public void close() {
         commitLock.lock();
+        awaitNoFlush();
         lock.lock();
         try {
             if (closed) {
