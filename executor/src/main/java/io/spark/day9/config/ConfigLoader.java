@@ -72,12 +72,12 @@ public final class ConfigLoader {
         FsyncMode fsync = choice("QUEUE_FSYNC", FsyncMode.class);
         int batchWindowUs = (int) integer("QUEUE_FSYNC_BATCH_WINDOW_US", 0, 100_000);
         int maxDeliveries = (int) integer("QUEUE_MAX_DELIVERIES", 1, 1000);
-        long dedupWindowMs = integer("QUEUE_DEDUP_WINDOW_MS", 0, 7L * 24 * 3600 * 1000);
+        long dedupWindowMs = integer("QUEUE_DEDUP_WINDOW_MS", 1, 7L * 24 * 3600 * 1000);
         long maxPending = integer("QUEUE_MAX_PENDING", 1, 1_000_000_000);
         long maxBytes = integer("QUEUE_MAX_BYTES", 1 << 20, 1L << 40);
         int maxJobBytes = (int) integer("QUEUE_MAX_JOB_BYTES", 64, QueueConfig.MAX_JOB_BYTES_LIMIT);
-        long backoffBaseMs = integer("QUEUE_BACKOFF_BASE_MS", 0, 3_600_000);
-        long backoffMaxMs = integer("QUEUE_BACKOFF_MAX_MS", 0, 86_400_000);
+        long backoffBaseMs = integer("QUEUE_BACKOFF_BASE_MS", 1, 3_600_000);
+        long backoffMaxMs = integer("QUEUE_BACKOFF_MAX_MS", 1, 86_400_000);
         long compactMinBytes = integer("QUEUE_COMPACT_MIN_BYTES", 1 << 16, 1L << 40);
         boolean workerEnabled = bool("QUEUE_WORKER_ENABLED");
         int workerThreads = (int) integer("QUEUE_WORKER_THREADS", 1, 64);
