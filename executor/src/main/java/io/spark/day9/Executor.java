@@ -4,6 +4,7 @@ import io.spark.day9.api.ApiRoutes;
 import io.spark.day9.api.AuthPolicy;
 import io.spark.day9.api.HttpServer;
 import io.spark.day9.api.Json;
+import io.spark.day9.api.MarketRoutes;
 import io.spark.day9.api.QueueRoutes;
 import io.spark.day9.api.SystemRoutes;
 import io.spark.day9.audit.AuditComponent;
@@ -14,7 +15,12 @@ import io.spark.day9.jobs.Queues;
 import io.spark.day9.jobs.Worker;
 import io.spark.day9.lifecycle.Lifecycle;
 import io.spark.day9.metrics.MetricsRegistry;
+import io.spark.day9.metrics.MarketMetrics;
 import io.spark.day9.metrics.QueueMetrics;
+import io.spark.day9.market.MarketComponent;
+import io.spark.day9.sim.SimComponent;
+import io.spark.day9.sim.SimConfig;
+import io.spark.day9.sim.SimExchange;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +41,8 @@ public final class Executor implements AutoCloseable {
     private final AuditComponent audit;
     private final Queues queues;
     private final Worker worker;
+    private final SimComponent sim;
+    private final MarketComponent market;
     private final HttpServer http;
 
     private Executor(Day9Config config, Clock clock, List<ApiRoutes> extraRoutes) {
@@ -48,9 +56,20 @@ public final class Executor implements AutoCloseable {
         QueueMetrics queueMetrics = new QueueMetrics(metrics.registry(), queues);
         queueMetrics.observe(worker);
 
+        Day9Config.Market m = config.market();
+        this.sim = m.source() == Day9Config.MarketSource.SIM
+                ? new SimComponent(SimConfig.of(m.symbols(), m.simSeed()).withPort(m.simPort()))
+                : null;
+        this.market = new MarketComponent(new MarketComponent.MarketSettings(m.symbols(),
+                m.recvWindowMs(), m.staleMs(), m.reconnectBaseMs(), m.reconnectMaxMs(),
+                m.maxConnectionAgeMs(), m.depthLimit()), () -> endpoints(m), clock::millis,
+                new java.util.SplittableRandom(m.simSeed()), Json.mapper());
+        new MarketMetrics(metrics.registry(), market);
+
         List<ApiRoutes> routes = new ArrayList<>();
         routes.add(new SystemRoutes(config, lifecycle, metrics, audit, clock));
         routes.add(new QueueRoutes(queues, audit));
+        routes.add(new MarketRoutes(market));
         routes.addAll(extraRoutes);
         this.http = new HttpServer(config.server(), new AuthPolicy(config.server().apiToken()),
                 routes);
@@ -60,7 +79,23 @@ public final class Executor implements AutoCloseable {
         if (config.queue().workerEnabled()) {
             lifecycle.add(worker);
         }
+        if (sim != null) {
+            lifecycle.add(sim);
+        }
+        lifecycle.add(market);
         lifecycle.add(http);
+    }
+
+    private MarketComponent.Endpoints endpoints(Day9Config.Market m) {
+        if (sim != null) {
+            SimExchange s = sim.exchange();
+            return new MarketComponent.Endpoints("sim", m.restUrl().isEmpty() ? s.restUrl()
+                    : m.restUrl(), m.wsUrl().isEmpty() ? s.wsUrl() : m.wsUrl(),
+                    m.apiKey().isEmpty() ? s.config().apiKey() : m.apiKey(),
+                    m.apiSecret().isEmpty() ? s.config().apiSecret() : m.apiSecret());
+        }
+        return new MarketComponent.Endpoints(m.source().id(), m.restUrlOrDefault(),
+                m.wsUrlOrDefault(), m.apiKey(), m.apiSecret());
     }
 
     /** Builds and starts an executor; on failure everything already started is stopped. */
@@ -96,6 +131,16 @@ public final class Executor implements AutoCloseable {
 
     public Queues queues() {
         return queues;
+    }
+
+    /** Market data (books, REST client, flap hook). */
+    public MarketComponent market() {
+        return market;
+    }
+
+    /** The embedded simulator, or null when {@code MARKET_SOURCE} is not {@code sim}. */
+    public SimExchange sim() {
+        return sim == null ? null : sim.exchange();
     }
 
     /** The built-in worker; later subsystems register their job handlers on it. */
