@@ -40,6 +40,8 @@ class ProcessCrashTest {
     @Timeout(120)
     void killNineAtRandomMomentsLosesNoAcknowledgedJob() throws Exception {
         Random random = new Random(7);
+        java.util.concurrent.atomic.AtomicReference<Exception> readerFailure =
+                new java.util.concurrent.atomic.AtomicReference<>();
         List<Line> lines = new ArrayList<>();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String cp = System.getProperty("java.class.path");
@@ -69,15 +71,19 @@ class ProcessCrashTest {
                                 f[0].equals("C") ? Integer.parseInt(f[2]) : 0));
                     }
                 } catch (Exception e) {
-                    // stream closed by the kill
+                    readerFailure.compareAndSet(null, e);
                 }
             });
             reader.start();
             assertThat(ready.await(30, TimeUnit.SECONDS)).as("child %d started", run).isTrue();
             Thread.sleep(150 + random.nextInt(500)); // a random moment under load
-            p.destroyForcibly(); // SIGKILL
+            // SIGKILL from outside: Process.destroyForcibly() would also close our end of the
+            // child's stdout, losing lines still in the pipe (the test would then wrongly
+            // believe a job vanished)
+            new ProcessBuilder("kill", "-9", Long.toString(p.pid())).start().waitFor();
             assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
             reader.join(20_000);
+            assertThat(readerFailure.get()).as("reading child %d's output", run).isNull();
             lines.addAll(runLines);
             checkHistory(lines);
         }
