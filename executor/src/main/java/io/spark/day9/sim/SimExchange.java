@@ -363,7 +363,7 @@ public final class SimExchange implements AutoCloseable {
                 return;
             }
             broadcast(out);
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // never let the periodic task die: it would stop the market
             log.error("sim market tick failed", e);
         }
     }
@@ -394,11 +394,19 @@ public final class SimExchange implements AutoCloseable {
                 if (!wantCombined && !wantRaw) {
                     continue;
                 }
+                WsContext ctx = e.getKey();
                 for (int c = 0; c < copies; c++) {
                     try {
-                        e.getKey().send(wantCombined ? combined : msg[1]);
-                    } catch (RuntimeException ex) {
-                        sessions.remove(e.getKey());
+                        // asynchronous: a dead or slow client never stalls the market thread
+                        ctx.session.getRemote().sendString(wantCombined ? combined : msg[1],
+                                new org.eclipse.jetty.websocket.api.WriteCallback() {
+                                    @Override
+                                    public void writeFailed(Throwable x) {
+                                        sessions.remove(ctx);
+                                    }
+                                });
+                    } catch (Exception ex) { // Javalin and Jetty may throw IOException unchecked
+                        sessions.remove(ctx);
                     }
                 }
             }
