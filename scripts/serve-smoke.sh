@@ -25,6 +25,10 @@ health="$(curl -s "http://localhost:$port/api/private/health")"
 check "the guide's health curl shows component status" \
   grep -q '"components":{"audit":{"status":"UP"' <<<"$health"
 check "logs/executor.log is written in the working directory" test -s logs/executor.log
+book="$(curl -s "http://localhost:$port/api/private/market/book?symbol=BTCUSDT&limit=5")"
+check "a live BTCUSDT book from the embedded simulator" grep -q '"synced":true' <<<"$book"
+check "the market component is healthy" grep -q '"market":{"status":"UP"' <<<"$health"
+check "ws events are in the log for the guide's grep" grep -qi "ws connected" logs/executor.log
 check "runtime/audit exists with mode 0700" \
   test "$(stat -c %a runtime/audit 2>/dev/null)" = 700
 kill -TERM "$pid"
@@ -35,6 +39,25 @@ check "a bad value refuses to start, naming it (exit $code)" \
   bash -c "[ $code -eq 2 ] && grep -q 'CHAOS_HTTP_ERROR_PCT=150 is invalid' <<<'$out'"
 check "./day9 --version works from another directory" \
   bash -c "cd / && '$root/day9' --version | grep -q '^day9 '"
+
+# two processes: the simulator on its own, an executor pointed at it
+sim_port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+"$root/day9" sim-exchange --port "$sim_port" >sim.out 2>&1 &
+sim_pid=$!
+port2="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+mkdir -p two && (cd two && MARKET_SOURCE=binance-testnet MARKET_REST_URL="http://127.0.0.1:$sim_port" \
+  MARKET_WS_URL="ws://127.0.0.1:$sim_port" PORT="$port2" exec "$root/day9" serve >serve.out 2>&1) &
+pid2=$!
+for _ in $(seq 1 150); do
+  curl -sf "http://localhost:$port2/readyz" >/dev/null 2>&1 && break
+  sleep 0.2
+done
+sleep 1
+book2="$(curl -s "http://localhost:$port2/api/private/market/book?symbol=ETHUSDT&limit=3")"
+check "an executor in another process keeps the standalone simulator's book" \
+  grep -q '"synced":true' <<<"$book2"
+kill -TERM "$pid2" 2>/dev/null; wait "$pid2" 2>/dev/null
+kill -TERM "$sim_pid" 2>/dev/null; wait "$sim_pid" 2>/dev/null
 
 drill="$("$root/runtime/day9_queue_kill_resume.sh" --jobs 300 --dir "$work/drill" 2>&1)"; code=$?
 echo "$drill" | sed 's/^/    /'

@@ -35,7 +35,9 @@ class CliTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "serve", "config", "audit", "audit verify"})
+    @ValueSource(strings = {"", "serve", "config", "audit", "audit verify", "queue",
+        "queue enqueue", "queue stats", "queue claim", "queue dlq", "queue kill-resume",
+        "sim-exchange"})
     void everyCommandHasHelp(String command) {
         List<String> args = new java.util.ArrayList<>(command.isEmpty() ? List.of()
                 : List.of(command.split(" ")));
