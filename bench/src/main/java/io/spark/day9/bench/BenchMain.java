@@ -16,8 +16,9 @@ public final class BenchMain {
         switch (suite) {
             case "http" -> HttpBench.main(rest);
             case "queue" -> QueueBench.main(rest);
+            case "market" -> MarketBench.main(rest);
             default -> {
-                System.out.println("usage: bench/run http [seconds] [clients] | bench/run queue [dir]");
+                System.out.println("usage: bench/run http [seconds] [clients] | bench/run queue [dir] | bench/run market [drops]");
                 System.exit(suite.equals("help") ? 0 : 2);
             }
         }
