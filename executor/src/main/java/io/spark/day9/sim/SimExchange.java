@@ -50,6 +50,7 @@ public final class SimExchange implements AutoCloseable {
     private final Map<String, SimMarket> markets = new LinkedHashMap<>();
     private final Map<WsContext, Subscription> sessions = new ConcurrentHashMap<>();
     private final SimFaults faults = new SimFaults(this);
+    private final SimOrders orders = new SimOrders(this);
     private final AtomicLong weightUsed = new AtomicLong();
     private final AtomicLong weightMinute = new AtomicLong();
     private final ScheduledExecutorService ticker;
@@ -100,6 +101,10 @@ public final class SimExchange implements AutoCloseable {
                 r.get("/api/v3/time", ctx -> weighted(ctx, 1).json(Map.of("serverTime", now())));
                 r.get("/api/v3/exchangeInfo", ctx -> weighted(ctx, 20).json(exchangeInfo()));
                 r.get("/api/v3/depth", this::depth);
+                r.post("/api/v3/order/test", orders::test);
+                r.post("/api/v3/order", orders::place);
+                r.get("/api/v3/order", orders::query);
+                r.delete("/api/v3/order", orders::cancel);
                 r.ws("/stream", ws -> {
                     ws.onConnect(this::connected);
                     ws.onClose(ctx -> sessions.remove(ctx));
@@ -210,6 +215,20 @@ public final class SimExchange implements AutoCloseable {
                     + " request weight per 1 MINUTE.");
             ctx.skipRemainingHandlers();
         }
+    }
+
+    /** Counts request weight (for the order endpoints). */
+    void weigh(Context ctx, int weight) {
+        weighted(ctx, weight);
+    }
+
+    /** Orders that reached the order endpoint (not the test endpoint). */
+    public long ordersPlaced() {
+        return orders.placed();
+    }
+
+    SimMarket marketOrNull(String symbol) {
+        return markets.get(symbol.toUpperCase(Locale.ROOT));
     }
 
     private Context weighted(Context ctx, int weight) {
@@ -347,6 +366,7 @@ public final class SimExchange implements AutoCloseable {
             boolean silent = now < faults.silentUntil.get();
             List<String[]> out = new ArrayList<>(); // {stream, payload}
             synchronized (this) {
+                orders.matchResting(markets);
                 for (SimMarket m : markets.values()) {
                     SimMarket.Update u = m.step();
                     String lower = m.symbol.toLowerCase(Locale.ROOT);

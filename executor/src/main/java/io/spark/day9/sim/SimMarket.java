@@ -39,6 +39,8 @@ final class SimMarket {
     private final NavigableMap<Long, Long> bids = new TreeMap<>(Collections.reverseOrder());
     private final NavigableMap<Long, Long> asks = new TreeMap<>();
     private long mid;
+    /** Changes made by orders since the last step; they go out in the next depthUpdate. */
+    private final List<Change> orderChanges = new ArrayList<>();
     private long lastUpdateId;
     private long tradeId;
 
@@ -63,7 +65,8 @@ final class SimMarket {
 
     /** Moves the market one step and returns what changed. */
     Update step() {
-        List<Change> changes = new ArrayList<>();
+        List<Change> changes = new ArrayList<>(orderChanges);
+        orderChanges.clear();
         List<long[]> trades = new ArrayList<>();
         int move = random.nextInt(10);
         if (move < 2) {
@@ -164,5 +167,49 @@ final class SimMarket {
 
     String qty(long lots) {
         return BigDecimal.valueOf(lots, lotScale).toPlainString();
+    }
+
+    /** Best opposite price in ticks for a taker on {@code buy} side, or -1 when empty. */
+    long bestFor(boolean buy) {
+        NavigableMap<Long, Long> side = buy ? asks : bids;
+        return side.isEmpty() ? -1 : side.firstKey();
+    }
+
+    /**
+     * A taker order consumes liquidity: walks the opposite side from the best level while the
+     * price is within {@code limitTicks} (any price when -1) until {@code lots} are filled.
+     * Returns the fills as [price ticks, lots]; the book changes go out in the next update.
+     */
+    List<long[]> take(boolean buy, long lots, long limitTicks) {
+        NavigableMap<Long, Long> side = buy ? asks : bids;
+        List<long[]> fills = new ArrayList<>();
+        long left = lots;
+        while (left > 0 && !side.isEmpty()) {
+            Map.Entry<Long, Long> best = side.firstEntry();
+            long price = best.getKey();
+            if (limitTicks >= 0 && (buy ? price > limitTicks : price < limitTicks)) {
+                break;
+            }
+            long q = Math.min(left, best.getValue());
+            fills.add(new long[] {price, q});
+            left -= q;
+            long remaining = best.getValue() - q;
+            set(side, price, remaining);
+            orderChanges.add(new Change(!buy, price, remaining));
+        }
+        return fills;
+    }
+
+    /** Total lots on the opposite side within {@code limitTicks} (for fill-or-kill). */
+    long available(boolean buy, long limitTicks) {
+        NavigableMap<Long, Long> side = buy ? asks : bids;
+        long total = 0;
+        for (Map.Entry<Long, Long> e : side.entrySet()) {
+            if (limitTicks >= 0 && (buy ? e.getKey() > limitTicks : e.getKey() < limitTicks)) {
+                break;
+            }
+            total += e.getValue();
+        }
+        return total;
     }
 }

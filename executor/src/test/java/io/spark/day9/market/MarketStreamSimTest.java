@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.spark.day9.api.Json;
 import io.spark.day9.sim.SimConfig;
 import io.spark.day9.sim.SimExchange;
@@ -183,6 +184,20 @@ class MarketStreamSimTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> events.stream()
                 .anyMatch(e -> e instanceof MarketEvent.Recovered r
                         && r.cause().equals("server-close")));
+        assertBooksEqual();
+    }
+
+    @Test
+    void liquidityTakenByOrdersReachesTheLocalBookToo() {
+        start();
+        BinanceRest rest = new BinanceRest(sim.restUrl(), sim.config().apiKey(),
+                sim.config().apiSecret(), 5000, System::currentTimeMillis, Json.mapper());
+        rest.syncTime();
+        for (String side : List.of("BUY", "SELL", "BUY")) {
+            JsonNode r = rest.placeOrder(Map.of("symbol", BTC, "side", side, "type", "MARKET",
+                    "quantity", "3.00000"));
+            assertThat(r.path("fills").size()).isGreaterThan(1);
+        }
         assertBooksEqual();
     }
 
