@@ -70,10 +70,7 @@ final class BookSync {
                 return Step.NONE;
             }
             if (d.firstId() > lastUpdateId + 1) {
-                restart();
-                buffer.add(d);
-                snapshotRequested = true;
-                return Step.GAP;
+                return gap(d);
             }
             book.apply(d.bids(), d.asks());
             lastUpdateId = d.lastId();
@@ -144,10 +141,7 @@ final class BookSync {
                 continue;
             }
             if (d.firstId() > lastUpdateId + 1) {
-                restart();
-                buffer.add(d);
-                snapshotRequested = true;
-                return Step.GAP;
+                return gap(d);
             }
             book.apply(d.bids(), d.asks());
             lastUpdateId = d.lastId();
@@ -156,6 +150,14 @@ final class BookSync {
         snapshotRequested = false;
         lastAppliedAt = now;
         return Step.SYNCED;
+    }
+
+    /** Updates were lost before {@code d}: discard the book and start over from {@code d}. */
+    private Step gap(DepthUpdate d) {
+        restart();
+        buffer.add(d);
+        snapshotRequested = true;
+        return Step.GAP;
     }
 
     private void restart() {
