@@ -81,10 +81,4 @@ public final class ProblemException extends RuntimeException {
         return new ProblemException(Problem.of("payload-too-large", "Payload too large", 413,
                 "request body exceeds the limit of " + limit + " bytes").with("limitBytes", limit));
     }
-
-    /** 415: a body that is declared as something other than JSON. */
-    public static ProblemException unsupportedMediaType(String given) {
-        return new ProblemException(Problem.of("unsupported-media-type", "Unsupported media type",
-                415, "expected application/json, got " + given));
-    }
 }

@@ -131,11 +131,6 @@ public final class Queues implements Component {
         }
     }
 
-    /** Names of the open queues. */
-    public List<String> names() {
-        return new ArrayList<>(open.keySet());
-    }
-
     /** Stats of every open queue. */
     public List<QueueStats> stats() {
         List<QueueStats> all = new ArrayList<>();
