@@ -211,6 +211,27 @@ class QueueApiTest {
     }
 
     @Test
+    void storageFailuresAndFullQueuesMapToTheirProblems(@org.junit.jupiter.api.io.TempDir Path other)
+            throws Exception {
+        try (TestExecutor s = TestExecutor.start(other, Map.of("QUEUE_WORKER_ENABLED", "false"),
+                r -> {
+                    r.get("/api/private/test/enospc", ctx -> {
+                        throw io.spark.day9.queue.QueueStorageException.of("signals",
+                                "journal write", new java.io.IOException("No space left on device"));
+                    });
+                    r.get("/api/private/test/closed", ctx -> {
+                        throw io.spark.day9.queue.QueueClosedException.of("signals");
+                    });
+                })) {
+            var enospc = s.get("/api/private/test/enospc");
+            JsonNode p = problem(enospc, 503, "queue-storage");
+            assertThat(p.get("detail").asText()).contains("No space left on device");
+            assertThat(enospc.headers().firstValue("Retry-After")).isPresent();
+            problem(s.get("/api/private/test/closed"), 503, "queue-closed");
+        }
+    }
+
+    @Test
     void healthAndMetricsShowTheQueue() throws Exception {
         ok(server.post("/api/private/queue/enqueue", "{\"job\":\"x\"}"));
         JsonNode health = ok(server.get("/api/private/health"));
