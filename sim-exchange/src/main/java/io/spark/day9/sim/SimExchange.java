@@ -41,6 +41,7 @@ public final class SimExchange implements AutoCloseable {
   private final Javalin app;
   private final Object stepLock = new Object();
   private volatile boolean closed;
+  private volatile boolean paused;
 
   private SimExchange(SimConfig config, Clock clock, RandomGenerator rnd, LongSupplier ticker) {
     this.config = config;
@@ -108,6 +109,9 @@ public final class SimExchange implements AutoCloseable {
   }
 
   private void stepQuietly() {
+    if (paused) {
+      return;
+    }
     try {
       advance(1);
     } catch (RuntimeException e) {
@@ -129,6 +133,22 @@ public final class SimExchange implements AutoCloseable {
         hub.broadcast(market.step());
       }
     }
+  }
+
+  /**
+   * Stops the timer from moving the market (a step in progress completes first); REST orders
+   * and {@link #advance(int)} still work. Tests use it to freeze the book, then
+   * {@code advance(1)} to publish every pending change, then compare books.
+   */
+  public void pause() {
+    synchronized (stepLock) {
+      paused = true;
+    }
+  }
+
+  /** Lets the timer move the market again. */
+  public void resume() {
+    paused = false;
   }
 
   /** {@code http://HOST:PORT}, the REST base URL. */
@@ -188,6 +208,14 @@ public final class SimExchange implements AutoCloseable {
     }
     closed = true;
     scheduler.shutdownNow();
+    try {
+      // let a step in progress finish its broadcast before the sockets close
+      if (!scheduler.awaitTermination(5, TimeUnit.SECONDS)) {
+        log.warn("sim exchange: market thread did not stop within 5 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     try {
       hub.closeAll();
     } finally {
