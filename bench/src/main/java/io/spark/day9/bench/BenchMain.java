@@ -18,7 +18,7 @@ public final class BenchMain {
             case "queue" -> QueueBench.main(rest);
             case "market" -> MarketBench.main(rest);
             default -> {
-                System.out.println("usage: bench/run http [seconds] [clients] | bench/run queue [dir] | bench/run market [drops]");
+                System.out.println("usage: bench/run http [seconds] [clients] | bench/run queue [dir] [--only=case] | bench/run market [drops]");
                 System.exit(suite.equals("help") ? 0 : 2);
             }
         }

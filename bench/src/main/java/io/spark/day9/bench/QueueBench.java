@@ -56,6 +56,12 @@ final class QueueBench {
                 Runtime.getRuntime().availableProcessors(), Runtime.version(), loadAverage());
         long started = System.nanoTime();
         try {
+            for (String a : args) {
+                if (a.startsWith("--only=")) {
+                    only(root, a.substring("--only=".length()).split(":"));
+                    return;
+                }
+            }
             Latency[] single = singleProducerLatency(root, 3, 1000);
             Latency rawSingle = single[0];
             double rawBatch = rawBatchedFsync(root.resolve("raw2"), 300);
@@ -72,6 +78,10 @@ final class QueueBench {
             Concurrent day9Batch64 = day9Concurrent(root.resolve("d64"), FsyncMode.BATCH, 64, 6);
             row("Day9 enqueue, batch fsync, 64 producers", day9Batch64.rate(), "jobs/s",
                     day9Batch64.fsyncRate());
+            double[] ceiling = CommitCeiling.run(64, 4, 250, false);
+            row("diagnostic: group-commit hand-off alone, 64 threads", ceiling[0], "commits/s",
+                    String.format("no journal, fsync simulated as 0.25 ms; %.1f per fsync",
+                            ceiling[1]));
             Latency batchSingle = single[1];
             row("Day9 enqueue, batch fsync, 1 producer", batchSingle.rate(), "jobs/s",
                     batchSingle.percentiles());
@@ -113,6 +123,27 @@ final class QueueBench {
                     loadAverage());
         } finally {
             delete(root);
+        }
+    }
+
+    /**
+     * One case alone, to run under a profiler: {@code --only=batch|always|none:<producers>:<s>},
+     * {@code --only=batch:cycle:<s>}, or {@code --only=ceiling|ceiling-direct:<threads>:<s>:<us>}
+     * (see {@link CommitCeiling}).
+     */
+    private static void only(Path root, String[] m) throws InterruptedException {
+        String what = String.join(":", m);
+        if (m[0].startsWith("ceiling")) {
+            double[] r = CommitCeiling.run(Integer.parseInt(m[1]), Integer.parseInt(m[2]),
+                    Integer.parseInt(m[3]), m[0].equals("ceiling-direct"));
+            row(what, r[0], "commits/s", String.format("%.1f per fsync", r[1]));
+        } else if (m[1].equals("cycle")) {
+            Concurrent c = fullCycle(root.resolve("only"), Integer.parseInt(m[2]));
+            row(what, c.rate(), "jobs/s", c.fsyncRate());
+        } else {
+            Concurrent c = day9Concurrent(root.resolve("only"), FsyncMode.parse(m[0]),
+                    Integer.parseInt(m[1]), Integer.parseInt(m[2]));
+            row(what, c.rate(), "jobs/s", c.fsyncRate());
         }
     }
 
