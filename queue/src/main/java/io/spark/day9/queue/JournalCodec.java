@@ -349,16 +349,21 @@ final class JournalCodec {
         if (payload.length == 0) {
             return false;
         }
+        boolean ascii = true;
         for (byte b : payload) {
             if (b == '\n' || b == '\r') {
                 return false;
             }
+            ascii &= b >= 0;
         }
         try {
-            StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(payload));
+            // ASCII is valid UTF-8: the decoder (a payload-sized allocation) only for the rest
+            if (!ascii) {
+                StandardCharsets.UTF_8.newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT)
+                        .decode(ByteBuffer.wrap(payload));
+            }
         } catch (CharacterCodingException e) {
             return false;
         }
