@@ -1,6 +1,7 @@
 package io.spark.day9;
 
 import io.spark.day9.api.ApiRoutes;
+import io.spark.day9.api.ChaosRoutes;
 import io.spark.day9.api.AuthPolicy;
 import io.spark.day9.api.HttpServer;
 import io.spark.day9.api.Json;
@@ -8,19 +9,27 @@ import io.spark.day9.api.MarketRoutes;
 import io.spark.day9.api.QueueRoutes;
 import io.spark.day9.api.SystemRoutes;
 import io.spark.day9.audit.AuditComponent;
+import io.spark.day9.chaos.ChaosEngine;
+import io.spark.day9.chaos.ChaosSettings;
+import io.spark.day9.chaos.ChaosTargets;
+import io.spark.day9.chaos.HttpFault;
 import io.spark.day9.config.Day9Config;
 import io.spark.day9.fs.SecureFiles;
 import io.spark.day9.jobs.ProbeHandler;
 import io.spark.day9.jobs.Queues;
 import io.spark.day9.jobs.Worker;
 import io.spark.day9.lifecycle.Lifecycle;
+import io.spark.day9.metrics.ChaosMetrics;
 import io.spark.day9.metrics.MetricsRegistry;
 import io.spark.day9.metrics.MarketMetrics;
 import io.spark.day9.metrics.QueueMetrics;
+import io.spark.day9.market.ExchangeException;
 import io.spark.day9.market.MarketComponent;
+import io.spark.day9.market.MarketStream;
 import io.spark.day9.sim.SimComponent;
 import io.spark.day9.sim.SimConfig;
 import io.spark.day9.sim.SimExchange;
+import io.spark.day9.sim.SimFaults;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,6 +52,7 @@ public final class Executor implements AutoCloseable {
     private final Worker worker;
     private final SimComponent sim;
     private final MarketComponent market;
+    private final ChaosEngine chaos;
     private final HttpServer http;
 
     private Executor(Day9Config config, Clock clock, List<ApiRoutes> extraRoutes) {
@@ -66,13 +76,18 @@ public final class Executor implements AutoCloseable {
                 new java.util.SplittableRandom(m.simSeed()), Json.mapper());
         new MarketMetrics(metrics.registry(), market);
 
+        this.chaos = buildChaos(config, clock);
+        new ChaosMetrics(metrics.registry(), chaos);
+
         List<ApiRoutes> routes = new ArrayList<>();
         routes.add(new SystemRoutes(config, lifecycle, metrics, audit, clock));
         routes.add(new QueueRoutes(queues, audit));
         routes.add(new MarketRoutes(market));
+        routes.add(new ChaosRoutes(chaos, (actor, action, before, after) ->
+                audit.log().append(actor, action, "chaos", before, after)));
         routes.addAll(extraRoutes);
-        this.http = new HttpServer(config.server(), new AuthPolicy(config.server().apiToken()),
-                routes);
+        this.http = new HttpServer(config.server(), new AuthPolicy(config.server().apiToken(),
+                config.server().adminToken()), routes);
         // start order; stop is the reverse: HTTP first, then the worker, queues, audit
         lifecycle.add(audit);
         lifecycle.add(queues);
@@ -83,7 +98,115 @@ public final class Executor implements AutoCloseable {
             lifecycle.add(sim);
         }
         lifecycle.add(market);
+        lifecycle.add(chaos);
         lifecycle.add(http);
+    }
+
+    /**
+     * The chaos engine, wired to the edges only: the market stream's flap hook, the REST
+     * client's interceptor (outbound faults) and the simulator's fault hooks.
+     */
+    private ChaosEngine buildChaos(Day9Config config, Clock clock) {
+        Day9Config.Chaos c = config.chaos();
+        ChaosSettings initial = new ChaosSettings(c.httpErrorPct(), 503, c.httpLatencyMs(), 0,
+                c.wsFlapSec(), List.of(), List.of(), c.ttlSec(), 0, null,
+                ChaosSettings.Outbound.OFF, ChaosSettings.Exchange.OFF);
+        ChaosEngine engine = new ChaosEngine(new ChaosEngine.Config(initial,
+                config.server().env() == io.spark.day9.config.DeployEnv.PRODUCTION,
+                c.allowProduction(), c.recoveryDeadlineMs(), config.market().staleMs()),
+                clock::millis);
+        market.subscribe(engine::onMarketEvent);
+        engine.attachMarket(new ChaosTargets.Market() {
+            @Override
+            public boolean connected() {
+                return market.connected();
+            }
+
+            @Override
+            public boolean allSynced() {
+                MarketStream s = market.stream();
+                return s != null && s.allSynced();
+            }
+
+            @Override
+            public void flap() {
+                MarketStream s = market.stream();
+                if (s != null) {
+                    s.flap();
+                }
+            }
+
+            @Override
+            public long duplicatesIgnored() {
+                MarketStream s = market.stream();
+                return s == null ? 0 : s.duplicatesIgnored();
+            }
+        });
+        market.interceptRest((method, path) -> {
+            HttpFault f = engine.outbound(method + " " + path);
+            if (f.latencyMs() > 0) {
+                try {
+                    Thread.sleep(f.latencyMs());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            if (f.fails()) {
+                throw ExchangeException.injected(f.status(), "chaos: injected " + f.status()
+                        + " on " + method + " " + path + " (not sent)", f.status() == 429
+                        ? 1000 : 0);
+            }
+        });
+        if (sim != null) {
+            engine.attachExchange(new ChaosTargets.ExchangeHooks() {
+                private SimFaults faults() {
+                    return sim.exchange().faults();
+                }
+
+                @Override
+                public void silence(long ms) {
+                    faults().silence(ms);
+                }
+
+                @Override
+                public void skipDepthUpdates(int n) {
+                    faults().skipDepthUpdates(n);
+                }
+
+                @Override
+                public void duplicateDepthUpdates(int n) {
+                    faults().duplicateDepthUpdates(n);
+                }
+
+                @Override
+                public void rateLimit(int status, int retryAfterSec, long ms) {
+                    faults().rateLimit(status, retryAfterSec, ms);
+                }
+
+                @Override
+                public void clockSkew(long ms) {
+                    faults().clockSkew(ms);
+                }
+
+                @Override
+                public void clear() {
+                    faults().clear();
+                }
+            }, new ChaosTargets.ExchangeProbe() {
+                @Override
+                public void ping() {
+                    market.rest().ping();
+                }
+
+                @Override
+                public void signed() {
+                    String symbol = config.market().symbols().get(0);
+                    market.rest().testOrder(java.util.Map.of("symbol", symbol, "side", "BUY",
+                            "type", "MARKET", "quantity", "0.001"));
+                }
+            });
+        }
+        return engine;
     }
 
     private MarketComponent.Endpoints endpoints(Day9Config.Market m) {
@@ -141,6 +264,11 @@ public final class Executor implements AutoCloseable {
     /** The embedded simulator, or null when {@code MARKET_SOURCE} is not {@code sim}. */
     public SimExchange sim() {
         return sim == null ? null : sim.exchange();
+    }
+
+    /** The chaos engine. */
+    public ChaosEngine chaos() {
+        return chaos;
     }
 
     /** The built-in worker; later subsystems register their job handlers on it. */

@@ -18,12 +18,27 @@ import java.util.Optional;
  *       never reaches here.</li>
  * </ul>
  * Proxy headers such as {@code X-Forwarded-For} are ignored: the peer address is the socket's.
+ *
+ * <p><b>Admin.</b> Some routes (chaos, later the emergency stop) are admin-only. With
+ * {@code ADMIN_TOKEN} set, only a caller presenting it is an admin (a caller with
+ * {@code API_TOKEN} gets 403 there); it is also accepted wherever {@code API_TOKEN} is. Without
+ * {@code ADMIN_TOKEN}, every admitted caller is an admin, as in a one-operator setup.
  */
 public final class AuthPolicy {
     private final Optional<byte[]> tokenDigest;
+    private final Optional<byte[]> adminDigest;
+
+    /** Who called: the audit log's actor, and whether admin-only routes are open to them. */
+    public record Caller(String actor, boolean admin) {
+    }
 
     public AuthPolicy(Optional<String> token) {
+        this(token, Optional.empty());
+    }
+
+    public AuthPolicy(Optional<String> token, Optional<String> adminToken) {
         this.tokenDigest = token.map(AuthPolicy::digest);
+        this.adminDigest = adminToken.map(AuthPolicy::digest);
     }
 
     /** True when no token is configured and loopback callers are trusted. */
@@ -32,26 +47,30 @@ public final class AuthPolicy {
     }
 
     /**
-     * Returns the actor name for the audit log, or throws.
+     * Returns who is calling, or throws.
      *
      * @param authorization the {@code Authorization} header, or null
      * @param remoteAddress the peer's IP address
      * @throws ProblemException 401 when credentials are missing or wrong
      */
-    public String authenticate(String authorization, String remoteAddress) {
+    public Caller authenticate(String authorization, String remoteAddress) {
         if (tokenDigest.isPresent()) {
             String given = bearer(authorization);
             if (given == null) {
                 throw ProblemException.unauthorized(
                         "this endpoint needs 'Authorization: Bearer <API_TOKEN>'");
             }
-            if (!MessageDigest.isEqual(digest(given), tokenDigest.get())) {
+            byte[] d = digest(given);
+            if (adminDigest.isPresent() && MessageDigest.isEqual(d, adminDigest.get())) {
+                return new Caller("admin@" + remoteAddress, true);
+            }
+            if (!MessageDigest.isEqual(d, tokenDigest.get())) {
                 throw ProblemException.unauthorized("the bearer token is not valid");
             }
-            return "token@" + remoteAddress;
+            return new Caller("token@" + remoteAddress, adminDigest.isEmpty());
         }
         if (isLoopback(remoteAddress)) {
-            return "loopback@" + remoteAddress;
+            return new Caller("loopback@" + remoteAddress, true);
         }
         throw ProblemException.unauthorized(
                 "no API_TOKEN is configured, so only loopback callers are admitted");

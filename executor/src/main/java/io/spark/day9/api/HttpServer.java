@@ -163,8 +163,10 @@ public final class HttpServer implements Component {
 
     private void authenticate(Context ctx) {
         if (PrivatePaths.isPrivate(ctx.req().getRequestURI())) {
-            ctx.attribute(Requests.ACTOR,
-                    auth.authenticate(ctx.header("Authorization"), ctx.req().getRemoteAddr()));
+            AuthPolicy.Caller caller = auth.authenticate(ctx.header("Authorization"),
+                    ctx.req().getRemoteAddr());
+            ctx.attribute(Requests.ACTOR, caller.actor());
+            ctx.attribute(Requests.ADMIN, caller.admin());
         }
     }
 

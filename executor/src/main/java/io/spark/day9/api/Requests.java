@@ -6,6 +6,7 @@ import io.javalin.http.Context;
 public final class Requests {
     static final String REQUEST_ID = "day9.requestId";
     static final String ACTOR = "day9.actor";
+    static final String ADMIN = "day9.admin";
     /** Response header and MDC key of the request id. */
     public static final String REQUEST_ID_HEADER = "X-Request-Id";
 
@@ -16,6 +17,19 @@ public final class Requests {
     public static String id(Context ctx) {
         String id = ctx.attribute(REQUEST_ID);
         return id == null ? "-" : id;
+    }
+
+    /**
+     * Refuses callers that are not admins (see {@link AuthPolicy}).
+     *
+     * @throws ProblemException 403
+     */
+    public static void requireAdmin(Context ctx) {
+        Boolean admin = ctx.attribute(ADMIN);
+        if (!Boolean.TRUE.equals(admin)) {
+            throw ProblemException.forbidden("this endpoint is admin-only: present "
+                    + "'Authorization: Bearer <ADMIN_TOKEN>'");
+        }
     }
 
     /** Who is calling, for the audit log: {@code token@addr} or {@code loopback@addr}. */

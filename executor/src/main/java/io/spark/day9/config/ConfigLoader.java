@@ -55,7 +55,16 @@ public final class ConfigLoader {
         String host = text("HOST");
         int port = (int) integer("PORT", 0, 65_535);
         DeployEnv env = choice("DAY9_ENV", DeployEnv.class);
-        Optional<String> token = token();
+        Optional<String> token = token("API_TOKEN");
+        Optional<String> adminToken = token("ADMIN_TOKEN");
+        if (adminToken.isPresent() && token.isEmpty()) {
+            throw ConfigException.conflict("ADMIN_TOKEN", "ADMIN_TOKEN needs API_TOKEN too: "
+                    + "without API_TOKEN every loopback caller is already admitted");
+        }
+        if (adminToken.isPresent() && adminToken.equals(token)) {
+            throw ConfigException.conflict("ADMIN_TOKEN", "ADMIN_TOKEN must differ from "
+                    + "API_TOKEN");
+        }
         Path runtime = path("RUNTIME_DIR");
         Path logDir = path("LOG_DIR");
         LogFormat logFormat = choice("LOG_FORMAT", LogFormat.class);
@@ -66,6 +75,9 @@ public final class ConfigLoader {
         int errorPct = (int) integer("CHAOS_HTTP_ERROR_PCT", 0, 100);
         int latencyMs = (int) integer("CHAOS_HTTP_LATENCY_MS", 0, 60_000);
         int flapSec = flapSeconds();
+        int chaosTtlSec = (int) integer("CHAOS_TTL_SEC", 1, 604_800);
+        boolean chaosInProduction = bool("CHAOS_ALLOW_PRODUCTION");
+        long recoveryDeadlineMs = integer("CHAOS_RECOVERY_DEADLINE_MS", 100, 600_000);
         Path queueDir = path("QUEUE_DIR");
         String queueName = queueName();
         long visibilityMs = integer("QUEUE_VISIBILITY_MS", 1, QueueConfig.MAX_VISIBILITY_MS);
@@ -101,13 +113,21 @@ public final class ConfigLoader {
         boolean live = bool("LIVE_ENABLED");
         boolean shadow = bool("SHADOW_LIVE_ENABLED");
 
-        var server = new Day9Config.Server(host, port, env, token, maxBody,
+        var server = new Day9Config.Server(host, port, env, token, adminToken, maxBody,
                 Duration.ofMillis(shutdownMs));
         checkHost(server);
+        var chaos = new Day9Config.Chaos(errorPct, latencyMs, flapSec, chaosTtlSec,
+                chaosInProduction, recoveryDeadlineMs);
+        if (env == DeployEnv.PRODUCTION && chaos.active() && !chaosInProduction) {
+            throw ConfigException.conflict("CHAOS_HTTP_ERROR_PCT",
+                    "DAY9_ENV=production refuses chaos at start (CHAOS_HTTP_ERROR_PCT, "
+                            + "CHAOS_HTTP_LATENCY_MS, CHAOS_WS_FLAP_SEC must be 0) unless "
+                            + "CHAOS_ALLOW_PRODUCTION=true");
+        }
         return new Day9Config(server,
                 new Day9Config.Paths(runtime, logDir, audit, queueDir, snapshotDir, shadowDir),
                 new Day9Config.Logging(logFormat, level),
-                new Day9Config.Chaos(errorPct, latencyMs, flapSec),
+                chaos,
                 new Day9Config.Queue(journal, workerEnabled, workerThreads),
                 market,
                 new Day9Config.Snapshots(retentionDays),
@@ -195,13 +215,13 @@ public final class ConfigLoader {
         }
     }
 
-    private Optional<String> token() {
-        String value = raw("API_TOKEN");
+    private Optional<String> token(String name) {
+        String value = raw(name);
         if (value.isEmpty()) {
             return Optional.empty();
         }
         if (value.length() < MIN_TOKEN_CHARS || value.chars().anyMatch(c -> c <= ' ' || c > '~')) {
-            throw ConfigException.invalid("API_TOKEN", "******", "must be at least "
+            throw ConfigException.invalid(name, "******", "must be at least "
                     + MIN_TOKEN_CHARS + " printable ASCII characters without spaces");
         }
         return Optional.of(value);

@@ -66,11 +66,13 @@ public record Day9Config(Server server, Paths paths, Logging logging, Chaos chao
      * @param shutdownTimeout grace period for in-flight requests on SIGTERM
      */
     public record Server(String host, int port, DeployEnv env, Optional<String> apiToken,
-                         long maxBodyBytes, Duration shutdownTimeout) {
+                         Optional<String> adminToken, long maxBodyBytes,
+                         Duration shutdownTimeout) {
         public Server {
             Objects.requireNonNull(host, "host");
             Objects.requireNonNull(env, "env");
             Objects.requireNonNull(apiToken, "apiToken");
+            Objects.requireNonNull(adminToken, "adminToken");
             Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
             if (port < 0 || port > 65_535) {
                 throw new IllegalArgumentException("port must be 0..65535, got " + port);
@@ -97,7 +99,17 @@ public record Day9Config(Server server, Paths paths, Logging logging, Chaos chao
     }
 
     /** Initial chaos settings (the chaos engine may change them at run time). */
-    public record Chaos(int httpErrorPct, int httpLatencyMs, int wsFlapSec) {
+    public record Chaos(int httpErrorPct, int httpLatencyMs, int wsFlapSec, int ttlSec,
+                        boolean allowProduction, long recoveryDeadlineMs) {
+        /** The guide's three settings with the defaults for the rest. */
+        public Chaos(int httpErrorPct, int httpLatencyMs, int wsFlapSec) {
+            this(httpErrorPct, httpLatencyMs, wsFlapSec, 900, false, 10_000);
+        }
+
+        /** True when any fault is configured on at start. */
+        public boolean active() {
+            return httpErrorPct > 0 || httpLatencyMs > 0 || wsFlapSec > 0;
+        }
     }
 
     /**

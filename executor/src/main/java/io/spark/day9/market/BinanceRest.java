@@ -19,6 +19,13 @@ import java.util.Map;
 import java.util.StringJoiner;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import java.util.function.Supplier;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -31,6 +38,23 @@ import javax.crypto.spec.SecretKeySpec;
  * whole parameter string, with the key in {@code X-MBX-APIKEY}. After a 429 or 418 the client
  * sends nothing until {@code Retry-After} has passed and fails fast meanwhile, as Binance asks
  * (ignoring it gets the IP banned).
+ *
+ * <h2>Retries and circuit breaking</h2>
+ * <ul>
+ *   <li>A call that got no answer or a 5xx is retried (3 attempts, 100 ms then 200 ms, with
+ *       jitter) when repeating it cannot do harm: every GET, {@code order/test}, and
+ *       {@code POST /api/v3/order} only when it carries a {@code newClientOrderId}. A retried
+ *       order that the exchange answers with {@code -2010} "Duplicate order sent" had already
+ *       been placed: it is looked up by that id and returned, so one order is placed at most
+ *       once. An order without a client order id, and a cancel, are never retried.</li>
+ *   <li>{@code -1021} (timestamp outside recvWindow): the clock offset is measured again and
+ *       the signed call is sent once more.</li>
+ *   <li>A circuit breaker opens when at least half of the last 20 calls (10 at least) failed
+ *       with no answer or a 5xx; while open (5 s), calls fail at once with status 503 and no
+ *       request is sent; then 3 trial calls decide.</li>
+ *   <li>An {@link Interceptor} runs before every attempt: the chaos engine's outbound faults
+ *       enter there, so they exercise exactly the retries and breaker above.</li>
+ * </ul>
  *
  * <p>Thread-safe.
  */
@@ -47,6 +71,32 @@ public final class BinanceRest {
     private final AtomicLong timeOffsetMs = new AtomicLong();
     private final AtomicLong blockedUntil = new AtomicLong();
     private final AtomicLong usedWeight = new AtomicLong();
+    private final AtomicLong retries = new AtomicLong();
+    private final AtomicLong clockResyncs = new AtomicLong();
+    private final CircuitBreaker breaker = CircuitBreaker.of("exchange-rest",
+            CircuitBreakerConfig.custom()
+                    .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                    .slidingWindowSize(20).minimumNumberOfCalls(10).failureRateThreshold(50)
+                    .waitDurationInOpenState(Duration.ofSeconds(5))
+                    .permittedNumberOfCallsInHalfOpenState(3)
+                    .recordException(BinanceRest::transientFailure)
+                    .build());
+    private final RetryConfig retryConfig = RetryConfig.custom()
+            .maxAttempts(3)
+            .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(100, 2.0, 0.5))
+            .retryOnException(BinanceRest::transientFailure)
+            .failAfterMaxAttempts(false)
+            .build();
+    private volatile Interceptor interceptor = (method, path) -> { };
+
+    /**
+     * Runs before every attempt of every call; may wait, or throw an {@link ExchangeException}
+     * as if the exchange had answered so. The chaos engine's outbound faults use it.
+     */
+    @FunctionalInterface
+    public interface Interceptor {
+        void before(String method, String path);
+    }
 
     /**
      * @param baseUrl      e.g. {@code https://api.binance.com} or the simulator's URL
@@ -68,6 +118,31 @@ public final class BinanceRest {
 
     public URI base() {
         return base;
+    }
+
+    /** Installs the interceptor (replacing the previous one). */
+    public void intercept(Interceptor i) {
+        this.interceptor = i == null ? (method, path) -> { } : i;
+    }
+
+    /** Attempts repeated after a transient failure, ever. */
+    public long retries() {
+        return retries.get();
+    }
+
+    /** Times the clock offset was measured again after {@code -1021}. */
+    public long clockResyncs() {
+        return clockResyncs.get();
+    }
+
+    /** {@code CLOSED}, {@code OPEN} or {@code HALF_OPEN} (and resilience4j's other states). */
+    public String circuitState() {
+        return breaker.getState().name();
+    }
+
+    /** An injected or real failure worth retrying: no answer, or a 5xx. */
+    static boolean transientFailure(Throwable t) {
+        return t instanceof ExchangeException e && (e.httpStatus() == 0 || e.httpStatus() >= 500);
     }
 
     /** {@code GET /api/v3/ping}. */
@@ -109,8 +184,8 @@ public final class BinanceRest {
 
     /** {@code GET /api/v3/depth}. */
     public DepthSnapshot depth(String symbol, int limit) {
-        String body = send("GET", "/api/v3/depth", Map.of("symbol", symbol,
-                "limit", Integer.toString(limit)), false);
+        String body = withRetry(() -> guarded("GET", "/api/v3/depth", Map.of("symbol", symbol,
+                "limit", Integer.toString(limit)), false));
         try {
             return parser.parseSnapshot(body);
         } catch (IOException e) {
@@ -124,9 +199,29 @@ public final class BinanceRest {
         return call("POST", "/api/v3/order/test", params, true);
     }
 
-    /** {@code POST /api/v3/order} (signed): places an order. */
+    /**
+     * {@code POST /api/v3/order} (signed): places an order. Retried after a transient failure
+     * only when {@code newClientOrderId} is given; see the class doc.
+     */
     public JsonNode placeOrder(Map<String, String> params) {
-        return call("POST", "/api/v3/order", params, true);
+        String clientId = params.get("newClientOrderId");
+        if (clientId == null || clientId.isEmpty()) {
+            return call("POST", "/api/v3/order", params, true, false);
+        }
+        AtomicLong attempts = new AtomicLong();
+        try {
+            return withRetry(() -> {
+                attempts.incrementAndGet();
+                return call("POST", "/api/v3/order", params, true, false);
+            });
+        } catch (ExchangeException e) {
+            if (attempts.get() > 1 && e.code() == -2010
+                    && String.valueOf(e.getMessage()).contains("Duplicate order")) {
+                // an earlier attempt reached the exchange: that order is the answer
+                return queryOrder(params.get("symbol"), clientId);
+            }
+            throw e;
+        }
     }
 
     /** {@code GET /api/v3/order} (signed) by client order id. */
@@ -143,7 +238,30 @@ public final class BinanceRest {
 
     private JsonNode call(String method, String path, Map<String, String> params,
                           boolean signed) {
-        String body = send(method, path, params, signed);
+        boolean idempotent = method.equals("GET") || path.equals("/api/v3/order/test");
+        return idempotent ? withRetry(() -> call(method, path, params, signed, false))
+                : call(method, path, params, signed, false);
+    }
+
+    private <T> T withRetry(Supplier<T> attempt) {
+        Retry retry = Retry.of("exchange-rest", retryConfig);
+        retry.getEventPublisher().onRetry(e -> retries.incrementAndGet());
+        return retry.executeSupplier(attempt);
+    }
+
+    private JsonNode call(String method, String path, Map<String, String> params,
+                          boolean signed, boolean resynced) {
+        String body;
+        try {
+            body = guarded(method, path, params, signed);
+        } catch (ExchangeException e) {
+            if (signed && !resynced && e.code() == -1021) {
+                clockResyncs.incrementAndGet();
+                syncTime();
+                return call(method, path, params, true, true);
+            }
+            throw e;
+        }
         try {
             return json.readTree(body.isEmpty() ? "{}" : body);
         } catch (IOException e) {
@@ -151,7 +269,19 @@ public final class BinanceRest {
         }
     }
 
+    /** One attempt through the circuit breaker. */
+    private String guarded(String method, String path, Map<String, String> params,
+                           boolean signed) {
+        try {
+            return breaker.executeSupplier(() -> send(method, path, params, signed));
+        } catch (CallNotPermittedException e) {
+            throw new ExchangeException(503, 0, "circuit open: exchange calls fail fast after "
+                    + "repeated failures (" + method + " " + path + " not sent)", 0, e);
+        }
+    }
+
     private String send(String method, String path, Map<String, String> params, boolean signed) {
+        interceptor.before(method, path);
         long now = clock.getAsLong();
         long blocked = blockedUntil.get();
         if (now < blocked) {

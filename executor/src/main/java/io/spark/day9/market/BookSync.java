@@ -40,7 +40,9 @@ final class BookSync {
         /** The book just became synced. */
         SYNCED,
         /** A sequence gap: the book was discarded; fetch a snapshot. */
-        GAP
+        GAP,
+        /** An update already applied arrived again and was ignored. */
+        DUPLICATE
     }
 
     private final String symbol;
@@ -67,7 +69,7 @@ final class BookSync {
         if (live) {
             if (d.lastId() <= lastUpdateId) {
                 duplicatesIgnored++;
-                return Step.NONE;
+                return Step.DUPLICATE;
             }
             if (d.firstId() > lastUpdateId + 1) {
                 return gap(d);

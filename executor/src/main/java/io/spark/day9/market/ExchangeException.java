@@ -17,6 +17,14 @@ public final class ExchangeException extends RuntimeException {
         this.retryAfterMs = retryAfterMs;
     }
 
+    /**
+     * A failure made up on purpose (the chaos engine's outbound faults): the call behaves as if
+     * the exchange had answered {@code httpStatus}.
+     */
+    public static ExchangeException injected(int httpStatus, String message, long retryAfterMs) {
+        return new ExchangeException(httpStatus, 0, message, retryAfterMs, null);
+    }
+
     /** HTTP status, 0 when no answer came back. */
     public int httpStatus() {
         return httpStatus;

@@ -42,6 +42,7 @@ public final class MarketComponent implements Component, MarketData {
     private volatile Endpoints resolved;
     private volatile BinanceRest rest;
     private volatile MarketStream stream;
+    private volatile BinanceRest.Interceptor interceptor;
 
     /**
      * Stream and REST settings that do not depend on where the exchange is.
@@ -73,6 +74,15 @@ public final class MarketComponent implements Component, MarketData {
         return "market";
     }
 
+    /** Installs an interceptor on the REST client, now or when it is built (chaos). */
+    public void interceptRest(BinanceRest.Interceptor i) {
+        this.interceptor = i;
+        BinanceRest r = rest;
+        if (r != null) {
+            r.intercept(i);
+        }
+    }
+
     /** Subscribes to stream events (call before start). */
     public void subscribe(Consumer<MarketEvent> listener) {
         listeners.add(listener);
@@ -83,6 +93,7 @@ public final class MarketComponent implements Component, MarketData {
         resolved = endpoints.get();
         rest = new BinanceRest(resolved.restUrl(), resolved.apiKey(), resolved.apiSecret(),
                 settings.recvWindowMs(), clock, json);
+        rest.intercept(interceptor);
         try {
             long offset = rest.syncTime();
             log.info("market {}: REST {} answers; clock offset {} ms", resolved.source(),

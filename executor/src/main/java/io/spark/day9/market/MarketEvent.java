@@ -22,6 +22,10 @@ public sealed interface MarketEvent {
     record BookResync(String symbol, String reason) implements MarketEvent {
     }
 
+    /** A book resynced after a gap on the serving connection, {@code millis} after the gap. */
+    record BookResynced(String symbol, long millis) implements MarketEvent {
+    }
+
     /** An ageing connection was replaced without the book ever going out of sync. */
     record PlannedReconnect(long oldConnection, long newConnection) implements MarketEvent {
     }

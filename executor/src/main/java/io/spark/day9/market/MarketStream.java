@@ -81,6 +81,7 @@ public final class MarketStream implements MarketData, AutoCloseable {
     private final Map<String, Availability> availability = new ConcurrentHashMap<>();
     private final AtomicLong connectionIds = new AtomicLong();
     private final AtomicLong messages = new AtomicLong();
+    private final AtomicLong duplicates = new AtomicLong();
     private final ScheduledExecutorService scheduler;
     private final ExecutorService fetchers;
 
@@ -205,6 +206,11 @@ public final class MarketStream implements MarketData, AutoCloseable {
         return messages.get();
     }
 
+    /** Depth updates recognised as already applied and ignored, over every connection. */
+    public long duplicatesIgnored() {
+        return duplicates.get();
+    }
+
     /** The serving connection's age in ms, -1 when none. */
     public synchronized long connectionAgeMs() {
         return serving == null ? -1 : clock.getAsLong() - serving.openedAt;
@@ -309,6 +315,12 @@ public final class MarketStream implements MarketData, AutoCloseable {
         String cause;
         synchronized (this) {
             if (c != pending || closed) {
+                Long since = c.resyncSince.remove(s.symbol());
+                if (since != null && c == serving && !closed) {
+                    long ms = clock.getAsLong() - since;
+                    log.info("ws book {} resynced {} ms after the gap", s.symbol(), ms);
+                    emit(new MarketEvent.BookResynced(s.symbol(), ms));
+                }
                 return; // a serving connection recovering from a gap: nothing to promote
             }
             old = serving;
@@ -382,6 +394,7 @@ public final class MarketStream implements MarketData, AutoCloseable {
             }
             case GAP -> {
                 log.warn("ws book {}: sequence gap on connection {}, resyncing", s.symbol(), c.id);
+                c.resyncSince.putIfAbsent(s.symbol(), clock.getAsLong());
                 emit(new MarketEvent.BookResync(s.symbol(), "gap"));
                 fetchSnapshot(c, s);
             }
@@ -408,7 +421,12 @@ public final class MarketStream implements MarketData, AutoCloseable {
             return;
         }
         if (m instanceof DepthUpdate d) {
-            handle(s.onDepth(d, now), c, s, "");
+            BookSync.Step step = s.onDepth(d, now);
+            if (step == BookSync.Step.DUPLICATE) {
+                duplicates.incrementAndGet();
+                step = BookSync.Step.NONE;
+            }
+            handle(step, c, s, "");
         } else if (m instanceof BookTicker t) {
             s.onTicker(t);
         } else if (m instanceof Trade t) {
@@ -468,6 +486,8 @@ public final class MarketStream implements MarketData, AutoCloseable {
         final long id;
         final boolean planned;
         final Map<String, BookSync> books = new LinkedHashMap<>();
+        /** When each book's resync after a gap began (serving connection only). */
+        final Map<String, Long> resyncSince = new ConcurrentHashMap<>();
         volatile WebSocket ws;
         volatile long openedAt;
         volatile long lastMessageAt;

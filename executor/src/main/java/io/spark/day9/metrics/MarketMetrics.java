@@ -82,6 +82,19 @@ public final class MarketMetrics {
                 .callback(cb -> availability(market).forEach((symbol, a) ->
                         cb.call(a.observedMs().get() / 1000.0, symbol)))
                 .register(registry);
+        CounterWithCallback.builder().name("spark_exchange_retries_total")
+                .help("exchange REST attempts repeated after no answer or a 5xx")
+                .callback(cb -> cb.call(market.rest() == null ? 0 : market.rest().retries()))
+                .register(registry);
+        CounterWithCallback.builder().name("spark_exchange_clock_resyncs_total")
+                .help("exchange clock offset measured again after a -1021")
+                .callback(cb -> cb.call(market.rest() == null ? 0 : market.rest().clockResyncs()))
+                .register(registry);
+        GaugeWithCallback.builder().name("spark_exchange_circuit_open")
+                .help("1 while the exchange REST circuit breaker is open")
+                .callback(cb -> cb.call(market.rest() != null
+                        && market.rest().circuitState().equals("OPEN") ? 1 : 0))
+                .register(registry);
         market.subscribe(this::onEvent);
     }
 

@@ -131,8 +131,9 @@ class AuthTest {
     @Test
     void loopbackTrustAdmitsOnlyLoopbackCallers() {
         AuthPolicy open = new AuthPolicy(Optional.empty());
-        assertThat(open.authenticate(null, "127.0.0.1")).isEqualTo("loopback@127.0.0.1");
-        assertThat(open.authenticate(null, "0:0:0:0:0:0:0:1")).startsWith("loopback@");
+        assertThat(open.authenticate(null, "127.0.0.1"))
+                .isEqualTo(new AuthPolicy.Caller("loopback@127.0.0.1", true));
+        assertThat(open.authenticate(null, "0:0:0:0:0:0:0:1").actor()).startsWith("loopback@");
         assertThatThrownBy(() -> open.authenticate(null, "10.1.2.3"))
                 .isInstanceOf(ProblemException.class)
                 .satisfies(e -> assertThat(((ProblemException) e).problem().status())
@@ -147,7 +148,19 @@ class AuthTest {
         assertThatThrownBy(() -> closed.authenticate(null, "127.0.0.1"))
                 .isInstanceOf(ProblemException.class);
         assertThat(closed.authenticate("Bearer " + TestExecutor.TOKEN, "127.0.0.1"))
-                .isEqualTo("token@127.0.0.1");
+                .isEqualTo(new AuthPolicy.Caller("token@127.0.0.1", true));
+    }
+
+    @Test
+    void withAnAdminTokenTheApiTokenIsNoLongerAdmin() {
+        String admin = "admin-token-0123456789";
+        AuthPolicy split = new AuthPolicy(Optional.of(TestExecutor.TOKEN), Optional.of(admin));
+        assertThat(split.authenticate("Bearer " + TestExecutor.TOKEN, "127.0.0.1").admin())
+                .isFalse();
+        assertThat(split.authenticate("Bearer " + admin, "127.0.0.1"))
+                .isEqualTo(new AuthPolicy.Caller("admin@127.0.0.1", true));
+        assertThatThrownBy(() -> split.authenticate("Bearer nope-nope-nope-nope", "127.0.0.1"))
+                .isInstanceOf(ProblemException.class);
     }
 
     @Test

@@ -75,7 +75,7 @@ class BookSyncTest {
         s.onSnapshot(new DepthSnapshot(10, List.of(l("5", "1")), List.of()), 0);
         assertThat(s.synced()).isTrue();
         assertThat(s.onDepth(d(11, 11, List.of(l("5", "9")), List.of()), 0))
-                .isEqualTo(BookSync.Step.NONE);
+                .isEqualTo(BookSync.Step.DUPLICATE);
         assertThat(s.view(1, 0).bids()).containsExactly(l("5", "1"));
         assertThat(s.duplicatesIgnored()).isEqualTo(1);
         assertThat(s.onDepth(d(14, 15, List.of(), List.of()), 0)).isEqualTo(BookSync.Step.GAP);
