@@ -83,8 +83,10 @@ public final class Executor implements AutoCloseable {
         routes.add(new SystemRoutes(config, lifecycle, metrics, audit, clock));
         routes.add(new QueueRoutes(queues, audit));
         routes.add(new MarketRoutes(market));
-        routes.add(new ChaosRoutes(chaos, (actor, action, before, after) ->
-                audit.log().append(actor, action, "chaos", before, after)));
+        ChaosRoutes.AuditHook chaosAudit = (actor, action, before, after) ->
+                audit.log().append(actor, action, "chaos", before, after);
+        ChaosRoutes.auditChanges(chaos, chaosAudit);
+        routes.add(new ChaosRoutes(chaos, chaosAudit));
         routes.addAll(extraRoutes);
         this.http = new HttpServer(config.server(), new AuthPolicy(config.server().apiToken(),
                 config.server().adminToken()), routes);

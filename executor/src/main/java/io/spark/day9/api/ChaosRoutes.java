@@ -91,10 +91,22 @@ public final class ChaosRoutes implements ApiRoutes {
     }
 
     private void change(Context ctx, ChaosPatch patch) {
+        // the audit entry is written from the engine's Changed event (TTL expiry too)
         ChaosEngine.Change c = guarded(() -> engine.apply(patch, Requests.actor(ctx)));
-        audit.record(Requests.actor(ctx), "chaos.toggle", settings(c.before()),
-                settings(c.after()));
         ctx.json(view(c.state()));
+    }
+
+    /**
+     * Writes every settings change to the audit log: {@code chaos.toggle} by an operator,
+     * {@code chaos.expire} by the TTL.
+     */
+    public static void auditChanges(ChaosEngine engine, AuditHook audit) {
+        engine.subscribe(e -> {
+            if (e instanceof io.spark.day9.chaos.ChaosEvent.Changed c) {
+                audit.record(c.actor(), c.reason().equals("toggle") ? "chaos.toggle"
+                        : "chaos.expire", settings(c.before()), settings(c.after()));
+            }
+        });
     }
 
     private static <T> T guarded(java.util.function.Supplier<T> action) {
@@ -170,7 +182,7 @@ public final class ChaosRoutes implements ApiRoutes {
     }
 
     /** Just the settings, for the state and the audit log. */
-    static Map<String, Object> settings(ChaosSettings s) {
+    public static Map<String, Object> settings(ChaosSettings s) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("enabled", s.active());
         m.put("httpErrorPct", number(s.httpErrorPct()));

@@ -217,9 +217,22 @@ public final class ChaosEngine implements Component {
         return new Change(before, after, state());
     }
 
-    /** Drops the market connection once, now. Returns false when the stream is not connected. */
+    /**
+     * Drops the market connection once, now. Returns false when the stream is not connected or
+     * still recovering from the previous flap.
+     *
+     * @throws ChaosException.Forbidden in production without the override
+     */
     public boolean flapNow() {
+        refuseInProduction();
         return flap();
+    }
+
+    private void refuseInProduction() {
+        if (config.production() && !config.allowProduction()) {
+            throw new ChaosException.Forbidden("DAY9_ENV=production: chaos is refused unless "
+                    + "CHAOS_ALLOW_PRODUCTION=true");
+        }
     }
 
     /**
@@ -229,10 +242,7 @@ public final class ChaosEngine implements Component {
      * @throws ChaosException.Forbidden   in production without the override
      */
     public void inject(ExchangeFault fault) {
-        if (config.production() && !config.allowProduction()) {
-            throw new ChaosException.Forbidden("DAY9_ENV=production: chaos is refused unless "
-                    + "CHAOS_ALLOW_PRODUCTION=true");
-        }
+        refuseInProduction();
         if (exchange == null) {
             throw new ChaosException.Unavailable("exchange faults need the embedded simulator "
                     + "(MARKET_SOURCE=sim)");
