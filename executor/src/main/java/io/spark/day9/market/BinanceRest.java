@@ -49,7 +49,7 @@ import javax.crypto.spec.SecretKeySpec;
  *       once. An order without a client order id, and a cancel, are never retried.</li>
  *   <li>{@code -1021} (timestamp outside recvWindow): the clock offset is measured again and
  *       the signed call is sent once more.</li>
- *   <li>A circuit breaker opens when at least half of the last 20 calls (10 at least) failed
+ *   <li>A circuit breaker opens when at least half of the last 50 attempts (20 at least) failed
  *       with no answer or a 5xx; while open (5 s), calls fail at once with status 503 and no
  *       request is sent; then 3 trial calls decide.</li>
  *   <li>An {@link Interceptor} runs before every attempt: the chaos engine's outbound faults
@@ -76,7 +76,7 @@ public final class BinanceRest {
     private final CircuitBreaker breaker = CircuitBreaker.of("exchange-rest",
             CircuitBreakerConfig.custom()
                     .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
-                    .slidingWindowSize(20).minimumNumberOfCalls(10).failureRateThreshold(50)
+                    .slidingWindowSize(50).minimumNumberOfCalls(20).failureRateThreshold(50)
                     .waitDurationInOpenState(Duration.ofSeconds(5))
                     .permittedNumberOfCallsInHalfOpenState(3)
                     .recordException(BinanceRest::transientFailure)

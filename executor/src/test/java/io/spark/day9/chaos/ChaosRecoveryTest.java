@@ -1,0 +1,222 @@
+package io.spark.day9.chaos;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.spark.day9.api.Json;
+import io.spark.day9.market.BinanceRest;
+import io.spark.day9.market.BookView;
+import io.spark.day9.market.ExchangeException;
+import io.spark.day9.sim.SimExchange;
+import io.spark.day9.testing.TestExecutor;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Flaps and exchange faults against a real executor following the embedded simulator over real
+ * sockets: each is injected, detected by the client, recovered from, and measured.
+ */
+class ChaosRecoveryTest {
+    @TempDir
+    Path dir;
+    private TestExecutor server;
+    private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    private final Logger engineLog = (Logger) LoggerFactory.getLogger(ChaosEngine.class);
+
+    @BeforeEach
+    void start() throws Exception {
+        server = TestExecutor.start(dir, Map.of("QUEUE_WORKER_ENABLED", "false",
+                "MARKET_STALE_MS", "1000", "CHAOS_RECOVERY_DEADLINE_MS", "5000"));
+        logs.start();
+        engineLog.setLevel(ch.qos.logback.classic.Level.INFO); // the CLI default is WARN
+        engineLog.addAppender(logs);
+        await().atMost(Duration.ofSeconds(10)).until(() -> server.executor().market().stream()
+                .allSynced());
+    }
+
+    @AfterEach
+    void stop() {
+        engineLog.detachAppender(logs);
+        engineLog.setLevel(null);
+        server.close();
+    }
+
+    private JsonNode toggle(String body) throws Exception {
+        var r = server.post("/api/private/chaos/toggle", body);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return Json.mapper().readTree(r.body());
+    }
+
+    private double metric(String name, String labels) throws Exception {
+        String text = server.get("/metrics").body();
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name + labels) + " (\\S+)$")
+                .matcher(text);
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    }
+
+    private void assertBookMatchesTheSimulator() {
+        SimExchange sim = server.executor().sim();
+        sim.pause(true);
+        try {
+            for (String symbol : List.of("BTCUSDT", "ETHUSDT")) {
+                long expected = sim.book(symbol).lastUpdateId();
+                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                    BookView v = server.executor().market().book(symbol, 5000).orElseThrow();
+                    assertThat(v.synced()).isTrue();
+                    assertThat(v.lastUpdateId()).isEqualTo(expected);
+                });
+                BookView v = server.executor().market().book(symbol, 5000).orElseThrow();
+                assertThat(v.bids().size()).isEqualTo(sim.book(symbol).bids().size());
+                assertThat(v.bestBid().orElseThrow().price().toPlainString())
+                        .isEqualTo(sim.book(symbol).bids().get(0).get(0));
+            }
+        } finally {
+            sim.pause(false);
+        }
+    }
+
+    @Test
+    void aFlapEverySecondForTwentySecondsRecoversEveryTime() throws Exception {
+        toggle("{\"wsFlapSec\":1}");
+        Thread.sleep(20_000);
+        toggle("{\"wsFlapSec\":0}");
+        ChaosEngine engine = server.executor().chaos();
+        await().atMost(Duration.ofSeconds(10)).until(() -> engine.state().pendingRecoveries() == 0);
+        ChaosEngine.State st = engine.state();
+        assertThat(st.flaps()).isBetween(15L, 20L);
+        assertThat(st.recoveries()).isEqualTo(st.flaps());
+        assertThat(st.recoveryFailures()).isZero();
+        assertThat(metric("spark_chaos_ws_flaps_total", "")).isEqualTo(st.flaps());
+        assertThat(metric("spark_chaos_recovery_total", "{fault=\"ws-flap\"}"))
+                .isEqualTo(st.flaps());
+        assertThat(metric("spark_chaos_recovery_seconds_count", "{fault=\"ws-flap\"}"))
+                .isEqualTo(st.flaps());
+        assertThat(metric("spark_chaos_recovery_failed_total", "{fault=\"ws-flap\"}")).isZero();
+        assertThat(metric("spark_ws_disconnects_total", "{reason=\"flap\"}"))
+                .isEqualTo(st.flaps());
+        List<String> lines = logs.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+        assertThat(lines.stream().filter(l -> l.contains("ws flap #"))).hasSize((int) st.flaps());
+        assertThat(lines.stream().filter(l -> l.contains("ws flap recovered")))
+                .hasSize((int) st.flaps());
+        assertBookMatchesTheSimulator();
+    }
+
+    private void injectAndAwaitRecovery(String fault) throws Exception {
+        double before = metric("spark_chaos_recovery_total", "{fault=\"" + fault + "\"}");
+        var r = server.post("/api/private/chaos/inject", "{\"fault\":\"" + fault + "\"}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(15)).until(() ->
+                metric("spark_chaos_recovery_total", "{fault=\"" + fault + "\"}") > before);
+        assertThat(metric("spark_chaos_recovery_failed_total", "{fault=\"" + fault + "\"}"))
+                .isZero();
+        assertThat(metric("spark_chaos_exchange_faults_total", "{fault=\"" + fault + "\"}"))
+                .isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void everyExchangeFaultIsDetectedAndRecoveredFrom() throws Exception {
+        double staleBefore = metric("spark_ws_disconnects_total", "{reason=\"stale\"}");
+        injectAndAwaitRecovery("stale");
+        assertThat(metric("spark_ws_disconnects_total", "{reason=\"stale\"}"))
+                .isGreaterThan(staleBefore); // detected as a silent stream
+        double gapsBefore = metric("spark_market_book_resyncs_total",
+                "{reason=\"gap\",symbol=\"BTCUSDT\"}") + metric("spark_market_book_resyncs_total",
+                "{reason=\"gap\",symbol=\"ETHUSDT\"}");
+        injectAndAwaitRecovery("gap");
+        assertThat(metric("spark_market_book_resyncs_total", "{reason=\"gap\",symbol=\"BTCUSDT\"}")
+                + metric("spark_market_book_resyncs_total", "{reason=\"gap\",symbol=\"ETHUSDT\"}"))
+                .isGreaterThan(gapsBefore); // detected as a sequence gap
+        long dupsBefore = server.executor().market().stream().duplicatesIgnored();
+        injectAndAwaitRecovery("duplicate");
+        assertThat(server.executor().market().stream().duplicatesIgnored())
+                .isGreaterThan(dupsBefore); // dropped, not applied twice
+        injectAndAwaitRecovery("rate-limit");
+        // clock skew is a setting: the next signed call meets -1021, re-measures, succeeds
+        BinanceRest rest = server.executor().market().rest();
+        long resyncs = rest.clockResyncs();
+        double skewBefore = metric("spark_chaos_recovery_total", "{fault=\"clock-skew\"}");
+        toggle("{\"exchange\":{\"clockSkewMs\":30000}}");
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                metric("spark_chaos_recovery_total", "{fault=\"clock-skew\"}") > skewBefore);
+        assertThat(rest.clockResyncs()).isGreaterThan(resyncs);
+        toggle("{\"exchange\":{\"clockSkewMs\":0}}");
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                metric("spark_chaos_recovery_total", "{fault=\"clock-skew\"}") > skewBefore + 1);
+        assertThat(server.executor().chaos().state().recoveryFailures()).isZero();
+        assertBookMatchesTheSimulator();
+    }
+
+    @Test
+    void periodicExchangeFaultsRunUntilSwitchedOff() throws Exception {
+        toggle("{\"exchange\":{\"gapEverySec\":1,\"duplicateEverySec\":1}}");
+        await().atMost(Duration.ofSeconds(15)).until(() ->
+                metric("spark_chaos_recovery_total", "{fault=\"gap\"}") >= 3
+                        && metric("spark_chaos_recovery_total", "{fault=\"duplicate\"}") >= 3);
+        JsonNode off = toggle("{\"enabled\":false}");
+        assertThat(off.get("exchange").get("gapEverySec").asInt()).isZero();
+        double gaps = metric("spark_chaos_exchange_faults_total", "{fault=\"gap\"}");
+        Thread.sleep(2_500);
+        assertThat(metric("spark_chaos_exchange_faults_total", "{fault=\"gap\"}")).isEqualTo(gaps);
+        assertBookMatchesTheSimulator();
+    }
+
+    @Test
+    void outboundFaultsMeetRetriesAndTheCircuitBreakerAndNeverRepeatAnUnnamedOrder()
+            throws Exception {
+        BinanceRest rest = server.executor().market().rest();
+        // 20 %: retries make nearly every idempotent call succeed
+        toggle("{\"outbound\":{\"errorPct\":20}}");
+        long retries = rest.retries();
+        int ok = 0;
+        for (int i = 0; i < 100; i++) {
+            try {
+                rest.ping();
+                ok++;
+            } catch (ExchangeException e) {
+                assertThat(e.getMessage()).contains("chaos: injected");
+            }
+        }
+        assertThat(ok).isGreaterThanOrEqualTo(95); // 1 - 0.2^3 ≈ 99.2 %
+        assertThat(rest.retries()).isGreaterThan(retries);
+        assertThat(metric("spark_chaos_outbound_errors_total", "{endpoint=\"GET /api/v3/ping\"}"))
+                .isGreaterThan(0);
+        assertThat(rest.circuitState()).isEqualTo("CLOSED");
+        // 100 %: an order without a client order id is tried once, one with an id is retried
+        toggle("{\"outbound\":{\"errorPct\":100}}");
+        long before = rest.retries();
+        assertThatThrownBy(() -> rest.placeOrder(Map.of("symbol", "BTCUSDT", "side", "BUY",
+                "type", "MARKET", "quantity", "0.001"))).isInstanceOf(ExchangeException.class);
+        assertThat(rest.retries()).isEqualTo(before);
+        assertThatThrownBy(() -> rest.placeOrder(Map.of("symbol", "BTCUSDT", "side", "BUY",
+                "type", "MARKET", "quantity", "0.001", "newClientOrderId", "c-1")))
+                .isInstanceOf(ExchangeException.class);
+        assertThat(rest.retries()).isEqualTo(before + 2);
+        assertThat(server.executor().sim().ordersPlaced()).isZero();
+        // enough failures open the breaker: calls then fail fast without being sent
+        for (int i = 0; i < 40 && !rest.circuitState().equals("OPEN"); i++) {
+            try {
+                rest.ping();
+            } catch (ExchangeException expected) {
+                // injected
+            }
+        }
+        assertThat(rest.circuitState()).isEqualTo("OPEN");
+        assertThat(metric("spark_exchange_circuit_open", "")).isEqualTo(1);
+        toggle("{\"outbound\":{\"errorPct\":0}}");
+        assertThatThrownBy(rest::ping).hasMessageContaining("circuit open");
+    }
+}
