@@ -1,5 +1,7 @@
 package io.spark.day9.market;
 
+import java.math.BigDecimal;
+
 /** What the market stream reports to adapters (metrics, logs, the chaos engine). */
 public sealed interface MarketEvent {
 
@@ -28,6 +30,14 @@ public sealed interface MarketEvent {
 
     /** An ageing connection was replaced without the book ever going out of sync. */
     record PlannedReconnect(long oldConnection, long newConnection) implements MarketEvent {
+    }
+
+    /**
+     * A trade printed on the serving connection ({@code buyerMaker}: the seller was the taker,
+     * so resting bids at that price were hit).
+     */
+    record TradePrint(String symbol, BigDecimal price, BigDecimal qty, boolean buyerMaker,
+                      long time) implements MarketEvent {
     }
 
     /** A message could not be parsed (it was skipped). */

@@ -85,7 +85,7 @@ public final class MarketStream implements MarketData, AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final ExecutorService fetchers;
 
-    private Connection serving;
+    private volatile Connection serving;
     private Connection pending;
     private int attempts;
     private long downSince = -1;
@@ -431,6 +431,10 @@ public final class MarketStream implements MarketData, AutoCloseable {
             s.onTicker(t);
         } else if (m instanceof Trade t) {
             s.onTrade(t);
+            if (c == serving && !listeners.isEmpty()) {
+                emit(new MarketEvent.TradePrint(t.symbol(), t.trade().price(), t.trade().qty(),
+                        t.buyerMaker(), t.time()));
+            }
         }
     }
 

@@ -198,6 +198,9 @@ class MarketStreamSimTest {
                     "quantity", "3.00000"));
             assertThat(r.path("fills").size()).isGreaterThan(1);
         }
+        // the taken liquidity goes out with the simulator's next depth update: wait for it
+        long after = sim.book(BTC).lastUpdateId();
+        await().atMost(Duration.ofSeconds(5)).until(() -> sim.book(BTC).lastUpdateId() > after);
         assertBooksEqual();
     }
 
