@@ -8,7 +8,18 @@ import io.spark.day9.api.Json;
 import io.spark.day9.api.MarketRoutes;
 import io.spark.day9.api.QueueRoutes;
 import io.spark.day9.api.SystemRoutes;
+import io.spark.day9.audit.AuditBatcher;
 import io.spark.day9.audit.AuditComponent;
+import io.spark.day9.api.ShadowRoutes;
+import io.spark.day9.market.BinanceOrders;
+import io.spark.day9.metrics.ShadowMetrics;
+import io.spark.day9.shadow.ExchangeOrders;
+import io.spark.day9.shadow.OrderJobHandler;
+import io.spark.day9.shadow.OrderRequest;
+import io.spark.day9.shadow.OrderRouter;
+import io.spark.day9.shadow.ShadowConfig;
+import io.spark.day9.shadow.ShadowEvent;
+import io.spark.day9.shadow.ShadowExecutor;
 import io.spark.day9.chaos.ChaosEngine;
 import io.spark.day9.chaos.ChaosSettings;
 import io.spark.day9.chaos.ChaosTargets;
@@ -53,6 +64,9 @@ public final class Executor implements AutoCloseable {
     private final SimComponent sim;
     private final MarketComponent market;
     private final ChaosEngine chaos;
+    private final AuditBatcher auditBatcher;
+    private final ShadowExecutor shadow;
+    private final OrderRouter router;
     private final HttpServer http;
 
     private Executor(Day9Config config, Clock clock, List<ApiRoutes> extraRoutes) {
@@ -79,6 +93,12 @@ public final class Executor implements AutoCloseable {
         this.chaos = buildChaos(config, clock);
         new ChaosMetrics(metrics.registry(), chaos);
 
+        this.auditBatcher = new AuditBatcher(audit);
+        this.shadow = buildShadow(config, clock);
+        new ShadowMetrics(metrics.registry(), shadow);
+        this.router = buildRouter(config.trading());
+        worker.register(OrderJobHandler.TYPE, new OrderJobHandler(router, Json.mapper()));
+
         List<ApiRoutes> routes = new ArrayList<>();
         routes.add(new SystemRoutes(config, lifecycle, metrics, audit, clock));
         routes.add(new QueueRoutes(queues, audit));
@@ -87,20 +107,23 @@ public final class Executor implements AutoCloseable {
                 audit.log().append(actor, action, "chaos", before, after);
         ChaosRoutes.auditChanges(chaos, chaosAudit);
         routes.add(new ChaosRoutes(chaos, chaosAudit));
+        routes.add(new ShadowRoutes(shadow, router, clock::millis));
         routes.addAll(extraRoutes);
         this.http = new HttpServer(config.server(), new AuthPolicy(config.server().apiToken(),
                 config.server().adminToken()), routes);
         // start order; stop is the reverse: HTTP first, then the worker, queues, audit
         lifecycle.add(audit);
+        lifecycle.add(auditBatcher);
         lifecycle.add(queues);
-        if (config.queue().workerEnabled()) {
-            lifecycle.add(worker);
-        }
         if (sim != null) {
             lifecycle.add(sim);
         }
         lifecycle.add(market);
         lifecycle.add(chaos);
+        lifecycle.add(shadow);
+        if (config.queue().workerEnabled()) {
+            lifecycle.add(worker); // after shadow: it handles "order" jobs
+        }
         lifecycle.add(http);
     }
 
@@ -211,6 +234,127 @@ public final class Executor implements AutoCloseable {
         return engine;
     }
 
+    /**
+     * The shadow executor. It is handed market data through a read-only view, the exchange's
+     * rules and a round-trip probe: nothing it holds can place an order.
+     */
+    private ShadowExecutor buildShadow(Day9Config config, Clock clock) {
+        Day9Config.Shadow s = config.trading().shadow();
+        ShadowConfig sc = new ShadowConfig(config.paths().shadowDir(), s.makerFeeBps(),
+                s.takerFeeBps(), ShadowConfig.LatencyModel.valueOf(s.latencyModel()
+                .toUpperCase(java.util.Locale.ROOT)), s.latencyMs(), s.orderTtlSec() * 1000,
+                s.rttProbeSec() * 1000);
+        io.spark.day9.market.MarketData readOnly = new io.spark.day9.market.MarketData() {
+            @Override
+            public List<String> symbols() {
+                return market.symbols();
+            }
+
+            @Override
+            public java.util.Optional<io.spark.day9.market.BookView> book(String symbol,
+                                                                          int limit) {
+                return market.book(symbol, limit);
+            }
+
+            @Override
+            public boolean connected() {
+                return market.connected();
+            }
+        };
+        String probeSymbol = config.market().symbols().get(0);
+        ShadowExecutor.RoundTripProbe probe = () -> {
+            long t0 = System.nanoTime();
+            try {
+                market.rest().testOrder(java.util.Map.of("symbol", probeSymbol, "side", "BUY",
+                        "type", "MARKET", "quantity", "0.001"));
+            } catch (ExchangeException e) {
+                if (e.httpStatus() == 0 || e.rateLimited() || e.httpStatus() >= 500) {
+                    throw e; // no answer, or not a normal one: not a round trip worth counting
+                }
+                // a 4xx answer (a filter, say) is still a full round trip
+            }
+            return (System.nanoTime() - t0) / 1e6;
+        };
+        ShadowExecutor se = new ShadowExecutor(sc, readOnly, () -> market.rest().exchangeInfo(),
+                probe, clock::millis, Json.mapper());
+        market.subscribe(se::onMarketEvent);
+        se.subscribe(e -> {
+            if (e instanceof ShadowEvent.Placed p) {
+                auditBatcher.submit("shadow", "shadow.order", p.order().orderId(), null, p.order());
+            } else if (e instanceof ShadowEvent.Filled f) {
+                auditBatcher.submit("shadow", "shadow.fill", f.order().orderId(), null, f.fill());
+            } else if (e instanceof ShadowEvent.Ended x) {
+                auditBatcher.submit("shadow", "shadow." + x.reason(), x.order().orderId(),
+                        null, x.order());
+            } else if (e instanceof ShadowEvent.Rejected r) {
+                auditBatcher.submit("shadow", "shadow.reject", r.symbol(), null, r);
+            }
+        });
+        return se;
+    }
+
+    /**
+     * Where orders go. Only a sending mode gets an exchange order client; every other mode is
+     * built without one, so nothing can reach {@code POST /api/v3/order}.
+     */
+    private OrderRouter buildRouter(Day9Config.Trading t) {
+        String mode = "TRADE_MODE=" + t.mode().name().toLowerCase(java.util.Locale.ROOT)
+                + ", LIVE_ENABLED=" + t.liveEnabled() + ", SHADOW_LIVE_ENABLED="
+                + t.shadowLiveEnabled();
+        if (t.sends()) {
+            log.warn("orders are SENT to the exchange ({}); A/B shadow fraction {} (overrides {})",
+                    mode, t.shadow().abFraction(), t.shadow().abOverrides());
+            return OrderRouter.sending(shadow, exchangeOrders(), t.shadow()::fractionFor,
+                    mode + ": orders are sent, a fraction with a shadow twin");
+        }
+        if (t.shadowOnly()) {
+            log.info("do-not-send: every order is simulated against the local book ({})", mode);
+            return OrderRouter.shadowOnly(shadow, mode + ": do-not-send, every order simulated");
+        }
+        log.warn("orders are refused: live and shadow execution are both disabled ({})", mode);
+        return OrderRouter.refusing(shadow, mode + ": live and shadow execution are both "
+                + "disabled; set SHADOW_LIVE_ENABLED=true to simulate or LIVE_ENABLED=true to "
+                + "send");
+    }
+
+    private ExchangeOrders exchangeOrders() {
+        return new ExchangeOrders() {
+            private BinanceOrders orders() {
+                return new BinanceOrders(market.rest());
+            }
+
+            @Override
+            public com.fasterxml.jackson.databind.JsonNode place(OrderRequest r) {
+                java.util.Map<String, String> p = new java.util.LinkedHashMap<>();
+                p.put("symbol", r.symbol());
+                p.put("side", r.side().name());
+                p.put("type", r.type().name());
+                if (r.timeInForce() != null) {
+                    p.put("timeInForce", r.timeInForce().name());
+                }
+                if (r.price() != null) {
+                    p.put("price", r.price().toPlainString());
+                }
+                p.put("quantity", r.quantity().toPlainString());
+                p.put("newClientOrderId", r.clientOrderId());
+                p.put("newOrderRespType", "FULL");
+                return orders().placeOrder(p);
+            }
+
+            @Override
+            public com.fasterxml.jackson.databind.JsonNode find(String symbol, String id) {
+                try {
+                    return orders().queryOrder(symbol, id);
+                } catch (ExchangeException e) {
+                    if (e.code() == -2013) {
+                        return null; // "Order does not exist."
+                    }
+                    throw e;
+                }
+            }
+        };
+    }
+
     private MarketComponent.Endpoints endpoints(Day9Config.Market m) {
         if (sim != null) {
             SimExchange s = sim.exchange();
@@ -268,6 +412,16 @@ public final class Executor implements AutoCloseable {
         return sim == null ? null : sim.exchange();
     }
 
+    /** The shadow executor. */
+    public ShadowExecutor shadow() {
+        return shadow;
+    }
+
+    /** Where orders go in this mode. */
+    public OrderRouter router() {
+        return router;
+    }
+
     /** The chaos engine. */
     public ChaosEngine chaos() {
         return chaos;
@@ -282,5 +436,6 @@ public final class Executor implements AutoCloseable {
     @Override
     public void close() {
         lifecycle.stop();
+        router.close();
     }
 }

@@ -17,7 +17,8 @@ import java.io.IOException;
 import java.util.stream.Collectors;
 
 /**
- * The one JSON configuration of the service, and the one way handlers read a body: any
+ * The one JSON configuration of the service (decimals are written as plain strings, as Binance
+ * does: {@code "65000.5"}), and the one way handlers read a body: any
  * Jackson failure becomes a 400 problem naming the field at fault, never a 500.
  */
 public final class Json {
@@ -36,6 +37,19 @@ public final class Json {
     private static ObjectMapper build() {
         ObjectMapper mapper = JsonMapper.builder()
                 .addModule(new JavaTimeModule())
+                .addModule(new com.fasterxml.jackson.databind.module.SimpleModule("day9-decimals")
+                        .addSerializer(java.math.BigDecimal.class,
+                                new com.fasterxml.jackson.databind.ser.std.StdSerializer<>(
+                                        java.math.BigDecimal.class) {
+                                    @Override
+                                    public void serialize(java.math.BigDecimal v,
+                                            com.fasterxml.jackson.core.JsonGenerator g,
+                                            com.fasterxml.jackson.databind.SerializerProvider p)
+                                            throws java.io.IOException {
+                                        // as Binance does: prices and quantities are strings
+                                        g.writeString(v.toPlainString());
+                                    }
+                                }))
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)

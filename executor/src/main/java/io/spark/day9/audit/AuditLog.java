@@ -104,22 +104,54 @@ public final class AuditLog implements Closeable {
      */
     public synchronized AuditEntry append(String actor, String action, String target,
                                           Object before, Object after) {
-        JsonNode b = before == null ? NullNode.instance : json.valueToTree(before);
-        JsonNode a = after == null ? NullNode.instance : json.valueToTree(after);
-        long next = seq + 1;
-        var ts = clock.instant();
-        ObjectNode node = json.createObjectNode();
-        node.put("seq", next).put("ts", ts.toString()).put("actor", actor)
-                .put("action", action).put("target", target == null ? "" : target);
-        node.set("before", b);
-        node.set("after", a);
-        node.put("prev", prev);
-        try {
-            String body = json.writeValueAsString(node);
+        return appendAll(List.of(new Pending(actor, action, target, before, after))).get(0);
+    }
+
+    /** One entry to append with {@link #appendAll}. */
+    public record Pending(String actor, String action, String target, Object before,
+                          Object after) {
+    }
+
+    /**
+     * Appends entries in order with one write and one force (a batch for busy writers such as
+     * the shadow order trail); returns once all are durable.
+     */
+    public synchronized List<AuditEntry> appendAll(List<Pending> entries) {
+        List<AuditEntry> out = new java.util.ArrayList<>(entries.size());
+        StringBuilder lines = new StringBuilder();
+        long next = seq;
+        String last = prev;
+        for (Pending p : entries) {
+            JsonNode b = p.before() == null ? NullNode.instance : json.valueToTree(p.before());
+            JsonNode a = p.after() == null ? NullNode.instance : json.valueToTree(p.after());
+            next++;
+            var ts = clock.instant();
+            ObjectNode node = json.createObjectNode();
+            node.put("seq", next).put("ts", ts.toString()).put("actor", p.actor())
+                    .put("action", p.action()).put("target", p.target() == null ? ""
+                            : p.target());
+            node.set("before", b);
+            node.set("after", a);
+            node.put("prev", last);
+            String body;
+            try {
+                body = json.writeValueAsString(node);
+            } catch (IOException e) {
+                throw new UncheckedIOException("audit entry could not be serialised", e);
+            }
             String hash = AuditVerifier.sha256(body);
-            String line = body.substring(0, body.length() - 1) + ",\"hash\":\"" + hash + "\"}\n";
-            ByteBuffer bytes = ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8));
-            // 1. the whole line, newline included, in one append
+            lines.append(body, 0, body.length() - 1).append(",\"hash\":\"").append(hash)
+                    .append("\"}\n");
+            out.add(new AuditEntry(next, ts, p.actor(), p.action(), node.get("target").asText(),
+                    b, a, last, hash));
+            last = hash;
+        }
+        if (out.isEmpty()) {
+            return out;
+        }
+        try {
+            ByteBuffer bytes = ByteBuffer.wrap(lines.toString().getBytes(StandardCharsets.UTF_8));
+            // 1. every line, newlines included, in one append
             while (bytes.hasRemaining()) {
                 channel.write(bytes);
             }
@@ -127,18 +159,16 @@ public final class AuditLog implements Closeable {
             channel.force(false);
             // 3. memory follows disk
             seq = next;
-            prev = hash;
-            // 4. the head anchor; a crash before this leaves it one behind (a warning)
-            SecureFiles.writeAtomically(head, (next + " " + hash + "\n")
+            prev = last;
+            // 4. the head anchor; a crash before this leaves it behind (a warning)
+            SecureFiles.writeAtomically(head, (next + " " + last + "\n")
                     .getBytes(StandardCharsets.UTF_8));
-            return new AuditEntry(next, ts, actor, action, node.get("target").asText(), b, a,
-                    node.get("prev").asText(), hash);
+            return out;
         } catch (IOException e) {
             throw new UncheckedIOException("audit append to " + file + " failed", e);
         }
     }
 
-    /** The last {@code limit} entries, oldest first. */
     public synchronized List<JsonNode> tail(int limit) throws IOException {
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         List<JsonNode> out = new ArrayList<>();

@@ -112,6 +112,13 @@ public final class ConfigLoader {
         TradeMode mode = choice("TRADE_MODE", TradeMode.class);
         boolean live = bool("LIVE_ENABLED");
         boolean shadow = bool("SHADOW_LIVE_ENABLED");
+        Day9Config.Shadow shadowSettings = new Day9Config.Shadow(
+                fraction("SHADOW_AB_FRACTION", raw("SHADOW_AB_FRACTION")), fractions(),
+                feeBps("SHADOW_MAKER_FEE_BPS"), feeBps("SHADOW_TAKER_FEE_BPS"),
+                choice("SHADOW_LATENCY_MODEL", "none", "fixed", "measured"),
+                integer("SHADOW_LATENCY_MS", 0, 10_000),
+                integer("SHADOW_ORDER_TTL_SEC", 1, 30L * 24 * 3600),
+                integer("SHADOW_RTT_PROBE_SEC", 0, 3600));
 
         var server = new Day9Config.Server(host, port, env, token, adminToken, maxBody,
                 Duration.ofMillis(shutdownMs));
@@ -131,7 +138,7 @@ public final class ConfigLoader {
                 new Day9Config.Queue(journal, workerEnabled, workerThreads),
                 market,
                 new Day9Config.Snapshots(retentionDays),
-                new Day9Config.Trading(mode, live, shadow),
+                new Day9Config.Trading(mode, live, shadow, shadowSettings),
                 effective);
     }
 
@@ -178,6 +185,51 @@ public final class ConfigLoader {
         }
         throw ConfigException.invalid(name, value,
                 "must be an integer from " + min + " to " + max);
+    }
+
+    private double fraction(String name, String value) {
+        try {
+            double d = Double.parseDouble(value.strip());
+            if (d >= 0 && d <= 1) {
+                return d;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw ConfigException.invalid(name, value, "must be a number from 0 to 1");
+    }
+
+    /** {@code alpha=0.1,beta=0.5}: strategy names and fractions. */
+    private java.util.Map<String, Double> fractions() {
+        String value = raw("SHADOW_AB_FRACTIONS").strip();
+        java.util.Map<String, Double> out = new java.util.LinkedHashMap<>();
+        if (value.isEmpty()) {
+            return out;
+        }
+        for (String part : value.split(",")) {
+            String[] kv = part.split("=", 2);
+            if (kv.length != 2 || !kv[0].strip().matches("[A-Za-z0-9._-]{1,64}")) {
+                throw ConfigException.invalid("SHADOW_AB_FRACTIONS", value,
+                        "must be strategy=fraction pairs separated by commas, e.g. "
+                                + "alpha=0.1,beta=0.5");
+            }
+            out.put(kv[0].strip(), fraction("SHADOW_AB_FRACTIONS", kv[1]));
+        }
+        return out;
+    }
+
+    private java.math.BigDecimal feeBps(String name) {
+        String value = raw(name).strip();
+        try {
+            java.math.BigDecimal d = new java.math.BigDecimal(value);
+            if (d.signum() >= 0 && d.compareTo(java.math.BigDecimal.valueOf(1000)) <= 0) {
+                return d;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw ConfigException.invalid(name, value, "must be a number of basis points from 0 "
+                + "to 1000");
     }
 
     private boolean bool(String name) {

@@ -196,6 +196,54 @@ public record Day9Config(Server server, Paths paths, Logging logging, Chaos chao
     }
 
     /** Trade mode and the do-not-send switches. */
-    public record Trading(TradeMode mode, boolean liveEnabled, boolean shadowLiveEnabled) {
+    public record Trading(TradeMode mode, boolean liveEnabled, boolean shadowLiveEnabled,
+                          Shadow shadow) {
+        /** The three mode settings with the shadow defaults. */
+        public Trading(TradeMode mode, boolean liveEnabled, boolean shadowLiveEnabled) {
+            this(mode, liveEnabled, shadowLiveEnabled, Shadow.DEFAULTS);
+        }
+
+        /**
+         * True when orders may reach an exchange's order endpoint: {@code testnet}, or
+         * {@code live} with {@code LIVE_ENABLED=true}. Everything else is do-not-send.
+         */
+        public boolean sends() {
+            return mode == TradeMode.TESTNET || mode == TradeMode.LIVE && liveEnabled;
+        }
+
+        /** True when orders are simulated only (paper, or live with shadow-live on). */
+        public boolean shadowOnly() {
+            return mode == TradeMode.PAPER
+                    || mode == TradeMode.LIVE && !liveEnabled && shadowLiveEnabled;
+        }
+    }
+
+    /**
+     * Shadow execution settings ({@code SHADOW_*}).
+     *
+     * @param abFraction    share of signals also executed for real when the mode sends
+     * @param abOverrides   per-strategy fractions
+     * @param makerFeeBps   fee of resting fills
+     * @param takerFeeBps   fee of crossing fills
+     * @param latencyModel  none, fixed or measured
+     * @param latencyMs     delay of the fixed model
+     * @param orderTtlSec   resting order expiry
+     * @param rttProbeSec   round-trip measurement period (0 = never)
+     */
+    public record Shadow(double abFraction, java.util.Map<String, Double> abOverrides,
+                         java.math.BigDecimal makerFeeBps, java.math.BigDecimal takerFeeBps,
+                         String latencyModel, long latencyMs, long orderTtlSec,
+                         long rttProbeSec) {
+        public static final Shadow DEFAULTS = new Shadow(1.0, java.util.Map.of(),
+                java.math.BigDecimal.TEN, java.math.BigDecimal.TEN, "none", 0, 86_400, 5);
+
+        public Shadow {
+            abOverrides = java.util.Map.copyOf(abOverrides);
+        }
+
+        /** The A/B fraction of {@code strategy}. */
+        public double fractionFor(String strategy) {
+            return abOverrides.getOrDefault(strategy, abFraction);
+        }
     }
 }

@@ -24,8 +24,10 @@ public interface JobHandler {
      * @param attempt delivery count, 1 on first delivery
      * @param type    the payload's {@code job} field
      * @param payload the whole payload
+     * @param enqueuedAt when the job was enqueued (epoch ms)
      */
-    record Job(String queue, long id, int attempt, String type, JsonNode payload) {
+    record Job(String queue, long id, int attempt, String type, JsonNode payload,
+               long enqueuedAt) {
     }
 
     /** What to do with the job after handling. */

@@ -229,7 +229,7 @@ public final class Worker implements Component {
             } else {
                 route = h.getKey();
                 outcome = run(queue, claimed, h.getValue(), new JobHandler.Job(queue.name(),
-                        claimed.id(), claimed.attempt(), type, payload));
+                        claimed.id(), claimed.attempt(), type, payload, claimed.enqueuedAt()));
             }
         }
         outcomeName = settle(queue, claimed, outcome);

@@ -31,7 +31,10 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * A Binance Spot REST client for the endpoints the executor uses: ping, time, exchangeInfo,
- * depth, and the signed order endpoints (test, place, query, cancel).
+ * depth, and the signed {@code order/test}. It cannot place, query or cancel orders: that is
+ * {@link BinanceOrders}, which only the order router of a sending mode holds, so code given a
+ * {@code BinanceRest} (market data, the shadow executor's round-trip probe) has no way to send
+ * an order.
  *
  * <p>Signed calls carry {@code timestamp} (local clock plus the measured server-time offset,
  * see {@link #syncTime()}), {@code recvWindow} and an HMAC-SHA256 {@code signature} of the
@@ -199,58 +202,21 @@ public final class BinanceRest {
         return call("POST", "/api/v3/order/test", params, true);
     }
 
-    /**
-     * {@code POST /api/v3/order} (signed): places an order. Retried after a transient failure
-     * only when {@code newClientOrderId} is given; see the class doc.
-     */
-    public JsonNode placeOrder(Map<String, String> params) {
-        String clientId = params.get("newClientOrderId");
-        if (clientId == null || clientId.isEmpty()) {
-            return call("POST", "/api/v3/order", params, true, false);
-        }
-        AtomicLong attempts = new AtomicLong();
-        try {
-            return withRetry(() -> {
-                attempts.incrementAndGet();
-                return call("POST", "/api/v3/order", params, true, false);
-            });
-        } catch (ExchangeException e) {
-            if (attempts.get() > 1 && e.code() == -2010
-                    && String.valueOf(e.getMessage()).contains("Duplicate order")) {
-                // an earlier attempt reached the exchange: that order is the answer
-                return queryOrder(params.get("symbol"), clientId);
-            }
-            throw e;
-        }
-    }
-
-    /** {@code GET /api/v3/order} (signed) by client order id. */
-    public JsonNode queryOrder(String symbol, String origClientOrderId) {
-        return call("GET", "/api/v3/order", Map.of("symbol", symbol,
-                "origClientOrderId", origClientOrderId), true);
-    }
-
-    /** {@code DELETE /api/v3/order} (signed) by client order id. */
-    public JsonNode cancelOrder(String symbol, String origClientOrderId) {
-        return call("DELETE", "/api/v3/order", Map.of("symbol", symbol,
-                "origClientOrderId", origClientOrderId), true);
-    }
-
-    private JsonNode call(String method, String path, Map<String, String> params,
-                          boolean signed) {
+    JsonNode call(String method, String path, Map<String, String> params,
+                  boolean signed) {
         boolean idempotent = method.equals("GET") || path.equals("/api/v3/order/test");
         return idempotent ? withRetry(() -> call(method, path, params, signed, false))
                 : call(method, path, params, signed, false);
     }
 
-    private <T> T withRetry(Supplier<T> attempt) {
+    <T> T withRetry(Supplier<T> attempt) {
         Retry retry = Retry.of("exchange-rest", retryConfig);
         retry.getEventPublisher().onRetry(e -> retries.incrementAndGet());
         return retry.executeSupplier(attempt);
     }
 
-    private JsonNode call(String method, String path, Map<String, String> params,
-                          boolean signed, boolean resynced) {
+    JsonNode call(String method, String path, Map<String, String> params,
+                  boolean signed, boolean resynced) {
         String body;
         try {
             body = guarded(method, path, params, signed);

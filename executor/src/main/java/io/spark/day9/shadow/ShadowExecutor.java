@@ -364,6 +364,11 @@ public final class ShadowExecutor implements Component {
         r.put("ts", Instant.ofEpochMilli(clock.getAsLong()).toString());
         r.putAll(record);
         trail.append(List.of(r));
+        Object rtt = record.get("rttMs");
+        emit(new ShadowEvent.RealPlaced(String.valueOf(record.get("strategy")),
+                String.valueOf(record.get("symbol")), String.valueOf(record.get("status"))
+                .toLowerCase(java.util.Locale.ROOT), rtt instanceof Number n ? n.doubleValue()
+                : 0));
     }
 
     /** Marks an order as the shadow twin of a real A/B order. */

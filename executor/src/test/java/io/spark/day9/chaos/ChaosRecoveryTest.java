@@ -198,10 +198,10 @@ class ChaosRecoveryTest {
         // 100 %: an order without a client order id is tried once, one with an id is retried
         toggle("{\"outbound\":{\"errorPct\":100}}");
         long before = rest.retries();
-        assertThatThrownBy(() -> rest.placeOrder(Map.of("symbol", "BTCUSDT", "side", "BUY",
+        assertThatThrownBy(() -> new io.spark.day9.market.BinanceOrders(rest).placeOrder(Map.of("symbol", "BTCUSDT", "side", "BUY",
                 "type", "MARKET", "quantity", "0.001"))).isInstanceOf(ExchangeException.class);
         assertThat(rest.retries()).isEqualTo(before);
-        assertThatThrownBy(() -> rest.placeOrder(Map.of("symbol", "BTCUSDT", "side", "BUY",
+        assertThatThrownBy(() -> new io.spark.day9.market.BinanceOrders(rest).placeOrder(Map.of("symbol", "BTCUSDT", "side", "BUY",
                 "type", "MARKET", "quantity", "0.001", "newClientOrderId", "c-1")))
                 .isInstanceOf(ExchangeException.class);
         assertThat(rest.retries()).isEqualTo(before + 2);

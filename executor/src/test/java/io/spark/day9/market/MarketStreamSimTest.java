@@ -194,7 +194,7 @@ class MarketStreamSimTest {
                 sim.config().apiSecret(), 5000, System::currentTimeMillis, Json.mapper());
         rest.syncTime();
         for (String side : List.of("BUY", "SELL", "BUY")) {
-            JsonNode r = rest.placeOrder(Map.of("symbol", BTC, "side", side, "type", "MARKET",
+            JsonNode r = new io.spark.day9.market.BinanceOrders(rest).placeOrder(Map.of("symbol", BTC, "side", side, "type", "MARKET",
                     "quantity", "3.00000"));
             assertThat(r.path("fills").size()).isGreaterThan(1);
         }

@@ -105,7 +105,7 @@ class SimOrdersTest {
         BigDecimal want = new BigDecimal(book.asks().get(0).get(1))
                 .add(new BigDecimal(book.asks().get(1).get(1)))
                 .add(new BigDecimal("0.00001")); // needs three levels
-        JsonNode r = rest.placeOrder(order("BUY", "MARKET", want.toPlainString(), null, null,
+        JsonNode r = new io.spark.day9.market.BinanceOrders(rest).placeOrder(order("BUY", "MARKET", want.toPlainString(), null, null,
                 "mkt-1"));
         assertThat(r.path("status").asText()).isEqualTo("FILLED");
         assertThat(r.path("fills")).hasSize(3);
@@ -130,40 +130,40 @@ class SimOrdersTest {
         sim.pause(true);
         SimExchange.BookSnapshot book = sim.book("BTCUSDT");
         String bestAsk = book.asks().get(0).get(0);
-        JsonNode crossing = rest.placeOrder(order("BUY", "LIMIT", "0.001", bestAsk, "IOC",
+        JsonNode crossing = new io.spark.day9.market.BinanceOrders(rest).placeOrder(order("BUY", "LIMIT", "0.001", bestAsk, "IOC",
                 "lim-cross"));
         assertThat(crossing.path("status").asText()).isIn("FILLED", "EXPIRED");
         assertThat(crossing.path("fills").get(0).path("price").asText()).isEqualTo(bestAsk);
 
         String farBelow = new BigDecimal(book.bids().get(0).get(0)).subtract(
                 new BigDecimal("500")).toPlainString();
-        JsonNode resting = rest.placeOrder(order("BUY", "LIMIT", "0.001", farBelow, "GTC",
+        JsonNode resting = new io.spark.day9.market.BinanceOrders(rest).placeOrder(order("BUY", "LIMIT", "0.001", farBelow, "GTC",
                 "lim-rest"));
         assertThat(resting.path("status").asText()).isEqualTo("NEW");
-        assertThat(rest.queryOrder("BTCUSDT", "lim-rest").path("status").asText())
+        assertThat(new io.spark.day9.market.BinanceOrders(rest).queryOrder("BTCUSDT", "lim-rest").path("status").asText())
                 .isEqualTo("NEW");
-        assertThatThrownBy(() -> rest.placeOrder(order("BUY", "LIMIT", "0.001", farBelow, "GTC",
+        assertThatThrownBy(() -> new io.spark.day9.market.BinanceOrders(rest).placeOrder(order("BUY", "LIMIT", "0.001", farBelow, "GTC",
                 "lim-rest"))).satisfies(e -> assertThat(code(e)).isEqualTo(-2010))
                 .hasMessageContaining("Duplicate");
-        assertThat(rest.cancelOrder("BTCUSDT", "lim-rest").path("status").asText())
+        assertThat(new io.spark.day9.market.BinanceOrders(rest).cancelOrder("BTCUSDT", "lim-rest").path("status").asText())
                 .isEqualTo("CANCELED");
-        assertThatThrownBy(() -> rest.cancelOrder("BTCUSDT", "lim-rest"))
+        assertThatThrownBy(() -> new io.spark.day9.market.BinanceOrders(rest).cancelOrder("BTCUSDT", "lim-rest"))
                 .satisfies(e -> assertThat(code(e)).isEqualTo(-2011));
-        assertThatThrownBy(() -> rest.queryOrder("BTCUSDT", "never-placed"))
+        assertThatThrownBy(() -> new io.spark.day9.market.BinanceOrders(rest).queryOrder("BTCUSDT", "never-placed"))
                 .satisfies(e -> assertThat(code(e)).isEqualTo(-2013));
 
         String justBelow = new BigDecimal(book.bids().get(0).get(0)).toPlainString();
-        rest.placeOrder(order("BUY", "LIMIT", "0.001", justBelow, "GTC", "lim-touch"));
+        new io.spark.day9.market.BinanceOrders(rest).placeOrder(order("BUY", "LIMIT", "0.001", justBelow, "GTC", "lim-touch"));
         sim.pause(false);
         // the random walk brings the ask down to it sooner or later; it fills at its own price
-        await().atMost(Duration.ofSeconds(20)).until(() -> rest.queryOrder("BTCUSDT",
+        await().atMost(Duration.ofSeconds(20)).until(() -> new io.spark.day9.market.BinanceOrders(rest).queryOrder("BTCUSDT",
                 "lim-touch").path("status").asText().equals("FILLED"));
         assertThat(sim.ordersPlaced()).isEqualTo(3); // the duplicate never counted
     }
 
     @Test
     void insufficientBalanceIsRefused() {
-        assertThatThrownBy(() -> rest.placeOrder(order("SELL", "LIMIT", "5000", "65000", "GTC",
+        assertThatThrownBy(() -> new io.spark.day9.market.BinanceOrders(rest).placeOrder(order("SELL", "LIMIT", "5000", "65000", "GTC",
                 "too-much"))).satisfies(e -> assertThat(code(e)).isEqualTo(-2010))
                 .hasMessageContaining("insufficient balance");
     }

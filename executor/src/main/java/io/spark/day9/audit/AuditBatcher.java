@@ -1,0 +1,115 @@
+package io.spark.day9.audit;
+
+import io.spark.day9.lifecycle.Component;
+import io.spark.day9.lifecycle.Health;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Appends busy streams of audit entries (every shadow order, fill and cancel) to the audit log
+ * in batches, off the caller's thread: one write and one force per batch instead of per entry.
+ * The caller's own durable record (the shadow trail) is written first, so an entry still queued
+ * at a crash is missing only from the audit log, never from the order history.
+ *
+ * <p>Backpressure, not loss: when {@value #CAPACITY} entries are waiting, {@link #submit}
+ * blocks until there is room. Stop drains what is queued.
+ */
+public final class AuditBatcher implements Component {
+    private static final Logger log = LoggerFactory.getLogger(AuditBatcher.class);
+    static final int CAPACITY = 65_536;
+    private static final int MAX_BATCH = 2_000;
+
+    private final AuditComponent audit;
+    private final BlockingQueue<AuditLog.Pending> queue = new ArrayBlockingQueue<>(CAPACITY);
+    private final AtomicLong written = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private volatile boolean running;
+    private Thread thread;
+
+    public AuditBatcher(AuditComponent audit) {
+        this.audit = audit;
+    }
+
+    @Override
+    public String name() {
+        return "audit-batcher";
+    }
+
+    /** Queues one entry (blocks while the queue is full). */
+    public void submit(String actor, String action, String target, Object before,
+                       Object after) {
+        try {
+            queue.put(new AuditLog.Pending(actor, action, target, before, after));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while queueing an audit entry", e);
+        }
+    }
+
+    @Override
+    public void start() {
+        running = true;
+        thread = new Thread(this::run, "day9-audit-batcher");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    @Override
+    public void stop() throws InterruptedException {
+        running = false;
+        if (thread != null) {
+            thread.join(10_000);
+        }
+        drain(); // whatever arrived last
+    }
+
+    @Override
+    public Health health() {
+        Map<String, Object> d = Map.of("queued", queue.size(), "written", written.get(),
+                "failedBatches", failed.get());
+        return failed.get() == 0 ? Health.up(d) : Health.degraded(d);
+    }
+
+    private void run() {
+        while (running || !queue.isEmpty()) {
+            try {
+                AuditLog.Pending first = queue.poll(50, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                List<AuditLog.Pending> batch = new ArrayList<>();
+                batch.add(first);
+                queue.drainTo(batch, MAX_BATCH - 1);
+                write(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private void drain() {
+        List<AuditLog.Pending> batch = new ArrayList<>();
+        queue.drainTo(batch);
+        if (!batch.isEmpty()) {
+            write(batch);
+        }
+    }
+
+    private void write(List<AuditLog.Pending> batch) {
+        try {
+            audit.log().appendAll(batch);
+            written.addAndGet(batch.size());
+        } catch (RuntimeException e) {
+            failed.incrementAndGet();
+            log.error("audit: {} entries could not be appended", batch.size(), e);
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package io.spark.day9.shadow;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.spark.day9.jobs.JobHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The worker's handler for {@code {"job":"order","data":{…}}}: the same fields as
+ * {@code POST /api/private/order}, through the same {@link OrderRouter}.
+ * <ul>
+ *   <li>Without a {@code clientOrderId}, the job's own identity is used ({@code q-<queue>-<id>}),
+ *       so a redelivery after a crash or a visibility expiry is recognised as the same order and
+ *       never placed twice.</li>
+ *   <li>The decision time is the job's enqueue time, so the latency measured includes the time
+ *       the signal waited in the queue.</li>
+ *   <li>An invalid order goes to the dead-letter queue with the exchange's code; a book not yet
+ *       synced is retried after a second; a refused mode dead-letters.</li>
+ * </ul>
+ */
+public final class OrderJobHandler implements JobHandler {
+    private static final Logger log = LoggerFactory.getLogger(OrderJobHandler.class);
+    /** The job type this handles. */
+    public static final String TYPE = "order";
+
+    private final OrderRouter router;
+    private final ObjectMapper json;
+
+    public OrderJobHandler(OrderRouter router, ObjectMapper json) {
+        this.router = router;
+        this.json = json;
+    }
+
+    @Override
+    public Outcome handle(Job job) throws Exception {
+        JsonNode data = job.payload().path("data");
+        if (!data.isObject()) {
+            return Outcome.deadLetter("order job without a 'data' object");
+        }
+        OrderRequest.Body body;
+        try {
+            body = json.treeToValue(data, OrderRequest.Body.class);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return Outcome.deadLetter("order job data is not an order: " + e.getOriginalMessage());
+        }
+        long decisionAt = job.enqueuedAt();
+        OrderRequest r;
+        try {
+            r = OrderRequest.parse(body, "q-" + job.queue() + "-" + job.id(),
+                    decisionAt > 0 ? decisionAt : System.currentTimeMillis(), "queue");
+            OrderRouter.Routed routed = router.submit(r, job.attempt() > 1);
+            log.debug("order job {} -> {} {}", job.id(), routed.shadow().orderId(),
+                    routed.shadow().status());
+            return Outcome.ACK;
+        } catch (OrderRejected e) {
+            return Outcome.deadLetter("order rejected " + e.code() + " (" + e.field() + "): "
+                    + e.getMessage());
+        } catch (ShadowExecutor.MarketUnavailable e) {
+            return Outcome.retry(1000L);
+        } catch (OrderRouter.Refused e) {
+            return Outcome.deadLetter(e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,216 @@
+package io.spark.day9.shadow;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.ToDoubleFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where an order signal goes, by mode. Built once by the wiring:
+ * <ul>
+ *   <li><b>do-not-send</b> ({@code paper}, or {@code live} with {@code LIVE_ENABLED=false} and
+ *       {@code SHADOW_LIVE_ENABLED=true}): built without any {@link ExchangeOrders}, so nothing
+ *       here can reach an order endpoint; every order is simulated.</li>
+ *   <li><b>sending</b> ({@code testnet}, or {@code live} with {@code LIVE_ENABLED=true}): a
+ *       strategy's {@code SHADOW_AB_FRACTION} of signals is sent for real <em>and</em>
+ *       simulated at the same instant (an A/B pair, both legs in the trail with the same
+ *       {@code pairId}); the rest are simulated only. The choice hashes the client order id, so
+ *       a redelivered signal takes the same path.</li>
+ *   <li><b>refused</b> ({@code live} with both live and shadow disabled): every order is
+ *       rejected with a clear problem.</li>
+ * </ul>
+ * Order-safe redelivery: a signal delivered again ({@code redelivery}) is first looked up by
+ * client order id — in the shadow book, and on the exchange for the real leg — and never placed
+ * a second time.
+ */
+public final class OrderRouter implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(OrderRouter.class);
+
+    /** The routing modes. */
+    public enum Mode { SHADOW_ONLY, SEND_WITH_AB, REFUSE }
+
+    /** Orders are refused in this mode. */
+    public static final class Refused extends RuntimeException {
+        public Refused(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** What happened to one signal. */
+    public record Routed(ShadowOrderView shadow, boolean duplicate, JsonNode real,
+                         String realError, String pairId) {
+    }
+
+    private final Mode mode;
+    private final ShadowExecutor shadow;
+    private final ExchangeOrders exchange;
+    private final ToDoubleFunction<String> fraction;
+    private final ExecutorService realSender;
+    private final String modeDescription;
+
+    private OrderRouter(Mode mode, ShadowExecutor shadow, ExchangeOrders exchange,
+                        ToDoubleFunction<String> fraction, String modeDescription) {
+        this.mode = mode;
+        this.shadow = shadow;
+        this.exchange = exchange;
+        this.fraction = fraction;
+        this.modeDescription = modeDescription;
+        this.realSender = exchange == null ? null : Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "day9-order-send");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Do-not-send: simulation only. There is no exchange to send to. */
+    public static OrderRouter shadowOnly(ShadowExecutor shadow, String why) {
+        return new OrderRouter(Mode.SHADOW_ONLY, shadow, null, s -> 0, why);
+    }
+
+    /** Sending, with A/B shadow twins. */
+    public static OrderRouter sending(ShadowExecutor shadow, ExchangeOrders exchange,
+                                      ToDoubleFunction<String> fraction, String why) {
+        return new OrderRouter(Mode.SEND_WITH_AB, shadow, exchange, fraction, why);
+    }
+
+    /** Everything refused. */
+    public static OrderRouter refusing(ShadowExecutor shadow, String why) {
+        return new OrderRouter(Mode.REFUSE, shadow, null, s -> 0, why);
+    }
+
+    public Mode mode() {
+        return mode;
+    }
+
+    /** True when this router can reach an exchange's order endpoint at all. */
+    public boolean canSend() {
+        return exchange != null;
+    }
+
+    public String describe() {
+        return modeDescription;
+    }
+
+    /**
+     * Routes one signal.
+     *
+     * @param redelivery true when the signal may have been handled before (a queued job
+     *                   delivered again)
+     * @throws Refused                         in the refusing mode
+     * @throws OrderRejected                   invalid order
+     * @throws ShadowExecutor.MarketUnavailable book not synced: retry later
+     */
+    public Routed submit(OrderRequest r, boolean redelivery) {
+        if (mode == Mode.REFUSE) {
+            throw new Refused("orders are refused: " + modeDescription);
+        }
+        if (mode == Mode.SHADOW_ONLY || !inAbSample(r)) {
+            ShadowExecutor.Placement p = shadow.place(r);
+            return new Routed(p.order(), p.duplicate(), null, null, null);
+        }
+        String pairId = r.clientOrderId();
+        Optional<ShadowOrderView> seen = shadow.get(r.clientOrderId());
+        if (seen.isPresent()) { // a retry of a signal already handled: never send it again
+            return new Routed(seen.get(), true, null, null, seen.get().pairId());
+        }
+        if (redelivery) {
+            Optional<ShadowOrderView> twin = shadow.get(r.clientOrderId());
+            JsonNode found = exchange.find(r.symbol(), r.clientOrderId());
+            if (found != null) {
+                log.info("order {} was already on the exchange ({}): not placed again",
+                        r.clientOrderId(), found.path("status").asText());
+                ShadowOrderView s = twin.orElseGet(() -> shadow.place(r).order());
+                return new Routed(s, true, found, null, pairId);
+            }
+        }
+        // both legs at the same instant: the real one on its own thread
+        long sentAt = System.nanoTime();
+        CompletableFuture<JsonNode> real = CompletableFuture.supplyAsync(() -> exchange.place(r),
+                realSender);
+        ShadowExecutor.Placement p;
+        try {
+            p = shadow.place(r);
+        } catch (RuntimeException e) {
+            real.join(); // let the real leg finish and be recorded below by the caller's retry
+            throw e;
+        }
+        shadow.pair(p.order().orderId(), pairId);
+        JsonNode answer = null;
+        String error = null;
+        try {
+            answer = real.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            error = e.getCause() == null ? e.getMessage() : e.getCause().getMessage();
+        }
+        double rttMs = (System.nanoTime() - sentAt) / 1e6;
+        shadow.recordReal(realRecord(r, p.order(), pairId, answer, error, rttMs));
+        return new Routed(p.order(), p.duplicate(), answer, error, pairId);
+    }
+
+    private boolean inAbSample(OrderRequest r) {
+        double f = fraction.applyAsDouble(r.strategy());
+        if (f >= 1) {
+            return true;
+        }
+        if (f <= 0) {
+            return false;
+        }
+        long h = r.clientOrderId().hashCode() * 0x9E3779B97F4A7C15L;
+        double u = ((h >>> 11) & ((1L << 53) - 1)) * 0x1.0p-53;
+        return u < f;
+    }
+
+    private static Map<String, Object> realRecord(OrderRequest r, ShadowOrderView s, String pairId,
+                                                  JsonNode a, String error, double rttMs) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("orderId", s.orderId());
+        m.put("clientOrderId", r.clientOrderId());
+        m.put("strategy", r.strategy());
+        m.put("symbol", r.symbol());
+        m.put("pairId", pairId);
+        m.put("decisionAt", r.decisionAt());
+        m.put("rttMs", Math.round(rttMs * 1000) / 1000.0);
+        if (a == null) {
+            m.put("status", "ERROR");
+            m.put("error", error);
+            m.put("exchangeOrderId", null);
+            m.put("executedQty", "0");
+            m.put("avgPrice", null);
+            m.put("fills", List.of());
+            return m;
+        }
+        m.put("exchangeOrderId", a.path("orderId").asText());
+        m.put("status", a.path("status").asText());
+        m.put("executedQty", a.path("executedQty").asText("0"));
+        java.math.BigDecimal qty = java.math.BigDecimal.ZERO;
+        java.math.BigDecimal quote = java.math.BigDecimal.ZERO;
+        List<Map<String, Object>> fills = new ArrayList<>();
+        for (JsonNode f : a.path("fills")) {
+            java.math.BigDecimal p = new java.math.BigDecimal(f.path("price").asText());
+            java.math.BigDecimal q = new java.math.BigDecimal(f.path("qty").asText());
+            qty = qty.add(q);
+            quote = quote.add(p.multiply(q));
+            fills.add(Map.of("price", f.path("price").asText(), "qty", f.path("qty").asText(),
+                    "commission", f.path("commission").asText("0")));
+        }
+        m.put("avgPrice", qty.signum() == 0 ? null : quote.divide(qty,
+                java.math.MathContext.DECIMAL64).stripTrailingZeros().toPlainString());
+        m.put("fills", fills);
+        return m;
+    }
+
+    @Override
+    public void close() {
+        if (realSender != null) {
+            realSender.shutdown();
+        }
+    }
+}
