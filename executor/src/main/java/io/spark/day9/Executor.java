@@ -262,6 +262,8 @@ public final class Executor implements AutoCloseable {
             }
         };
         String probeSymbol = config.market().symbols().get(0);
+        MarketComponent market = this.market;   // closures capture these, not the executor
+        AuditBatcher auditBatcher = this.auditBatcher;
         ShadowExecutor.RoundTripProbe probe = () -> {
             long t0 = System.nanoTime();
             try {
