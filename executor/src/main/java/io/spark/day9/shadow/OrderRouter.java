@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.ToDoubleFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -131,10 +132,18 @@ public final class OrderRouter implements AutoCloseable {
                 return new Routed(s, true, found, null, pairId);
             }
         }
-        // both legs at the same instant: the real one on its own thread
-        long sentAt = System.nanoTime();
-        CompletableFuture<JsonNode> real = CompletableFuture.supplyAsync(() -> exchange.place(r),
-                realSender);
+        // both legs at the same instant: the real one on its own thread, its round trip timed
+        // there (so waiting for the shadow leg never inflates it)
+        long sentAt = shadow.now();
+        long sentNanos = System.nanoTime();
+        AtomicLong answeredNanos = new AtomicLong();
+        CompletableFuture<JsonNode> real = CompletableFuture.supplyAsync(() -> {
+            try {
+                return exchange.place(r);
+            } finally {
+                answeredNanos.set(System.nanoTime());
+            }
+        }, realSender);
         ShadowExecutor.Placement p;
         try {
             p = shadow.place(r);
@@ -150,8 +159,8 @@ public final class OrderRouter implements AutoCloseable {
         } catch (java.util.concurrent.CompletionException e) {
             error = e.getCause() == null ? e.getMessage() : e.getCause().getMessage();
         }
-        double rttMs = (System.nanoTime() - sentAt) / 1e6;
-        shadow.recordReal(realRecord(r, p.order(), pairId, answer, error, rttMs));
+        double rttMs = (answeredNanos.get() - sentNanos) / 1e6;
+        shadow.recordReal(realRecord(r, p.order(), pairId, answer, error, sentAt, rttMs));
         return new Routed(p.order(), p.duplicate(), answer, error, pairId);
     }
 
@@ -169,7 +178,8 @@ public final class OrderRouter implements AutoCloseable {
     }
 
     private static Map<String, Object> realRecord(OrderRequest r, ShadowOrderView s, String pairId,
-                                                  JsonNode a, String error, double rttMs) {
+                                                  JsonNode a, String error, long sentAt,
+                                                  double rttMs) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("orderId", s.orderId());
         m.put("clientOrderId", r.clientOrderId());
@@ -178,6 +188,10 @@ public final class OrderRouter implements AutoCloseable {
         m.put("pairId", pairId);
         m.put("decisionAt", r.decisionAt());
         m.put("rttMs", Math.round(rttMs * 1000) / 1000.0);
+        // the real leg's decision-to-ack, comparable with the shadow twin's latencyMs
+        m.put("sentAt", sentAt);
+        m.put("ackAt", sentAt + Math.round(rttMs));
+        m.put("decisionToAckMs", Math.round((sentAt - r.decisionAt() + rttMs) * 1000) / 1000.0);
         if (a == null) {
             m.put("status", "ERROR");
             m.put("error", error);

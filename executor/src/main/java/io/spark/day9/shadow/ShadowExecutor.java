@@ -379,6 +379,11 @@ public final class ShadowExecutor implements Component {
         }
     }
 
+    /** The executor's clock (epoch ms): the A/B real leg is timed on the same clock. */
+    long now() {
+        return clock.getAsLong();
+    }
+
     /** Recently measured exchange round trips (ms), oldest first. */
     public synchronized List<Double> roundTrips() {
         return List.copyOf(rtts);
@@ -683,6 +688,12 @@ public final class ShadowExecutor implements Component {
                 o.status = o.remaining().signum() == 0 ? "FILLED" : "PARTIALLY_FILLED";
                 positions.fill(o.request.strategy(), o.request.symbol(),
                         o.request.side() == Side.BUY, price, qty, fee == null ? BigDecimal.ZERO : fee);
+            }
+            case "real" -> { // the order record was written before it was paired
+                Order o = byId.get(id);
+                if (o != null) {
+                    o.pairId = r.path("pairId").asText(null);
+                }
             }
             case "cancel", "expire" -> {
                 Order o = byId.get(id);
