@@ -10,6 +10,7 @@ import io.spark.day9.api.QueueRoutes;
 import io.spark.day9.api.SystemRoutes;
 import io.spark.day9.audit.AuditBatcher;
 import io.spark.day9.audit.AuditComponent;
+import io.spark.day9.api.ShadowReportRoutes;
 import io.spark.day9.api.ShadowRoutes;
 import io.spark.day9.market.BinanceOrders;
 import io.spark.day9.metrics.ShadowMetrics;
@@ -108,6 +109,7 @@ public final class Executor implements AutoCloseable {
         ChaosRoutes.auditChanges(chaos, chaosAudit);
         routes.add(new ChaosRoutes(chaos, chaosAudit));
         routes.add(new ShadowRoutes(shadow, router, clock::millis));
+        routes.add(new ShadowReportRoutes(config.paths().shadowDir(), clock::millis));
         routes.addAll(extraRoutes);
         this.http = new HttpServer(config.server(), new AuthPolicy(config.server().apiToken(),
                 config.server().adminToken()), routes);

@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
         subcommands = {ServeCommand.class, ConfigCommand.class, QueueCommand.class,
                 SimExchangeCommand.class,
                 AuditCommand.class,
+                ShadowCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Day9Command implements Runnable {
 

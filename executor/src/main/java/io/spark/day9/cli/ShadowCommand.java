@@ -1,0 +1,110 @@
+package io.spark.day9.cli;
+
+import io.spark.day9.api.Json;
+import io.spark.day9.config.ConfigLoader;
+import io.spark.day9.shadow.report.InvalidReportParameter;
+import io.spark.day9.shadow.report.ReportQuery;
+import io.spark.day9.shadow.report.ShadowReport;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code day9 shadow …}: shadow execution tools. */
+@Command(name = "shadow", mixinStandardHelpOptions = true,
+        description = "Shadow execution: the A/B report.",
+        subcommands = {
+            ShadowCommand.Report.class,
+        })
+final class ShadowCommand implements Runnable {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    /**
+     * {@code day9 shadow report}: reads the trail files directly (the service may be stopped)
+     * and prints the report as JSON, or writes it as HTML and/or JSON files.
+     */
+    @Command(name = "report", mixinStandardHelpOptions = true,
+            description = {"A/B report of shadow execution from the trail files: counts, fill",
+                    "rate, latency p50/p95/p99 shadow vs real, mean slippage with a 95 % CI,",
+                    "shadow-minus-real price error. Prints JSON unless --html/--json is given.",
+                    "Exit 2 for a bad --from/--to."})
+    static final class Report implements Callable<Integer> {
+        @Option(names = "--strategy", paramLabel = "S", description = "one strategy (default all)")
+        String strategy;
+
+        @Option(names = "--from", paramLabel = "X",
+                description = "decision time from (inclusive): epoch ms, ISO instant or date")
+        String from;
+
+        @Option(names = "--to", paramLabel = "Y",
+                description = "decision time to (exclusive; a date includes that whole day)")
+        String to;
+
+        @Option(names = "--html", paramLabel = "FILE", description = "write the HTML report here")
+        Path html;
+
+        @Option(names = "--json", paramLabel = "FILE", description = "write the JSON report here")
+        Path json;
+
+        @Option(names = "--dir", paramLabel = "DIR",
+                description = "trail directory (default: SHADOW_DIR, i.e. RUNTIME_DIR/shadow)")
+        Path dir;
+
+        @Override
+        public Integer call() throws Exception {
+            ReportQuery query;
+            try {
+                query = ReportQuery.parse(strategy, from, to);
+            } catch (InvalidReportParameter e) {
+                System.err.println("day9: --" + e.field() + ": " + e.reason());
+                return 2;
+            }
+            Path trail = dir != null ? dir : ConfigLoader.fromProcess().paths().shadowDir();
+            ShadowReport report = ShadowReport.load(trail, query, Instant.now(), Json.mapper());
+            String body = Json.mapper().writerWithDefaultPrettyPrinter()
+                    .writeValueAsString(report);
+            if (html == null && json == null) {
+                System.out.println(body);
+                return 0;
+            }
+            if (json != null) {
+                write(json, body + "\n");
+            }
+            if (html != null) {
+                write(html, report.toHtml());
+            }
+            ShadowReport.Section all = report.overall();
+            System.out.println("shadow report: " + all.orders().total() + " orders, "
+                    + report.strategies().size() + " strategies, " + all.pairs().count()
+                    + " A/B pairs from " + report.files() + " file(s) in " + trail
+                    + (html != null ? "; html " + html : "") + (json != null ? "; json " + json
+                    : ""));
+            return 0;
+        }
+
+        /** Temp file beside the target, then rename: a reader never sees half a report. */
+        private static void write(Path target, String text) throws IOException {
+            Path abs = target.toAbsolutePath();
+            Files.createDirectories(abs.getParent());
+            Path tmp = Files.createTempFile(abs.getParent(), abs.getFileName() + ".", ".tmp");
+            try {
+                Files.writeString(tmp, text, StandardCharsets.UTF_8);
+                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING,
+                        StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        }
+    }
+}
