@@ -27,7 +27,10 @@ final class Stats {
     private Stats() {
     }
 
-    /** t(0.975, df): the table up to 30, then the Cornish–Fisher expansion (error < 2e-6 at df = 31, less beyond). */
+    /**
+     * t(0.975, df): the table up to 30, then the Cornish–Fisher expansion (error below 2e-6 at
+     * df = 31, less beyond).
+     */
     static double t975(int df) {
         if (df < 1) {
             throw new IllegalArgumentException("degrees of freedom must be >= 1, got " + df);
