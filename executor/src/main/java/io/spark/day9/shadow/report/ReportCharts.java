@@ -114,6 +114,7 @@ final class ReportCharts {
         XYPlot plot = chart.getXYPlot();
         style(plot);
         plot.setForegroundAlpha(0.65f);
+        plot.getRangeAxis().setStandardTickUnits(NumberAxis.createIntegerTickUnits());
         XYBarRenderer r = (XYBarRenderer) plot.getRenderer();
         r.setBarPainter(new StandardXYBarPainter());
         r.setShadowVisible(false);
