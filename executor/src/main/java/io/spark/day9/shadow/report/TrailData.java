@@ -96,7 +96,7 @@ final class TrailData {
             return fills.isEmpty() ? "NEW" : "PARTIALLY_FILLED";
         }
 
-        /** Fills at or before the ack: what the order got at once, comparable with a real answer. */
+        /** Fills at or before the ack: what it got at once, comparable with a real answer. */
         List<Fill> immediateFills() {
             return fills.stream().filter(f -> f.fillAt() <= ackAt).toList();
         }

@@ -31,13 +31,13 @@ import org.junit.jupiter.api.io.TempDir;
  * rejection and two beta orders. Every expected number is computed by hand in the comments.
  *
  * <pre>
- * order side type         qty mid  fills (at ack unless noted)   end     latency real leg
- * A1    BUY  MARKET       1   100  0.5@100.05 + 0.5@100.15       FILLED   2  FILLED 1 @100.00, 40 ms
- * A2    SELL MARKET       2   200  2@199.90                      FILLED   4  FILLED 2 @200.00, 50 ms
- * A3    BUY  LIMIT 99.9   1   100  1@99.9 later (500 ms)         FILLED   1  NEW 0, rttMs 30 (old record)
- * A4    BUY  MARKET       1   100  0.5@100.20, rest expired      EXPIRED  3  FILLED 1 @100.00, 60 ms
- * A5    BUY  LIMIT 90     1   100  none, canceled                CANCELED 5  -
- * A6    SELL LIMIT 101    1   100  none, still resting           NEW      6  ERROR
+ * order side type       qty mid  fills (at ack unless noted) end     lat real leg
+ * A1    BUY  MARKET     1   100  0.5@100.05 + 0.5@100.15     FILLED   2  FILLED 1 @100.00, 40
+ * A2    SELL MARKET     2   200  2@199.90                    FILLED   4  FILLED 2 @200.00, 50
+ * A3    BUY  LIMIT 99.9 1   100  1@99.9 later (500 ms)       FILLED   1  NEW 0, rttMs 30 only
+ * A4    BUY  MARKET     1   100  0.5@100.20, rest expired    EXPIRED  3  FILLED 1 @100.00, 60
+ * A5    BUY  LIMIT 90   1   100  none, canceled              CANCELED 5  -
+ * A6    SELL LIMIT 101  1   100  none, still resting         NEW      6  ERROR
  * R1    rejected (-1013)
  * B1    BUY  MARKET       1   50   1@50.05                       FILLED   8  -
  * B2    SELL MARKET       1   50   none (no depth)               EXPIRED 10  -
