@@ -57,6 +57,7 @@ public final class ExperimentRunner {
 
     // per run
     private Instant start;
+    private JsonNode initialState;
     private Probes probes;
     private Experiment experiment;
     private Instant nextCheck;
@@ -122,6 +123,7 @@ public final class ExperimentRunner {
                 e.hypothesis().size());
         try {
             try {
+                initialState = target.state();
                 probes.record(now());
                 Report.Check b = check(Phase.BEFORE);
                 before.add(b);
@@ -486,6 +488,7 @@ public final class ExperimentRunner {
         boolean off = false;
         String detail;
         if (error == null) {
+            restoreScope();
             try {
                 off = !target.state().path("enabled").asBoolean(true);
                 detail = off ? "chaos is off (GET /api/private/chaos: enabled=false)"
@@ -504,6 +507,39 @@ public final class ExperimentRunner {
                 ? " (interrupted)" : ""), off ? "ok" : "error", detail));
         say("rollback: %s", detail);
         return off;
+    }
+
+    /**
+     * Puts back the scope settings the run may have changed (routes, exclude, status, ramp,
+     * TTL), every fault still off, so the next {@code chaos on} behaves as before the run.
+     */
+    private void restoreScope() {
+        JsonNode s = initialState;
+        if (s == null) {
+            return;
+        }
+        Map<String, Object> patch = new LinkedHashMap<>();
+        patch.put("enabled", false);
+        patch.put("routes", strings(s.path("routes")));
+        patch.put("exclude", strings(s.path("exclude")));
+        patch.put("errorStatus", s.path("errorStatus").asInt(503));
+        patch.put("rampSec", s.path("rampSec").asInt(0));
+        patch.put("latencyJitterMs", 0);
+        if (s.path("ttlSec").asInt(0) > 0) {
+            patch.put("ttlSec", s.path("ttlSec").asInt());
+        }
+        try {
+            target.toggle(patch);
+        } catch (TargetException e) {
+            say("rollback: chaos is off, but the scope could not be restored: %s",
+                    e.getMessage());
+        }
+    }
+
+    private static List<String> strings(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(n -> out.add(n.asText()));
+        return out;
     }
 
     private void stopLoad() {

@@ -101,7 +101,7 @@ class ExperimentRunnerTest {
         public JsonNode toggle(Map<String, Object> patch) {
             calls.add("toggle");
             patches.add(patch);
-            on = true;
+            on = !Boolean.FALSE.equals(patch.get("enabled"));
             return state0();
         }
 
@@ -316,7 +316,22 @@ class ExperimentRunnerTest {
                 """), "test.yaml");
         assertThat(r.verdict()).isEqualTo(Report.Verdict.ABORTED);
         assertThat(r.reasons().get(0)).contains("did not hold before").contains("NOT synced");
-        assertThat(target.calls).doesNotContain("toggle").contains("off");
+        assertThat(target.calls).contains("off");
+        // the only toggle is the rollback putting the scope back, everything off
+        assertThat(target.patches).allSatisfy(p -> assertThat(p).containsEntry("enabled",
+                false));
+    }
+
+    @Test
+    void theRollbackPutsTheScopeBackAsItWasBeforeTheRun() {
+        runner.run(experiment(ERROR_PROBE + """
+                method:
+                  - ramp: {to: 20, over: 2s, routes: [/api/x]}
+                """), "t");
+        Map<String, Object> last = target.patches.get(target.patches.size() - 1);
+        assertThat(last).containsEntry("enabled", false).containsEntry("routes", List.of())
+                .containsEntry("rampSec", 0);
+        assertThat(target.on).isFalse();
     }
 
     @Test
