@@ -45,6 +45,10 @@ import picocli.CommandLine.Parameters;
                 ChaosCommand.Toggle.class, ChaosCommand.Flap.class, ChaosCommand.Inject.class,
                 ChaosCommand.Run.class})
 final class ChaosCommand implements Runnable {
+    /** Where the configuration comes from; tests point it at a test executor's. */
+    static volatile java.util.function.Supplier<Day9Config> configSource =
+            ConfigLoader::fromProcess;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -63,7 +67,7 @@ final class ChaosCommand implements Runnable {
         boolean raw;
 
         Day9Config config() {
-            return ConfigLoader.fromProcess();
+            return configSource.get();
         }
 
         /** The executor, with the admin token when there is one (chaos is admin-only). */
@@ -74,7 +78,7 @@ final class ChaosCommand implements Runnable {
             return new ApiClient(plain.base(), token);
         }
 
-        /** Prints the chaos state (readably, or as JSON with --json); 1 on a problem. */
+        /** Prints the chaos state (readably, or as JSON with --raw); 1 on a problem. */
         int printState(ApiClient.Answer a) throws IOException {
             if (!a.ok()) {
                 return fail(a);

@@ -181,7 +181,8 @@ public record Experiment(String title, String description, Duration checkEvery,
     public record Flap(int everySec, boolean once) implements Step {
         @Override
         public String describe() {
-            return once ? "flap once" : "flap every " + everySec + " s";
+            return once ? "flap once" : everySec == 0 ? "flap off"
+                    : "flap every " + everySec + " s";
         }
     }
 
