@@ -37,7 +37,7 @@ class ChaosScriptsTest {
         Process p = pb.start();
         assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        return "rc=" + p.exitValue() + " " + out.strip();
+        return ("rc=" + p.exitValue() + " " + out.strip()).strip();
     }
 
     @ParameterizedTest
