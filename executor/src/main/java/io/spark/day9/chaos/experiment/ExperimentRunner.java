@@ -28,8 +28,9 @@ import java.util.function.Consumer;
  *   <li>Run the method's steps in order. Timed steps (hold, ramp, load) check the hypothesis
  *       <b>during</b> every {@code checkEvery}; a probe failing for longer than its grace is a
  *       violation, which stops the method when {@code abortOnViolation} is set.</li>
- *   <li><b>Rollback, always</b> (in a {@code finally}): chaos off, retried three times, then
- *       read back. A step that throws, a violation, or {@link #interrupt} (the CLI's Ctrl-C hook)
+ *   <li><b>Rollback, always</b> (in a {@code finally}): chaos off, retried three times; the
+ *       scope settings the run may have changed (routes, exclude, status, ramp, TTL) are put
+ *       back as they were before it, still off; then the state is read back. A step that throws, a violation, or {@link #interrupt} (the CLI's Ctrl-C hook)
  *       all end here. Every chaos change the runner makes also carries a {@code ttlSec} covering
  *       the planned run plus a minute, so even a runner killed with {@code kill -9} leaves no
  *       chaos behind for long.</li>
