@@ -212,6 +212,15 @@ class ChaosCommandTest {
         assertThat(after.get("routes")).isEmpty(); // the scope was put back
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"status", "on", "off", "toggle",
+        "flap", "inject", "run"})
+    void everyChaosCommandHasHelp(String command) {
+        Run r = day9("chaos", command, "--help");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("Usage: day9 chaos " + command);
+    }
+
     @Test
     void aBadExperimentFileExitsTwoNamingTheField(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("bad.yaml");
