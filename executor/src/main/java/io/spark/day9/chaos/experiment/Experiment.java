@@ -186,7 +186,8 @@ public record Experiment(String title, String description, Duration checkEvery,
         }
     }
 
-    /** One exchange fault now: {@code stale}, {@code gap}, {@code duplicate}, {@code rate-limit}. */
+    /** One exchange fault now: {@code stale}, {@code gap}, {@code duplicate} or
+     *  {@code rate-limit}. */
     public record Inject(String fault) implements Step {
         @Override
         public String describe() {

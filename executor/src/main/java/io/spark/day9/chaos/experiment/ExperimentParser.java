@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.spark.day9.chaos.experiment.Experiment.Phase;
 import java.io.IOException;
@@ -516,10 +515,5 @@ public final class ExperimentParser {
         } catch (JsonProcessingException e) {
             return String.valueOf(o);
         }
-    }
-
-    /** The patch as a JSON object node (for the target). */
-    static ObjectNode toJson(Map<String, Object> patch) {
-        return JSON.valueToTree(patch);
     }
 }

@@ -78,7 +78,8 @@ public final class ReportWriter {
         b.append("| chaos off afterwards | ").append(r.chaosOffAfter() ? "yes" : "**NO**")
                 .append(" |\n");
 
-        b.append("\n## Timeline\n\n| at | step | took | outcome | detail |\n|---|---|---|---|---|\n");
+        b.append("\n## Timeline\n\n| at | step | took | outcome | detail |\n"
+                + "|---|---|---|---|---|\n");
         for (Report.TimelineEntry t : r.timeline()) {
             b.append("| +").append(fmt(t.offsetSec())).append(" s | ").append(cell(t.step()))
                     .append(" | ").append(fmt(t.durationSec())).append(" s | ")
