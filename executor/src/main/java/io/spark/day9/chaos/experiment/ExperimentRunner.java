@@ -31,8 +31,9 @@ import java.util.function.Consumer;
  *   <li><b>Rollback, always</b> (in a {@code finally}): chaos off, retried three times; the
  *       scope settings the run may have changed (routes, exclude, status, ramp, TTL) are put
  *       back as they were before it, still off; then the state is read back. A step that
- *       throws, a violation, or {@link #interrupt} (the CLI's Ctrl-C hook) all end here. Every chaos change the runner makes also carries a {@code ttlSec} covering
- *       the planned run plus a minute, so even a runner killed with {@code kill -9} leaves no
+ *       throws, a violation, or {@link #interrupt} (the CLI's Ctrl-C hook) all end here.
+ *       Every chaos change the runner makes also carries a {@code ttlSec} covering the
+ *       planned run plus a minute, so even a runner killed with {@code kill -9} leaves no
  *       chaos behind for long.</li>
  *   <li>Check the hypothesis <b>after</b>, repeating for up to {@code settle} until it holds and
  *       no recovery is pending, then take the last scrape: recovery counts and times are the
