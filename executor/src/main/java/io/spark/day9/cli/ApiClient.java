@@ -67,6 +67,16 @@ final class ApiClient {
                 .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)));
     }
 
+    /** A GET whose body is kept as text (the metrics exposition, load requests). */
+    HttpResponse<String> getText(String path) throws IOException, InterruptedException {
+        try {
+            return http.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofString());
+        } catch (ConnectException e) {
+            throw new IOException("no executor answers at " + base + " (is 'day9 serve' running? "
+                    + "use --url to point elsewhere)", e);
+        }
+    }
+
     URI base() {
         return base;
     }

@@ -1,0 +1,425 @@
+package io.spark.day9.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.spark.day9.api.Json;
+import io.spark.day9.chaos.experiment.Experiment;
+import io.spark.day9.chaos.experiment.ExperimentException;
+import io.spark.day9.chaos.experiment.ExperimentParser;
+import io.spark.day9.chaos.experiment.ExperimentRunner;
+import io.spark.day9.chaos.experiment.Report;
+import io.spark.day9.chaos.experiment.ReportWriter;
+import io.spark.day9.chaos.experiment.Sleeper;
+import io.spark.day9.config.ConfigLoader;
+import io.spark.day9.config.Day9Config;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code day9 chaos …}: the chaos control plane from the command line, and experiments.
+ * Calls a running executor's admin-only {@code /api/private/chaos/*} with {@code ADMIN_TOKEN}
+ * when set, else {@code API_TOKEN}. A problem answer is printed with its field and the command
+ * exits 1; a usage error exits 2.
+ */
+@Command(name = "chaos", mixinStandardHelpOptions = true,
+        description = {"Turn chaos on and off, flap the market WebSocket, inject exchange",
+                "faults, and run chaos experiments (admin-only: uses ADMIN_TOKEN, else",
+                "API_TOKEN)."},
+        subcommands = {ChaosCommand.Status.class, ChaosCommand.On.class, ChaosCommand.Off.class,
+                ChaosCommand.Toggle.class, ChaosCommand.Flap.class, ChaosCommand.Inject.class,
+                ChaosCommand.Run.class})
+final class ChaosCommand implements Runnable {
+    /** Where the configuration comes from; tests point it at a test executor's. */
+    static volatile java.util.function.Supplier<Day9Config> configSource =
+            ConfigLoader::fromProcess;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    /** Options every subcommand shares. */
+    abstract static class Remote implements Callable<Integer> {
+        @Option(names = "--url", paramLabel = "URL",
+                description = "executor base URL (default http://HOST:PORT from the configuration)")
+        String url;
+
+        @Option(names = "--raw", description = "print the executor's JSON answer as is")
+        boolean raw;
+
+        Day9Config config() {
+            return configSource.get();
+        }
+
+        /** The executor, with the admin token when there is one (chaos is admin-only). */
+        ApiClient client() {
+            Day9Config c = config();
+            ApiClient plain = ApiClient.of(c, url);
+            Optional<String> token = c.server().adminToken().or(() -> c.server().apiToken());
+            return new ApiClient(plain.base(), token);
+        }
+
+        /** Prints the chaos state (readably, or as JSON with --raw); 1 on a problem. */
+        int printState(ApiClient.Answer a) throws IOException {
+            if (!a.ok()) {
+                return fail(a);
+            }
+            JsonNode state = a.body().has("state") ? a.body().get("state") : a.body();
+            if (raw) {
+                System.out.println(Json.mapper().writerWithDefaultPrettyPrinter()
+                        .writeValueAsString(a.body()));
+            } else {
+                if (a.body().has("injected")) {
+                    System.out.println("injected " + a.body().get("injected").asText()
+                            + " (recovery is being measured)");
+                }
+                if (a.body().has("flapped")) {
+                    System.out.println(a.body().get("flapped").asBoolean()
+                            ? "flapped the market WebSocket (recovery is being measured)"
+                            : "not flapped: the stream is not connected or still recovering");
+                }
+                System.out.print(readable(state));
+            }
+            return 0;
+        }
+    }
+
+    /** Prints a problem answer to stderr; returns exit code 1. */
+    static int fail(ApiClient.Answer a) {
+        System.err.println("day9: " + problem(a));
+        if (a.status() == 401 || a.status() == 403) {
+            System.err.println("day9: chaos is admin-only: set ADMIN_TOKEN (or API_TOKEN when no "
+                    + "ADMIN_TOKEN is configured) in the environment or .env");
+        }
+        return 1;
+    }
+
+    /** {@code HTTP 400 Invalid request: httpErrorPct: must be from 0 to 100, got 150}. */
+    static String problem(ApiClient.Answer a) {
+        JsonNode b = a.body();
+        StringBuilder s = new StringBuilder("HTTP " + a.status());
+        if (b.hasNonNull("title")) {
+            s.append(" ").append(b.get("title").asText());
+        }
+        JsonNode errors = b.path("errors");
+        if (errors.isArray() && !errors.isEmpty()) {
+            List<String> each = new ArrayList<>();
+            errors.forEach(e -> each.add(e.path("field").asText() + ": "
+                    + e.path("message").asText()));
+            s.append(": ").append(String.join("; ", each));
+        } else if (b.hasNonNull("detail")) {
+            s.append(": ").append(b.get("detail").asText());
+        } else if (!b.isEmpty()) {
+            s.append(": ").append(b);
+        }
+        return s.toString();
+    }
+
+    /** The state for people. */
+    static String readable(JsonNode s) {
+        StringBuilder b = new StringBuilder();
+        boolean on = s.path("enabled").asBoolean();
+        b.append("chaos: ").append(on ? "ON" : "off");
+        if (on && s.hasNonNull("expiresAt")) {
+            Instant exp = Instant.parse(s.get("expiresAt").asText());
+            long left = Math.max(0, Duration.between(Instant.now(), exp).toSeconds());
+            b.append(" (switches itself off at ").append(exp).append(", in ")
+                    .append(left / 60).append("m").append(left % 60).append("s)");
+        }
+        b.append('\n');
+        b.append(String.format(Locale.ROOT, "  http:     errors %s %% (effective now %s %%) as "
+                        + "%s, latency %s ms + 0..%s ms jitter, ramp %s s%n",
+                s.path("httpErrorPct").asText(), s.path("effectiveErrorPct").asText(),
+                s.path("errorStatus").asText(), s.path("latencyMs").asText(),
+                s.path("latencyJitterMs").asText(), s.path("rampSec").asText()));
+        b.append(String.format(Locale.ROOT, "  scope:    routes %s, exclude %s%n",
+                s.path("routes").isEmpty() ? "(all)" : s.path("routes").toString(),
+                s.path("exclude").toString()));
+        int flap = s.path("wsFlapSec").asInt();
+        b.append("  ws flap:  ").append(flap == 0 ? "off" : "every " + flap + " s").append('\n');
+        JsonNode o = s.path("outbound");
+        b.append(String.format(Locale.ROOT, "  outbound: errors %s %% as %s, latency %s ms%n",
+                o.path("errorPct").asText(), o.path("errorStatus").asText(),
+                o.path("latencyMs").asText()));
+        JsonNode x = s.path("exchange");
+        b.append(String.format(Locale.ROOT, "  exchange: every stale %s s, gap %s s, duplicate %s "
+                        + "s, rate-limit %s s (%s); clock skew %s ms%s%n",
+                x.path("staleEverySec").asText(), x.path("gapEverySec").asText(),
+                x.path("duplicateEverySec").asText(), x.path("rateLimitEverySec").asText(),
+                x.path("rateLimitStatus").asText(), x.path("clockSkewMs").asText(),
+                s.path("exchangeFaultsAvailable").asBoolean() ? ""
+                        : " (not available: no simulator)"));
+        JsonNode c = s.path("counters");
+        b.append(String.format(Locale.ROOT, "  counters: flaps %s, recoveries %s, recovery "
+                        + "failures %s, pending %s%n", c.path("flaps").asText(),
+                c.path("recoveries").asText(), c.path("recoveryFailures").asText(),
+                c.path("pendingRecoveries").asText()));
+        b.append("  ttl:      ").append(s.path("ttlSec").asText()).append(" s, seed ")
+                .append(s.path("seed").isNull() ? "(random)" : s.path("seed").asText())
+                .append('\n');
+        return b.toString();
+    }
+
+    @Command(name = "status", mixinStandardHelpOptions = true,
+            description = "Show the chaos state (GET /api/private/chaos).")
+    static final class Status extends Remote {
+        @Override
+        public Integer call() throws Exception {
+            return printState(client().get("/api/private/chaos"));
+        }
+    }
+
+    @Command(name = "on", mixinStandardHelpOptions = true,
+            description = {"Turn chaos on: only the given fields change. With no fault option,",
+                    "the guide's HTTP defaults: --error-pct 15 --latency-ms 200."})
+    static final class On extends Remote {
+        @Option(names = "--error-pct", paramLabel = "PCT",
+                description = "share of in-scope requests failed (0..100)")
+        Double errorPct;
+        @Option(names = "--latency-ms", paramLabel = "MS", description = "added latency")
+        Integer latencyMs;
+        @Option(names = "--jitter-ms", paramLabel = "MS", description = "plus uniform 0..MS")
+        Integer jitterMs;
+        @Option(names = "--status", paramLabel = "CODE",
+                description = "status of injected errors: 500, 502, 503, 504 or 429")
+        Integer status;
+        @Option(names = "--routes", split = ",", paramLabel = "GLOB",
+                description = "only these request paths, e.g. /api/private/queue/**")
+        List<String> routes;
+        @Option(names = "--exclude", split = ",", paramLabel = "GLOB",
+                description = "never these request paths")
+        List<String> exclude;
+        @Option(names = "--ttl-sec", paramLabel = "SEC", description = "chaos ends itself after")
+        Integer ttlSec;
+        @Option(names = "--ramp-sec", paramLabel = "SEC",
+                description = "grow the error rate from 0 over this time")
+        Integer rampSec;
+        @Option(names = "--seed", paramLabel = "N", description = "reproducible draws")
+        Long seed;
+        @Option(names = "--flap-sec", paramLabel = "SEC",
+                description = "drop the market WebSocket every SEC seconds (0 = stop)")
+        Integer flapSec;
+
+        @Override
+        public Integer call() throws Exception {
+            Map<String, Object> patch = new LinkedHashMap<>();
+            put(patch, "httpErrorPct", errorPct);
+            put(patch, "latencyMs", latencyMs);
+            put(patch, "latencyJitterMs", jitterMs);
+            put(patch, "wsFlapSec", flapSec);
+            if (patch.isEmpty()) {
+                patch.put("httpErrorPct", 15);
+                patch.put("latencyMs", 200);
+            }
+            put(patch, "errorStatus", status);
+            put(patch, "routes", routes);
+            put(patch, "exclude", exclude);
+            put(patch, "ttlSec", ttlSec);
+            put(patch, "rampSec", rampSec);
+            put(patch, "seed", seed);
+            return printState(client().post("/api/private/chaos/toggle",
+                    Json.mapper().writeValueAsString(patch)));
+        }
+
+        private static void put(Map<String, Object> m, String k, Object v) {
+            if (v != null) {
+                m.put(k, v);
+            }
+        }
+    }
+
+    @Command(name = "off", mixinStandardHelpOptions = true,
+            description = "Turn every fault off (POST /api/private/chaos/off).")
+    static final class Off extends Remote {
+        @Override
+        public Integer call() throws Exception {
+            return printState(client().post("/api/private/chaos/off", "{}"));
+        }
+    }
+
+    @Command(name = "toggle", mixinStandardHelpOptions = true,
+            description = {"Send a toggle body as is, e.g. --json '{\"httpErrorPct\":15,"
+                    + "\"latencyMs\":200,\"wsFlapSec\":10}'", "(- reads it from stdin)."})
+    static final class Toggle extends Remote {
+        @Option(names = {"--json", "-d"}, paramLabel = "JSON", required = true,
+                description = "the toggle body; - for stdin")
+        String body;
+
+        @Override
+        public Integer call() throws Exception {
+            String b = body.equals("-")
+                    ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8) : body;
+            return printState(client().post("/api/private/chaos/toggle", b));
+        }
+    }
+
+    @Command(name = "flap", mixinStandardHelpOptions = true,
+            description = {"Flap the market WebSocket: 'flap 10' every 10 s, 'flap off' (or 0)",
+                    "stops, 'flap once' (the default) drops it once now."})
+    static final class Flap extends Remote {
+        @Parameters(index = "0", defaultValue = "once", paramLabel = "SEC|once|off")
+        String every;
+
+        @Override
+        public Integer call() throws Exception {
+            if (every.equals("once")) {
+                return printState(client().post("/api/private/chaos/flap", "{}"));
+            }
+            int sec;
+            try {
+                sec = every.equals("off") ? 0 : Integer.parseInt(every);
+            } catch (NumberFormatException e) {
+                System.err.println("day9: flap takes seconds, 'once' or 'off', got '" + every
+                        + "'");
+                return 2;
+            }
+            return printState(client().post("/api/private/chaos/toggle",
+                    "{\"wsFlapSec\":" + sec + "}"));
+        }
+    }
+
+    @Command(name = "inject", mixinStandardHelpOptions = true,
+            description = {"Inject an exchange fault through the simulator: stale, gap,",
+                    "duplicate or rate-limit once now (POST /api/private/chaos/inject), or",
+                    "every N s with --every N (0 stops); clock-skew --skew-ms N (0 stops)."})
+    static final class Inject extends Remote {
+        @Parameters(index = "0", paramLabel = "FAULT",
+                description = "stale | gap | duplicate | rate-limit | clock-skew")
+        String fault;
+
+        @Option(names = "--every", paramLabel = "SEC",
+                description = "inject periodically instead of once (0 = stop)")
+        Integer every;
+
+        @Option(names = "--status", paramLabel = "CODE",
+                description = "rate-limit answers 429 (default) or 418")
+        Integer status;
+
+        @Option(names = "--skew-ms", paramLabel = "MS",
+                description = "clock-skew: the exchange clock offset")
+        Long skewMs;
+
+        @Override
+        public Integer call() throws Exception {
+            Map<String, Object> exchange = new LinkedHashMap<>();
+            if (fault.equals("clock-skew")) {
+                if (skewMs == null) {
+                    System.err.println("day9: clock-skew needs --skew-ms N (0 stops it)");
+                    return 2;
+                }
+                exchange.put("clockSkewMs", skewMs);
+            } else if (every != null || status != null) {
+                String field = switch (fault) {
+                    case "stale" -> "staleEverySec";
+                    case "gap" -> "gapEverySec";
+                    case "duplicate" -> "duplicateEverySec";
+                    case "rate-limit" -> "rateLimitEverySec";
+                    default -> null;
+                };
+                if (field == null) {
+                    System.err.println("day9: FAULT must be stale, gap, duplicate, rate-limit "
+                            + "or clock-skew, got '" + fault + "'");
+                    return 2;
+                }
+                if (every != null) {
+                    exchange.put(field, every);
+                }
+                if (status != null) {
+                    exchange.put("rateLimitStatus", status);
+                }
+            } else {
+                return printState(client().post("/api/private/chaos/inject",
+                        Json.mapper().writeValueAsString(Map.of("fault", fault))));
+            }
+            return printState(client().post("/api/private/chaos/toggle",
+                    Json.mapper().writeValueAsString(Map.of("exchange", exchange))));
+        }
+    }
+
+    @Command(name = "run", mixinStandardHelpOptions = true,
+            description = {"Run a chaos experiment (see docs/chaos-experiments.md): check the",
+                    "steady state, run the method, always turn chaos off, check again, and",
+                    "write a Markdown and JSON report. Exit 0 PASSED, 1 FAILED, 3 ABORTED,",
+                    "2 for a bad file."})
+    static final class Run extends Remote {
+        @Parameters(index = "0", paramLabel = "EXPERIMENT.yaml")
+        Path file;
+
+        @Option(names = "--report-dir", paramLabel = "DIR",
+                description = "where reports go (default RUNTIME_DIR/chaos/reports)")
+        Path reportDir;
+
+        @Override
+        public Integer call() throws Exception {
+            Experiment experiment;
+            try {
+                experiment = ExperimentParser.load(file);
+            } catch (ExperimentException | UncheckedIOException e) {
+                System.err.println("day9: " + e.getMessage());
+                return 2;
+            }
+            Day9Config c = config();
+            Path dir = reportDir != null ? reportDir
+                    : c.paths().runtimeDir().resolve("chaos").resolve("reports");
+            ExperimentRunner runner = new ExperimentRunner(new HttpChaosTarget(client()),
+                    Clock.systemUTC(), Sleeper.SYSTEM, line -> {
+                        System.out.println(line);
+                        System.out.flush();
+                    });
+            return run(runner, experiment, file.toString(), dir);
+        }
+
+        /**
+         * Runs with a shutdown hook: Ctrl-C (or SIGTERM) stops the method, and the hook waits
+         * for the rollback and the report before the JVM exits.
+         */
+        static int run(ExperimentRunner runner, Experiment e, String source, Path dir) {
+            CountDownLatch done = new CountDownLatch(1);
+            Thread hook = new Thread(() -> {
+                if (done.getCount() > 0) {
+                    System.out.println("day9: interrupted: turning chaos off and writing the "
+                            + "report...");
+                    runner.interrupt("interrupted (Ctrl-C or SIGTERM)");
+                    try {
+                        done.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException ignored) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }, "day9-experiment-rollback");
+            Runtime.getRuntime().addShutdownHook(hook);
+            try {
+                Report report = runner.run(e, source);
+                ReportWriter.Written w = ReportWriter.write(report, e.slug(), dir);
+                System.out.println("report: " + w.markdown() + "\n        " + w.json());
+                return report.verdict().exitCode();
+            } finally {
+                done.countDown();
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook is running: it sees done and returns
+                }
+            }
+        }
+    }
+}
