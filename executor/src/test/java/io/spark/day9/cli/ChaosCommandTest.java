@@ -158,7 +158,7 @@ class ChaosCommandTest {
         Path file = dir.resolve("e2e.yaml");
         Files.writeString(file, """
                 title: End to end
-                checkEvery: 1s
+                checkEvery: 700ms
                 settle: 8s
                 steadyState:
                   - name: api-outside-blast-radius
