@@ -684,6 +684,12 @@ public final class ShadowExecutor implements Component {
                 positions.fill(o.request.strategy(), o.request.symbol(),
                         o.request.side() == Side.BUY, price, qty, fee == null ? BigDecimal.ZERO : fee);
             }
+            case "real" -> { // the real leg of an A/B pair answered: the twin is paired
+                Order o = byClientId.get(r.path("clientOrderId").asText());
+                if (o != null) {
+                    o.pairId = r.path("pairId").asText(null);
+                }
+            }
             case "cancel", "expire" -> {
                 Order o = byId.get(id);
                 if (o != null) {

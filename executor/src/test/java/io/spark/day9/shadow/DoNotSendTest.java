@@ -215,6 +215,10 @@ class DoNotSendTest {
             var cancel = s.send(java.net.http.HttpRequest.newBuilder(
                     s.uri("/api/private/order/shadow/low-1")).DELETE());
             assertThat(json(cancel.body()).get("status").asText()).isEqualTo("CANCELED");
+            // the guide's LIMIT at 65000 fills only if the random walk is below it: take the book
+            assertThat(s.post("/api/private/order/shadow", "{\"symbol\":\"BTCUSDT\",\"side\":"
+                    + "\"BUY\",\"type\":\"MARKET\",\"quantity\":\"0.001\"}").statusCode())
+                    .isEqualTo(200);
             assertThat(s.get("/api/private/shadow/positions").body()).contains("\"default\"");
             String metrics = s.get("/metrics").body();
             assertThat(metrics).contains("spark_shadow_latency_ms_bucket")
