@@ -67,6 +67,25 @@ final class ApiClient {
                 .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)));
     }
 
+    Answer delete(String path) throws IOException, InterruptedException {
+        return send(request(path).DELETE());
+    }
+
+    /** The raw text of a GET (for {@code /metrics}). */
+    String text(String path) throws IOException, InterruptedException {
+        HttpResponse<String> r;
+        try {
+            r = http.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofString());
+        } catch (ConnectException e) {
+            throw new IOException("no executor answers at " + base + " (is 'day9 serve' running? "
+                    + "use --url to point elsewhere)", e);
+        }
+        if (r.statusCode() != 200) {
+            throw new IOException("GET " + path + " answered HTTP " + r.statusCode());
+        }
+        return r.body();
+    }
+
     URI base() {
         return base;
     }
