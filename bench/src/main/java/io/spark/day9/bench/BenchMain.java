@@ -17,8 +17,14 @@ public final class BenchMain {
             case "http" -> HttpBench.main(rest);
             case "queue" -> QueueBench.main(rest);
             case "market" -> MarketBench.main(rest);
-            case "chaos" -> ChaosBench.main(rest);
-            case "shadow" -> ShadowBench.main(rest);
+            case "chaos" -> {
+                ChaosBench.main(rest);
+                System.exit(0); // the simulator's WebSocket ping thread is not a daemon
+            }
+            case "shadow" -> {
+                ShadowBench.main(rest);
+                System.exit(0);
+            }
             default -> {
                 System.out.println("usage: bench/run http [seconds] [clients]"
                         + " | bench/run queue [dir] [--only=case] | bench/run market [drops]"
