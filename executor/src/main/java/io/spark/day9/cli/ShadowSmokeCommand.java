@@ -30,8 +30,9 @@ import picocli.CommandLine.Option;
  * easy to tell apart in positions and reports.
  */
 @Command(name = "smoke", mixinStandardHelpOptions = true,
-        description = {"Place a handful of shadow orders of each type against a running executor,",
-                "then check that metrics, the trail file and positions moved; non-zero exit if not."})
+        description = {"Place a handful of shadow orders of each type against a running",
+                "executor, then check that metrics, the trail file and positions moved;",
+                "non-zero exit if not."})
 public final class ShadowSmokeCommand implements Callable<Integer> {
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd")
             .withZone(ZoneOffset.UTC);
@@ -50,7 +51,7 @@ public final class ShadowSmokeCommand implements Callable<Integer> {
     String strategy;
 
     @Option(names = "--shadow-dir", paramLabel = "DIR",
-            description = "the executor's trail directory (default: its SHADOW_DIR, asked over HTTP)")
+            description = "the executor's trail directory (default: its SHADOW_DIR, over HTTP)")
     Path shadowDir;
 
     @Option(names = "--timeout-sec", defaultValue = "30",

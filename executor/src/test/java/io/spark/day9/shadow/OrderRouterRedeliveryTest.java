@@ -98,8 +98,8 @@ class OrderRouterRedeliveryTest {
                  {"filterType":"PRICE_FILTER","minPrice":"0.01","maxPrice":"1000000","tickSize":"0.01"},
                  {"filterType":"LOT_SIZE","minQty":"0.00001","maxQty":"9000","stepSize":"0.00001"},
                  {"filterType":"NOTIONAL","minNotional":"5"}]}]}""");
-        ShadowExecutor s = new ShadowExecutor(new ShadowConfig(dir, BigDecimal.TEN, BigDecimal.TEN,
-                ShadowConfig.LatencyModel.NONE, 0, 60_000, 0), market, () -> info, null,
+        ShadowExecutor s = new ShadowExecutor(new ShadowConfig(dir, BigDecimal.TEN,
+                BigDecimal.TEN, ShadowConfig.LatencyModel.NONE, 0, 60_000, 0), market, () -> info, null,
                 System::currentTimeMillis, Json.mapper());
         s.start();
         started.add(s);
