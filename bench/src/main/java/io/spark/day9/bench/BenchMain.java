@@ -4,7 +4,7 @@ import java.util.Arrays;
 
 /**
  * Runs a benchmark suite side by side with its peers and prints figures and ratios.
- * {@code bench/run http} (see BENCHMARKS.md for the method).
+ * {@code bench/run http|queue|market|chaos|shadow} (see BENCHMARKS.md for the method).
  */
 public final class BenchMain {
     private BenchMain() {
@@ -17,8 +17,19 @@ public final class BenchMain {
             case "http" -> HttpBench.main(rest);
             case "queue" -> QueueBench.main(rest);
             case "market" -> MarketBench.main(rest);
+            case "chaos" -> {
+                ChaosBench.main(rest);
+                System.exit(0); // the simulator's WebSocket ping thread is not a daemon
+            }
+            case "shadow" -> {
+                ShadowBench.main(rest);
+                System.exit(0);
+            }
             default -> {
-                System.out.println("usage: bench/run http [seconds] [clients] | bench/run queue [dir] [--only=case] | bench/run market [drops]");
+                System.out.println("usage: bench/run http [seconds] [clients]"
+                        + " | bench/run queue [dir] [--only=case] | bench/run market [drops]"
+                        + " | bench/run chaos [seconds] [rounds] [clients]"
+                        + " | bench/run shadow [rate] [seconds]");
                 System.exit(suite.equals("help") ? 0 : 2);
             }
         }

@@ -86,10 +86,10 @@ final class HttpBench {
         }
     }
 
-    private record Target(String name, int port, String path, String token) {
+    record Target(String name, int port, String path, String token) {
     }
 
-    private static LoadResult merge(LoadResult a, LoadResult b) {
+    static LoadResult merge(LoadResult a, LoadResult b) {
         long[] all = java.util.Arrays.copyOf(a.latenciesNanos(),
                 a.latenciesNanos().length + b.latenciesNanos().length);
         System.arraycopy(b.latenciesNanos(), 0, all, a.latenciesNanos().length,
@@ -98,7 +98,7 @@ final class HttpBench {
                 a.seconds() + b.seconds(), all);
     }
 
-    private static LoadResult measure(Target t, int seconds, int clients) throws Exception {
+    static LoadResult measure(Target t, int seconds, int clients) throws Exception {
         List<long[]> samples = new ArrayList<>();
         AtomicLong errors = new AtomicLong();
         long t0 = System.nanoTime();
@@ -115,7 +115,7 @@ final class HttpBench {
     }
 
     /** Closed loop: each client thread keeps one connection and one request in flight. */
-    private static long load(Target target, int seconds, int clients, List<long[]> samples,
+    static long load(Target target, int seconds, int clients, List<long[]> samples,
                              AtomicLong errors) throws Exception {
         int port = target.port();
         byte[] request = ("GET " + target.path() + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
@@ -165,7 +165,7 @@ final class HttpBench {
     }
 
     /** Reads one HTTP/1.1 response with Content-Length; returns its status. */
-    private static int readResponse(InputStream in) throws IOException {
+    static int readResponse(InputStream in) throws IOException {
         StringBuilder line = new StringBuilder();
         int status = -1;
         int length = 0;

@@ -128,6 +128,9 @@ public final class ShadowRoutes implements ApiRoutes {
         } catch (ShadowExecutor.MarketUnavailable e) {
             throw new ProblemException(Problem.of("market-unavailable", "Market unavailable",
                     503, e.getMessage()), Map.of("Retry-After", "1"));
+        } catch (OrderRouter.InProgress e) {
+            throw new ProblemException(Problem.of("order-in-progress", "Order in progress", 409,
+                    e.getMessage()), Map.of("Retry-After", "1"));
         } catch (OrderRouter.Refused e) {
             throw new ProblemException(Problem.of("trading-disabled", "Trading disabled", 409,
                     e.getMessage()));

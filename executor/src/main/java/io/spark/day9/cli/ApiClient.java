@@ -67,6 +67,10 @@ final class ApiClient {
                 .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)));
     }
 
+    Answer delete(String path) throws IOException, InterruptedException {
+        return send(request(path).DELETE());
+    }
+
     /** A GET whose body is kept as text (the metrics exposition, load requests). */
     HttpResponse<String> getText(String path) throws IOException, InterruptedException {
         try {
@@ -75,6 +79,15 @@ final class ApiClient {
             throw new IOException("no executor answers at " + base + " (is 'day9 serve' running? "
                     + "use --url to point elsewhere)", e);
         }
+    }
+
+    /** The raw text of a GET that must answer 200 (for {@code /metrics}). */
+    String text(String path) throws IOException, InterruptedException {
+        HttpResponse<String> r = getText(path);
+        if (r.statusCode() != 200) {
+            throw new IOException("GET " + path + " answered HTTP " + r.statusCode());
+        }
+        return r.body();
     }
 
     URI base() {

@@ -20,6 +20,7 @@ import picocli.CommandLine.Option;
         description = "Shadow execution: the A/B report.",
         subcommands = {
             ShadowCommand.Report.class,
+            ShadowSmokeCommand.class,
         })
 final class ShadowCommand implements Runnable {
     @picocli.CommandLine.Spec

@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  *   <li>The decision time is the job's enqueue time, so the latency measured includes the time
  *       the signal waited in the queue.</li>
  *   <li>An invalid order goes to the dead-letter queue with the exchange's code; a book not yet
- *       synced is retried after a second; a refused mode dead-letters.</li>
+ *       synced, or the same order still being placed by an earlier delivery, is retried
+ *       after a second; a refused mode dead-letters.</li>
  * </ul>
  */
 public final class OrderJobHandler implements JobHandler {
@@ -56,7 +57,7 @@ public final class OrderJobHandler implements JobHandler {
         } catch (OrderRejected e) {
             return Outcome.deadLetter("order rejected " + e.code() + " (" + e.field() + "): "
                     + e.getMessage());
-        } catch (ShadowExecutor.MarketUnavailable e) {
+        } catch (ShadowExecutor.MarketUnavailable | OrderRouter.InProgress e) {
             return Outcome.retry(1000L);
         } catch (OrderRouter.Refused e) {
             return Outcome.deadLetter(e.getMessage());

@@ -6,7 +6,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
@@ -30,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * Order-safe redelivery: a signal delivered again ({@code redelivery}) is first looked up by
  * client order id — in the shadow book, and on the exchange for the real leg — and never placed
- * a second time.
+ * a second time. A shadow twin whose real leg has no answer in the trail (a crash between the
+ * two) is looked up on the exchange and, only when the exchange does not know it, sent then.
+ * While one delivery of a client order id is being routed, another gets {@link InProgress}.
  */
 public final class OrderRouter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(OrderRouter.class);
@@ -41,6 +45,16 @@ public final class OrderRouter implements AutoCloseable {
     /** Orders are refused in this mode. */
     public static final class Refused extends RuntimeException {
         public Refused(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /**
+     * The same client order id is being routed right now by another delivery (a visibility
+     * expiry while the first one waits on the exchange): retry later, never place it twice.
+     */
+    public static final class InProgress extends RuntimeException {
+        public InProgress(String message) {
             super(message, null, false, false);
         }
     }
@@ -56,6 +70,7 @@ public final class OrderRouter implements AutoCloseable {
     private final ToDoubleFunction<String> fraction;
     private final ExecutorService realSender;
     private final String modeDescription;
+    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
 
     private OrderRouter(Mode mode, ShadowExecutor shadow, ExchangeOrders exchange,
                         ToDoubleFunction<String> fraction, String modeDescription) {
@@ -118,18 +133,49 @@ public final class OrderRouter implements AutoCloseable {
             return new Routed(p.order(), p.duplicate(), null, null, null);
         }
         String pairId = r.clientOrderId();
+        if (!inFlight.add(pairId)) {
+            throw new InProgress("order " + pairId + " is still being placed by an earlier "
+                    + "delivery; try again when it is done");
+        }
+        try {
+            return sendWithTwin(r, redelivery, pairId);
+        } finally {
+            inFlight.remove(pairId);
+        }
+    }
+
+    private Routed sendWithTwin(OrderRequest r, boolean redelivery, String pairId) {
         Optional<ShadowOrderView> seen = shadow.get(r.clientOrderId());
-        if (seen.isPresent()) { // a retry of a signal already handled: never send it again
+        if (seen.isPresent() && (!redelivery || seen.get().pairId() != null)) {
+            // a retry of a signal already handled (its real leg answered): never send it again
             return new Routed(seen.get(), true, null, null, seen.get().pairId());
         }
         if (redelivery) {
-            Optional<ShadowOrderView> twin = shadow.get(r.clientOrderId());
             JsonNode found = exchange.find(r.symbol(), r.clientOrderId());
             if (found != null) {
                 log.info("order {} was already on the exchange ({}): not placed again",
                         r.clientOrderId(), found.path("status").asText());
-                ShadowOrderView s = twin.orElseGet(() -> shadow.place(r).order());
+                ShadowOrderView s = seen.orElseGet(() -> shadow.place(r).order());
+                shadow.pair(s.orderId(), pairId);
                 return new Routed(s, true, found, null, pairId);
+            }
+            if (seen.isPresent()) {
+                // the twin was recorded but the process died before the real leg reached the
+                // exchange (the exchange does not know the id): send the real leg now, once
+                log.info("order {}: shadow twin recorded, real leg never placed: sending it",
+                        r.clientOrderId());
+                long sentAt = System.nanoTime();
+                JsonNode answer = null;
+                String error = null;
+                try {
+                    answer = exchange.place(r);
+                } catch (RuntimeException e) {
+                    error = e.getMessage();
+                }
+                double rttMs = (System.nanoTime() - sentAt) / 1e6;
+                shadow.pair(seen.get().orderId(), pairId);
+                shadow.recordReal(realRecord(r, seen.get(), pairId, answer, error, rttMs));
+                return new Routed(seen.get(), true, answer, error, pairId);
             }
         }
         // both legs at the same instant: the real one on its own thread, its round trip timed
@@ -148,7 +194,11 @@ public final class OrderRouter implements AutoCloseable {
         try {
             p = shadow.place(r);
         } catch (RuntimeException e) {
-            real.join(); // let the real leg finish and be recorded below by the caller's retry
+            try {
+                real.join(); // let the real leg finish: a redelivery finds it on the exchange
+            } catch (java.util.concurrent.CompletionException ignored) {
+                // the real leg failed as well; the retry looks it up before sending again
+            }
             throw e;
         }
         shadow.pair(p.order().orderId(), pairId);

@@ -689,8 +689,11 @@ public final class ShadowExecutor implements Component {
                 positions.fill(o.request.strategy(), o.request.symbol(),
                         o.request.side() == Side.BUY, price, qty, fee == null ? BigDecimal.ZERO : fee);
             }
-            case "real" -> { // the order record was written before it was paired
-                Order o = byId.get(id);
+            case "real" -> { // the real leg of an A/B pair answered: the twin is paired
+                Order o = id == null ? null : byId.get(id);
+                if (o == null) {
+                    o = byClientId.get(r.path("clientOrderId").asText());
+                }
                 if (o != null) {
                     o.pairId = r.path("pairId").asText(null);
                 }

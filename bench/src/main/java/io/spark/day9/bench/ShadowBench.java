@@ -1,0 +1,152 @@
+package io.spark.day9.bench;
+
+import io.spark.day9.Executor;
+import io.spark.day9.config.ConfigLoader;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A shadow order through HTTP at a fixed rate: {@code POST /api/private/order/shadow} (MARKET
+ * orders, buy and sell in turn, each a new order written durably to the trail) against the real
+ * executor and its embedded simulated market, open loop. Send times are scheduled at
+ * {@code 1/rate} apart and spread round-robin over persistent connections; a request is sent at
+ * its scheduled time or as soon as its connection is free, and its latency is measured from the
+ * scheduled time, so a stall shows up in every request it delayed (no coordinated omission).
+ */
+final class ShadowBench {
+    private static final String TOKEN = "bench-token-0123456789abcdef";
+    private static final int CONNECTIONS = 32;
+
+    private ShadowBench() {
+    }
+
+    static void main(String[] args) throws Exception {
+        int rate = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
+        int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 20;
+        int warmup = Math.max(3, seconds / 4);
+        Path dir = Files.createTempDirectory("day9-bench-shadow");
+        System.out.printf("Shadow order benchmark: POST /api/private/order/shadow at %d orders/s, "
+                + "open loop over %d connections, %d s after a %d s warm-up, %d cores, Java %s%n",
+                rate, CONNECTIONS, seconds, warmup, Runtime.getRuntime().availableProcessors(),
+                Runtime.version());
+        Executor day9 = Executor.start(ConfigLoader.load(Map.of("PORT", "0",
+                "RUNTIME_DIR", dir.resolve("runtime").toString(),
+                "LOG_DIR", dir.resolve("logs").toString(), "API_TOKEN", TOKEN,
+                "QUEUE_WORKER_ENABLED", "false"), dir.resolve(".env")));
+        try {
+            long waitUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (day9.market().book("BTCUSDT", 1).map(b -> !b.synced()).orElse(true)) {
+                if (System.nanoTime() > waitUntil) {
+                    throw new IllegalStateException("the BTCUSDT book did not sync");
+                }
+                Thread.sleep(50);
+            }
+            run(day9.port(), rate, warmup, null);
+            Result r = run(day9.port(), rate, seconds, dir);
+            long[] lat = r.latencies();
+            Arrays.sort(lat);
+            System.out.printf("%nsent %d in %d s (%.0f orders/s achieved), errors %d%n",
+                    lat.length, seconds, lat.length / (double) seconds, r.errors());
+            System.out.printf("latency from the scheduled send: p50 %.3f ms  p90 %.3f ms  "
+                    + "p99 %.3f ms  p99.9 %.3f ms  max %.3f ms%n", pct(lat, 50), pct(lat, 90),
+                    pct(lat, 99), pct(lat, 99.9), lat.length == 0 ? Double.NaN
+                            : lat[lat.length - 1] / 1e6);
+            double p99 = pct(lat, 99);
+            System.out.printf("goal p99 < 5 ms: %s; the guide's SLO < 500 ms: %s%n",
+                    p99 < 5 ? "PASS" : "MISS", p99 < 500 ? "PASS" : "MISS");
+            System.out.println("load average at the end: "
+                    + Files.readString(Path.of("/proc/loadavg")).strip());
+        } finally {
+            day9.close();
+        }
+    }
+
+    private record Result(long[] latencies, long errors) {
+    }
+
+    private static double pct(long[] sorted, double p) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        int i = (int) Math.min(sorted.length - 1, Math.ceil(p / 100.0 * sorted.length) - 1);
+        return sorted[Math.max(0, i)] / 1e6;
+    }
+
+    /** One open-loop run; connection c sends requests c, c + C, c + 2C, … of the schedule. */
+    private static Result run(int port, int rate, int seconds, Path dir) throws Exception {
+        long total = (long) rate * seconds;
+        double intervalNs = 1e9 / rate;
+        long start = System.nanoTime() + 100_000_000L;
+        List<long[]> samples = new ArrayList<>();
+        AtomicLong errors = new AtomicLong();
+        CountDownLatch done = new CountDownLatch(CONNECTIONS);
+        for (int c = 0; c < CONNECTIONS; c++) {
+            int lane = c;
+            long[] lat = new long[(int) (total / CONNECTIONS + 2)];
+            samples.add(lat);
+            Thread t = new Thread(() -> {
+                int n = 0;
+                try (Socket s = new Socket("127.0.0.1", port)) {
+                    s.setTcpNoDelay(true);
+                    OutputStream out = s.getOutputStream();
+                    InputStream in = new BufferedInputStream(s.getInputStream());
+                    for (long i = lane; i < total; i += CONNECTIONS) {
+                        long scheduled = start + (long) (i * intervalNs);
+                        long wait;
+                        while ((wait = scheduled - System.nanoTime()) > 0) {
+                            LockSupport.parkNanos(wait);
+                        }
+                        out.write(request(i));
+                        out.flush();
+                        int status = HttpBench.readResponse(in);
+                        long took = System.nanoTime() - scheduled;
+                        if (status != 200) {
+                            errors.incrementAndGet();
+                        }
+                        lat[n++] = took;
+                    }
+                } catch (IOException e) {
+                    errors.incrementAndGet();
+                } finally {
+                    lat[lat.length - 1] = n; // count in the last slot
+                    done.countDown();
+                }
+            }, "bench-shadow-" + c);
+            t.setDaemon(true);
+            t.start();
+        }
+        done.await();
+        int count = samples.stream().mapToInt(a -> (int) a[a.length - 1]).sum();
+        long[] all = new long[count];
+        int k = 0;
+        for (long[] a : samples) {
+            int n = (int) a[a.length - 1];
+            System.arraycopy(a, 0, all, k, n);
+            k += n;
+        }
+        return new Result(all, errors.get());
+    }
+
+    private static byte[] request(long i) {
+        String body = "{\"symbol\":\"BTCUSDT\",\"side\":\"" + (i % 2 == 0 ? "BUY" : "SELL")
+                + "\",\"type\":\"MARKET\",\"quantity\":\"0.001\",\"strategy\":\"bench\"}";
+        return ("POST /api/private/order/shadow HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + "Authorization: Bearer " + TOKEN + "\r\nContent-Type: application/json\r\n"
+                + "Content-Length: " + body.length() + "\r\n\r\n" + body)
+                .getBytes(StandardCharsets.US_ASCII);
+    }
+}
