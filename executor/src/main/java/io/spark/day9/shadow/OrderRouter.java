@@ -164,7 +164,8 @@ public final class OrderRouter implements AutoCloseable {
                 // exchange (the exchange does not know the id): send the real leg now, once
                 log.info("order {}: shadow twin recorded, real leg never placed: sending it",
                         r.clientOrderId());
-                long sentAt = System.nanoTime();
+                long sentAt = shadow.now();
+                long sentNanos = System.nanoTime();
                 JsonNode answer = null;
                 String error = null;
                 try {
@@ -172,9 +173,10 @@ public final class OrderRouter implements AutoCloseable {
                 } catch (RuntimeException e) {
                     error = e.getMessage();
                 }
-                double rttMs = (System.nanoTime() - sentAt) / 1e6;
+                double rttMs = (System.nanoTime() - sentNanos) / 1e6;
                 shadow.pair(seen.get().orderId(), pairId);
-                shadow.recordReal(realRecord(r, seen.get(), pairId, answer, error, rttMs));
+                shadow.recordReal(realRecord(r, seen.get(), pairId, answer, error, sentAt,
+                        rttMs));
                 return new Routed(seen.get(), true, answer, error, pairId);
             }
         }
