@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end check of the README's run command: `./day9 serve` from a fresh directory answers
-# the guide's own health command, refuses a bad configuration naming the variable, and stops
-# with exit 0 on SIGTERM. Called by ./test after the Maven tests.
+# the guide's own health command, passes the operator scripts (shadow smoke, chaos on/off, the
+# shipped flap experiment), refuses a bad configuration naming the variable, stops with exit 0
+# on SIGTERM, and survives the kill-resume drill. Called by ./test after the Maven tests.
 set -uo pipefail
 root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 work="$(mktemp -d)"
@@ -31,6 +32,24 @@ check "the market component is healthy" grep -q '"market":{"status":"UP"' <<<"$h
 check "ws events are in the log for the guide's grep" grep -qi "ws connected" logs/executor.log
 check "runtime/audit exists with mode 0700" \
   test "$(stat -c %a runtime/audit 2>/dev/null)" = 700
+# the operator scripts against this running service (they find it through PORT)
+smoke="$(PORT="$port" "$root/runtime/day9_shadow_smoke.sh" 2>&1)"; code=$?
+echo "$smoke" | sed 's/^/    /'
+check "runtime/day9_shadow_smoke.sh: shadow orders of each type move metrics, trail and positions (exit $code)" \
+  test "$code" -eq 0
+PORT="$port" "$root/runtime/day9_chaos_http.sh" on --routes '/api/private/queue/**' >/dev/null 2>&1
+state="$(curl -s "http://localhost:$port/api/private/chaos")"
+check "runtime/day9_chaos_http.sh on turns HTTP chaos on" grep -q '"httpErrorPct":15' <<<"$state"
+PORT="$port" "$root/runtime/day9_chaos_http.sh" off >/dev/null 2>&1
+state="$(curl -s "http://localhost:$port/api/private/chaos")"
+check "runtime/day9_chaos_http.sh off turns it off" grep -q '"httpErrorPct":0' <<<"$state"
+exp="$(PORT="$port" "$root/day9" chaos run "$root/experiments/ws-flap-recovery.yaml" \
+  --report-dir "$work/reports" 2>&1)"; code=$?
+echo "$exp" | tail -4 | sed 's/^/    /'
+check "the shipped ws-flap-recovery experiment passes and writes its report (exit $code)" \
+  bash -c "[ $code -eq 0 ] && ls '$work/reports'/*.md >/dev/null"
+check "flaps and recoveries are in the log for the guide's grep" \
+  bash -c "grep -i ws logs/executor.log | grep -qi flap"
 kill -TERM "$pid"
 wait "$pid"; code=$?
 check "SIGTERM stops it with exit 0 (got $code)" test "$code" -eq 0
