@@ -124,8 +124,11 @@ public final class ChaosRoutes implements ApiRoutes {
 
     private void filter(Context ctx) {
         String path = ctx.path();
-        HttpFault f = engine.inbound(path); // one volatile read when chaos is off
-        if (f.none() || isControlPlane(path)) {
+        if (isControlPlane(path)) {
+            return;
+        }
+        HttpFault f = engine.inbound(path);
+        if (f.none()) {
             return;
         }
         if (f.latencyMs() > 0) {
