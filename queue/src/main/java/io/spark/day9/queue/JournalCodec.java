@@ -1,7 +1,9 @@
 package io.spark.day9.queue;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -84,8 +86,31 @@ final class JournalCodec {
         ascii(",\"");
         ascii(name);
         ascii("\":");
-        ascii(Long.toString(value));
+        digits(value);
         return this;
+    }
+
+    /** Writes {@code value} in decimal straight into the line buffer (no String on the way). */
+    private void digits(long value) {
+        if (value == Long.MIN_VALUE) {
+            ascii(Long.toString(value));
+            return;
+        }
+        ensure(20);
+        if (value < 0) {
+            buf[len++] = '-';
+            value = -value;
+        }
+        int n = 1;
+        for (long v = value; v >= 10; v /= 10) {
+            n++;
+        }
+        int p = len + n;
+        do {
+            buf[--p] = (byte) ('0' + (int) (value % 10));
+            value /= 10;
+        } while (value != 0);
+        len += n;
     }
 
     JournalCodec str(String name, String value) {
@@ -119,6 +144,15 @@ final class JournalCodec {
 
     /** Appends the checksum and newline, and returns a copy of the whole line. */
     byte[] end() {
+        finish();
+        return Arrays.copyOf(buf, len);
+    }
+
+    /**
+     * Appends the checksum and newline and leaves the line in {@link #buffer()}, its length
+     * {@link #length()}: for callers that copy it on at once (no intermediate array).
+     */
+    void finish() {
         crc.reset();
         crc.update(buf, 0, len);
         long c = crc.getValue();
@@ -127,7 +161,15 @@ final class JournalCodec {
             put(HEX[(int) (c >>> shift) & 0xf]);
         }
         ascii("\"}\n");
-        return Arrays.copyOf(buf, len);
+    }
+
+    /** The line buffer; valid up to {@link #length()} after {@link #finish()}. */
+    byte[] buffer() {
+        return buf;
+    }
+
+    int length() {
+        return len;
     }
 
     private void ascii(String s) {
@@ -349,22 +391,16 @@ final class JournalCodec {
         if (payload.length == 0) {
             return false;
         }
-        boolean ascii = true;
+        // One pass finds CR/LF and whether any byte has its high bit set: ASCII is valid UTF-8,
+        // so the (JSON-typical) all-ASCII payload never touches a decoder.
+        int highBits = 0;
         for (byte b : payload) {
             if (b == '\n' || b == '\r') {
                 return false;
             }
-            ascii &= b >= 0;
+            highBits |= b;
         }
-        try {
-            // ASCII is valid UTF-8: the decoder (a payload-sized allocation) only for the rest
-            if (!ascii) {
-                StandardCharsets.UTF_8.newDecoder()
-                        .onMalformedInput(CodingErrorAction.REPORT)
-                        .onUnmappableCharacter(CodingErrorAction.REPORT)
-                        .decode(ByteBuffer.wrap(payload));
-            }
-        } catch (CharacterCodingException e) {
+        if (highBits < 0 && !isValidUtf8(payload)) {
             return false;
         }
         try {
@@ -375,6 +411,34 @@ final class JournalCodec {
             return pos[0] == payload.length;
         } catch (RuntimeException e) {
             return false;
+        }
+    }
+
+    /** A strict UTF-8 decoder and a small output buffer per thread, reused by every check. */
+    private static final ThreadLocal<Utf8Check> UTF8 = ThreadLocal.withInitial(Utf8Check::new);
+
+    private static final class Utf8Check {
+        final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        final CharBuffer out = CharBuffer.allocate(1024);
+    }
+
+    /** Whether {@code b} is valid UTF-8, decoding in 1 K-char chunks with a cached decoder. */
+    static boolean isValidUtf8(byte[] b) {
+        Utf8Check u = UTF8.get();
+        CharsetDecoder d = u.decoder.reset();
+        ByteBuffer in = ByteBuffer.wrap(b);
+        while (true) {
+            u.out.clear();
+            CoderResult r = d.decode(in, u.out, true);
+            if (r.isError()) {
+                return false;
+            }
+            if (r.isUnderflow()) {
+                u.out.clear();
+                return !d.flush(u.out).isError();
+            }
         }
     }
 
