@@ -1125,7 +1125,8 @@ public final class FileJournalQueue implements JobQueue {
         }
         boolean[] verbatim = new boolean[n];
         for (int i = 0; i < n; i++) {
-            byte[] p = Objects.requireNonNull(payloads.get(i), "payloads[" + i + "]");
+            int at = i;
+            byte[] p = Objects.requireNonNull(payloads.get(i), () -> "payloads[" + at + "]");
             verbatim[i] = checkPayload(p, options);
         }
         ensureHealthy();
@@ -1730,7 +1731,8 @@ public final class FileJournalQueue implements JobQueue {
         }
         long[] seqs = new long[n];
         for (int i = 0; i < n; i++) {
-            Ack a = Objects.requireNonNull(acks.get(i), "acks[" + i + "]");
+            int at = i;
+            Ack a = Objects.requireNonNull(acks.get(i), () -> "acks[" + at + "]");
             try {
                 seqs[i] = parseReceipt(a.receipt());
             } catch (IllegalArgumentException e) {

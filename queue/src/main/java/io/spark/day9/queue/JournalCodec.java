@@ -259,42 +259,48 @@ final class JournalCodec {
                 expect(b, pos, ',');
             }
             first = false;
-            String name = readString(b, pos, end);
+            int name = memberName(b, pos, end);
             expect(b, pos, ':');
             switch (name) {
-                case "p" -> {
+                case P -> {
                     rec.payloadStart = pos[0];
                     rec.payloadEnd = end;
                     rec.base64 = false;
                     pos[0] = end;
                 }
-                case "b" -> {
+                case B -> {
                     rec.payloadStart = pos[0];
                     readString(b, pos, end);
                     rec.payloadEnd = pos[0];
                     rec.base64 = true;
                 }
-                case "t" -> {
-                    String t = readString(b, pos, end);
-                    if (t.length() != 1) {
-                        return "bad type '" + t + "'";
+                case T -> {
+                    int p = pos[0];
+                    if (p + 2 < end && b[p] == '"' && b[p + 2] == '"' && b[p + 1] != '\\') {
+                        rec.type = (char) b[p + 1]; // the usual one-letter type, no String
+                        pos[0] = p + 3;
+                    } else {
+                        String t = readString(b, pos, end);
+                        if (t.length() != 1) {
+                            return "bad type '" + t + "'";
+                        }
+                        rec.type = t.charAt(0);
                     }
-                    rec.type = t.charAt(0);
                 }
-                case "k" -> rec.key = readString(b, pos, end);
-                case "why" -> rec.why = readString(b, pos, end);
+                case K -> rec.key = readString(b, pos, end);
+                case WHY -> rec.why = readString(b, pos, end);
                 default -> {
                     long v = readLong(b, pos, end);
                     switch (name) {
-                        case "id" -> rec.id = v;
-                        case "ts" -> rec.ts = v;
-                        case "at" -> rec.at = v;
-                        case "n" -> rec.n = v;
-                        case "r" -> rec.r = v;
-                        case "dl" -> rec.dl = v;
-                        case "gen" -> rec.gen = v;
-                        case "nid" -> rec.nid = v;
-                        case "nseq" -> rec.nseq = v;
+                        case ID -> rec.id = v;
+                        case TS -> rec.ts = v;
+                        case AT -> rec.at = v;
+                        case N -> rec.n = v;
+                        case R -> rec.r = v;
+                        case DL -> rec.dl = v;
+                        case GEN -> rec.gen = v;
+                        case NID -> rec.nid = v;
+                        case NSEQ -> rec.nseq = v;
                         default -> { } // unknown numeric members are ignored (forward compat)
                     }
                 }
@@ -313,6 +319,58 @@ final class JournalCodec {
             return "enqueue record without payload";
         }
         return null;
+    }
+
+    // Member names packed big-endian into an int (names of up to 4 ASCII bytes), so decoding a
+    // line allocates no String for its member names.
+    private static final int P = 'p';
+    private static final int B = 'b';
+    private static final int T = 't';
+    private static final int K = 'k';
+    private static final int N = 'n';
+    private static final int R = 'r';
+    private static final int WHY = ('w' << 16) | ('h' << 8) | 'y';
+    private static final int ID = ('i' << 8) | 'd';
+    private static final int TS = ('t' << 8) | 's';
+    private static final int AT = ('a' << 8) | 't';
+    private static final int DL = ('d' << 8) | 'l';
+    private static final int GEN = ('g' << 16) | ('e' << 8) | 'n';
+    private static final int NID = ('n' << 16) | ('i' << 8) | 'd';
+    private static final int NSEQ = ('n' << 24) | ('s' << 16) | ('e' << 8) | 'q';
+
+    /**
+     * Reads a member name; returns it packed as above, or 0 for any other name (longer, empty,
+     * escaped or non-ASCII): such a member is treated as an unknown numeric one.
+     */
+    private static int memberName(byte[] b, int[] pos, int end) {
+        int p = pos[0];
+        if (p >= end || b[p] != '"') {
+            throw new IllegalArgumentException("expected '\"' at " + p);
+        }
+        int key = 0;
+        int n = 0;
+        boolean plain = true;
+        for (p++; ; p++) {
+            if (p >= end) {
+                throw new IllegalArgumentException("unterminated string");
+            }
+            byte c = b[p];
+            if (c == '"') {
+                break;
+            }
+            if (c == '\\' || (c & 0xff) < 0x20 || (c & 0x80) != 0) {
+                plain = false;
+                break;
+            }
+            key = (key << 8) | c;
+            n++;
+        }
+        if (!plain) {
+            readString(b, pos, end); // validates (or throws) exactly as before
+            return 0;
+        }
+        pos[0] = p + 1;
+        return n >= 1 && n <= 4 ? key : 0;
     }
 
     private static void expect(byte[] b, int[] pos, char c) {
