@@ -394,7 +394,9 @@ final class QueueBench {
     static QueueConfig config(Path dir, FsyncMode mode) {
         return new QueueConfig(dir, "bench", mode, 60_000, 5, 120_000, 50_000_000,
                 Long.MAX_VALUE / 8, 256 * 1024, 1000, 300_000,
-                QueueConfig.DEFAULT_BATCH_WINDOW_MICROS, 1L << 40);
+                Integer.getInteger("bench.batchWindowMicros",
+                        QueueConfig.DEFAULT_BATCH_WINDOW_MICROS),
+                1L << 40);
     }
 
     private static Latency day9Single(Path dir, FsyncMode mode, int n) {

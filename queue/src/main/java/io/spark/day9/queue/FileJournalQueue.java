@@ -1332,8 +1332,14 @@ public final class FileJournalQueue implements JobQueue {
         } finally {
             lock.unlock();
         }
+        if (!ok.isEmpty()) {
+            List<QueueEvent> events = new ArrayList<>(ok.size());
+            for (AsyncWaiter w : ok) {
+                events.add(w.event());
+            }
+            publish(events);
+        }
         for (AsyncWaiter w : ok) {
-            publish(List.of(w.event()));
             w.future().complete(w.result());
         }
         for (AsyncWaiter w : failed) {

@@ -92,24 +92,44 @@ final class JournalCodec {
 
     /** Writes {@code value} in decimal straight into the line buffer (no String on the way). */
     private void digits(long value) {
-        if (value == Long.MIN_VALUE) {
-            ascii(Long.toString(value));
-            return;
-        }
-        ensure(20);
         if (value < 0) {
-            buf[len++] = '-';
+            if (value == Long.MIN_VALUE) {
+                ascii(Long.toString(value));
+                return;
+            }
+            put((byte) '-');
             value = -value;
         }
+        ensure(20);
+        if (value < 100_000_000L) {
+            intDigits((int) value, 1);
+        } else {
+            // times (13 digits) in two int halves: int division is cheaper than long division
+            long hi = value / 100_000_000L;
+            int lo = (int) (value - hi * 100_000_000L);
+            if (hi < 100_000_000L) {
+                intDigits((int) hi, 1);
+            } else {
+                long top = hi / 100_000_000L;
+                intDigits((int) top, 1);
+                intDigits((int) (hi - top * 100_000_000L), 8);
+            }
+            intDigits(lo, 8);
+        }
+    }
+
+    /** Writes {@code v} (0..99 999 999) with at least {@code width} digits, zero-padded. */
+    private void intDigits(int v, int width) {
         int n = 1;
-        for (long v = value; v >= 10; v /= 10) {
+        for (int x = v; x >= 10; x /= 10) {
             n++;
         }
+        n = Math.max(n, width);
         int p = len + n;
-        do {
-            buf[--p] = (byte) ('0' + (int) (value % 10));
-            value /= 10;
-        } while (value != 0);
+        for (int i = 0; i < n; i++) {
+            buf[--p] = (byte) ('0' + v % 10);
+            v /= 10;
+        }
         len += n;
     }
 
