@@ -87,6 +87,12 @@ import org.slf4j.LoggerFactory;
  * fails, every caller whose line is not durable gets a {@link QueueStorageException}, the
  * queue refuses further work, and on the next call it truncates the journal to its last
  * durable byte and rebuilds memory from disk (resuming when the disk has recovered).
+ * Batch calls follow the same rule for all their lines at once: {@link #enqueueAll} checks
+ * the bounds of the whole batch before appending anything, appends one contiguous block and
+ * waits for one commit; {@link #ackAll} appends one line per owning item and waits for one
+ * commit; {@link #enqueueAsync} appends on the caller's thread and completes its future from
+ * the commit thread once the line is durable. In ALWAYS mode a multi-line call writes its
+ * lines with one write and one force.
  *
  * <h2>Recovery on open</h2>
  * Take the directory lock (else {@link QueueLockedException}); delete {@code *.tmp}; replay
@@ -98,18 +104,19 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Visibility tracking: model, cost, threading</h2>
  * Ready jobs sit in a min-heap of ids (oldest first); delayed jobs and claims sit in a
- * min-heap of (time, id) pairs keyed by visible-at or deadline. Nothing runs in the
+ * min-heap of (time, id) pairs keyed by visible-at or deadline. No timer runs in the
  * background: every operation first promotes the timer entries that are due ({@code O(k log n)}
  * for k due entries). Timer entries are never removed early: an extend or settle leaves the
  * old entry behind and it is discarded when popped (its time no longer matches the index);
  * the heap is rebuilt from the index when stale entries outnumber live ones, so it stays
- * {@code O(pending)}. Claim is {@code O(log n)} per job plus one positional read of the
- * payload; ack, nack and extend are one binary search plus one appended line. Memory: 40 bytes
+ * {@code O(pending)}. Claim is {@code O(log n)} per job plus one positional read per run of
+ * nearby enqueue lines (each line checksummed on its own); ack, nack and extend are one binary search plus one appended line. Memory: 40 bytes
  * per stored job in {@link JobIndex}, plus 8 (ready) or 16 (timer) bytes of heap, with growth
  * slack at most 1.5x: below 100 bytes per pending job; payloads stay on disk. Dedup keys cost a
  * map entry (about 100 bytes plus the key) each, for at most the dedup window. Thread safety:
  * all state is guarded by one state lock; the fsync runs outside it under a separate commit
- * lock, so producers keep appending while a leader forces the previous batch.
+ * lock, so producers keep appending while a leader forces the previous batch. The one
+ * background thread is the commit thread of {@link #enqueueAsync}, started on first use.
  */
 public final class FileJournalQueue implements JobQueue {
     static final String JOURNAL = "journal.ndjson";
