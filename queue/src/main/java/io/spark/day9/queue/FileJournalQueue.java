@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -188,8 +189,27 @@ public final class FileJournalQueue implements JobQueue {
     private byte[] batchBuf = new byte[64 * 1024];
     /** enqueueAsync calls not yet durable, in journal order. Guarded by lock. */
     private final ArrayDeque<AsyncWaiter> asyncWaiters = new ArrayDeque<>();
-    /** Completes asyncWaiters; started on the first enqueueAsync. */
+    /** enqueueAsync calls handed to the commit thread, not yet staged. */
+    private final ConcurrentLinkedQueue<AsyncRequest> asyncInbox = new ConcurrentLinkedQueue<>();
+    /** Stages asyncInbox and completes asyncWaiters; started on the first enqueueAsync. */
     private volatile Thread committer;
+    /** True while the commit thread parks for want of work (cleared by whoever wakes it). */
+    private volatile boolean committerSleeping;
+    private static final java.lang.invoke.VarHandle COMMITTER_SLEEPING;
+    private static final int MAX_ASYNC_BULK = 4096;
+
+    static {
+        try {
+            COMMITTER_SLEEPING = java.lang.invoke.MethodHandles.lookup().findVarHandle(
+                    FileJournalQueue.class, "committerSleeping", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private record AsyncRequest(byte[] payload, EnqueueOptions options, boolean verbatim,
+                                CompletableFuture<EnqueueResult> future) {
+    }
 
     private record AsyncWaiter(long ep, long end, EnqueueResult result, QueueEvent event,
                                CompletableFuture<EnqueueResult> future) {
@@ -1198,15 +1218,17 @@ public final class FileJournalQueue implements JobQueue {
     /**
      * {@inheritDoc}
      *
-     * <p>Here: the job is checked, appended and indexed under the state lock on the calling
-     * thread, exactly as {@link #enqueue} does; the wait for durability is handed to the
-     * queue's commit thread ({@code day9-queue-commit-<queue>}, a daemon started on first
-     * use), which leads group commits like any blocked producer would and completes every
-     * future whose line a commit made durable, in journal order, after publishing its event.
-     * If a commit fails, the futures whose lines were not durable complete exceptionally
-     * with the {@link QueueStorageException}. In ALWAYS mode the line is forced on the calling
-     * thread and the future is already complete on return. Close completes the outstanding
-     * futures (after its final flush) or fails them.
+     * <p>Here: the calling thread only checks the payload (size, JSON) and hands the job to the
+     * queue's commit thread ({@code day9-queue-commit-<queue>}, a daemon started on first use)
+     * through a lock-free inbox, so many producers never contend for the state lock. The commit
+     * thread takes the inbox in bulk and stages each job under one hold of the state lock
+     * exactly as {@link #enqueue} would (bounds, dedup, id, E line, index; a refused job's
+     * future fails with its exception), then leads the group commit (ALWAYS: one write and one
+     * force for the bulk) and completes every future whose line is durable, in journal order,
+     * after publishing its event. If a commit fails, the futures whose lines were not durable
+     * complete exceptionally with the {@link QueueStorageException}. Close flushes and
+     * completes the outstanding futures, or fails them with {@link QueueClosedException}.
+     * Jobs of one producer keep their order; ids follow the order of the hand-off.
      */
     @Override
     public CompletableFuture<EnqueueResult> enqueueAsync(byte[] payload,
@@ -1214,34 +1236,21 @@ public final class FileJournalQueue implements JobQueue {
         Objects.requireNonNull(payload, "payload");
         Objects.requireNonNull(options, "options");
         CompletableFuture<EnqueueResult> future = new CompletableFuture<>();
-        Staged staged;
-        boolean durable;
-        boolean wake = false;
+        if (closed) {
+            future.completeExceptionally(QueueClosedException.of(name));
+            return future;
+        }
+        boolean verbatim;
         try {
-            boolean verbatim = checkPayload(payload, options);
-            ensureHealthy();
-            appending.incrementAndGet();
-            lock.lock();
-            try {
-                staged = stageEnqueue(payload, options, verbatim);
-                durable = staged.ep() == epoch && durableLogical >= staged.end();
-                if (!durable) {
-                    asyncWaiters.addLast(new AsyncWaiter(staged.ep(), staged.end(),
-                            staged.result(), staged.event(), future));
-                    wake = asyncWaiters.size() == 1;
-                }
-            } finally {
-                lock.unlock();
-                appending.decrementAndGet();
-            }
-        } catch (QueueException | QueueStorageException e) {
+            verbatim = checkPayload(payload, options);
+        } catch (QueueException e) {
             future.completeExceptionally(e);
             return future;
         }
-        if (durable) {
-            publish(List.of(staged.event()));
-            future.complete(staged.result());
-        } else if (wake) {
+        asyncInbox.add(new AsyncRequest(payload, options, verbatim, future));
+        if (closed) {
+            failInbox(); // close may have run after our check: nobody else would answer it
+        } else {
             wakeCommitter();
         }
         return future;
@@ -1250,7 +1259,7 @@ public final class FileJournalQueue implements JobQueue {
     private void wakeCommitter() {
         Thread t = committer;
         if (t == null) {
-            synchronized (asyncWaiters) {
+            synchronized (asyncInbox) {
                 t = committer;
                 if (t == null) {
                     t = new Thread(this::commitLoop, "day9-queue-commit-" + name);
@@ -1261,46 +1270,112 @@ public final class FileJournalQueue implements JobQueue {
                 }
             }
         }
-        LockSupport.unpark(t);
+        if (committerSleeping && COMMITTER_SLEEPING.compareAndSet(this, true, false)) {
+            LockSupport.unpark(t);
+        }
+    }
+
+    /** Fails every job still in the inbox with "closed" (each is taken by exactly one poll). */
+    private void failInbox() {
+        AsyncRequest r;
+        while ((r = asyncInbox.poll()) != null) {
+            r.future().completeExceptionally(QueueClosedException.of(name));
+        }
     }
 
     /**
-     * The commit thread: while enqueueAsync futures wait, it waits for (or leads) the group
-     * commit that covers the newest of them, then completes every waiter that is durable.
-     * Parks when there is nothing to wait for; exits once the queue is closed.
+     * The commit thread: takes the inbox in bulk and stages it, then waits for (or leads) the
+     * group commit that covers the newest waiting future and completes every durable one.
+     * Parks when there is nothing to do; exits once the queue is closed.
      */
     private void commitLoop() {
+        List<AsyncRequest> bulk = new ArrayList<>();
         while (true) {
-            long ep;
-            long end;
+            AsyncRequest r;
+            while (bulk.size() < MAX_ASYNC_BULK && (r = asyncInbox.poll()) != null) {
+                bulk.add(r);
+            }
+            if (!bulk.isEmpty()) {
+                stageAsync(bulk);
+                bulk.clear();
+            }
+            long ep = -1;
+            long end = 0;
             lock.lock();
             try {
                 AsyncWaiter last = asyncWaiters.peekLast();
-                if (last == null) {
-                    if (closed) {
-                        return;
-                    }
-                    ep = -1;
-                    end = 0;
-                } else {
+                if (last != null) {
                     ep = last.ep();
                     end = last.end();
                 }
             } finally {
                 lock.unlock();
             }
-            if (ep < 0) {
-                LockSupport.parkNanos(100_000_000L); // woken by unpark when work arrives
+            if (ep >= 0) {
+                try {
+                    awaitDurable(ep, end);
+                } catch (QueueStorageException e) {
+                    // completeAsync fails exactly the waiters whose lines were not durable
+                } catch (RuntimeException e) {
+                    LOG.error("queue '{}': commit thread: {}", name, e.toString());
+                }
+                completeAsync(null);
                 continue;
             }
-            try {
-                awaitDurable(ep, end);
-            } catch (QueueStorageException e) {
-                // completeAsync fails exactly the waiters whose lines were not durable
-            } catch (RuntimeException e) {
-                LOG.error("queue '{}': commit thread: {}", name, e.toString());
+            if (!asyncInbox.isEmpty()) {
+                continue;
             }
-            completeAsync(null);
+            if (closed) {
+                failInbox();
+                return;
+            }
+            committerSleeping = true;
+            if (asyncInbox.isEmpty() && !closed) {
+                LockSupport.parkNanos(100_000_000L); // woken by wakeCommitter
+            }
+            committerSleeping = false;
+        }
+    }
+
+    /**
+     * Stages a bulk of async enqueues under one hold of the state lock; refused ones fail at
+     * once, the others wait in {@link #asyncWaiters} for their commit. Commit thread only.
+     */
+    private void stageAsync(List<AsyncRequest> bulk) {
+        List<AsyncRequest> refused = new ArrayList<>();
+        List<RuntimeException> why = new ArrayList<>();
+        try {
+            ensureHealthy();
+        } catch (QueueException | QueueStorageException e) {
+            for (AsyncRequest r : bulk) {
+                r.future().completeExceptionally(e);
+            }
+            return;
+        }
+        lock.lock();
+        try {
+            deferForce = true;
+            for (AsyncRequest r : bulk) {
+                try {
+                    Staged st = stageEnqueue(r.payload(), r.options(), r.verbatim());
+                    asyncWaiters.addLast(new AsyncWaiter(st.ep(), st.end(), st.result(),
+                            st.event(), r.future()));
+                } catch (QueueException | QueueStorageException e) {
+                    refused.add(r);
+                    why.add(e);
+                }
+            }
+            try {
+                commitDeferred(); // ALWAYS: one write and one force for the bulk
+            } catch (QueueStorageException e) {
+                // the epoch moved on: completeAsync fails the waiters that were not durable
+            }
+        } finally {
+            deferForce = false;
+            lock.unlock();
+        }
+        for (int i = 0; i < refused.size(); i++) {
+            refused.get(i).future().completeExceptionally(why.get(i));
         }
     }
 
@@ -2410,6 +2485,7 @@ public final class FileJournalQueue implements JobQueue {
             commitLock.unlock();
         }
         completeAsync(QueueClosedException.of(name));
+        failInbox();
         Thread t = committer;
         if (t != null) {
             LockSupport.unpark(t);
@@ -2427,6 +2503,7 @@ public final class FileJournalQueue implements JobQueue {
         }
         // a real crash takes the callers with it; here they hear "closed" (outcome unknown)
         completeAsync(QueueClosedException.of(name));
+        failInbox();
         Thread t = committer;
         if (t != null) {
             LockSupport.unpark(t);
