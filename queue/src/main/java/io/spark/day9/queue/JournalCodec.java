@@ -68,6 +68,10 @@ final class JournalCodec {
     }
 
     private final CRC32C crc = new CRC32C();
+    /** The last large number written (a time, usually) and its digits. */
+    private long cachedValue = -1;
+    private final byte[] cachedDigits = new byte[20];
+    private int cachedLength;
     private byte[] buf = new byte[512];
     private int len;
 
@@ -103,7 +107,12 @@ final class JournalCodec {
         ensure(20);
         if (value < 100_000_000L) {
             intDigits((int) value, 1);
+        } else if (value == cachedValue) {
+            // a timestamp repeats on every line written within the same millisecond
+            System.arraycopy(cachedDigits, 0, buf, len, cachedLength);
+            len += cachedLength;
         } else {
+            int from = len;
             // times (13 digits) in two int halves: int division is cheaper than long division
             long hi = value / 100_000_000L;
             int lo = (int) (value - hi * 100_000_000L);
@@ -115,6 +124,9 @@ final class JournalCodec {
                 intDigits((int) (hi - top * 100_000_000L), 8);
             }
             intDigits(lo, 8);
+            cachedValue = value;
+            cachedLength = len - from;
+            System.arraycopy(buf, from, cachedDigits, 0, cachedLength);
         }
     }
 
