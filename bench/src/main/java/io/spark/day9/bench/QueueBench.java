@@ -38,6 +38,8 @@ final class QueueBench {
     private static final byte[] PAYLOAD = payload();
     /** enqueueAsync producers keep at most this many futures in flight each. */
     private static final int WINDOW = 16;
+    /** A wider window, printed as a diagnostic: is the rate bound by the window or the CPU? */
+    private static final int WIDE_WINDOW = 64;
     /** Batch size of enqueueAll / claim / ackAll in the batch cases. */
     private static final int BATCH = 100;
     private static final List<byte[]> PAYLOADS = java.util.Collections.nCopies(BATCH, PAYLOAD);
@@ -91,6 +93,9 @@ final class QueueBench {
             Concurrent day9Async64 = durable.day9Async();
             row("Day9 enqueueAsync (window " + WINDOW + "), batch fsync, 64 producers",
                     day9Async64.rate(), "jobs/s", day9Async64.fsyncRate());
+            row("diagnostic: enqueueAsync (window " + WIDE_WINDOW + "), 64 producers",
+                    durable.day9AsyncWide().rate(), "jobs/s",
+                    durable.day9AsyncWide().fsyncRate());
             double[] ceiling = CommitCeiling.run(64, 4, 250, false);
             row("diagnostic: group-commit hand-off alone, 64 threads", ceiling[0], "commits/s",
                     String.format("no journal, fsync simulated as 0.25 ms; %.1f per fsync",
@@ -265,7 +270,8 @@ final class QueueBench {
         void run() throws IOException;
     }
 
-    record Durable(double rawBatch, double tape, Concurrent day9, Concurrent day9Async) {
+    record Durable(double rawBatch, double tape, Concurrent day9, Concurrent day9Async,
+                   Concurrent day9AsyncWide) {
     }
 
     /**
@@ -289,6 +295,8 @@ final class QueueBench {
              FileJournalQueue q = FileJournalQueue.open(config(root.resolve("d64"),
                      FsyncMode.BATCH));
              FileJournalQueue qa = FileJournalQueue.open(config(root.resolve("d64a"),
+                     FsyncMode.BATCH));
+             FileJournalQueue qw = FileJournalQueue.open(config(root.resolve("d64w"),
                      FsyncMode.BATCH))) {
             Op rawOp = () -> {
                 batch.flip();
@@ -302,16 +310,21 @@ final class QueueBench {
             timed(tapeOp, 0.3);
             run(64, 1, () -> q.enqueue(PAYLOAD));
             asyncRound(qa, 64, 1, WINDOW);
+            asyncRound(qw, 64, 1, WIDE_WINDOW);
             AtomicLong fsyncs = new AtomicLong();
             AtomicLong records = new AtomicLong();
             AutoCloseable sub = countFsyncs(q, FsyncMode.BATCH, fsyncs, records);
             AtomicLong fsyncsA = new AtomicLong();
             AtomicLong recordsA = new AtomicLong();
             AutoCloseable subA = countFsyncs(qa, FsyncMode.BATCH, fsyncsA, recordsA);
+            AtomicLong fsyncsW = new AtomicLong();
+            AtomicLong recordsW = new AtomicLong();
+            AutoCloseable subW = countFsyncs(qw, FsyncMode.BATCH, fsyncsW, recordsW);
             double[] raw = new double[2];
             double[] tp = new double[2];
             double[] d9 = new double[2];
             double[] d9a = new double[2];
+            double[] d9w = new double[2];
             AtomicLong done = new AtomicLong();
             for (int r = 0; r < rounds; r++) {
                 add(raw, timed(rawOp, 0.5));
@@ -324,12 +337,15 @@ final class QueueBench {
                 });
                 add(d9, new double[] {done.get() - before, secs(t0)});
                 add(d9a, asyncRound(qa, 64, 2, WINDOW));
+                add(d9w, asyncRound(qw, 64, 1, WIDE_WINDOW));
             }
             close(sub);
             close(subA);
+            close(subW);
             return new Durable(raw[0] * 1000 / raw[1], tp[0] / tp[1],
                     new Concurrent(d9[0] / d9[1], fsyncs.get(), records.get(), d9[1]),
-                    new Concurrent(d9a[0] / d9a[1], fsyncsA.get(), recordsA.get(), d9a[1]));
+                    new Concurrent(d9a[0] / d9a[1], fsyncsA.get(), recordsA.get(), d9a[1]),
+                    new Concurrent(d9w[0] / d9w[1], fsyncsW.get(), recordsW.get(), d9w[1]));
         }
     }
 
