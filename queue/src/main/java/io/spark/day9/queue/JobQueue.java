@@ -109,9 +109,10 @@ public interface JobQueue extends AutoCloseable {
      * Starts a durable enqueue and returns at once. The future completes with the result only
      * once the job is durable, exactly as {@link #enqueue} would return; it completes
      * exceptionally with the {@link QueueException} or {@link QueueStorageException}
-     * {@code enqueue} would have thrown (queue full, too large, closed, storage failure). A producer can so keep many enqueues in
-     * flight without a blocked thread each. Completion runs on the queue's commit thread:
-     * keep dependent actions short or move them to an executor.
+     * {@code enqueue} would have thrown (queue full, too large, closed, storage failure). A
+     * producer can so keep many enqueues in flight without a blocked thread each. Completion
+     * runs on the queue's commit thread: keep dependent actions short or move them to an
+     * executor.
      *
      * <p>The default runs {@link #enqueue} on the calling thread.
      *
