@@ -112,7 +112,8 @@ import org.slf4j.LoggerFactory;
  * the heap is rebuilt from the index when stale entries outnumber live ones, so it stays
  * {@code O(pending)}. Claim is {@code O(log n)} per job plus one positional read per run of
  * nearby enqueue lines (each line checksummed on its own); ack, nack and extend are one
- * binary search plus one appended line. Memory: 40 bytes per stored job in {@link JobIndex}, plus 8 (ready) or 16 (timer) bytes of heap, with growth
+ * binary search plus one appended line. Memory: 40 bytes per stored job in {@link JobIndex},
+ * plus 8 (ready) or 16 (timer) bytes of heap, with growth
  * slack at most 1.5x: below 100 bytes per pending job; payloads stay on disk. Dedup keys cost a
  * map entry (about 100 bytes plus the key) each, for at most the dedup window. Thread safety:
  * all state is guarded by one state lock; the fsync runs outside it under a separate commit

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Real processes, real {@code kill -9}: a child JVM ({@link CrashChild}) enqueues (single,
  * batch and async calls), claims and acks (single and batch) under load and is killed at
- * random moments, several times. After each restart, and at the end: every enqueue that returned is still present or acked; nothing acked comes back;
+ * random moments, several times. After each restart, and at the end: every enqueue that
+ * returned is still present or acked; nothing acked comes back;
  * a job is delivered again only if it was claimed in a process that was killed before its ack
  * returned (in flight at the crash).
  */
