@@ -279,8 +279,8 @@ final class QueueBench {
      * disk and machine drift hit all three alike: the raw batched-fsync limit (batches of 1 000
      * records + one force), Tape with one producer (a sync per add), and Day9 with 64 producers
      * in batch mode, once with the blocking {@code enqueue} and once with {@code enqueueAsync}
-     * and a window of {@link #WINDOW} futures per producer. Each is warmed up first; every
-     * round runs each for a fixed time.
+     * and a window of {@link #WINDOW} futures per producer (and, as a diagnostic, a window of
+     * {@link #WIDE_WINDOW}). Each is warmed up first; every round runs each for a fixed time.
      */
     private static Durable durableThroughput(Path root, int rounds)
             throws IOException, InterruptedException {
