@@ -7,6 +7,8 @@ import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRouting;
 import io.spark.day9.audit.AuditComponent;
 import io.spark.day9.jobs.Queues;
+import io.spark.day9.queue.Ack;
+import io.spark.day9.queue.AckResult;
 import io.spark.day9.queue.ClaimedJob;
 import io.spark.day9.queue.DeadLetter;
 import io.spark.day9.queue.EnqueueOptions;
@@ -24,6 +26,7 @@ import io.spark.day9.queue.StaleReceiptException;
 import io.spark.day9.queue.UnknownJobException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +40,11 @@ import java.util.Map;
  *       {@code QUEUE_MAX_JOB_BYTES}, stored byte for byte → {@code {"id","duplicate","stats"}}</li>
  *   <li>{@code POST …/claim {"max","visibilityMs"}} → {@code {"jobs":[{"id","receipt","attempt",
  *       "enqueuedAt","visibleUntil","payload"}]}} with {@code payload} exactly the enqueued body</li>
- *   <li>{@code POST …/ack {"id","receipt"}}, {@code …/nack {"id","receipt","delayMs"}},
+ *   <li>{@code POST …/ack {"id","receipt"}} or, for a batch, {@code {"acks":[{"id","receipt"},
+ *       …]}} (1..1000 items, one commit) → {@code {"results":[{"id","state"[,"detail"]}],
+ *       "acked"}} with {@code state} {@code ACKED}, {@code STALE_RECEIPT} or {@code UNKNOWN_JOB}
+ *       per item (200 even when some items are stale: each is judged on its own)</li>
+ *   <li>{@code …/nack {"id","receipt","delayMs"}},
  *       {@code …/extend {"id","receipt","visibilityMs"}}</li>
  *   <li>{@code GET …/stats}, {@code GET …/dlq?after=&limit=}, {@code POST …/dlq/redrive
  *       {"ids":[…]} or {"all":true}}, {@code POST …/dlq/purge {"ids":[…]} or {"all":true}}</li>
@@ -132,7 +139,10 @@ public final class QueueRoutes implements ApiRoutes {
     }
 
     private Settle settle(Context ctx) {
-        Settle s = Json.read(ctx, Settle.class);
+        return checkSettle(Json.read(ctx, Settle.class));
+    }
+
+    private static Settle checkSettle(Settle s) {
         if (s.id() == null || s.id() < 1) {
             throw ProblemException.invalidField("id", "required: the job id from claim");
         }
@@ -151,14 +161,81 @@ public final class QueueRoutes implements ApiRoutes {
         }
     }
 
+    /**
+     * Body of ack: one {@code id} and {@code receipt}, or a batch in {@code acks}.
+     * {@code delayMs} and {@code visibilityMs} are accepted and ignored, as the single form
+     * always did (it shared nack's body).
+     */
+    record AckRequest(Long id, String receipt, List<AckItem> acks, Long delayMs,
+                      Long visibilityMs) {
+    }
+
+    /** One item of a batch ack. */
+    record AckItem(Long id, String receipt) {
+    }
+
+    /** One item's outcome of a batch ack; {@code detail} only when not acked. */
+    @com.fasterxml.jackson.annotation.JsonInclude(
+            com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    record AckView(long id, String state, String detail) {
+    }
+
     private void ack(Context ctx) {
         JobQueue queue = queue(ctx);
-        Settle s = settle(ctx);
+        AckRequest req = Json.read(ctx, AckRequest.class);
+        if (req.acks() != null) {
+            ackAll(ctx, queue, req);
+            return;
+        }
+        Settle s = checkSettle(new Settle(req.id(), req.receipt(), null, null));
         withReceipt(() -> {
             queue.ack(s.id(), s.receipt());
             return null;
         });
         ctx.json(Map.of("id", s.id(), "state", "ACKED"));
+    }
+
+    private void ackAll(Context ctx, JobQueue queue, AckRequest req) {
+        if (req.id() != null || req.receipt() != null) {
+            throw ProblemException.invalidField("acks",
+                    "give either \"id\" and \"receipt\", or \"acks\": [{\"id\",\"receipt\"}], "
+                    + "not both");
+        }
+        List<AckItem> items = req.acks();
+        if (items.isEmpty() || items.size() > MAX_CLAIM) {
+            throw ProblemException.invalidField("acks", "must hold 1.." + MAX_CLAIM + " items");
+        }
+        List<Ack> acks = new ArrayList<>(items.size());
+        for (int i = 0; i < items.size(); i++) {
+            AckItem a = items.get(i);
+            if (a == null) {
+                throw ProblemException.invalidField("acks[" + i + "]",
+                        "required: {\"id\",\"receipt\"}");
+            }
+            if (a.id() == null || a.id() < 1) {
+                throw ProblemException.invalidField("acks[" + i + "].id",
+                        "required: the job id from claim");
+            }
+            if (a.receipt() == null || a.receipt().isBlank()) {
+                throw ProblemException.invalidField("acks[" + i + "].receipt",
+                        "required: the receipt from claim");
+            }
+            acks.add(new Ack(a.id(), a.receipt()));
+        }
+        List<AckResult> results;
+        try {
+            results = queue.ackAll(acks);
+        } catch (IllegalArgumentException e) {
+            // "acks[3].receipt: malformed receipt 'x'": nothing was applied
+            String m = e.getMessage() == null ? "" : e.getMessage();
+            int colon = m.indexOf(": ");
+            boolean named = m.startsWith("acks[") && colon > 0;
+            throw ProblemException.invalidField(named ? m.substring(0, colon) : "acks",
+                    named ? m.substring(colon + 2) : m);
+        }
+        long acked = results.stream().filter(AckResult::acked).count();
+        ctx.json(Map.of("results", results.stream().map(r -> new AckView(r.id(),
+                r.status().name(), r.detail())).toList(), "acked", acked));
     }
 
     private void nack(Context ctx) {

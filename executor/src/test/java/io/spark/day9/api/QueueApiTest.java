@@ -85,6 +85,64 @@ class QueueApiTest {
     }
 
     @Test
+    void batchAckJudgesEachItemOnItsOwnAndAnswersPerItem() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            ok(server.post("/api/private/queue/enqueue", "{\"job\":\"x\",\"i\":" + i + "}"));
+        }
+        JsonNode jobs = ok(server.post("/api/private/queue/claim",
+                "{\"max\":3,\"visibilityMs\":60000}")).get("jobs");
+        assertThat(jobs).hasSize(3);
+        long a = jobs.get(0).get("id").asLong();
+        long b = jobs.get(1).get("id").asLong();
+        String ra = jobs.get(0).get("receipt").asText();
+        String rb = jobs.get(1).get("receipt").asText();
+        ok(server.post("/api/private/queue/ack", "{\"id\":" + b + ",\"receipt\":\"" + rb
+                + "\"}"));
+        JsonNode out = ok(server.post("/api/private/queue/ack", "{\"acks\":["
+                + "{\"id\":" + a + ",\"receipt\":\"" + ra + "\"},"
+                + "{\"id\":" + b + ",\"receipt\":\"" + rb + "\"},"
+                + "{\"id\":999,\"receipt\":\"1\"}]}"));
+        assertThat(out.get("acked").asLong()).isEqualTo(1);
+        JsonNode results = out.get("results");
+        assertThat(results).hasSize(3);
+        assertThat(results.get(0).get("id").asLong()).isEqualTo(a);
+        assertThat(results.get(0).get("state").asText()).isEqualTo("ACKED");
+        assertThat(results.get(0).has("detail")).isFalse();
+        assertThat(results.get(1).get("state").asText()).isEqualTo("STALE_RECEIPT");
+        assertThat(results.get(1).get("detail").asText()).contains("job " + b);
+        assertThat(results.get(2).get("state").asText()).isEqualTo("UNKNOWN_JOB");
+        assertThat(ok(server.get("/api/private/queue/stats")).get("inFlight").asLong())
+                .isEqualTo(1);
+    }
+
+    @Test
+    void malformedBatchAckIsRefusedNamingTheField() throws Exception {
+        ok(server.post("/api/private/queue/enqueue", "{\"job\":\"x\"}"));
+        JsonNode j = ok(server.post("/api/private/queue/claim", "{\"max\":1}")).get("jobs")
+                .get(0);
+        String good = "{\"id\":" + j.get("id").asLong() + ",\"receipt\":\""
+                + j.get("receipt").asText() + "\"}";
+        assertField(problem(server.post("/api/private/queue/ack", "{\"acks\":[" + good
+                + ",{\"receipt\":\"1\"}]}"), 400, "validation"), "acks[1].id");
+        assertField(problem(server.post("/api/private/queue/ack", "{\"acks\":[" + good
+                + ",{\"id\":1}]}"), 400, "validation"), "acks[1].receipt");
+        assertField(problem(server.post("/api/private/queue/ack", "{\"acks\":[" + good
+                + ",{\"id\":1,\"receipt\":\"zz\"}]}"), 400, "validation"), "acks[1].receipt");
+        assertField(problem(server.post("/api/private/queue/ack", "{\"acks\":[]}"), 400,
+                "validation"), "acks");
+        assertField(problem(server.post("/api/private/queue/ack", "{\"id\":1,\"acks\":["
+                + good + "]}"), 400, "validation"), "acks");
+        // nothing of a refused batch was applied
+        assertThat(ok(server.get("/api/private/queue/stats")).get("inFlight").asLong())
+                .isEqualTo(1);
+    }
+
+    private static void assertField(JsonNode problem, String field) {
+        assertThat(problem.get("errors").get(0).get("field").asText()).as(problem.toString())
+                .isEqualTo(field);
+    }
+
+    @Test
     void aStaleReceiptIsRefusedWith409() throws Exception {
         long id = ok(server.post("/api/private/queue/enqueue", "{\"job\":\"x\"}")).get("id")
                 .asLong();

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -21,6 +22,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -85,6 +88,12 @@ import org.slf4j.LoggerFactory;
  * fails, every caller whose line is not durable gets a {@link QueueStorageException}, the
  * queue refuses further work, and on the next call it truncates the journal to its last
  * durable byte and rebuilds memory from disk (resuming when the disk has recovered).
+ * Batch calls follow the same rule for all their lines at once: {@link #enqueueAll} checks
+ * the bounds of the whole batch before appending anything, appends one contiguous block and
+ * waits for one commit; {@link #ackAll} appends one line per owning item and waits for one
+ * commit; {@link #enqueueAsync} appends on the caller's thread and completes its future from
+ * the commit thread once the line is durable. In ALWAYS mode a multi-line call writes its
+ * lines with one write and one force.
  *
  * <h2>Recovery on open</h2>
  * Take the directory lock (else {@link QueueLockedException}); delete {@code *.tmp}; replay
@@ -96,18 +105,20 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Visibility tracking: model, cost, threading</h2>
  * Ready jobs sit in a min-heap of ids (oldest first); delayed jobs and claims sit in a
- * min-heap of (time, id) pairs keyed by visible-at or deadline. Nothing runs in the
+ * min-heap of (time, id) pairs keyed by visible-at or deadline. No timer runs in the
  * background: every operation first promotes the timer entries that are due ({@code O(k log n)}
  * for k due entries). Timer entries are never removed early: an extend or settle leaves the
  * old entry behind and it is discarded when popped (its time no longer matches the index);
  * the heap is rebuilt from the index when stale entries outnumber live ones, so it stays
- * {@code O(pending)}. Claim is {@code O(log n)} per job plus one positional read of the
- * payload; ack, nack and extend are one binary search plus one appended line. Memory: 40 bytes
- * per stored job in {@link JobIndex}, plus 8 (ready) or 16 (timer) bytes of heap, with growth
+ * {@code O(pending)}. Claim is {@code O(log n)} per job plus one positional read per run of
+ * nearby enqueue lines (each line checksummed on its own); ack, nack and extend are one
+ * binary search plus one appended line. Memory: 40 bytes per stored job in {@link JobIndex},
+ * plus 8 (ready) or 16 (timer) bytes of heap, with growth
  * slack at most 1.5x: below 100 bytes per pending job; payloads stay on disk. Dedup keys cost a
  * map entry (about 100 bytes plus the key) each, for at most the dedup window. Thread safety:
  * all state is guarded by one state lock; the fsync runs outside it under a separate commit
- * lock, so producers keep appending while a leader forces the previous batch.
+ * lock, so producers keep appending while a leader forces the previous batch. The one
+ * background thread is the commit thread of {@link #enqueueAsync}, started on first use.
  */
 public final class FileJournalQueue implements JobQueue {
     static final String JOURNAL = "journal.ndjson";
@@ -120,6 +131,10 @@ public final class FileJournalQueue implements JobQueue {
     private static final long CURSOR_EVERY_BYTES = 4L << 20;
     private static final int MAX_CLAIM = 10_000;
     private static final int MAX_REASON = 400;
+    /** Claim reads: largest gap between lines read over rather than split into two reads. */
+    private static final int RUN_GAP = 4096;
+    /** Claim reads: largest single read. */
+    private static final int RUN_MAX = 1 << 20;
 
     private record Dedup(long id, long expiresAt) {
     }
@@ -168,6 +183,38 @@ public final class FileJournalQueue implements JobQueue {
     private final List<Long> epochDurableEnds = new CopyOnWriteArrayList<>();
     private volatile IOException failure;
     private volatile boolean closed;
+
+    /** ALWAYS mode: a multi-line operation buffers its lines and forces once. Under lock. */
+    private boolean deferForce;
+    /** Lines of one enqueueAll being built. Guarded by lock. */
+    private byte[] batchBuf = new byte[64 * 1024];
+    /** enqueueAsync calls not yet durable, in journal order. Guarded by lock. */
+    private final ArrayDeque<AsyncWaiter> asyncWaiters = new ArrayDeque<>();
+    /** enqueueAsync calls handed to the commit thread, not yet staged. */
+    private final ConcurrentLinkedQueue<AsyncRequest> asyncInbox = new ConcurrentLinkedQueue<>();
+    /** Stages asyncInbox and completes asyncWaiters; started on the first enqueueAsync. */
+    private volatile Thread committer;
+    /** True while the commit thread parks for want of work (cleared by whoever wakes it). */
+    private volatile boolean committerSleeping;
+    private static final java.lang.invoke.VarHandle COMMITTER_SLEEPING;
+    private static final int MAX_ASYNC_BULK = 4096;
+
+    static {
+        try {
+            COMMITTER_SLEEPING = java.lang.invoke.MethodHandles.lookup().findVarHandle(
+                    FileJournalQueue.class, "committerSleeping", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private record AsyncRequest(byte[] payload, EnqueueOptions options, boolean verbatim,
+                                CompletableFuture<EnqueueResult> future) {
+    }
+
+    private record AsyncWaiter(long ep, long end, EnqueueResult result, QueueEvent event,
+                               CompletableFuture<EnqueueResult> future) {
+    }
 
     private JobIndex index = new JobIndex();
     private final IdHeap ready = new IdHeap();
@@ -727,28 +774,66 @@ public final class FileJournalQueue implements JobQueue {
 
     /** Appends a line under lock. Returns its logical start. */
     private long append(byte[] line) {
+        return append(line, line.length, 1);
+    }
+
+    /** Appends the line just finished in the codec, without copying it first. */
+    private long appendCodecLine() {
+        codec.finish();
+        return append(codec.buffer(), codec.length(), 1);
+    }
+
+    /**
+     * Appends {@code records} whole lines, {@code b[0, len)}, under lock. Returns the logical
+     * start of the first. In ALWAYS mode they are written and forced here (one force for all),
+     * unless {@link #deferForce} is set: then they wait in the write buffer for
+     * {@link #commitDeferred()} at the end of the operation.
+     */
+    private long append(byte[] b, int len, int records) {
         long start = appendedLogical;
-        if (config.fsync() == FsyncMode.ALWAYS) {
+        if (config.fsync() == FsyncMode.ALWAYS && !deferForce) {
             try {
-                JournalIo.writeFully(journal, ByteBuffer.wrap(line), start - fileBase);
+                JournalIo.writeFully(journal, ByteBuffer.wrap(b, 0, len), start - fileBase);
                 journal.force();
             } catch (IOException e) {
                 failStorage(e);
                 throw QueueStorageException.of(name, "journal write", e);
             }
-            appendedLogical += line.length;
+            appendedLogical += len;
             durableLogical = appendedLogical;
             return start;
         }
-        if (pendingLen + line.length > pending.length) {
-            pending = Arrays.copyOf(pending, Math.max(pending.length * 2,
-                    pendingLen + line.length));
+        if (pendingLen + len > pending.length) {
+            pending = Arrays.copyOf(pending, Math.max(pending.length * 2, pendingLen + len));
         }
-        System.arraycopy(line, 0, pending, pendingLen, line.length);
-        pendingLen += line.length;
-        pendingRecords++;
-        appendedLogical += line.length;
+        System.arraycopy(b, 0, pending, pendingLen, len);
+        pendingLen += len;
+        pendingRecords += records;
+        appendedLogical += len;
         return start;
+    }
+
+    /**
+     * Ends a multi-line operation (under lock): in ALWAYS mode writes and forces the lines it
+     * buffered, once. Nobody else can have taken them: flushBatch needs the lock.
+     */
+    private void commitDeferred() {
+        deferForce = false;
+        if (config.fsync() != FsyncMode.ALWAYS || pendingLen == 0) {
+            return;
+        }
+        long start = appendedLogical - pendingLen;
+        try {
+            JournalIo.writeFully(journal, ByteBuffer.wrap(pending, 0, pendingLen),
+                    start - fileBase);
+            journal.force();
+        } catch (IOException e) {
+            failStorage(e);
+            throw QueueStorageException.of(name, "journal write", e);
+        }
+        pendingLen = 0;
+        pendingRecords = 0;
+        durableLogical = appendedLogical;
     }
 
     /** Marks the queue failed (under lock): callers not yet durable will throw. */
@@ -963,72 +1048,389 @@ public final class FileJournalQueue implements JobQueue {
         return name;
     }
 
+    /** An enqueue applied to memory and the write buffer, not yet known durable. */
+    private record Staged(EnqueueResult result, QueueEvent event, long ep, long end) {
+    }
+
     @Override
     public EnqueueResult enqueue(byte[] payload, EnqueueOptions options) {
+        boolean verbatim = checkPayload(payload, options);
+        ensureHealthy();
+        Staged staged;
+        appending.incrementAndGet();
+        lock.lock();
+        try {
+            staged = stageEnqueue(payload, options, verbatim);
+        } finally {
+            lock.unlock();
+            appending.decrementAndGet();
+        }
+        awaitDurable(staged.ep(), staged.end());
+        publish(List.of(staged.event()));
+        return staged.result();
+    }
+
+    /** Checks an enqueue's arguments; returns whether the payload is stored verbatim. */
+    private boolean checkPayload(byte[] payload, EnqueueOptions options) {
         Objects.requireNonNull(payload, "payload");
         Objects.requireNonNull(options, "options");
         if (payload.length > config.maxJobBytes()) {
             throw JobTooLargeException.of(name, payload.length, config.maxJobBytes());
         }
-        boolean verbatim = JournalCodec.isEmbeddableJson(payload);
+        return JournalCodec.isEmbeddableJson(payload);
+    }
+
+    /** Checks bounds and dedup, appends the E line and indexes the job. Holds lock. */
+    private Staged stageEnqueue(byte[] payload, EnqueueOptions options, boolean verbatim) {
+        checkUsable();
+        long now = clock.getAsLong();
+        String key = options.dedupKey();
+        Dedup hit = key == null ? null : dedupLookup(key, now);
+        if (hit != null) {
+            return new Staged(new EnqueueResult(hit.id(), true),
+                    new QueueEvent.DedupHit(name, hit.id(), key), epoch, appendedLogical);
+        }
+        long pendingJobs = pendingCount();
+        if (pendingJobs >= config.maxPending()) {
+            throw QueueFullException.pending(name, pendingJobs, config.maxPending());
+        }
+        long at = now + options.delayMs();
+        codec.begin('E').num("id", nextId).num("ts", now).num("at", at).num("n", 0);
+        if (key != null) {
+            codec.str("k", key);
+        }
+        codec.payload(payload, verbatim).finish();
+        int length = codec.length();
+        if (storedBytes + length > config.maxBytes()) {
+            throw QueueFullException.bytes(name, storedBytes, length, config.maxBytes());
+        }
+        long id = nextId;
+        long off = append(codec.buffer(), length, 1);
+        nextId++;
+        indexNew(id, off, at, options.delayMs() > 0, length);
+        if (key != null) {
+            dedup.remove(key);
+            dedup.put(key, new Dedup(id, now + config.dedupWindowMs()));
+        }
+        return new Staged(new EnqueueResult(id, false),
+                new QueueEvent.Enqueued(name, id, length, options.delayMs()), epoch,
+                appendedLogical);
+    }
+
+    /** Indexes a job whose E line was just appended at {@code off}. Holds lock. */
+    private void indexNew(long id, long off, long at, boolean delayed, int length) {
+        JobState st = delayed ? JobState.DELAYED : JobState.READY;
+        index.add(id, off, at, st, 0, length);
+        counts[st.ordinal()]++;
+        storedBytes += length;
+        if (st == JobState.READY) {
+            ready.push(id);
+        } else {
+            timers.push(at, id);
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Here: the N lines are built and checked under the state lock, appended as one block
+     * (contiguous on disk, consecutive ids) and made durable by one group commit (in ALWAYS
+     * mode: one write and one force). Bounds are checked for the whole batch before anything
+     * is appended, so a refused batch leaves no trace. If the commit fails, the queue cuts the
+     * journal back to its last durable byte when it recovers: none of the batch survives.
+     */
+    @Override
+    public List<EnqueueResult> enqueueAll(List<byte[]> payloads, EnqueueOptions options) {
+        Objects.requireNonNull(payloads, "payloads");
+        Objects.requireNonNull(options, "options");
+        if (options.dedupKey() != null) {
+            throw new IllegalArgumentException("dedupKey is not accepted by enqueueAll: it names "
+                    + "one job; enqueue keyed jobs one by one");
+        }
+        int n = payloads.size();
+        if (n == 0) {
+            return List.of();
+        }
+        boolean[] verbatim = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            int at = i;
+            byte[] p = Objects.requireNonNull(payloads.get(i), () -> "payloads[" + at + "]");
+            verbatim[i] = checkPayload(p, options);
+        }
         ensureHealthy();
+        List<QueueEvent> events = new ArrayList<>(n);
+        long firstId;
         long ep;
         long end;
-        long id;
-        QueueEvent event;
         appending.incrementAndGet();
         lock.lock();
         try {
             checkUsable();
             long now = clock.getAsLong();
-            String key = options.dedupKey();
-            Dedup hit = key == null ? null : dedupLookup(key, now);
-            if (hit != null) {
-                id = hit.id();
-                end = appendedLogical;
-                event = new QueueEvent.DedupHit(name, id, key);
-            } else {
-                long pendingJobs = pendingCount();
-                if (pendingJobs >= config.maxPending()) {
-                    throw QueueFullException.pending(name, pendingJobs, config.maxPending());
-                }
-                long at = now + options.delayMs();
-                codec.begin('E').num("id", nextId).num("ts", now).num("at", at).num("n", 0);
-                if (key != null) {
-                    codec.str("k", key);
-                }
-                byte[] line = codec.payload(payload, verbatim).end();
-                if (storedBytes + line.length > config.maxBytes()) {
-                    throw QueueFullException.bytes(name, storedBytes, line.length,
-                            config.maxBytes());
-                }
-                id = nextId;
-                long off = append(line);
-                nextId++;
-                JobState st = options.delayMs() > 0 ? JobState.DELAYED : JobState.READY;
-                index.add(id, off, at, st, 0, line.length);
-                counts[st.ordinal()]++;
-                storedBytes += line.length;
-                if (st == JobState.READY) {
-                    ready.push(id);
-                } else {
-                    timers.push(at, id);
-                }
-                if (key != null) {
-                    dedup.remove(key);
-                    dedup.put(key, new Dedup(id, now + config.dedupWindowMs()));
-                }
-                end = appendedLogical;
-                event = new QueueEvent.Enqueued(name, id, line.length, options.delayMs());
+            long pendingJobs = pendingCount();
+            if (pendingJobs + n > config.maxPending()) {
+                throw QueueFullException.pendingBatch(name, pendingJobs, n, config.maxPending());
             }
+            long at = now + options.delayMs();
+            int[] lineEnd = new int[n];
+            int len = 0;
+            for (int i = 0; i < n; i++) {
+                codec.begin('E').num("id", nextId + i).num("ts", now).num("at", at).num("n", 0)
+                        .payload(payloads.get(i), verbatim[i]).finish();
+                int l = codec.length();
+                if (len + l > batchBuf.length) {
+                    batchBuf = Arrays.copyOf(batchBuf, Math.max(batchBuf.length * 2, len + l));
+                }
+                System.arraycopy(codec.buffer(), 0, batchBuf, len, l);
+                len += l;
+                lineEnd[i] = len;
+            }
+            if (storedBytes + len > config.maxBytes()) {
+                throw QueueFullException.bytes(name, storedBytes, len, config.maxBytes());
+            }
+            // Commit rule: the block is appended first; memory follows; durability below.
+            long start = append(batchBuf, len, n);
+            firstId = nextId;
+            nextId += n;
+            for (int i = 0; i < n; i++) {
+                int from = i == 0 ? 0 : lineEnd[i - 1];
+                int l = lineEnd[i] - from;
+                indexNew(firstId + i, start + from, at, options.delayMs() > 0, l);
+                events.add(new QueueEvent.Enqueued(name, firstId + i, l, options.delayMs()));
+            }
+            if (batchBuf.length > (1 << 20)) {
+                batchBuf = new byte[64 * 1024]; // do not keep a huge batch's buffer
+            }
+            end = appendedLogical;
             ep = epoch;
         } finally {
             lock.unlock();
             appending.decrementAndGet();
         }
         awaitDurable(ep, end);
-        publish(List.of(event));
-        return new EnqueueResult(id, event instanceof QueueEvent.DedupHit);
+        publish(events);
+        List<EnqueueResult> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(new EnqueueResult(firstId + i, false));
+        }
+        return out;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Here: the calling thread only checks the payload (size, JSON) and hands the job to the
+     * queue's commit thread ({@code day9-queue-commit-<queue>}, a daemon started on first use)
+     * through a lock-free inbox, so many producers never contend for the state lock. The commit
+     * thread takes the inbox in bulk and stages each job under one hold of the state lock
+     * exactly as {@link #enqueue} would (bounds, dedup, id, E line, index; a refused job's
+     * future fails with its exception), then leads the group commit (ALWAYS: one write and one
+     * force for the bulk) and completes every future whose line is durable, in journal order,
+     * after publishing its event. If a commit fails, the futures whose lines were not durable
+     * complete exceptionally with the {@link QueueStorageException}. Close flushes and
+     * completes the outstanding futures, or fails them with {@link QueueClosedException}.
+     * Jobs of one producer keep their order; ids follow the order of the hand-off.
+     */
+    @Override
+    public CompletableFuture<EnqueueResult> enqueueAsync(byte[] payload,
+                                                         EnqueueOptions options) {
+        Objects.requireNonNull(payload, "payload");
+        Objects.requireNonNull(options, "options");
+        CompletableFuture<EnqueueResult> future = new CompletableFuture<>();
+        if (closed) {
+            future.completeExceptionally(QueueClosedException.of(name));
+            return future;
+        }
+        boolean verbatim;
+        try {
+            verbatim = checkPayload(payload, options);
+        } catch (QueueException e) {
+            future.completeExceptionally(e);
+            return future;
+        }
+        asyncInbox.add(new AsyncRequest(payload, options, verbatim, future));
+        if (closed) {
+            failInbox(); // close may have run after our check: nobody else would answer it
+        } else {
+            wakeCommitter();
+        }
+        return future;
+    }
+
+    private void wakeCommitter() {
+        Thread t = committer;
+        if (t == null) {
+            synchronized (asyncInbox) {
+                t = committer;
+                if (t == null) {
+                    t = new Thread(this::commitLoop, "day9-queue-commit-" + name);
+                    t.setDaemon(true);
+                    committer = t;
+                    t.start();
+                    return;
+                }
+            }
+        }
+        if (committerSleeping && COMMITTER_SLEEPING.compareAndSet(this, true, false)) {
+            LockSupport.unpark(t);
+        }
+    }
+
+    /** Fails every job still in the inbox with "closed" (each is taken by exactly one poll). */
+    private void failInbox() {
+        AsyncRequest r;
+        while ((r = asyncInbox.poll()) != null) {
+            r.future().completeExceptionally(QueueClosedException.of(name));
+        }
+    }
+
+    /**
+     * The commit thread: takes the inbox in bulk and stages it, then waits for (or leads) the
+     * group commit that covers the newest waiting future and completes every durable one.
+     * Parks when there is nothing to do; exits once the queue is closed.
+     */
+    private void commitLoop() {
+        List<AsyncRequest> bulk = new ArrayList<>();
+        while (true) {
+            AsyncRequest r;
+            while (bulk.size() < MAX_ASYNC_BULK && (r = asyncInbox.poll()) != null) {
+                bulk.add(r);
+            }
+            if (!bulk.isEmpty()) {
+                stageAsync(bulk);
+                bulk.clear();
+            }
+            long ep = -1;
+            long end = 0;
+            lock.lock();
+            try {
+                AsyncWaiter last = asyncWaiters.peekLast();
+                if (last != null) {
+                    ep = last.ep();
+                    end = last.end();
+                }
+            } finally {
+                lock.unlock();
+            }
+            if (ep >= 0) {
+                try {
+                    awaitDurable(ep, end);
+                } catch (QueueStorageException e) {
+                    // completeAsync fails exactly the waiters whose lines were not durable
+                } catch (RuntimeException e) {
+                    LOG.error("queue '{}': commit thread: {}", name, e.toString());
+                }
+                completeAsync(null);
+                continue;
+            }
+            if (!asyncInbox.isEmpty()) {
+                continue;
+            }
+            if (closed) {
+                failInbox();
+                return;
+            }
+            committerSleeping = true;
+            if (asyncInbox.isEmpty() && !closed) {
+                LockSupport.parkNanos(100_000_000L); // woken by wakeCommitter
+            }
+            committerSleeping = false;
+        }
+    }
+
+    /**
+     * Stages a bulk of async enqueues under one hold of the state lock; refused ones fail at
+     * once, the others wait in {@link #asyncWaiters} for their commit. Commit thread only.
+     */
+    private void stageAsync(List<AsyncRequest> bulk) {
+        List<AsyncRequest> refused = new ArrayList<>();
+        List<RuntimeException> why = new ArrayList<>();
+        try {
+            ensureHealthy();
+        } catch (QueueException | QueueStorageException e) {
+            for (AsyncRequest r : bulk) {
+                r.future().completeExceptionally(e);
+            }
+            return;
+        }
+        lock.lock();
+        try {
+            deferForce = true;
+            for (AsyncRequest r : bulk) {
+                try {
+                    Staged st = stageEnqueue(r.payload(), r.options(), r.verbatim());
+                    asyncWaiters.addLast(new AsyncWaiter(st.ep(), st.end(), st.result(),
+                            st.event(), r.future()));
+                } catch (QueueException | QueueStorageException e) {
+                    refused.add(r);
+                    why.add(e);
+                }
+            }
+            try {
+                commitDeferred(); // ALWAYS: one write and one force for the bulk
+            } catch (QueueStorageException e) {
+                // the epoch moved on: completeAsync fails the waiters that were not durable
+            }
+        } finally {
+            deferForce = false;
+            lock.unlock();
+        }
+        for (int i = 0; i < refused.size(); i++) {
+            refused.get(i).future().completeExceptionally(why.get(i));
+        }
+    }
+
+    /**
+     * Completes the async waiters that are durable, and fails those a storage failure cut
+     * off; with {@code orElse} non-null, fails every other one with it (close). Never under
+     * lock when futures complete.
+     */
+    private void completeAsync(QueueException orElse) {
+        List<AsyncWaiter> ok = new ArrayList<>();
+        List<AsyncWaiter> failed = new ArrayList<>();
+        IOException cause;
+        lock.lock();
+        try {
+            while (!asyncWaiters.isEmpty()) {
+                AsyncWaiter w = asyncWaiters.peekFirst();
+                if (w.ep() == epoch && failure == null) {
+                    if (durableLogical < w.end()) {
+                        break;
+                    }
+                    ok.add(asyncWaiters.pollFirst());
+                } else if (w.ep() == epoch) {
+                    break; // failing: the commit that failed is about to bump the epoch
+                } else {
+                    asyncWaiters.pollFirst();
+                    boolean kept = w.ep() < epochDurableEnds.size()
+                            && w.end() <= epochDurableEnds.get((int) w.ep());
+                    (kept ? ok : failed).add(w);
+                }
+            }
+            if (orElse != null) {
+                failed.addAll(asyncWaiters);
+                asyncWaiters.clear();
+            }
+            cause = failure;
+        } finally {
+            lock.unlock();
+        }
+        if (!ok.isEmpty()) {
+            List<QueueEvent> events = new ArrayList<>(ok.size());
+            for (AsyncWaiter w : ok) {
+                events.add(w.event());
+            }
+            publish(events);
+        }
+        for (AsyncWaiter w : ok) {
+            w.future().complete(w.result());
+        }
+        for (AsyncWaiter w : failed) {
+            RuntimeException e = orElse != null && w.ep() == epoch ? orElse
+                    : QueueStorageException.of(name, "journal commit", cause != null ? cause
+                    : new IOException("journal was reloaded after a storage failure"));
+            w.future().completeExceptionally(e);
+        }
     }
 
     private Dedup dedupLookup(String key, long now) {
@@ -1154,6 +1556,7 @@ public final class FileJournalQueue implements JobQueue {
             checkUsable();
             long now = clock.getAsLong();
             promote(now);
+            deferForce = true;
             while (n < max && ready.size() > 0) {
                 long id = ready.poll();
                 int slot = index.find(id);
@@ -1168,8 +1571,9 @@ public final class FileJournalQueue implements JobQueue {
                 }
                 long seq = nextSeq;
                 long deadline = now + visibilityMs;
-                append(codec.begin('C').num("id", id).num("r", seq).num("n", attempt + 1)
-                        .num("dl", deadline).end());
+                codec.begin('C').num("id", id).num("r", seq).num("n", attempt + 1)
+                        .num("dl", deadline);
+                appendCodecLine();
                 nextSeq++;
                 move(slot, JobState.IN_FLIGHT);
                 index.setAttempt(slot, attempt + 1);
@@ -1184,9 +1588,11 @@ public final class FileJournalQueue implements JobQueue {
                 seqs[n] = seq;
                 n++;
             }
+            commitDeferred();
             end = appendedLogical;
             ep = epoch;
         } finally {
+            deferForce = false;
             lock.unlock();
             appending.decrementAndGet();
         }
@@ -1195,25 +1601,28 @@ public final class FileJournalQueue implements JobQueue {
         List<Integer> corrupt = new ArrayList<>();
         lock.lock();
         try {
+            int[] slots = new int[n];
             for (int i = 0; i < n; i++) {
                 int slot = index.find(ids[i]);
-                if (slot < 0 || index.state(slot) != JobState.IN_FLIGHT
-                        || index.aux[slot] != seqs[i]) {
-                    continue; // settled or re-claimed meanwhile (visibility shorter than I/O)
+                // settled or re-claimed meanwhile (visibility shorter than I/O): skip
+                slots[i] = slot < 0 || index.state(slot) != JobState.IN_FLIGHT
+                        || index.aux[slot] != seqs[i] ? -1 : slot;
+            }
+            byte[][] payloads = new byte[n][];
+            long[] enqueuedAt = new long[n];
+            readPayloads(slots, n, payloads, enqueuedAt);
+            for (int i = 0; i < n; i++) {
+                int slot = slots[i];
+                if (slot < 0) {
+                    continue;
                 }
-                byte[] line = readEnqueue(slot);
-                byte[] payload;
-                try {
-                    payload = line == null ? null : rec.payload(line);
-                } catch (IllegalArgumentException e) {
-                    payload = null;
-                }
+                byte[] payload = payloads[i];
                 if (payload == null) {
                     corrupt.add(i);
                     continue;
                 }
                 int attempt = index.attempt(slot);
-                out.add(new ClaimedJob(ids[i], Long.toString(seqs[i]), attempt, rec.ts,
+                out.add(new ClaimedJob(ids[i], Long.toString(seqs[i]), attempt, enqueuedAt[i],
                         index.times[slot], payload));
                 events.add(new QueueEvent.Claimed(name, ids[i], attempt));
                 if (attempt > 1) {
@@ -1228,6 +1637,83 @@ public final class FileJournalQueue implements JobQueue {
         }
         publish(events);
         return out;
+    }
+
+    /**
+     * Reads and checks the payloads of claimed jobs ({@code slots[i] < 0}: skip) into
+     * {@code payloads} (null when the line is corrupt or unreadable) and their enqueue times.
+     * Lines already in the file are read with one positional read per run of nearby lines (in
+     * offset order, gaps up to {@link #RUN_GAP} bytes, up to {@link #RUN_MAX} bytes a run),
+     * then each line is checksummed on its own; a run whose read fails falls back to one read
+     * per line. Lines still in the write buffers are copied from memory. Holds lock.
+     */
+    private void readPayloads(int[] slots, int n, byte[][] payloads, long[] enqueuedAt) {
+        long fileEnd = inFlightBuf != null ? inFlightStart : appendedLogical - pendingLen;
+        int i = 0;
+        while (i < n) {
+            int s = slots[i];
+            if (s < 0) {
+                i++;
+                continue;
+            }
+            long off = index.offsets[s];
+            long runEnd = off + index.lineLength(s);
+            int j = i + 1;
+            if (index.lineLength(s) > 0 && runEnd <= fileEnd) {
+                while (j < n) {
+                    int t = slots[j];
+                    if (t >= 0) {
+                        long o = index.offsets[t];
+                        long e = o + index.lineLength(t);
+                        if (index.lineLength(t) <= 0 || o < runEnd || o - runEnd > RUN_GAP
+                                || e > fileEnd || e - off > RUN_MAX) {
+                            break;
+                        }
+                        runEnd = e;
+                    }
+                    j++;
+                }
+            }
+            byte[] run = null;
+            if (j - i > 1) {
+                try {
+                    run = readRange(off - fileBase, (int) (runEnd - off));
+                } catch (IOException | RuntimeException e) {
+                    LOG.warn("queue '{}': reading {} bytes of claimed jobs failed ({}); "
+                            + "reading them one by one", name, runEnd - off, e.toString());
+                }
+            }
+            for (int k = i; k < j; k++) {
+                int t = slots[k];
+                if (t < 0) {
+                    continue;
+                }
+                byte[] line;
+                int from;
+                int to;
+                if (run != null) {
+                    line = run;
+                    from = (int) (index.offsets[t] - off);
+                    to = from + index.lineLength(t) - 1;
+                    if (line[to] != '\n' || codec.decode(line, from, to, rec) != null
+                            || rec.type != 'E' || rec.id != index.ids[t]) {
+                        continue; // payloads[k] stays null: corrupt
+                    }
+                } else {
+                    line = readEnqueue(t);
+                    if (line == null) {
+                        continue;
+                    }
+                }
+                try {
+                    payloads[k] = rec.payload(line);
+                    enqueuedAt[k] = rec.ts;
+                } catch (IllegalArgumentException e) {
+                    payloads[k] = null;
+                }
+            }
+            i = j;
+        }
     }
 
     private void deadLetterCorrupt(long[] ids, long[] seqs, List<Integer> which,
@@ -1315,6 +1801,84 @@ public final class FileJournalQueue implements JobQueue {
         awaitDurable(ep, end);
         publish(List.of(new QueueEvent.Acked(name, id, attempt)));
         maintenance();
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Here: every receipt is parsed first (a malformed one throws and nothing is applied);
+     * then, under the state lock, each item is judged against the index as {@link #ack}
+     * would, its A line appended when it owns the job; one group commit (in ALWAYS mode one
+     * force) makes them durable before the results are returned.
+     */
+    @Override
+    public List<AckResult> ackAll(List<Ack> acks) {
+        Objects.requireNonNull(acks, "acks");
+        int n = acks.size();
+        if (n == 0) {
+            return List.of();
+        }
+        long[] seqs = new long[n];
+        for (int i = 0; i < n; i++) {
+            int at = i;
+            Ack a = Objects.requireNonNull(acks.get(i), () -> "acks[" + at + "]");
+            try {
+                seqs[i] = parseReceipt(a.receipt());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("acks[" + i + "].receipt: " + e.getMessage());
+            }
+        }
+        ensureHealthy();
+        AckResult[] out = new AckResult[n];
+        List<QueueEvent> events = new ArrayList<>(n);
+        long ep;
+        long end;
+        appending.incrementAndGet();
+        lock.lock();
+        try {
+            checkUsable();
+            promote(clock.getAsLong());
+            deferForce = true;
+            for (int i = 0; i < n; i++) {
+                long id = acks.get(i).id();
+                String receipt = acks.get(i).receipt();
+                int slot = index.find(id);
+                if (slot < 0) {
+                    out[i] = id <= 0 || id >= nextId
+                            ? new AckResult(id, AckResult.Status.UNKNOWN_JOB,
+                                    UnknownJobException.of(name, id).getMessage())
+                            : new AckResult(id, AckResult.Status.STALE_RECEIPT,
+                                    StaleReceiptException.of(name, id, receipt, JobState.ACKED, 0)
+                                            .getMessage());
+                    continue;
+                }
+                if (index.state(slot) != JobState.IN_FLIGHT || index.aux[slot] != seqs[i]) {
+                    out[i] = new AckResult(id, AckResult.Status.STALE_RECEIPT,
+                            StaleReceiptException.of(name, id, receipt, index.state(slot),
+                                    index.attempt(slot)).getMessage());
+                    continue;
+                }
+                int attempt = index.attempt(slot);
+                codec.begin('A').num("id", id).num("r", seqs[i]);
+                appendCodecLine();
+                move(slot, JobState.ACKED);
+                out[i] = AckResult.acked(id);
+                events.add(new QueueEvent.Acked(name, id, attempt));
+            }
+            commitDeferred();
+            end = appendedLogical;
+            ep = epoch;
+        } finally {
+            deferForce = false;
+            lock.unlock();
+            appending.decrementAndGet();
+        }
+        awaitDurable(ep, end);
+        publish(events);
+        if (!events.isEmpty()) {
+            maintenance();
+        }
+        return Arrays.asList(out);
     }
 
     /** Exponential backoff for a job nacked on delivery {@code attempt}. */
@@ -1921,6 +2485,12 @@ public final class FileJournalQueue implements JobQueue {
             lock.unlock();
             commitLock.unlock();
         }
+        completeAsync(QueueClosedException.of(name));
+        failInbox();
+        Thread t = committer;
+        if (t != null) {
+            LockSupport.unpark(t);
+        }
     }
 
     /** Test hook: drop file handles and the lock as a killed process would, writing nothing. */
@@ -1931,6 +2501,13 @@ public final class FileJournalQueue implements JobQueue {
             closeQuietly();
         } finally {
             lock.unlock();
+        }
+        // a real crash takes the callers with it; here they hear "closed" (outcome unknown)
+        completeAsync(QueueClosedException.of(name));
+        failInbox();
+        Thread t = committer;
+        if (t != null) {
+            LockSupport.unpark(t);
         }
     }
 

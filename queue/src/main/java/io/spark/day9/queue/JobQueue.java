@@ -1,7 +1,9 @@
 package io.spark.day9.queue;
 
 import io.spark.day9.queue.event.QueueListener;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A durable job queue with at-least-once delivery, shared by producers and consumers. The
@@ -37,6 +39,10 @@ import java.util.List;
  *   <li><b>Bounds.</b> Past {@code maxPending} pending jobs or {@code maxBytes} stored bytes,
  *   enqueue throws {@link QueueFullException}; payloads over {@code maxJobBytes} throw
  *   {@link JobTooLargeException}. A job is never dropped silently.</li>
+ *   <li><b>Batches.</b> {@link #enqueueAll} admits a batch all or nothing and makes it
+ *   durable with one commit; {@link #ackAll} judges each item on its own and makes the applied
+ *   ones durable with one commit; {@link #enqueueAsync} completes its future only once the
+ *   job is durable. Nothing is acknowledged as durable before it is.</li>
  *   <li><b>Errors.</b> Policy outcomes are {@link QueueException}s; storage failures are
  *   {@link QueueStorageException}s, after which the outcome of that one call is unknown
  *   (retry an enqueue with a dedup key to make it safe) and nothing earlier is lost.</li>
@@ -65,6 +71,65 @@ public interface JobQueue extends AutoCloseable {
     }
 
     /**
+     * Stores several jobs durably in one call, in list order (their ids are consecutive in a
+     * backend that can, and always increasing). Every job gets the same {@code options}.
+     *
+     * <p><b>All or nothing on admission:</b> if the whole batch would pass {@code maxPending}
+     * or {@code maxBytes}, or any payload is over {@code maxJobBytes}, nothing is stored and
+     * the call throws. <b>Durable before return, together:</b> the call returns only once every
+     * job of the batch is durable (one commit for the batch); if the commit fails it throws
+     * {@link QueueStorageException} and none of the batch counts as stored (the file journal
+     * cuts it off when it recovers; retry the whole batch).
+     *
+     * <p>The default loops over {@link #enqueue}, which is durable per job but not all or
+     * nothing; backends override it.
+     *
+     * @param payloads the jobs, at least zero; none null
+     * @param options delay for every job; a dedup key is refused here (it names one job: use
+     *     {@link #enqueue} for keyed jobs)
+     * @return one result per payload, in order
+     * @throws IllegalArgumentException when {@code options} has a dedup key
+     * @throws QueueFullException when the batch does not fit; nothing was stored
+     * @throws JobTooLargeException when any payload is too large; nothing was stored
+     * @throws QueueStorageException when the journal cannot be written or forced
+     */
+    default List<EnqueueResult> enqueueAll(List<byte[]> payloads, EnqueueOptions options) {
+        if (options.dedupKey() != null) {
+            throw new IllegalArgumentException("dedupKey is not accepted by enqueueAll: it names "
+                    + "one job; enqueue keyed jobs one by one");
+        }
+        List<EnqueueResult> out = new ArrayList<>(payloads.size());
+        for (byte[] p : payloads) {
+            out.add(enqueue(p, options));
+        }
+        return out;
+    }
+
+    /**
+     * Starts a durable enqueue and returns at once. The future completes with the result only
+     * once the job is durable, exactly as {@link #enqueue} would return; it completes
+     * exceptionally with the {@link QueueException} or {@link QueueStorageException}
+     * {@code enqueue} would have thrown (queue full, too large, closed, storage failure). A
+     * producer can so keep many enqueues in flight without a blocked thread each. Completion
+     * runs on the queue's commit thread: keep dependent actions short or move them to an
+     * executor.
+     *
+     * <p>The default runs {@link #enqueue} on the calling thread.
+     *
+     * @throws NullPointerException when {@code payload} or {@code options} is null
+     */
+    default CompletableFuture<EnqueueResult> enqueueAsync(byte[] payload,
+                                                          EnqueueOptions options) {
+        java.util.Objects.requireNonNull(payload, "payload");
+        java.util.Objects.requireNonNull(options, "options");
+        try {
+            return CompletableFuture.completedFuture(enqueue(payload, options));
+        } catch (QueueException | QueueStorageException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
      * Claims up to {@code max} ready jobs, oldest first, each hidden for {@code visibilityMs}.
      * Returns an empty list when none is ready; never blocks waiting for jobs. Each claim is
      * durable before this returns.
@@ -81,6 +146,34 @@ public interface JobQueue extends AutoCloseable {
      * @throws UnknownJobException when the job is not pending
      */
     void ack(long id, String receipt);
+
+    /**
+     * Acknowledges several deliveries in one call, each judged on its own: one stale receipt
+     * or unknown id is reported in its {@link AckResult} and does not stop the others. Returns
+     * only once every applied ack is durable (one commit for the batch); if that commit fails
+     * the call throws {@link QueueStorageException} and no item of it counts as acknowledged
+     * (the jobs stay owned by their receipts). The same delivery listed twice is acked once
+     * and reported stale the second time.
+     *
+     * <p>The default loops over {@link #ack}; backends override it with one commit.
+     *
+     * @return one result per item, in order
+     * @throws IllegalArgumentException when a receipt is malformed (nothing is applied)
+     */
+    default List<AckResult> ackAll(List<Ack> acks) {
+        List<AckResult> out = new ArrayList<>(acks.size());
+        for (Ack a : acks) {
+            try {
+                ack(a.id(), a.receipt());
+                out.add(AckResult.acked(a.id()));
+            } catch (StaleReceiptException e) {
+                out.add(new AckResult(a.id(), AckResult.Status.STALE_RECEIPT, e.getMessage()));
+            } catch (UnknownJobException e) {
+                out.add(new AckResult(a.id(), AckResult.Status.UNKNOWN_JOB, e.getMessage()));
+            }
+        }
+        return out;
+    }
 
     /**
      * Gives a delivery back. With {@code delayMs} null the delay is the exponential backoff of

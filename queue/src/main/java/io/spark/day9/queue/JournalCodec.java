@@ -1,7 +1,9 @@
 package io.spark.day9.queue;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -66,6 +68,10 @@ final class JournalCodec {
     }
 
     private final CRC32C crc = new CRC32C();
+    /** The last large number written (a time, usually) and its digits. */
+    private long cachedValue = -1;
+    private final byte[] cachedDigits = new byte[20];
+    private int cachedLength;
     private byte[] buf = new byte[512];
     private int len;
 
@@ -84,8 +90,59 @@ final class JournalCodec {
         ascii(",\"");
         ascii(name);
         ascii("\":");
-        ascii(Long.toString(value));
+        digits(value);
         return this;
+    }
+
+    /** Writes {@code value} in decimal straight into the line buffer (no String on the way). */
+    private void digits(long value) {
+        if (value < 0) {
+            if (value == Long.MIN_VALUE) {
+                ascii(Long.toString(value));
+                return;
+            }
+            put((byte) '-');
+            value = -value;
+        }
+        ensure(20);
+        if (value < 100_000_000L) {
+            intDigits((int) value, 1);
+        } else if (value == cachedValue) {
+            // a timestamp repeats on every line written within the same millisecond
+            System.arraycopy(cachedDigits, 0, buf, len, cachedLength);
+            len += cachedLength;
+        } else {
+            int from = len;
+            // times (13 digits) in two int halves: int division is cheaper than long division
+            long hi = value / 100_000_000L;
+            int lo = (int) (value - hi * 100_000_000L);
+            if (hi < 100_000_000L) {
+                intDigits((int) hi, 1);
+            } else {
+                long top = hi / 100_000_000L;
+                intDigits((int) top, 1);
+                intDigits((int) (hi - top * 100_000_000L), 8);
+            }
+            intDigits(lo, 8);
+            cachedValue = value;
+            cachedLength = len - from;
+            System.arraycopy(buf, from, cachedDigits, 0, cachedLength);
+        }
+    }
+
+    /** Writes {@code v} (0..99 999 999) with at least {@code width} digits, zero-padded. */
+    private void intDigits(int v, int width) {
+        int n = 1;
+        for (int x = v; x >= 10; x /= 10) {
+            n++;
+        }
+        n = Math.max(n, width);
+        int p = len + n;
+        for (int i = 0; i < n; i++) {
+            buf[--p] = (byte) ('0' + v % 10);
+            v /= 10;
+        }
+        len += n;
     }
 
     JournalCodec str(String name, String value) {
@@ -119,6 +176,15 @@ final class JournalCodec {
 
     /** Appends the checksum and newline, and returns a copy of the whole line. */
     byte[] end() {
+        finish();
+        return Arrays.copyOf(buf, len);
+    }
+
+    /**
+     * Appends the checksum and newline and leaves the line in {@link #buffer()}, its length
+     * {@link #length()}: for callers that copy it on at once (no intermediate array).
+     */
+    void finish() {
         crc.reset();
         crc.update(buf, 0, len);
         long c = crc.getValue();
@@ -127,7 +193,15 @@ final class JournalCodec {
             put(HEX[(int) (c >>> shift) & 0xf]);
         }
         ascii("\"}\n");
-        return Arrays.copyOf(buf, len);
+    }
+
+    /** The line buffer; valid up to {@link #length()} after {@link #finish()}. */
+    byte[] buffer() {
+        return buf;
+    }
+
+    int length() {
+        return len;
     }
 
     private void ascii(String s) {
@@ -217,42 +291,48 @@ final class JournalCodec {
                 expect(b, pos, ',');
             }
             first = false;
-            String name = readString(b, pos, end);
+            int name = memberName(b, pos, end);
             expect(b, pos, ':');
             switch (name) {
-                case "p" -> {
+                case P -> {
                     rec.payloadStart = pos[0];
                     rec.payloadEnd = end;
                     rec.base64 = false;
                     pos[0] = end;
                 }
-                case "b" -> {
+                case B -> {
                     rec.payloadStart = pos[0];
                     readString(b, pos, end);
                     rec.payloadEnd = pos[0];
                     rec.base64 = true;
                 }
-                case "t" -> {
-                    String t = readString(b, pos, end);
-                    if (t.length() != 1) {
-                        return "bad type '" + t + "'";
+                case T -> {
+                    int p = pos[0];
+                    if (p + 2 < end && b[p] == '"' && b[p + 2] == '"' && b[p + 1] != '\\') {
+                        rec.type = (char) b[p + 1]; // the usual one-letter type, no String
+                        pos[0] = p + 3;
+                    } else {
+                        String t = readString(b, pos, end);
+                        if (t.length() != 1) {
+                            return "bad type '" + t + "'";
+                        }
+                        rec.type = t.charAt(0);
                     }
-                    rec.type = t.charAt(0);
                 }
-                case "k" -> rec.key = readString(b, pos, end);
-                case "why" -> rec.why = readString(b, pos, end);
+                case K -> rec.key = readString(b, pos, end);
+                case WHY -> rec.why = readString(b, pos, end);
                 default -> {
                     long v = readLong(b, pos, end);
                     switch (name) {
-                        case "id" -> rec.id = v;
-                        case "ts" -> rec.ts = v;
-                        case "at" -> rec.at = v;
-                        case "n" -> rec.n = v;
-                        case "r" -> rec.r = v;
-                        case "dl" -> rec.dl = v;
-                        case "gen" -> rec.gen = v;
-                        case "nid" -> rec.nid = v;
-                        case "nseq" -> rec.nseq = v;
+                        case ID -> rec.id = v;
+                        case TS -> rec.ts = v;
+                        case AT -> rec.at = v;
+                        case N -> rec.n = v;
+                        case R -> rec.r = v;
+                        case DL -> rec.dl = v;
+                        case GEN -> rec.gen = v;
+                        case NID -> rec.nid = v;
+                        case NSEQ -> rec.nseq = v;
                         default -> { } // unknown numeric members are ignored (forward compat)
                     }
                 }
@@ -271,6 +351,58 @@ final class JournalCodec {
             return "enqueue record without payload";
         }
         return null;
+    }
+
+    // Member names packed big-endian into an int (names of up to 4 ASCII bytes), so decoding a
+    // line allocates no String for its member names.
+    private static final int P = 'p';
+    private static final int B = 'b';
+    private static final int T = 't';
+    private static final int K = 'k';
+    private static final int N = 'n';
+    private static final int R = 'r';
+    private static final int WHY = ('w' << 16) | ('h' << 8) | 'y';
+    private static final int ID = ('i' << 8) | 'd';
+    private static final int TS = ('t' << 8) | 's';
+    private static final int AT = ('a' << 8) | 't';
+    private static final int DL = ('d' << 8) | 'l';
+    private static final int GEN = ('g' << 16) | ('e' << 8) | 'n';
+    private static final int NID = ('n' << 16) | ('i' << 8) | 'd';
+    private static final int NSEQ = ('n' << 24) | ('s' << 16) | ('e' << 8) | 'q';
+
+    /**
+     * Reads a member name; returns it packed as above, or 0 for any other name (longer, empty,
+     * escaped or non-ASCII): such a member is treated as an unknown numeric one.
+     */
+    private static int memberName(byte[] b, int[] pos, int end) {
+        int p = pos[0];
+        if (p >= end || b[p] != '"') {
+            throw new IllegalArgumentException("expected '\"' at " + p);
+        }
+        int key = 0;
+        int n = 0;
+        boolean plain = true;
+        for (p++; ; p++) {
+            if (p >= end) {
+                throw new IllegalArgumentException("unterminated string");
+            }
+            byte c = b[p];
+            if (c == '"') {
+                break;
+            }
+            if (c == '\\' || (c & 0xff) < 0x20 || (c & 0x80) != 0) {
+                plain = false;
+                break;
+            }
+            key = (key << 8) | c;
+            n++;
+        }
+        if (!plain) {
+            readString(b, pos, end); // validates (or throws) exactly as before
+            return 0;
+        }
+        pos[0] = p + 1;
+        return n >= 1 && n <= 4 ? key : 0;
     }
 
     private static void expect(byte[] b, int[] pos, char c) {
@@ -349,22 +481,16 @@ final class JournalCodec {
         if (payload.length == 0) {
             return false;
         }
-        boolean ascii = true;
+        // One pass finds CR/LF and whether any byte has its high bit set: ASCII is valid UTF-8,
+        // so the (JSON-typical) all-ASCII payload never touches a decoder.
+        int highBits = 0;
         for (byte b : payload) {
             if (b == '\n' || b == '\r') {
                 return false;
             }
-            ascii &= b >= 0;
+            highBits |= b;
         }
-        try {
-            // ASCII is valid UTF-8: the decoder (a payload-sized allocation) only for the rest
-            if (!ascii) {
-                StandardCharsets.UTF_8.newDecoder()
-                        .onMalformedInput(CodingErrorAction.REPORT)
-                        .onUnmappableCharacter(CodingErrorAction.REPORT)
-                        .decode(ByteBuffer.wrap(payload));
-            }
-        } catch (CharacterCodingException e) {
+        if (highBits < 0 && !isValidUtf8(payload)) {
             return false;
         }
         try {
@@ -375,6 +501,34 @@ final class JournalCodec {
             return pos[0] == payload.length;
         } catch (RuntimeException e) {
             return false;
+        }
+    }
+
+    /** A strict UTF-8 decoder and a small output buffer per thread, reused by every check. */
+    private static final ThreadLocal<Utf8Check> UTF8 = ThreadLocal.withInitial(Utf8Check::new);
+
+    private static final class Utf8Check {
+        final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        final CharBuffer out = CharBuffer.allocate(1024);
+    }
+
+    /** Whether {@code b} is valid UTF-8, decoding in 1 K-char chunks with a cached decoder. */
+    static boolean isValidUtf8(byte[] b) {
+        Utf8Check u = UTF8.get();
+        CharsetDecoder d = u.decoder.reset();
+        ByteBuffer in = ByteBuffer.wrap(b);
+        while (true) {
+            u.out.clear();
+            CoderResult r = d.decode(in, u.out, true);
+            if (r.isError()) {
+                return false;
+            }
+            if (r.isUnderflow()) {
+                u.out.clear();
+                return !d.flush(u.out).isError();
+            }
         }
     }
 

@@ -21,6 +21,15 @@ public final class QueueFullException extends QueueException {
                 + "; retry later or raise the limit", pending, max);
     }
 
+    /** A batch of {@code incoming} jobs would pass the pending limit; none of it was stored. */
+    public static QueueFullException pendingBatch(String queue, long pending, int incoming,
+                                                  long max) {
+        return new QueueFullException(queue, "queue full: " + pending + " pending jobs + "
+                + incoming + " in this batch exceeds QUEUE_MAX_PENDING " + max
+                + "; nothing of the batch was stored; retry later, in smaller batches, or raise "
+                + "the limit", pending + incoming, max);
+    }
+
     /** Too many stored bytes. */
     public static QueueFullException bytes(String queue, long bytes, long incoming, long max) {
         return new QueueFullException(queue, "queue full: " + bytes + " bytes stored + "

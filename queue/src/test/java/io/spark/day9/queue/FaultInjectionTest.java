@@ -14,6 +14,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -83,6 +86,101 @@ class FaultInjectionTest {
             assertThatThrownBy(() -> q.claim(1, VIS)).isInstanceOf(QueueStorageException.class);
             io.heal();
             acknowledged.put(q.enqueue(bytes("{\"d\":1}")).id(), "{\"d\":1}");
+        }
+        try (FileJournalQueue q = open(c, clock)) {
+            assertThat(drain(q)).isEqualTo(acknowledged);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = FsyncMode.class, names = {"BATCH", "ALWAYS"})
+    void failedFsyncDuringBatchEnqueueFailsTheWholeBatchAndStoresNoneOfIt(FsyncMode mode) {
+        QueueConfig c = config(tmp).withFsync(mode);
+        Map<Long, String> acknowledged = new HashMap<>();
+        try (FileJournalQueue q = open(c, clock, io)) {
+            for (EnqueueResult r : q.enqueueAll(List.of(bytes("{\"a\":1}"), bytes("{\"a\":2}")),
+                    EnqueueOptions.none())) {
+                acknowledged.put(r.id(), "{\"a\":" + (acknowledged.size() + 1) + "}");
+            }
+            io.failForce = true;
+            assertThatThrownBy(() -> q.enqueueAll(List.of(bytes("{\"b\":1}"), bytes("{\"b\":2}"),
+                    bytes("{\"b\":3}")), EnqueueOptions.none()))
+                    .isInstanceOf(QueueStorageException.class).hasMessageContaining("fsync");
+            io.heal();
+            assertThat(q.stats().depth()).isEqualTo(2); // reloaded: none of the batch
+            long id = q.enqueueAll(List.of(bytes("{\"c\":1}")), EnqueueOptions.none()).get(0).id();
+            acknowledged.put(id, "{\"c\":1}");
+        }
+        try (FileJournalQueue q = open(c, clock)) {
+            assertThat(drain(q)).isEqualTo(acknowledged);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(FsyncMode.class)
+    void enospcMidBatchFailsTheWholeBatchAndStoresNoneOfIt(FsyncMode mode) {
+        QueueConfig c = config(tmp).withFsync(mode);
+        Map<Long, String> acknowledged = new HashMap<>();
+        try (FileJournalQueue q = open(c, clock, io)) {
+            acknowledged.put(q.enqueue(bytes("{\"a\":1}")).id(), "{\"a\":1}");
+            io.bytesUntilEnospc = 150; // the first line or so of the batch reaches the file
+            assertThatThrownBy(() -> q.enqueueAll(List.of(bytes("{\"b\":1}"), bytes("{\"b\":2}"),
+                    bytes("{\"b\":3}")), EnqueueOptions.none()))
+                    .isInstanceOf(QueueStorageException.class)
+                    .hasMessageContaining("No space left on device");
+            io.heal();
+            assertThat(q.stats().depth()).isEqualTo(1);
+        }
+        try (FileJournalQueue q = open(c, clock)) {
+            assertThat(drain(q)).isEqualTo(acknowledged);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = FsyncMode.class, names = {"BATCH", "ALWAYS"})
+    void failedFsyncDuringBatchAckLeavesEveryJobOwnedByItsReceipt(FsyncMode mode) {
+        QueueConfig c = config(tmp).withFsync(mode);
+        try (FileJournalQueue q = open(c, clock, io)) {
+            q.enqueueAll(List.of(bytes("{\"a\":1}"), bytes("{\"a\":2}"), bytes("{\"a\":3}")),
+                    EnqueueOptions.none());
+            List<Ack> acks = q.claim(3, VIS).stream().map(Ack::of).toList();
+            io.failForce = true;
+            assertThatThrownBy(() -> q.ackAll(acks)).isInstanceOf(QueueStorageException.class);
+            io.heal();
+            assertThat(q.stats().inFlight()).isEqualTo(3); // nothing of the batch was acked
+            assertThat(q.ackAll(acks)).allMatch(AckResult::acked);
+            assertThat(q.stats().depth()).isZero();
+        }
+        try (FileJournalQueue q = open(c, clock)) {
+            clock.advance(VIS);
+            assertThat(drain(q)).isEmpty();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = FsyncMode.class, names = {"BATCH", "ALWAYS"})
+    void failedFsyncCompletesAsyncEnqueueExceptionallyAndStoresNothing(FsyncMode mode)
+            throws Exception {
+        QueueConfig c = config(tmp).withFsync(mode);
+        Map<Long, String> acknowledged = new HashMap<>();
+        try (FileJournalQueue q = open(c, clock, io)) {
+            long a = q.enqueueAsync(bytes("{\"a\":1}"), EnqueueOptions.none())
+                    .get(30, TimeUnit.SECONDS).id();
+            acknowledged.put(a, "{\"a\":1}");
+            io.failForce = true;
+            List<CompletableFuture<EnqueueResult>> fs = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                fs.add(q.enqueueAsync(bytes("{\"b\":" + i + "}"), EnqueueOptions.none()));
+            }
+            for (CompletableFuture<EnqueueResult> f : fs) {
+                assertThatThrownBy(() -> f.get(30, TimeUnit.SECONDS))
+                        .isInstanceOf(ExecutionException.class)
+                        .hasCauseInstanceOf(QueueStorageException.class);
+            }
+            io.heal();
+            long d = q.enqueueAsync(bytes("{\"d\":1}"), EnqueueOptions.none())
+                    .get(30, TimeUnit.SECONDS).id();
+            acknowledged.put(d, "{\"d\":1}");
         }
         try (FileJournalQueue q = open(c, clock)) {
             assertThat(drain(q)).isEqualTo(acknowledged);

@@ -30,6 +30,39 @@ class FileJournalRecoveryTest {
     final ManualClock clock = new ManualClock();
 
     @Test
+    void claimReadingARunOfLinesChecksEachLineAndWithholdsOnlyTheCorruptOne() throws Exception {
+        QueueConfig c = config(tmp);
+        List<byte[]> payloads = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            payloads.add(bytes("{\"i\":" + i + ",\"pad\":\"abcdefgh\"}"));
+        }
+        try (FileJournalQueue q = open(c, clock)) {
+            q.enqueueAll(payloads, EnqueueOptions.none()); // ten adjacent lines: one run
+        }
+        try (FileJournalQueue q = open(c, clock)) {
+            // corrupt job 4's payload on disk while the queue is open (after its replay)
+            byte[] file = Files.readAllBytes(journal(c));
+            String text = new String(file, UTF_8);
+            int at = text.indexOf("{\"i\":3,\"pad\":\"abcdefgh") + 12;
+            try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(
+                    journal(c).toFile(), "rw")) {
+                raf.seek(at);
+                raf.write('X');
+            }
+            List<ClaimedJob> got = q.claim(10, VIS);
+            assertThat(got).hasSize(9);
+            for (ClaimedJob j : got) {
+                assertThat(j.payload()).isEqualTo(payloads.get((int) j.id() - 1));
+            }
+            assertThat(got).extracting(ClaimedJob::id).doesNotContain(4L);
+            List<DeadLetter> dead = q.deadLetters(0, 10);
+            assertThat(dead).extracting(DeadLetter::id).containsExactly(4L);
+            assertThat(dead.get(0).reason()).contains("withheld");
+            assertThat(dead.get(0).payload()).isEmpty();
+        }
+    }
+
+    @Test
     void shouldKeepEveryStateAcrossReopen() {
         QueueConfig c = config(tmp); // max 3 deliveries
         long ready;

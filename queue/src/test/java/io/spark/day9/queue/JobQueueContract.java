@@ -10,7 +10,9 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -484,6 +486,221 @@ abstract class JobQueueContract {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    // ------------------------------------------------------------------ batch and async calls
+
+    static List<byte[]> jsons(String... s) {
+        List<byte[]> out = new ArrayList<>();
+        for (String x : s) {
+            out.add(json(x));
+        }
+        return out;
+    }
+
+    @Test
+    void shouldEnqueueBatchInOrderAndReturnEachPayloadByteForByte() {
+        long before = put("{\"before\":1}");
+        List<byte[]> batch = List.of(json("{\"a\":1}"), json("{\"é\":\"ü\"}"),
+                new byte[] {0, (byte) 0xff, '\n'}, new byte[0], json("[1,2]"));
+        List<EnqueueResult> rs = q.enqueueAll(batch, EnqueueOptions.none());
+        assertThat(rs).hasSize(batch.size()).noneMatch(EnqueueResult::duplicate);
+        List<Long> ids = rs.stream().map(EnqueueResult::id).toList();
+        assertThat(ids).isSorted().doesNotHaveDuplicates().allMatch(id -> id > before);
+        long after = put("{\"after\":1}");
+        List<ClaimedJob> got = q.claim(10, VIS);
+        assertThat(got).extracting(ClaimedJob::id).containsExactly(before, ids.get(0), ids.get(1),
+                ids.get(2), ids.get(3), ids.get(4), after);
+        for (int i = 0; i < batch.size(); i++) {
+            assertThat(got.get(i + 1).payload()).isEqualTo(batch.get(i));
+        }
+        assertThat(events.stream().filter(e -> e instanceof QueueEvent.Enqueued)).hasSize(7);
+    }
+
+    @Test
+    void shouldKeepBatchEnqueuedAndBatchAckedAcrossReopen() {
+        List<EnqueueResult> rs = q.enqueueAll(jsons("{\"i\":1}", "{\"i\":2}", "{\"i\":3}"),
+                EnqueueOptions.none());
+        List<ClaimedJob> two = q.claim(2, VIS);
+        List<AckResult> acked = q.ackAll(two.stream().map(Ack::of).toList());
+        assertThat(acked).allMatch(AckResult::acked);
+        reopenWith(config);
+        List<ClaimedJob> left = q.claim(10, VIS);
+        assertThat(left).extracting(ClaimedJob::id).containsExactly(rs.get(2).id());
+        assertThat(left.get(0).payload()).isEqualTo(json("{\"i\":3}"));
+    }
+
+    @Test
+    void shouldReturnNothingForEmptyBatches() {
+        assertThat(q.enqueueAll(List.of(), EnqueueOptions.none())).isEmpty();
+        assertThat(q.ackAll(List.of())).isEmpty();
+        assertThat(q.stats().depth()).isZero();
+    }
+
+    @Test
+    void shouldApplyBatchDelayToEveryJob() {
+        q.enqueueAll(jsons("{}", "{}"), EnqueueOptions.delayed(5_000));
+        assertThat(q.stats().delayed()).isEqualTo(2);
+        clock.advance(4_999);
+        assertThat(q.claim(10, VIS)).isEmpty();
+        clock.advance(1);
+        assertThat(q.claim(10, VIS)).hasSize(2);
+    }
+
+    @Test
+    void shouldRefuseDedupKeyInBatch() {
+        assertThatThrownBy(() -> q.enqueueAll(jsons("{}"), EnqueueOptions.dedup("k")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("dedupKey");
+        assertThat(q.stats().depth()).isZero();
+    }
+
+    @Test
+    void shouldRefuseWholeBatchPastMaxPending() {
+        reopenWith(config.withLimits(3, QueueConfig.DEFAULT_MAX_BYTES, 1024));
+        put("{}");
+        assertThatThrownBy(() -> q.enqueueAll(jsons("{}", "{}", "{}"), EnqueueOptions.none()))
+                .isInstanceOf(QueueFullException.class)
+                .hasMessageContaining("QUEUE_MAX_PENDING 3")
+                .hasMessageContaining("nothing of the batch was stored");
+        assertThat(q.stats().depth()).isEqualTo(1);
+        assertThat(q.enqueueAll(jsons("{}", "{}"), EnqueueOptions.none())).hasSize(2);
+        assertThat(q.stats().depth()).isEqualTo(3);
+        assertThat(q.claim(10, VIS)).hasSize(3);
+    }
+
+    @Test
+    void shouldRefuseWholeBatchPastMaxBytes() {
+        reopenWith(config.withLimits(1000, 1024, 512));
+        q.enqueue(new byte[300]);
+        assertThatThrownBy(() -> q.enqueueAll(List.of(new byte[10], new byte[300]),
+                EnqueueOptions.none())).isInstanceOf(QueueFullException.class)
+                .hasMessageContaining("QUEUE_MAX_BYTES");
+        assertThat(q.stats().depth()).isEqualTo(1);
+        assertThat(q.claim(10, VIS)).hasSize(1);
+    }
+
+    @Test
+    void shouldRefuseWholeBatchWhenOneJobIsTooLarge() {
+        reopenWith(config.withLimits(1000, 1 << 20, 100));
+        assertThatThrownBy(() -> q.enqueueAll(List.of(new byte[10], new byte[101]),
+                EnqueueOptions.none())).isInstanceOf(JobTooLargeException.class)
+                .hasMessageContaining("101");
+        assertThat(q.stats().depth()).isZero();
+    }
+
+    @Test
+    void shouldAckBatchJudgingEachItemOnItsOwn() {
+        List<EnqueueResult> rs = q.enqueueAll(jsons("{\"a\":1}", "{\"b\":1}", "{\"c\":1}",
+                "{\"d\":1}"), EnqueueOptions.none());
+        List<ClaimedJob> js = q.claim(4, VIS);
+        ClaimedJob a = js.get(0);
+        ClaimedJob b = js.get(1);
+        ClaimedJob c = js.get(2);
+        ClaimedJob d = js.get(3);
+        q.ack(b.id(), b.receipt()); // b's receipt is now stale
+        q.nack(d.id(), d.receipt(), 0L);
+        ClaimedJob d2 = claimOne(); // d claimed again: the old receipt must not touch it
+        List<AckResult> out = q.ackAll(List.of(Ack.of(a), Ack.of(b), new Ack(999, "1"), Ack.of(d),
+                Ack.of(c), Ack.of(c)));
+        assertThat(out).extracting(AckResult::id).containsExactly(a.id(), b.id(), 999L, d.id(),
+                c.id(), c.id());
+        assertThat(out).extracting(AckResult::status).containsExactly(AckResult.Status.ACKED,
+                AckResult.Status.STALE_RECEIPT, AckResult.Status.UNKNOWN_JOB,
+                AckResult.Status.STALE_RECEIPT, AckResult.Status.ACKED,
+                AckResult.Status.STALE_RECEIPT);
+        assertThat(out.get(1).detail()).contains("job " + b.id()).contains("stale");
+        assertThat(out.get(2).detail()).contains("999");
+        assertThat(out.get(0).detail()).isNull();
+        QueueStats s = q.stats();
+        assertThat(s.depth()).isEqualTo(1);
+        assertThat(s.inFlight()).isEqualTo(1);
+        q.ack(d2.id(), d2.receipt());
+        assertThat(q.stats().depth()).isZero();
+        assertThat(rs).hasSize(4);
+        assertThat(events.stream().filter(e -> e instanceof QueueEvent.Acked)).hasSize(4);
+    }
+
+    @Test
+    void shouldRefuseMalformedReceiptInBatchAndApplyNothing() {
+        q.enqueueAll(jsons("{}", "{}"), EnqueueOptions.none());
+        List<ClaimedJob> js = q.claim(2, VIS);
+        assertThatThrownBy(() -> q.ackAll(List.of(Ack.of(js.get(0)),
+                new Ack(js.get(1).id(), "not-a-receipt"))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("acks[1].receipt");
+        assertThat(q.stats().inFlight()).isEqualTo(2);
+        assertThat(q.ackAll(js.stream().map(Ack::of).toList())).allMatch(AckResult::acked);
+    }
+
+    @Test
+    void shouldCompleteAsyncEnqueueWithTheIdOnceStored() throws Exception {
+        CompletableFuture<EnqueueResult> f = q.enqueueAsync(json("{\"async\":1}"),
+                EnqueueOptions.none());
+        EnqueueResult r = f.get(30, TimeUnit.SECONDS);
+        assertThat(r.duplicate()).isFalse();
+        assertThat(events).anyMatch(e -> e instanceof QueueEvent.Enqueued en && en.id() == r.id());
+        ClaimedJob j = claimOne();
+        assertThat(j.id()).isEqualTo(r.id());
+        assertThat(j.payload()).isEqualTo(json("{\"async\":1}"));
+        EnqueueResult dup = q.enqueueAsync(json("{}"), EnqueueOptions.dedup("k"))
+                .thenCompose(first -> q.enqueueAsync(json("{}"), EnqueueOptions.dedup("k")))
+                .get(30, TimeUnit.SECONDS);
+        assertThat(dup.duplicate()).isTrue();
+    }
+
+    @Test
+    void shouldCompleteManyConcurrentAsyncEnqueuesEachWithItsOwnId() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<List<CompletableFuture<EnqueueResult>>>> fs = new ArrayList<>();
+            for (int p = 0; p < 4; p++) {
+                int pp = p;
+                fs.add(pool.submit(() -> {
+                    List<CompletableFuture<EnqueueResult>> mine = new ArrayList<>();
+                    for (int i = 0; i < 200; i++) {
+                        mine.add(q.enqueueAsync(json("{\"p\":" + pp + ",\"i\":" + i + "}"),
+                                EnqueueOptions.none()));
+                    }
+                    return mine;
+                }));
+            }
+            Set<Long> ids = new HashSet<>();
+            for (Future<List<CompletableFuture<EnqueueResult>>> f : fs) {
+                for (CompletableFuture<EnqueueResult> c : f.get(60, TimeUnit.SECONDS)) {
+                    ids.add(c.get(60, TimeUnit.SECONDS).id());
+                }
+            }
+            assertThat(ids).hasSize(800);
+            reopenWith(config);
+            Set<Long> claimed = new HashSet<>();
+            List<ClaimedJob> js;
+            while (!(js = q.claim(500, VIS)).isEmpty()) {
+                js.forEach(j -> claimed.add(j.id()));
+            }
+            assertThat(claimed).isEqualTo(ids);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void shouldCompleteAsyncEnqueueExceptionallyWhenRefused() {
+        reopenWith(config.withLimits(1, QueueConfig.DEFAULT_MAX_BYTES, 100));
+        put("{}");
+        CompletableFuture<EnqueueResult> full = q.enqueueAsync(json("{}"), EnqueueOptions.none());
+        assertThatThrownBy(() -> full.get(30, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class)
+                .hasCauseInstanceOf(QueueFullException.class);
+        CompletableFuture<EnqueueResult> big = q.enqueueAsync(new byte[101],
+                EnqueueOptions.none());
+        assertThatThrownBy(() -> big.get(30, TimeUnit.SECONDS))
+                .hasCauseInstanceOf(JobTooLargeException.class);
+        q.close();
+        CompletableFuture<EnqueueResult> closed = q.enqueueAsync(json("{}"),
+                EnqueueOptions.none());
+        assertThatThrownBy(() -> closed.get(30, TimeUnit.SECONDS))
+                .hasCauseInstanceOf(QueueClosedException.class);
+        q = null;
     }
 
     @Test
