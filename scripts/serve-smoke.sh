@@ -14,6 +14,9 @@ check() { # name, command...
   else failed=$((failed + 1)); echo "smoke: FAIL $name"; fi
 }
 
+# whatever happens, leave no JVM behind
+trap 'kill -9 ${pid:-} ${pid2:-} ${sim_pid:-} 2>/dev/null; true' EXIT
+
 cd "$work"
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
 PORT="$port" "$root/day9" serve >serve.out 2>&1 &
@@ -64,9 +67,13 @@ sim_port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)
 "$root/day9" sim-exchange --port "$sim_port" >sim.out 2>&1 &
 sim_pid=$!
 port2="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-mkdir -p two && (cd two && MARKET_SOURCE=binance-testnet MARKET_REST_URL="http://127.0.0.1:$sim_port" \
-  MARKET_WS_URL="ws://127.0.0.1:$sim_port" PORT="$port2" exec "$root/day9" serve >serve.out 2>&1) &
+# a simple command in the background, so $! is the JVM itself (a subshell would get the signal
+# and leave the JVM running)
+mkdir -p two && cd two
+MARKET_SOURCE=binance-testnet MARKET_REST_URL="http://127.0.0.1:$sim_port" \
+  MARKET_WS_URL="ws://127.0.0.1:$sim_port" PORT="$port2" "$root/day9" serve >serve.out 2>&1 &
 pid2=$!
+cd "$work"
 for _ in $(seq 1 150); do
   curl -sf "http://localhost:$port2/readyz" >/dev/null 2>&1 && break
   sleep 0.2
@@ -75,7 +82,8 @@ sleep 1
 book2="$(curl -s "http://localhost:$port2/api/private/market/book?symbol=ETHUSDT&limit=3")"
 check "an executor in another process keeps the standalone simulator's book" \
   grep -q '"synced":true' <<<"$book2"
-kill -TERM "$pid2" 2>/dev/null; wait "$pid2" 2>/dev/null
+kill -TERM "$pid2" 2>/dev/null; wait "$pid2"; code=$?
+check "the second executor stops on SIGTERM with exit 0 (got $code)" test "$code" -eq 0
 kill -TERM "$sim_pid" 2>/dev/null; wait "$sim_pid" 2>/dev/null
 
 drill="$("$root/runtime/day9_queue_kill_resume.sh" --jobs 300 --dir "$work/drill" 2>&1)"; code=$?
