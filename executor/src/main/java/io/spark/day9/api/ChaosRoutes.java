@@ -44,14 +44,33 @@ public final class ChaosRoutes implements ApiRoutes {
         void record(String actor, String action, Object before, Object after);
     }
 
+    private final boolean filter;
+
     public ChaosRoutes(ChaosEngine engine, AuditHook audit) {
+        this(engine, audit, true);
+    }
+
+    private ChaosRoutes(ChaosEngine engine, AuditHook audit, boolean filter) {
         this.engine = engine;
         this.audit = audit;
+        this.filter = filter;
+    }
+
+    /**
+     * The control endpoints without the inbound filter: the same routes, so the filter's cost
+     * can be measured alone ({@code bench/run chaos}). Never used by the service.
+     */
+    public static ChaosRoutes withoutFilter(ChaosEngine engine, AuditHook audit) {
+        return new ChaosRoutes(engine, audit, false);
     }
 
     @Override
     public void register(JavalinDefaultRouting r) {
-        r.beforeMatched(this::filter);
+        if (filter) {
+            // a plain before handler, after identify/limit/authenticate (registered first):
+            // beforeMatched would make Javalin look the endpoint up three more times per request
+            r.before(this::filter);
+        }
         r.get("/api/private/chaos", ctx -> {
             Requests.requireAdmin(ctx);
             ctx.json(view(engine.state()));
@@ -131,6 +150,12 @@ public final class ChaosRoutes implements ApiRoutes {
         if (f.none()) {
             return;
         }
+        // only requests that reach an endpoint are in scope (a 404 stays a 404), and the
+        // metric's route label is the template, never the raw path
+        java.util.Optional<String> template = RouteTemplates.of(ctx);
+        if (template.isEmpty()) {
+            return;
+        }
         if (f.latencyMs() > 0) {
             try {
                 Thread.sleep(f.latencyMs());
@@ -138,7 +163,7 @@ public final class ChaosRoutes implements ApiRoutes {
                 Thread.currentThread().interrupt();
             }
         }
-        String route = ctx.endpointHandlerPath();
+        String route = template.get();
         engine.injected(route, f);
         if (!f.fails()) {
             ctx.header(MARKER, "latency=" + f.latencyMs());

@@ -76,7 +76,9 @@ public final class HttpServer implements Component {
             log.warn("API_TOKEN is not set: /api/private/* admits loopback callers without "
                     + "credentials. Set API_TOKEN before exposing this executor.");
         }
+        RouteTemplates templates = new RouteTemplates();
         app = Javalin.create(cfg -> {
+            cfg.appData(RouteTemplates.KEY, templates);
             cfg.showJavalinBanner = false;
             cfg.startupWatcherEnabled = false;
             cfg.jsonMapper(new JavalinJackson(Json.mapper(), false));
@@ -109,6 +111,7 @@ public final class HttpServer implements Component {
                 }
             });
         });
+        templates.attach(app.unsafeConfig().pvt.internalRouter);
         app.start(config.host(), config.port());
         log.info("HTTP listening on http://{}:{} (env {})", config.host(), port(),
                 config.env().id());
@@ -226,11 +229,21 @@ public final class HttpServer implements Component {
         if (ctx.statusCode() == 404) {
             return UNMATCHED;
         }
+        String path;
         try {
-            String path = ctx.endpointHandlerPath();
-            return path == null || path.isEmpty() || path.equals("*") ? UNMATCHED : path;
+            path = ctx.endpointHandlerPath();
         } catch (RuntimeException e) {
-            return UNMATCHED;
+            path = null; // Javalin refuses it when a before handler ended the request
         }
+        if (path == null || path.isEmpty() || path.equals("*")) {
+            // a before handler answered (401, 413, an injected chaos fault): the label is the
+            // endpoint the request was going to, looked up only in this rare case
+            try {
+                return RouteTemplates.of(ctx).orElse(UNMATCHED);
+            } catch (RuntimeException e) {
+                return UNMATCHED;
+            }
+        }
+        return path;
     }
 }

@@ -159,6 +159,23 @@ class ChaosApiTest {
     }
 
     @Test
+    void injectedErrorsCountUnderTheRouteTemplateAndAMissingRouteStaysA404() throws Exception {
+        server.post("/api/private/chaos/toggle", "{\"httpErrorPct\":100,\"errorStatus\":502,"
+                + "\"routes\":[\"/api/private/order/shadow/**\",\"/api/private/nowhere\"]}");
+        var r = server.get("/api/private/order/shadow/SOME-ORDER-17");
+        assertThat(r.statusCode()).isEqualTo(502);
+        assertThat(r.headers().firstValue(ChaosRoutes.MARKER)).contains("injected");
+        // a path no endpoint serves is out of scope even when a pattern matches it
+        assertThat(server.get("/api/private/nowhere").statusCode()).isEqualTo(404);
+        String metrics = server.get("/metrics").body();
+        assertThat(metrics).contains("spark_http_requests_total{method=\"GET\","
+                + "route=\"/api/private/order/shadow/{id}\",status=\"502\"}");
+        assertThat(metrics).contains("spark_chaos_http_errors_total{route="
+                + "\"/api/private/order/shadow/{id}\"}");
+        assertThat(metrics).doesNotContain("SOME-ORDER-17");
+    }
+
+    @Test
     void addedLatencyIsWithinTolerance() throws Exception {
         server.post("/api/private/chaos/toggle", "{\"latencyMs\":100,\"routes\":[\"" + PING
                 + "\"]}");
