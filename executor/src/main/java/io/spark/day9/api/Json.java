@@ -94,7 +94,22 @@ public final class Json {
         }
         long limit = ctx.appData(HttpServer.MAX_BODY_KEY);
         try (var in = ctx.req().getInputStream()) {
-            byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
+            long declared = ctx.req().getContentLengthLong();
+            byte[] bytes;
+            if (declared >= 0 && declared <= limit) {
+                // the usual case: read exactly the declared length into one array (readNBytes
+                // with a large bound allocates 8 KiB chunks and copies), then check the stream
+                // really ends there
+                bytes = new byte[(int) declared];
+                int n = in.readNBytes(bytes, 0, bytes.length);
+                if (n < bytes.length) {
+                    bytes = java.util.Arrays.copyOf(bytes, n);
+                } else if (in.read() != -1) {
+                    throw ProblemException.payloadTooLarge(limit);
+                }
+            } else {
+                bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
+            }
             if (bytes.length > limit) {
                 throw ProblemException.payloadTooLarge(limit);
             }
