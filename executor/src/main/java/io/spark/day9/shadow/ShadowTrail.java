@@ -44,7 +44,8 @@ final class ShadowTrail implements AutoCloseable {
     private final Path dir;
     private final ObjectMapper json;
     private final Object writeLock = new Object();
-    private final Object forceLock = new Object();
+    private final Object commit = new Object(); // guards forcing; lock order: commit, writeLock
+    private boolean forcing;
     private FileChannel channel;
     private String day;
     private long written;
@@ -102,33 +103,71 @@ final class ShadowTrail implements AutoCloseable {
         }
     }
 
-    /** Returns once the bytes of {@code ticket} are on disk (group commit). */
+    /**
+     * Returns once the bytes of {@code ticket} are on disk (group commit).
+     *
+     * <p>One leader forces at a time, outside every lock the writers need; the others wait on
+     * {@code commit} and are all woken when a force ends. A waiter whose bytes that force
+     * covered returns at once — it never queues behind the next leader's force, which a plain
+     * lock around the force would make it do (monitors are not FIFO) — and the first one not
+     * covered leads the next force, covering everything written by then.
+     */
     void awaitDurable(Ticket ticket) {
         if (ticket == null) {
             return;
         }
         long mine = ticket.end();
         long gen = ticket.generation();
-        try {
-            synchronized (forceLock) {
-                long target;
-                FileChannel ch;
-                synchronized (writeLock) {
-                    if (gen != generation || forced >= mine) {
-                        return; // the day rolled (the old file was forced) or a force covered us
-                    }
-                    target = written;
-                    ch = channel;
+        synchronized (commit) {
+            while (true) {
+                if (covered(gen, mine)) {
+                    return;
                 }
-                ch.force(false);
-                synchronized (writeLock) {
-                    if (gen == generation && target > forced) {
-                        forced = target;
-                    }
+                if (!forcing) {
+                    break;
+                }
+                try {
+                    commit.wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted waiting for the shadow trail "
+                            + "to be forced", e);
                 }
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("shadow trail force failed in " + dir, e);
+            forcing = true;
+        }
+        try {
+            long target;
+            FileChannel ch;
+            synchronized (writeLock) {
+                target = written;
+                ch = channel;
+            }
+            try {
+                ch.force(false);
+            } catch (IOException e) {
+                if (covered(gen, mine)) {
+                    return; // the day rolled meanwhile: roll() forced and closed that file
+                }
+                throw new UncheckedIOException("shadow trail force failed in " + dir, e);
+            }
+            synchronized (writeLock) {
+                if (gen == generation && target > forced) {
+                    forced = target;
+                }
+            }
+        } finally {
+            synchronized (commit) {
+                forcing = false;
+                commit.notifyAll();
+            }
+        }
+    }
+
+    /** True when the bytes up to {@code end} of generation {@code gen} are on disk. */
+    private boolean covered(long gen, long end) {
+        synchronized (writeLock) {
+            return gen != generation || forced >= end; // a roll forces the old file
         }
     }
 
