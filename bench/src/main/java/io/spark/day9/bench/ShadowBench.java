@@ -69,8 +69,14 @@ final class ShadowBench {
         }
         String jar = Path.of(ShadowBench.class.getProtectionDomain().getCodeSource()
                 .getLocation().toURI()).toString();
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin",
-                "java").toString(), "-cp", jar, "io.spark.day9.cli.Day9Command", "serve")
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"),
+                "bin", "java").toString()));
+        String extra = System.getenv("BENCH_SERVE_JAVA_OPTS"); // e.g. a JFR recording
+        if (extra != null && !extra.isBlank()) {
+            cmd.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        cmd.addAll(List.of("-cp", jar, "io.spark.day9.cli.Day9Command", "serve"));
+        ProcessBuilder pb = new ProcessBuilder(cmd)
                 .directory(dir2.toFile()).redirectErrorStream(true)
                 .redirectOutput(dir2.resolve("serve.out").toFile());
         pb.environment().putAll(Map.of("PORT", String.valueOf(port), "API_TOKEN", TOKEN,
@@ -78,7 +84,16 @@ final class ShadowBench {
         Process serve = pb.start();
         try {
             awaitSynced(port, serve);
-            measure("executor in its own JVM (day9 serve)", port, rate, seconds, warmup);
+            run(port, rate, warmup);
+            java.time.Duration cpu0 = cpu(serve);
+            measure("executor in its own JVM (day9 serve)", port, rate, seconds, 0);
+            java.time.Duration cpu = cpu(serve).minus(cpu0);
+            System.out.printf("the executor's CPU time: %.1f s in %d s = %.0f µs per order "
+                    + "(%.0f %% of the %d cores)%n", cpu.toNanos() / 1e9, seconds,
+                    cpu.toNanos() / 1e3 / ((double) rate * seconds),
+                    100.0 * cpu.toNanos() / 1e9 / seconds
+                            / Runtime.getRuntime().availableProcessors(),
+                    Runtime.getRuntime().availableProcessors());
         } finally {
             serve.destroy();
             if (!serve.waitFor(15, TimeUnit.SECONDS)) {
@@ -89,9 +104,15 @@ final class ShadowBench {
                 + Files.readString(Path.of("/proc/loadavg")).strip());
     }
 
+    private static java.time.Duration cpu(Process p) {
+        return p.toHandle().info().totalCpuDuration().orElse(java.time.Duration.ZERO);
+    }
+
     private static void measure(String what, int port, int rate, int seconds, int warmup)
             throws Exception {
-        run(port, rate, warmup);
+        if (warmup > 0) {
+            run(port, rate, warmup);
+        }
         Result r = run(port, rate, seconds);
         long[] lat = r.latencies();
         Arrays.sort(lat);
