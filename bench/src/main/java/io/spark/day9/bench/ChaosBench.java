@@ -13,6 +13,7 @@ import io.spark.day9.api.SystemRoutes;
 import io.spark.day9.config.ConfigLoader;
 import io.spark.day9.config.Day9Config;
 import io.spark.day9.metrics.MetricsRegistry;
+import io.spark.day9.shadow.report.Stats;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -202,10 +203,8 @@ final class ChaosBench {
         double mean = Arrays.stream(xs).average().orElse(Double.NaN);
         double sd = Math.sqrt(Arrays.stream(xs).map(x -> (x - mean) * (x - mean)).sum()
                 / Math.max(1, xs.length - 1));
-        double[] t975 = {12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
-                2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093};
-        double t = xs.length > 1 && xs.length - 2 < t975.length ? t975[xs.length - 2] : 1.96;
-        double half = t * sd / Math.sqrt(xs.length);
+        double half = xs.length < 2 ? Double.NaN
+                : Stats.t975(xs.length - 1) * sd / Math.sqrt(xs.length);
         return new double[] {mean, mean - half, mean + half};
     }
 }

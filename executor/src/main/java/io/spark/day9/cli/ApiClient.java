@@ -11,6 +11,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -51,10 +53,28 @@ final class ApiClient {
             return status >= 200 && status < 300;
         }
 
-        /** The problem's detail, or the body, for an error message. */
+        /**
+         * The problem for an error message, naming the fields at fault when it lists them:
+         * {@code HTTP 400 Invalid request: httpErrorPct: must be from 0 to 100, got 150};
+         * otherwise its detail, or the body.
+         */
         String error() {
-            JsonNode detail = body.get("detail");
-            return "HTTP " + status + ": " + (detail != null ? detail.asText() : body.toString());
+            StringBuilder s = new StringBuilder("HTTP " + status);
+            if (body.hasNonNull("title")) {
+                s.append(" ").append(body.get("title").asText());
+            }
+            JsonNode errors = body.path("errors");
+            if (errors.isArray() && !errors.isEmpty()) {
+                List<String> each = new ArrayList<>();
+                errors.forEach(e -> each.add(e.path("field").asText() + ": "
+                        + e.path("message").asText()));
+                s.append(": ").append(String.join("; ", each));
+            } else if (body.hasNonNull("detail")) {
+                s.append(": ").append(body.get("detail").asText());
+            } else if (!body.isEmpty()) {
+                s.append(": ").append(body);
+            }
+            return s.toString();
         }
     }
 

@@ -18,7 +18,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -105,33 +104,12 @@ final class ChaosCommand implements Runnable {
 
     /** Prints a problem answer to stderr; returns exit code 1. */
     static int fail(ApiClient.Answer a) {
-        System.err.println("day9: " + problem(a));
+        System.err.println("day9: " + a.error());
         if (a.status() == 401 || a.status() == 403) {
             System.err.println("day9: chaos is admin-only: set ADMIN_TOKEN (or API_TOKEN when no "
                     + "ADMIN_TOKEN is configured) in the environment or .env");
         }
         return 1;
-    }
-
-    /** {@code HTTP 400 Invalid request: httpErrorPct: must be from 0 to 100, got 150}. */
-    static String problem(ApiClient.Answer a) {
-        JsonNode b = a.body();
-        StringBuilder s = new StringBuilder("HTTP " + a.status());
-        if (b.hasNonNull("title")) {
-            s.append(" ").append(b.get("title").asText());
-        }
-        JsonNode errors = b.path("errors");
-        if (errors.isArray() && !errors.isEmpty()) {
-            List<String> each = new ArrayList<>();
-            errors.forEach(e -> each.add(e.path("field").asText() + ": "
-                    + e.path("message").asText()));
-            s.append(": ").append(String.join("; ", each));
-        } else if (b.hasNonNull("detail")) {
-            s.append(": ").append(b.get("detail").asText());
-        } else if (!b.isEmpty()) {
-            s.append(": ").append(b);
-        }
-        return s.toString();
     }
 
     /** The state for people. */

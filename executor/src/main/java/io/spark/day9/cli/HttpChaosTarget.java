@@ -32,7 +32,7 @@ final class HttpChaosTarget implements ChaosTarget {
             throw new TargetException("interrupted", e);
         }
         if (!a.ok()) {
-            throw new TargetException(a.status(), ChaosCommand.problem(a));
+            throw new TargetException(a.status(), a.error());
         }
         return a.body();
     }

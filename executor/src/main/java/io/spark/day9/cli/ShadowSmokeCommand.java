@@ -1,6 +1,7 @@
 package io.spark.day9.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.spark.day9.chaos.experiment.Scrape;
 import io.spark.day9.config.ConfigLoader;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -12,8 +13,10 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.function.Predicate;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -97,7 +100,7 @@ public final class ShadowSmokeCommand implements Callable<Integer> {
                         .asText());
         Path trail = trailFile(api);
         long trailBefore = size(trail);
-        Metrics before = Metrics.of(api.text("/metrics"));
+        Scrape before = Scrape.parse(api.text("/metrics"));
         String positionsBefore = api.get("/api/private/shadow/positions").body().toString();
         JsonNode book = syncedBook(api);
         if (book == null) {
@@ -142,12 +145,12 @@ public final class ShadowSmokeCommand implements Callable<Integer> {
                 "repeat by clientOrderId returns the first order", again.ok()
                         ? "duplicate=" + again.body().path("duplicate").asText() : again.error());
 
-        Metrics after = Metrics.of(api.text("/metrics"));
-        moved(before, after, "spark_shadow_orders_total", 4);
-        moved(before, after, "spark_shadow_orders_total{result=\"rejected\"}", 1);
-        moved(before, after, "spark_shadow_latency_ms_count", 4);
-        moved(before, after, "spark_shadow_slippage_ms_count", 3);
-        moved(before, after, "spark_shadow_slippage_bps_count", 3);
+        Scrape after = Scrape.parse(api.text("/metrics"));
+        moved(before, after, "spark_shadow_orders_total", null, 4);
+        moved(before, after, "spark_shadow_orders_total", "rejected", 1);
+        moved(before, after, "spark_shadow_latency_ms_count", null, 4);
+        moved(before, after, "spark_shadow_slippage_ms_count", null, 3);
+        moved(before, after, "spark_shadow_slippage_bps_count", null, 3);
         long trailAfter = size(trail);
         check(trailAfter > trailBefore, "trail " + trail + " grew", trailBefore + " -> "
                 + trailAfter + " bytes");
@@ -224,9 +227,13 @@ public final class ShadowSmokeCommand implements Callable<Integer> {
         return Files.exists(file) ? Files.size(file) : 0;
     }
 
-    private void moved(Metrics before, Metrics after, String series, double atLeast) {
-        double b = before.sum(series);
-        double a = after.sum(series);
+    /** {@code name}, or only its samples with {@code result="<result>"}, grew by atLeast. */
+    private void moved(Scrape before, Scrape after, String name, String result, double atLeast) {
+        Predicate<Map<String, String>> which = result == null
+                ? labels -> true : labels -> result.equals(labels.get("result"));
+        double b = before.sum(name, which);
+        double a = after.sum(name, which);
+        String series = result == null ? name : name + "{result=\"" + result + "\"}";
         check(a - b >= atLeast, series + " moved by at least " + (long) atLeast,
                 String.format("%.0f -> %.0f", b, a));
     }
@@ -245,41 +252,5 @@ public final class ShadowSmokeCommand implements Callable<Integer> {
 
     private static void say(String format, Object... args) {
         System.out.println("shadow smoke: " + String.format(format, args));
-    }
-
-    /** A Prometheus text scrape, summed by name or by name plus one label matcher. */
-    private record Metrics(List<String> lines) {
-        static Metrics of(String text) {
-            return new Metrics(text.lines().filter(l -> !l.startsWith("#")).toList());
-        }
-
-        /**
-         * The sum of the samples of {@code name}, or of {@code name{label="v"}} (samples having
-         * that label value among theirs).
-         */
-        double sum(String series) {
-            int brace = series.indexOf('{');
-            String name = brace < 0 ? series : series.substring(0, brace);
-            String label = brace < 0 ? null : series.substring(brace + 1, series.length() - 1);
-            double total = 0;
-            for (String l : lines) {
-                int end = l.indexOf(' ');
-                if (end < 0) {
-                    continue;
-                }
-                String head = l.substring(0, end);
-                int lb = head.indexOf('{');
-                String n = lb < 0 ? head : head.substring(0, lb);
-                if (!n.equals(name) || label != null && !head.contains(label)) {
-                    continue;
-                }
-                try {
-                    total += Double.parseDouble(l.substring(end + 1).split(" ")[0]);
-                } catch (NumberFormatException e) {
-                    // not a sample line
-                }
-            }
-            return total;
-        }
     }
 }

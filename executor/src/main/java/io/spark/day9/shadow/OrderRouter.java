@@ -11,7 +11,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.ToDoubleFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -164,56 +163,45 @@ public final class OrderRouter implements AutoCloseable {
                 // exchange (the exchange does not know the id): send the real leg now, once
                 log.info("order {}: shadow twin recorded, real leg never placed: sending it",
                         r.clientOrderId());
-                long sentAt = shadow.now();
-                long sentNanos = System.nanoTime();
-                JsonNode answer = null;
-                String error = null;
-                try {
-                    answer = exchange.place(r);
-                } catch (RuntimeException e) {
-                    error = e.getMessage();
-                }
-                double rttMs = (System.nanoTime() - sentNanos) / 1e6;
+                RealLeg leg = placeReal(r);
                 shadow.pair(seen.get().orderId(), pairId);
-                shadow.recordReal(realRecord(r, seen.get(), pairId, answer, error, sentAt,
-                        rttMs));
-                return new Routed(seen.get(), true, answer, error, pairId);
+                shadow.recordReal(realRecord(r, seen.get(), pairId, leg));
+                return new Routed(seen.get(), true, leg.answer(), leg.error(), pairId);
             }
         }
         // both legs at the same instant: the real one on its own thread, its round trip timed
         // there (so waiting for the shadow leg never inflates it)
-        long sentAt = shadow.now();
-        long sentNanos = System.nanoTime();
-        AtomicLong answeredNanos = new AtomicLong();
-        CompletableFuture<JsonNode> real = CompletableFuture.supplyAsync(() -> {
-            try {
-                return exchange.place(r);
-            } finally {
-                answeredNanos.set(System.nanoTime());
-            }
-        }, realSender);
+        CompletableFuture<RealLeg> real = CompletableFuture.supplyAsync(() -> placeReal(r),
+                realSender);
         ShadowExecutor.Placement p;
         try {
             p = shadow.place(r);
         } catch (RuntimeException e) {
-            try {
-                real.join(); // let the real leg finish: a redelivery finds it on the exchange
-            } catch (java.util.concurrent.CompletionException ignored) {
-                // the real leg failed as well; the retry looks it up before sending again
-            }
+            real.join(); // let the real leg finish: a redelivery finds it on the exchange
             throw e;
         }
         shadow.pair(p.order().orderId(), pairId);
+        RealLeg leg = real.join();
+        shadow.recordReal(realRecord(r, p.order(), pairId, leg));
+        return new Routed(p.order(), p.duplicate(), leg.answer(), leg.error(), pairId);
+    }
+
+    /** The exchange's answer (or its error), sent at {@code sentAt}, answered after rttMs. */
+    private record RealLeg(JsonNode answer, String error, long sentAt, double rttMs) {
+    }
+
+    /** Places the real order and times it; a failure is captured, never thrown. */
+    private RealLeg placeReal(OrderRequest r) {
+        long sentAt = shadow.now();
+        long sentNanos = System.nanoTime();
         JsonNode answer = null;
         String error = null;
         try {
-            answer = real.join();
-        } catch (java.util.concurrent.CompletionException e) {
-            error = e.getCause() == null ? e.getMessage() : e.getCause().getMessage();
+            answer = exchange.place(r);
+        } catch (RuntimeException e) {
+            error = e.getMessage();
         }
-        double rttMs = (answeredNanos.get() - sentNanos) / 1e6;
-        shadow.recordReal(realRecord(r, p.order(), pairId, answer, error, sentAt, rttMs));
-        return new Routed(p.order(), p.duplicate(), answer, error, pairId);
+        return new RealLeg(answer, error, sentAt, (System.nanoTime() - sentNanos) / 1e6);
     }
 
     private boolean inAbSample(OrderRequest r) {
@@ -230,8 +218,10 @@ public final class OrderRouter implements AutoCloseable {
     }
 
     private static Map<String, Object> realRecord(OrderRequest r, ShadowOrderView s, String pairId,
-                                                  JsonNode a, String error, long sentAt,
-                                                  double rttMs) {
+                                                  RealLeg leg) {
+        JsonNode a = leg.answer();
+        long sentAt = leg.sentAt();
+        double rttMs = leg.rttMs();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("orderId", s.orderId());
         m.put("clientOrderId", r.clientOrderId());
@@ -246,7 +236,7 @@ public final class OrderRouter implements AutoCloseable {
         m.put("decisionToAckMs", Math.round((sentAt - r.decisionAt() + rttMs) * 1000) / 1000.0);
         if (a == null) {
             m.put("status", "ERROR");
-            m.put("error", error);
+            m.put("error", leg.error());
             m.put("exchangeOrderId", null);
             m.put("executedQty", "0");
             m.put("avgPrice", null);

@@ -635,7 +635,7 @@ public final class ShadowExecutor implements Component {
     // ------------------------------------------------------------------ replay
 
     private void replay() throws java.io.IOException {
-        replaySkipped = ShadowTrail.readAll(config.dir(), json, this::replayOne);
+        replaySkipped = ShadowTrail.read(config.dir(), json, this::replayOne).skippedLines();
         long now = clock.getAsLong();
         resting.values().forEach(l -> l.removeIf(o -> !o.resting()));
         resting.values().removeIf(List::isEmpty);

@@ -36,8 +36,10 @@ import org.slf4j.LoggerFactory;
  * <p>Recovery: lines are whole or torn; a torn last line (a crash mid-write) is skipped by the
  * reader and counted, and the next append starts on a fresh line.
  */
-final class ShadowTrail implements AutoCloseable {
+public final class ShadowTrail implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ShadowTrail.class);
+    private static final java.util.regex.Pattern FILE_NAME =
+            java.util.regex.Pattern.compile("orders-\\d{4}-\\d{2}-\\d{2}\\.ndjson");
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd")
             .withZone(ZoneOffset.UTC);
 
@@ -213,18 +215,24 @@ final class ShadowTrail implements AutoCloseable {
         }
     }
 
+    /** What {@link #read} found: the trail files, and the lines it skipped as unreadable. */
+    public record ReadResult(int files, int skippedLines) {
+    }
+
     /**
-     * Reads every trail file in {@code dir} in day order, line by line; unreadable lines are
-     * skipped (and counted in the result).
+     * Reads every trail file ({@code orders-YYYY-MM-DD.ndjson}) in {@code dir} in day order, line
+     * by line, handing each JSON object to {@code sink}; lines that are not a JSON object (a torn
+     * last line) are skipped, logged and counted. An absent directory reads as empty.
      */
-    static int readAll(Path dir, ObjectMapper json, Consumer<JsonNode> sink) throws IOException {
+    public static ReadResult read(Path dir, ObjectMapper json, Consumer<JsonNode> sink)
+            throws IOException {
         if (!Files.isDirectory(dir)) {
-            return 0;
+            return new ReadResult(0, 0);
         }
         List<Path> files = new ArrayList<>();
         try (Stream<Path> s = Files.list(dir)) {
-            s.filter(p -> p.getFileName().toString().matches("orders-\\d{4}-\\d{2}-\\d{2}\\.ndjson"))
-                    .sorted().forEach(files::add);
+            s.filter(p -> FILE_NAME.matcher(p.getFileName().toString()).matches()).sorted()
+                    .forEach(files::add);
         }
         int skipped = 0;
         for (Path f : files) {
@@ -234,16 +242,21 @@ final class ShadowTrail implements AutoCloseable {
                     if (line.isBlank()) {
                         continue;
                     }
+                    JsonNode node;
                     try {
-                        sink.accept(json.readTree(line));
+                        node = json.readTree(line);
                     } catch (IOException e) {
-                        skipped++;
-                        log.warn("shadow trail {}: skipping an unreadable line ({})",
-                                f.getFileName(), e.getMessage());
+                        node = null;
                     }
+                    if (node == null || !node.isObject()) {
+                        skipped++;
+                        log.warn("shadow trail {}: skipping an unreadable line", f.getFileName());
+                        continue;
+                    }
+                    sink.accept(node);
                 }
             }
         }
-        return skipped;
+        return new ReadResult(files.size(), skipped);
     }
 }

@@ -45,7 +45,7 @@ class ShadowTrailTest {
         }
         Set<String> seen = new HashSet<>();
         int[] lines = new int[1];
-        ShadowTrail.readAll(dir, Json.mapper(), r -> {
+        ShadowTrail.read(dir, Json.mapper(), r -> {
             lines[0]++;
             seen.add(r.path("orderId").asText());
         });

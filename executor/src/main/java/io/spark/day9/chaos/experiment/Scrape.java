@@ -10,15 +10,15 @@ import java.util.function.Predicate;
  * One scrape of {@code GET /metrics}, parsed from the Prometheus text format: each sample line
  * {@code name{label="value",...} number [timestamp]} becomes a {@link Series}; comments are
  * skipped. Enough for the service's own exposition (client_java), not a full parser: label
- * values may hold escaped quotes, backslashes and newlines.
+ * values may hold escaped quotes, backslashes and newlines. Also used by {@code day9 shadow smoke}.
  */
-record Scrape(List<Series> series) {
+public record Scrape(List<Series> series) {
 
     /** One sample. */
-    record Series(String name, Map<String, String> labels, double value) {
+    public record Series(String name, Map<String, String> labels, double value) {
     }
 
-    static Scrape parse(String text) {
+    public static Scrape parse(String text) {
         List<Series> out = new ArrayList<>();
         for (String line : text.split("\n")) {
             line = line.strip();
@@ -96,11 +96,11 @@ record Scrape(List<Series> series) {
     }
 
     /** The sum of the series called {@code name} (0 when there is none). */
-    double sum(String name) {
+    public double sum(String name) {
         return sum(name, l -> true);
     }
 
-    double sum(String name, Predicate<Map<String, String>> filter) {
+    public double sum(String name, Predicate<Map<String, String>> filter) {
         return find(name, filter).stream().mapToDouble(Series::value).sum();
     }
 

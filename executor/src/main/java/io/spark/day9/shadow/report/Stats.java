@@ -14,7 +14,7 @@ import java.util.Arrays;
  *       gives the mean alone, n = 0 nothing.</li>
  * </ul>
  */
-final class Stats {
+public final class Stats {
     /** Two-sided 95 % quantiles t(0.975, df) for df = 1..30 (standard tables, 9 decimals). */
     private static final double[] T975 = {
         12.706204736, 4.302652730, 3.182446305, 2.776445105, 2.570581836, 2.446911851,
@@ -31,7 +31,7 @@ final class Stats {
      * t(0.975, df): the table up to 30, then the Cornish–Fisher expansion (error below 2e-6 at
      * df = 31, less beyond).
      */
-    static double t975(int df) {
+    public static double t975(int df) {
         if (df < 1) {
             throw new IllegalArgumentException("degrees of freedom must be >= 1, got " + df);
         }

@@ -1,21 +1,17 @@
 package io.spark.day9.shadow.report;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
+import io.spark.day9.shadow.ShadowTrail;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.MathContext;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * The shadow trail ({@code orders-YYYY-MM-DD.ndjson}, format in docs/shadow.md) read back and
@@ -29,7 +25,6 @@ import java.util.stream.Stream;
  * memory (a trail is one line per order event).
  */
 final class TrailData {
-    static final String FILE_PATTERN = "orders-\\d{4}-\\d{2}-\\d{2}\\.ndjson";
 
     /** One fill of a shadow order. */
     record Fill(BigDecimal price, BigDecimal qty, long fillAt) {
@@ -125,38 +120,11 @@ final class TrailData {
     /** Reads every {@code orders-*.ndjson} file of {@code dir}; an absent directory is empty. */
     static TrailData read(Path dir, ObjectMapper json) throws IOException {
         TrailData d = new TrailData();
-        if (!Files.isDirectory(dir)) {
-            return d;
-        }
-        List<Path> paths;
-        try (Stream<Path> s = Files.list(dir)) {
-            paths = s.filter(p -> p.getFileName().toString().matches(FILE_PATTERN)).sorted()
-                    .toList();
-        }
         Map<String, Real> realsByOrder = new LinkedHashMap<>();
-        for (Path f : paths) {
-            d.files++;
-            try (BufferedReader r = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    if (line.isBlank()) {
-                        continue;
-                    }
-                    JsonNode node;
-                    try {
-                        node = json.readTree(line);
-                    } catch (JsonProcessingException e) {
-                        d.skippedLines++;
-                        continue;
-                    }
-                    if (node == null || !node.isObject()) {
-                        d.skippedLines++;
-                        continue;
-                    }
-                    d.accept(node, realsByOrder);
-                }
-            }
-        }
+        ShadowTrail.ReadResult read = ShadowTrail.read(dir, json,
+                node -> d.accept(node, realsByOrder));
+        d.files = read.files();
+        d.skippedLines = read.skippedLines();
         for (Real real : realsByOrder.values()) {
             Order o = d.orders.get(real.orderId());
             if (o != null) {
