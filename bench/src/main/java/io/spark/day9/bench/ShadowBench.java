@@ -37,12 +37,19 @@ final class ShadowBench {
     static void main(String[] args) throws Exception {
         int rate = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 20;
-        int warmup = Math.max(3, seconds / 4);
+        int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 30;
         System.out.printf("Shadow order benchmark: POST /api/private/order/shadow at %d orders/s, "
                 + "open loop over %d connections, %d s after a %d s warm-up, %d cores, Java %s%n",
                 rate, CONNECTIONS, seconds, warmup, Runtime.getRuntime().availableProcessors(),
                 Runtime.version());
         // 1. the executor in this JVM, as the other suites do
+        if (!"serve".equals(System.getenv("BENCH_SHADOW_ONLY"))) {
+            inProcess(rate, seconds, warmup);
+        }
+        serve(rate, seconds, warmup);
+    }
+
+    private static void inProcess(int rate, int seconds, int warmup) throws Exception {
         Path dir = Files.createTempDirectory("day9-bench-shadow");
         Executor day9 = Executor.start(ConfigLoader.load(Map.of("PORT", "0",
                 "RUNTIME_DIR", dir.resolve("runtime").toString(),
@@ -60,6 +67,9 @@ final class ShadowBench {
         } finally {
             day9.close();
         }
+    }
+
+    private static void serve(int rate, int seconds, int warmup) throws Exception {
         // 2. the executor in its own JVM (`day9 serve` with its defaults), as a strategy would
         // meet it: the client's threads and garbage no longer share the server's heap and GC
         Path dir2 = Files.createTempDirectory("day9-bench-shadow-serve");
@@ -115,6 +125,14 @@ final class ShadowBench {
         }
         Result r = run(port, rate, seconds);
         long[] lat = r.latencies();
+        String trace = System.getenv("BENCH_SHADOW_TRACE");
+        if (trace != null) {
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < lat.length; i++) {
+                sb.append(r.at()[i]).append(',').append(lat[i]).append('\n');
+            }
+            Files.writeString(Path.of(trace + (warmup > 0 ? ".inproc" : ".serve")), sb);
+        }
         Arrays.sort(lat);
         System.out.printf("%n%s: sent %d in %d s (%.0f orders/s achieved), errors %d%n", what,
                 lat.length, seconds, lat.length / (double) seconds, r.errors());
@@ -152,7 +170,7 @@ final class ShadowBench {
         throw new IllegalStateException("day9 serve did not sync BTCUSDT within 60 s");
     }
 
-    private record Result(long[] latencies, long errors) {
+    private record Result(long[] latencies, long errors, long[] at) {
     }
 
     private static double pct(long[] sorted, double p) {
@@ -169,12 +187,16 @@ final class ShadowBench {
         double intervalNs = 1e9 / rate;
         long start = System.nanoTime() + 100_000_000L;
         List<long[]> samples = new ArrayList<>();
+        List<long[]> whens = new ArrayList<>();
+        long wallOffset = System.currentTimeMillis() * 1_000_000L - System.nanoTime();
         AtomicLong errors = new AtomicLong();
         CountDownLatch done = new CountDownLatch(CONNECTIONS);
         for (int c = 0; c < CONNECTIONS; c++) {
             int lane = c;
             long[] lat = new long[(int) (total / CONNECTIONS + 2)];
+            long[] when = new long[lat.length];
             samples.add(lat);
+            whens.add(when);
             Thread t = new Thread(() -> {
                 int n = 0;
                 try (Socket s = new Socket("127.0.0.1", port)) {
@@ -194,6 +216,7 @@ final class ShadowBench {
                         if (status != 200) {
                             errors.incrementAndGet();
                         }
+                        when[n] = (scheduled + wallOffset) / 1000;
                         lat[n++] = took;
                     }
                 } catch (IOException e) {
@@ -209,13 +232,16 @@ final class ShadowBench {
         done.await();
         int count = samples.stream().mapToInt(a -> (int) a[a.length - 1]).sum();
         long[] all = new long[count];
+        long[] at = new long[count];
         int k = 0;
-        for (long[] a : samples) {
+        for (int j = 0; j < samples.size(); j++) {
+            long[] a = samples.get(j);
             int n = (int) a[a.length - 1];
             System.arraycopy(a, 0, all, k, n);
+            System.arraycopy(whens.get(j), 0, at, k, n);
             k += n;
         }
-        return new Result(all, errors.get());
+        return new Result(all, errors.get(), at);
     }
 
     private static byte[] request(long i) {

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -91,20 +92,17 @@ public final class AuditBatcher implements Component {
                 }
                 List<AuditLog.Pending> batch = new ArrayList<>();
                 batch.add(first);
-                // linger: gather what arrives within LINGER_MS (or until the batch is full), so a
-                // steady stream costs at most 1000 / LINGER_MS forces a second, not one an entry
+                // linger: gather what arrives within LINGER_MS (or until a batch is waiting), so
+                // a steady stream costs at most 1000 / LINGER_MS forces a second, not one an
+                // entry. The thread sleeps through the linger instead of waking for every entry.
                 long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LINGER_MS);
-                queue.drainTo(batch, MAX_BATCH - 1);
                 long left;
-                while (running && batch.size() < MAX_BATCH
+                while (running && queue.size() < MAX_BATCH - 1
+                        && !Thread.currentThread().isInterrupted()
                         && (left = deadline - System.nanoTime()) > 0) {
-                    AuditLog.Pending next = queue.poll(left, TimeUnit.NANOSECONDS);
-                    if (next == null) {
-                        break;
-                    }
-                    batch.add(next);
-                    queue.drainTo(batch, MAX_BATCH - batch.size());
+                    LockSupport.parkNanos(this, left);
                 }
+                queue.drainTo(batch, MAX_BATCH - 1);
                 write(batch);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

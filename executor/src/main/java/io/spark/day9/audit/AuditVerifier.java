@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
 /**
  * Checks the audit chain line by line: each line's hash matches its text, its {@code prev} is
  * the previous line's hash and its {@code seq} is one more. Then the {@code audit.head} anchor
- * must name the last line (or, after a crash between append and anchor, the one before it).
+ * must name the last line or, after a crash between an append and its anchor, an earlier line
+ * that still carries the hash the anchor recorded (a batch appends several entries at once).
  * Reads in a stream: memory use does not grow with the file.
  */
 public final class AuditVerifier {
@@ -52,6 +53,9 @@ public final class AuditVerifier {
     /** Verifies {@code dir/audit.ndjson} against itself and {@code dir/audit.head}. */
     public static Result verify(Path dir) throws IOException {
         Path file = dir.resolve(AuditLog.FILE_NAME);
+        Path head = dir.resolve(AuditLog.HEAD_NAME);
+        long headSeq = headSeq(head);
+        String atHeadSeq = null; // the hash of the line the anchor names
         long lineNo = 0;
         long seq = 0;
         String prev = AuditLog.GENESIS;
@@ -68,10 +72,25 @@ public final class AuditVerifier {
                     m.find();
                     prev = m.group(1);
                     seq++;
+                    if (seq == headSeq) {
+                        atHeadSeq = prev;
+                    }
                 }
             }
         }
-        return checkHead(dir.resolve(AuditLog.HEAD_NAME), lineNo, seq, prev);
+        return checkHead(head, lineNo, seq, prev, atHeadSeq);
+    }
+
+    private static long headSeq(Path head) throws IOException {
+        if (!Files.exists(head)) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(Files.readString(head, StandardCharsets.UTF_8).strip()
+                    .split(" ")[0]);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     private static String check(String line, long seq, String prev) {
@@ -101,8 +120,8 @@ public final class AuditVerifier {
         return null;
     }
 
-    private static Result checkHead(Path head, long lines, long seq, String hash)
-            throws IOException {
+    private static Result checkHead(Path head, long lines, long seq, String hash,
+                                    String atHeadSeq) throws IOException {
         if (!Files.exists(head)) {
             return lines == 0 ? new Result(true, 0, 0, hash, 0, "", "")
                     : new Result(false, lines, seq, hash, lines,
@@ -127,12 +146,18 @@ public final class AuditVerifier {
             }
             return new Result(true, lines, seq, hash, 0, "", "");
         }
-        if (headSeq == seq - 1) {
-            return new Result(true, lines, seq, hash, 0, "",
-                    "audit.head is one entry behind (crash between append and anchor)");
+        // behind: a crash between an append (one entry, or a batch of them) and its anchor. The
+        // anchored line must still be the one the anchor saw.
+        if (parts.length < 2 || !parts[1].equals(atHeadSeq)) {
+            return new Result(false, lines, seq, hash, headSeq <= 0 ? lines : headSeq,
+                    "line " + headSeq + " differs from audit.head's hash: the log was rewritten",
+                    "");
         }
-        return new Result(false, lines, seq, hash, lines,
-                "audit.head names seq " + headSeq + ", far behind the file's last seq " + seq, "");
+        long behind = seq - headSeq;
+        return new Result(true, lines, seq, hash, 0, "", behind == 1
+                ? "audit.head is one entry behind (crash between append and anchor)"
+                : "audit.head is " + behind + " entries behind (crash between a batched append "
+                        + "and its anchor)");
     }
 
     static String sha256(String text) {

@@ -86,8 +86,9 @@ public final class ShadowExecutor implements Component {
     private final LongSupplier clock;
     private final ObjectMapper json;
     private final List<Consumer<ShadowEvent>> listeners = new CopyOnWriteArrayList<>();
-    private final Map<String, Order> byId = new HashMap<>();
-    private final Map<String, Order> byClientId = new HashMap<>();
+    /** Every order by shadow id and by client order id: a live {@link Order} until it settles. */
+    private final Map<String, Object> byId = new HashMap<>();
+    private final Map<String, Object> byClientId = new HashMap<>();
     private final Map<String, List<Order>> resting = new HashMap<>();
     private final Positions positions = new Positions();
     private final Deque<Double> rtts = new ArrayDeque<>();
@@ -191,9 +192,9 @@ public final class ShadowExecutor implements Component {
         OrderRequest r = request.clientOrderId() == null
                 ? request.withClientOrderId(newClientOrderId()) : request;
         synchronized (this) {
-            Order existing = byClientId.get(r.clientOrderId());
+            Object existing = byClientId.get(r.clientOrderId());
             if (existing != null) {
-                return new Placement(existing.view(), true);
+                return new Placement(view(existing), true);
             }
         }
         SymbolRules symbolRules;
@@ -230,9 +231,9 @@ public final class ShadowExecutor implements Component {
         ShadowTrail.Ticket ticket;
         Order o;
         synchronized (this) {
-            Order again = byClientId.get(r.clientOrderId());
+            Object again = byClientId.get(r.clientOrderId());
             if (again != null) { // a concurrent twin won
-                return new Placement(again.view(), true);
+                return new Placement(view(again), true);
             }
             long now = clock.getAsLong();
             o = new Order(nextId(now), r, now, symbolRules);
@@ -279,6 +280,7 @@ public final class ShadowExecutor implements Component {
             // the order record carries the status at ack and the arrival snapshot
             records.set(0, o.orderRecord(now));
             ticket = trail.write(records);
+            settleIfDone(o);
         }
         trail.awaitDurable(ticket);
         ShadowOrderView view;
@@ -301,21 +303,20 @@ public final class ShadowExecutor implements Component {
         ShadowTrail.Ticket ticket;
         Order o;
         synchronized (this) {
-            o = byId.get(orderId);
-            if (o == null) {
-                o = byClientId.get(orderId);
-            }
-            if (o == null) {
+            Object known = lookup(orderId);
+            if (known == null) {
                 return Optional.empty();
             }
-            if (!o.resting()) {
+            if (!(known instanceof Order live) || !live.resting()) {
                 throw new OrderRejected(-2011, "orderId", "Unknown order sent. (the order is "
-                        + o.status + ", not open)");
+                        + view(known).status() + ", not open)");
             }
+            o = live;
             long now = clock.getAsLong();
             o.status = "CANCELED";
             unrest(o);
             ticket = trail.write(List.of(o.endRecord("cancel", now, "canceled by request")));
+            settleIfDone(o);
         }
         trail.awaitDurable(ticket);
         ShadowOrderView v;
@@ -328,21 +329,17 @@ public final class ShadowExecutor implements Component {
 
     /** An order by shadow id or client order id. */
     public synchronized Optional<ShadowOrderView> get(String id) {
-        Order o = byId.get(id);
-        if (o == null) {
-            o = byClientId.get(id);
-        }
-        return Optional.ofNullable(o).map(Order::view);
+        return Optional.ofNullable(lookup(id)).map(ShadowExecutor::view);
     }
 
     /** The most recent orders, newest first. */
     public synchronized List<ShadowOrderView> recent(String strategy, int limit) {
         List<ShadowOrderView> out = new ArrayList<>();
-        List<Order> all = new ArrayList<>(byId.values());
-        all.sort((a, b) -> Long.compare(b.createdAt, a.createdAt));
-        for (Order o : all) {
-            if (strategy == null || o.request.strategy().equals(strategy)) {
-                out.add(o.view());
+        List<Object> all = new ArrayList<>(byId.values());
+        all.sort((a, b) -> Long.compare(createdAt(b), createdAt(a)));
+        for (Object o : all) {
+            if (strategy == null || strategy(o).equals(strategy)) {
+                out.add(view(o));
                 if (out.size() >= limit) {
                     break;
                 }
@@ -373,9 +370,13 @@ public final class ShadowExecutor implements Component {
 
     /** Marks an order as the shadow twin of a real A/B order. */
     public synchronized void pair(String orderId, String pairId) {
-        Order o = byId.get(orderId);
-        if (o != null) {
+        Object known = byId.get(orderId);
+        if (known instanceof Order o) {
             o.pairId = pairId;
+        } else if (known instanceof SettledOrder s) {
+            ShadowOrderView v = s.view();
+            store(v.orderId(), v.clientOrderId(), SettledOrder.of(withPair(v, pairId),
+                    s.createdAt()));
         }
     }
 
@@ -421,6 +422,7 @@ public final class ShadowExecutor implements Component {
                 }
                 if (o.remaining().signum() == 0) {
                     unrest(o);
+                    settleIfDone(o);
                 }
             }
             ticket = trail.write(records);
@@ -451,6 +453,7 @@ public final class ShadowExecutor implements Component {
                             unrest(o);
                             records.add(o.endRecord("expire", now, "resting TTL passed"));
                             events.add(new ShadowEvent.Ended(o.view(), "expired"));
+                            settleIfDone(o);
                             continue;
                         }
                         if (!usable) {
@@ -463,6 +466,7 @@ public final class ShadowExecutor implements Component {
                                 && FillModel.crosses(o.request.side(), p, oppositeBest.get().price())) {
                             applyFill(o, p, o.remaining(), true, now, records, events);
                             unrest(o);
+                            settleIfDone(o);
                             continue;
                         }
                         BigDecimal shown = FillModel.displayedAt(p, buy ? book.bids() : book.asks());
@@ -639,6 +643,13 @@ public final class ShadowExecutor implements Component {
         long now = clock.getAsLong();
         resting.values().forEach(l -> l.removeIf(o -> !o.resting()));
         resting.values().removeIf(List::isEmpty);
+        synchronized (this) {
+            for (Object o : List.copyOf(byId.values())) {
+                if (o instanceof Order live) {
+                    settleIfDone(live);
+                }
+            }
+        }
         log.debug("shadow replay done at {}", now);
     }
 
@@ -673,7 +684,7 @@ public final class ShadowExecutor implements Component {
                 bumpSeq(id);
             }
             case "fill" -> {
-                Order o = byId.get(id);
+                Order o = (Order) byId.get(id);
                 if (o == null) {
                     return;
                 }
@@ -690,16 +701,16 @@ public final class ShadowExecutor implements Component {
                         o.request.side() == Side.BUY, price, qty, fee == null ? BigDecimal.ZERO : fee);
             }
             case "real" -> { // the real leg of an A/B pair answered: the twin is paired
-                Order o = id == null ? null : byId.get(id);
+                Order o = id == null ? null : (Order) byId.get(id);
                 if (o == null) {
-                    o = byClientId.get(r.path("clientOrderId").asText());
+                    o = (Order) byClientId.get(r.path("clientOrderId").asText());
                 }
                 if (o != null) {
                     o.pairId = r.path("pairId").asText(null);
                 }
             }
             case "cancel", "expire" -> {
-                Order o = byId.get(id);
+                Order o = (Order) byId.get(id);
                 if (o != null) {
                     o.status = kind.equals("cancel") ? "CANCELED" : "EXPIRED";
                 }
@@ -727,6 +738,43 @@ public final class ShadowExecutor implements Component {
     }
 
     // ------------------------------------------------------------------ order state
+
+    /** A live order that will not change again is kept as a {@link SettledOrder} from now on. */
+    private void settleIfDone(Order o) {
+        if (!o.resting()) {
+            store(o.id, o.request.clientOrderId(), SettledOrder.of(o.view(), o.createdAt));
+        }
+    }
+
+    private void store(String orderId, String clientOrderId, Object entry) {
+        byId.put(orderId, entry);
+        byClientId.put(clientOrderId, entry);
+    }
+
+    private Object lookup(String id) {
+        Object o = byId.get(id);
+        return o != null ? o : byClientId.get(id);
+    }
+
+    private static ShadowOrderView view(Object entry) {
+        return entry instanceof Order o ? o.view() : ((SettledOrder) entry).view();
+    }
+
+    private static long createdAt(Object entry) {
+        return entry instanceof Order o ? o.createdAt : ((SettledOrder) entry).createdAt();
+    }
+
+    private static String strategy(Object entry) {
+        return entry instanceof Order o ? o.request.strategy() : ((SettledOrder) entry).strategy();
+    }
+
+    private static ShadowOrderView withPair(ShadowOrderView v, String pairId) {
+        return new ShadowOrderView(v.orderId(), v.clientOrderId(), v.strategy(), v.symbol(),
+                v.side(), v.type(), v.timeInForce(), v.price(), v.origQty(), v.executedQty(),
+                v.cummulativeQuoteQty(), v.avgPrice(), v.status(), v.fills(), v.decisionAt(),
+                v.ackAt(), v.arrivalMid(), v.arrivalBestBid(), v.arrivalBestAsk(),
+                v.priceImprovementBps(), v.expiresAt(), v.source(), pairId);
+    }
 
     /** One order's mutable state, guarded by the executor's monitor. */
     private final class Order {

@@ -29,12 +29,17 @@ import org.slf4j.LoggerFactory;
  * {@code fill}, {@code cancel}, {@code expire}, {@code reject}, {@code real} (the A/B real
  * leg); fields in docs/shadow.md.
  *
- * <p>Durability: {@link #append} returns once its lines are on disk ({@code force}). Concurrent
- * callers share one force (group commit): each writes under the write lock, then waits until a
- * force covering its bytes has completed, doing that force itself when nobody has.
+ * <p>Durability: {@link #append} returns once its lines are on disk ({@code force}). Writers
+ * only copy their lines into memory ({@link #write}, cheap, safe under a caller's lock); the
+ * disk is touched by one leader at a time ({@link #awaitDurable}): it takes every line written
+ * so far, writes them in order, forces once and so makes all of them durable (group commit).
+ * A writer never makes a system call while its caller holds a lock: an append to a file that
+ * is being forced can wait for the file system's journal commit, and a caller's lock held
+ * through that wait would stall every other order behind it.
  *
  * <p>Recovery: lines are whole or torn; a torn last line (a crash mid-write) is skipped by the
- * reader and counted, and the next append starts on a fresh line.
+ * reader and counted, and the next append starts on a fresh line. A failed write is retried
+ * whole by the next leader, after a newline, so no line is ever glued onto a torn one.
  */
 public final class ShadowTrail implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ShadowTrail.class);
@@ -45,14 +50,17 @@ public final class ShadowTrail implements AutoCloseable {
 
     private final Path dir;
     private final ObjectMapper json;
-    private final Object writeLock = new Object();
-    private final Object commit = new Object(); // guards forcing; lock order: commit, writeLock
+    // writers: lines accepted but not yet written, per UTC day, in order
+    private final Object writeLock = new Object(); // lock order: commit, then writeLock
+    private List<Segment> pending = new ArrayList<>();
+    private long accepted; // bytes accepted since open: the end a ticket waits for
+    private long durable;  // of those, the bytes on disk
+    private boolean closed;
+    // the leader (one at a time: forcing, under commit): the open file
+    private final Object commit = new Object();
     private boolean forcing;
     private FileChannel channel;
     private String day;
-    private long written;
-    private long forced;
-    private long generation;
     private boolean torn;
 
     ShadowTrail(Path dir, ObjectMapper json) throws IOException {
@@ -62,7 +70,28 @@ public final class ShadowTrail implements AutoCloseable {
     }
 
     /** Where a write ended: wait for it with {@link #awaitDurable}. */
-    record Ticket(long generation, long end) {
+    record Ticket(long end) {
+    }
+
+    /** Lines of one UTC day, in the order they were written. */
+    private static final class Segment {
+        final String day;
+        byte[] bytes = new byte[4096];
+        int size;
+
+        Segment(String day) {
+            this.day = day;
+        }
+
+        void add(byte[] b) {
+            if (size + b.length + 1 > bytes.length) {
+                bytes = java.util.Arrays.copyOf(bytes, Math.max(bytes.length * 2,
+                        size + b.length + 1));
+            }
+            System.arraycopy(b, 0, bytes, size, b.length);
+            size += b.length;
+            bytes[size++] = '\n';
+        }
     }
 
     /** Appends records (each a JSON object with {@code ts}); returns once they are durable. */
@@ -71,58 +100,56 @@ public final class ShadowTrail implements AutoCloseable {
     }
 
     /**
-     * Writes records (to the page cache) in call order and returns a ticket; callers that must
-     * keep records in order across threads call this under their own lock and wait outside it.
+     * Accepts records in call order (memory only, no system call) and returns a ticket; callers
+     * that must keep records in order across threads call this under their own lock and wait
+     * outside it.
      */
     Ticket write(List<Map<String, Object>> records) {
         if (records.isEmpty()) {
             return null;
         }
+        String d = DAY.format(Instant.parse((String) records.get(0).get("ts")));
+        List<byte[]> lines = new ArrayList<>(records.size());
         try {
-            synchronized (writeLock) {
-                String d = DAY.format(Instant.parse((String) records.get(0).get("ts")));
-                if (!d.equals(day)) {
-                    roll(d);
-                }
-                StringBuilder sb = new StringBuilder(256 * records.size());
-                if (torn) {
-                    sb.append('\n'); // the last write failed part-way: never glue onto it
-                }
-                for (Map<String, Object> r : records) {
-                    sb.append(json.writeValueAsString(r)).append('\n');
-                }
-                ByteBuffer buf = ByteBuffer.wrap(sb.toString().getBytes(StandardCharsets.UTF_8));
-                torn = true;
-                while (buf.hasRemaining()) {
-                    channel.write(buf);
-                }
-                torn = false;
-                written = channel.position();
-                return new Ticket(generation, written);
+            for (Map<String, Object> r : records) {
+                lines.add(json.writeValueAsBytes(r));
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("shadow trail write failed in " + dir, e);
+            throw new UncheckedIOException("a shadow trail record could not be serialised", e);
+        }
+        synchronized (writeLock) {
+            if (closed) {
+                throw new IllegalStateException("the shadow trail in " + dir + " is closed");
+            }
+            Segment seg = pending.isEmpty() ? null : pending.get(pending.size() - 1);
+            if (seg == null || !seg.day.equals(d)) {
+                seg = new Segment(d);
+                pending.add(seg);
+            }
+            for (byte[] line : lines) {
+                seg.add(line);
+                accepted += line.length + 1;
+            }
+            return new Ticket(accepted);
         }
     }
 
     /**
      * Returns once the bytes of {@code ticket} are on disk (group commit).
      *
-     * <p>One leader forces at a time, outside every lock the writers need; the others wait on
-     * {@code commit} and are all woken when a force ends. A waiter whose bytes that force
-     * covered returns at once — it never queues behind the next leader's force, which a plain
-     * lock around the force would make it do (monitors are not FIFO) — and the first one not
-     * covered leads the next force, covering everything written by then.
+     * <p>One leader writes and forces at a time, outside every lock the writers need; the
+     * others wait on {@code commit} and are all woken when a force ends. A waiter whose bytes
+     * that force covered returns at once, and the first one not covered leads the next force,
+     * covering everything written by then.
      */
     void awaitDurable(Ticket ticket) {
         if (ticket == null) {
             return;
         }
         long mine = ticket.end();
-        long gen = ticket.generation();
         synchronized (commit) {
             while (true) {
-                if (covered(gen, mine)) {
+                if (covered(mine)) {
                     return;
                 }
                 if (!forcing) {
@@ -139,25 +166,7 @@ public final class ShadowTrail implements AutoCloseable {
             forcing = true;
         }
         try {
-            long target;
-            FileChannel ch;
-            synchronized (writeLock) {
-                target = written;
-                ch = channel;
-            }
-            try {
-                ch.force(false);
-            } catch (IOException e) {
-                if (covered(gen, mine)) {
-                    return; // the day rolled meanwhile: roll() forced and closed that file
-                }
-                throw new UncheckedIOException("shadow trail force failed in " + dir, e);
-            }
-            synchronized (writeLock) {
-                if (gen == generation && target > forced) {
-                    forced = target;
-                }
-            }
+            flush();
         } finally {
             synchronized (commit) {
                 forcing = false;
@@ -166,33 +175,71 @@ public final class ShadowTrail implements AutoCloseable {
         }
     }
 
-    /** True when the bytes up to {@code end} of generation {@code gen} are on disk. */
-    private boolean covered(long gen, long end) {
+    /** The leader: writes every accepted line in order, then forces once. */
+    private void flush() {
+        List<Segment> batch;
+        long target;
         synchronized (writeLock) {
-            return gen != generation || forced >= end; // a roll forces the old file
+            batch = pending;
+            target = accepted;
+            pending = new ArrayList<>(2);
+        }
+        if (batch.isEmpty()) {
+            return;
+        }
+        try {
+            for (Segment seg : batch) {
+                if (!seg.day.equals(day)) {
+                    roll(seg.day);
+                }
+                ByteBuffer buf = ByteBuffer.wrap(seg.bytes, 0, seg.size);
+                if (torn) { // the last write failed part-way: never glue onto it
+                    channel.write(ByteBuffer.wrap(new byte[] {'\n'}));
+                }
+                torn = true;
+                while (buf.hasRemaining()) {
+                    channel.write(buf);
+                }
+                torn = false;
+            }
+            channel.force(false);
+        } catch (IOException e) {
+            synchronized (writeLock) { // the next leader writes them again, whole
+                batch.addAll(pending);
+                pending = batch;
+            }
+            throw new UncheckedIOException("shadow trail write failed in " + dir, e);
+        }
+        synchronized (writeLock) {
+            durable = Math.max(durable, target);
         }
     }
 
-    /** Opens the day's file (forcing and closing the previous one). Holding writeLock. */
+    /** True when the bytes up to {@code end} are on disk. */
+    private boolean covered(long end) {
+        synchronized (writeLock) {
+            return durable >= end;
+        }
+    }
+
+    /** Opens the day's file (forcing and closing the previous one). Only the leader. */
     private void roll(String d) throws IOException {
         if (channel != null) {
             channel.force(false);
             channel.close();
+            channel = null;
         }
         Path file = dir.resolve("orders-" + d + ".ndjson");
         boolean existed = Files.exists(file);
         SecureFiles.ensureFile(file);
         channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        torn = false;
         if (!existed) {
             SecureFiles.fsyncDirectory(dir);
         } else if (channel.size() > 0 && !endsWithNewline(file, channel.size())) {
-            // a torn last line from a crash: start ours on a new line
-            channel.write(ByteBuffer.wrap(new byte[] {'\n'}));
+            torn = true; // a torn last line from a crash: start ours on a new line
         }
         day = d;
-        generation++;
-        written = channel.position();
-        forced = 0;
     }
 
     private static boolean endsWithNewline(Path file, long size) throws IOException {
@@ -203,14 +250,34 @@ public final class ShadowTrail implements AutoCloseable {
         }
     }
 
+    /** Writes and forces whatever is still pending, then closes the file. */
     @Override
     public void close() throws IOException {
-        synchronized (writeLock) {
+        synchronized (commit) {
+            while (forcing) {
+                try {
+                    commit.wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            forcing = true;
+        }
+        try {
+            flush();
+        } finally {
+            synchronized (writeLock) {
+                closed = true;
+            }
             if (channel != null) {
-                channel.force(false);
                 channel.close();
                 channel = null;
                 day = null;
+            }
+            synchronized (commit) {
+                forcing = false;
+                commit.notifyAll();
             }
         }
     }

@@ -122,6 +122,31 @@ class AuditLogTest {
     }
 
     @Test
+    void aHeadSeveralBehindIsABatchCrashNotATamper() throws Exception {
+        // the batcher appends several entries with one force, then anchors the last one: a
+        // crash in between leaves the anchor on the previous batch's last line
+        List<String> lines = lines();
+        Files.writeString(dir.resolve("audit.head"), "3 " + hashOf(lines.get(2)) + "\n");
+        AuditVerifier.Result r = AuditVerifier.verify(dir);
+        assertThat(r.intact()).isTrue();
+        assertThat(r.warning()).contains("2 entries behind");
+    }
+
+    @Test
+    void aHeadBehindWhoseLineWasRewrittenIsCaught() throws Exception {
+        List<String> lines = lines();
+        Files.writeString(dir.resolve("audit.head"), "3 " + hashOf(lines.get(3)) + "\n");
+        AuditVerifier.Result r = AuditVerifier.verify(dir);
+        assertThat(r.intact()).isFalse();
+        assertThat(r.breakLine()).isEqualTo(3);
+        assertThat(r.problem()).contains("rewritten");
+    }
+
+    private static String hashOf(String line) {
+        return line.substring(line.indexOf("\"hash\":\"") + 8, line.length() - 2);
+    }
+
+    @Test
     void aTornLastLineIsSetAsideOnOpenAndTheChainContinues() throws Exception {
         Files.writeString(file, "{\"seq\":6,\"ts\":\"2026", StandardOpenOption.APPEND);
         try (AuditLog log = AuditLog.open(dir, CLOCK, Json.mapper())) {
