@@ -77,20 +77,18 @@ final class ShadowBench {
         try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
             port = free.getLocalPort();
         }
-        String jar = Path.of(ShadowBench.class.getProtectionDomain().getCodeSource()
-                .getLocation().toURI()).toString();
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"),
-                "bin", "java").toString()));
-        String extra = System.getenv("BENCH_SERVE_JAVA_OPTS"); // e.g. a JFR recording
-        if (extra != null && !extra.isBlank()) {
-            cmd.addAll(List.of(extra.trim().split("\\s+")));
-        }
-        cmd.addAll(List.of("-cp", jar, "io.spark.day9.cli.Day9Command", "serve"));
-        ProcessBuilder pb = new ProcessBuilder(cmd)
+        // through the ./day9 launcher, with the JVM settings it gives the service
+        Path root = Path.of(ShadowBench.class.getProtectionDomain().getCodeSource()
+                .getLocation().toURI()).getParent().getParent().getParent();
+        ProcessBuilder pb = new ProcessBuilder(root.resolve("day9").toString(), "serve")
                 .directory(dir2.toFile()).redirectErrorStream(true)
                 .redirectOutput(dir2.resolve("serve.out").toFile());
         pb.environment().putAll(Map.of("PORT", String.valueOf(port), "API_TOKEN", TOKEN,
                 "QUEUE_WORKER_ENABLED", "false"));
+        String extra = System.getenv("BENCH_SERVE_JAVA_OPTS"); // e.g. a JFR recording
+        if (extra != null && !extra.isBlank()) {
+            pb.environment().put("DAY9_JAVA_OPTS", extra.trim());
+        }
         Process serve = pb.start();
         try {
             awaitSynced(port, serve);

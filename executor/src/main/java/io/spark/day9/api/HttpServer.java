@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.server.handler.StatisticsHandler;
@@ -156,10 +157,22 @@ public final class HttpServer implements Component {
     private void identify(Context ctx) {
         String given = ctx.header(Requests.REQUEST_ID_HEADER);
         String id = given != null && GOOD_REQUEST_ID.matcher(given).matches()
-                ? given : UUID.randomUUID().toString();
+                ? given : newRequestId();
         ctx.attribute(Requests.REQUEST_ID, id);
         ctx.header(Requests.REQUEST_ID_HEADER, id);
         MDC.put("requestId", id);
+    }
+
+    /**
+     * A random (version 4) UUID from {@link ThreadLocalRandom}: a request id needs to be unique,
+     * not unguessable, and {@link UUID#randomUUID()} serialises every request on one
+     * {@code SecureRandom} lock.
+     */
+    static String newRequestId() {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        long hi = (r.nextLong() & ~0xF000L) | 0x4000L;
+        long lo = (r.nextLong() & 0x3FFF_FFFF_FFFF_FFFFL) | 0x8000_0000_0000_0000L;
+        return new UUID(hi, lo).toString();
     }
 
     private void limitBody(Context ctx) {

@@ -122,6 +122,19 @@ class ProblemResponsesTest {
     }
 
     @Test
+    void generatedRequestIdsAreVersion4UuidsAndDistinct() {
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (int i = 0; i < 10_000; i++) {
+            String id = HttpServer.newRequestId();
+            java.util.UUID u = java.util.UUID.fromString(id);
+            assertThat(u.version()).isEqualTo(4);
+            assertThat(u.variant()).isEqualTo(2);
+            ids.add(id);
+        }
+        assertThat(ids).hasSize(10_000);
+    }
+
+    @Test
     void jettyLevelRefusalsAreProblemsToo() throws Exception {
         String response = server.raw("GET /api/%2e%2e/%2e%2e/etc/passwd HTTP/1.1\r\nHost: x\r\n"
                 + "Connection: close\r\n\r\n");
