@@ -29,7 +29,7 @@ public final class BenchMain {
                 System.out.println("usage: bench/run http [seconds] [clients]"
                         + " | bench/run queue [dir] [--only=case] | bench/run market [drops]"
                         + " | bench/run chaos [seconds] [rounds] [clients]"
-                        + " | bench/run shadow [rate] [seconds]");
+                        + " | bench/run shadow [rate] [seconds] [warmup]");
                 System.exit(suite.equals("help") ? 0 : 2);
             }
         }

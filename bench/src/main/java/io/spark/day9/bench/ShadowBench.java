@@ -26,6 +26,11 @@ import java.util.concurrent.locks.LockSupport;
  * {@code 1/rate} apart and spread round-robin over persistent connections; a request is sent at
  * its scheduled time or as soon as its connection is free, and its latency is measured from the
  * scheduled time, so a stall shows up in every request it delayed (no coordinated omission).
+ * Measured twice, each after a warm-up at the same rate (default 30 s: the JIT is still busy
+ * well after 5 s): the executor in this JVM, then {@code ./day9 serve} in its own JVM through
+ * the launcher. {@code BENCH_SHADOW_ONLY=serve} skips the first, {@code BENCH_SHADOW_TRACE=f}
+ * writes each order's scheduled time (µs since the epoch) and latency (ns) to {@code f.serve}
+ * and {@code f.inproc}, {@code BENCH_SERVE_JAVA_OPTS} is passed on as {@code DAY9_JAVA_OPTS}.
  */
 final class ShadowBench {
     private static final String TOKEN = "bench-token-0123456789abcdef";
