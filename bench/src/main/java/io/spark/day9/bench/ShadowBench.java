@@ -68,7 +68,7 @@ final class ShadowBench {
                 }
                 Thread.sleep(50);
             }
-            measure("executor in the client's JVM", day9.port(), rate, seconds, warmup);
+            measure("executor in the client's JVM", "inproc", day9.port(), rate, seconds, warmup);
         } finally {
             day9.close();
         }
@@ -99,7 +99,7 @@ final class ShadowBench {
             awaitSynced(port, serve);
             run(port, rate, warmup);
             java.time.Duration cpu0 = cpu(serve);
-            measure("executor in its own JVM (day9 serve)", port, rate, seconds, 0);
+            measure("executor in its own JVM (day9 serve)", "serve", port, rate, seconds, 0);
             java.time.Duration cpu = cpu(serve).minus(cpu0);
             System.out.printf("the executor's CPU time: %.1f s in %d s = %.0f µs per order "
                     + "(%.0f %% of the %d cores)%n", cpu.toNanos() / 1e9, seconds,
@@ -121,7 +121,8 @@ final class ShadowBench {
         return p.toHandle().info().totalCpuDuration().orElse(java.time.Duration.ZERO);
     }
 
-    private static void measure(String what, int port, int rate, int seconds, int warmup)
+    private static void measure(String what, String tag, int port, int rate, int seconds,
+                                int warmup)
             throws Exception {
         if (warmup > 0) {
             run(port, rate, warmup);
@@ -134,7 +135,7 @@ final class ShadowBench {
             for (int i = 0; i < lat.length; i++) {
                 sb.append(r.at()[i]).append(',').append(lat[i]).append('\n');
             }
-            Files.writeString(Path.of(trace + (warmup > 0 ? ".inproc" : ".serve")), sb);
+            Files.writeString(Path.of(trace + "." + tag), sb);
         }
         Arrays.sort(lat);
         System.out.printf("%n%s: sent %d in %d s (%.0f orders/s achieved), errors %d%n", what,

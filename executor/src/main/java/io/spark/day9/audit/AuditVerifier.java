@@ -53,7 +53,7 @@ public final class AuditVerifier {
     /** Verifies {@code dir/audit.ndjson} against itself and {@code dir/audit.head}. */
     public static Result verify(Path dir) throws IOException {
         Path file = dir.resolve(AuditLog.FILE_NAME);
-        Path head = dir.resolve(AuditLog.HEAD_NAME);
+        String[] head = readHead(dir.resolve(AuditLog.HEAD_NAME)); // null when absent
         long headSeq = headSeq(head);
         String atHeadSeq = null; // the hash of the line the anchor names
         long lineNo = 0;
@@ -81,13 +81,16 @@ public final class AuditVerifier {
         return checkHead(head, lineNo, seq, prev, atHeadSeq);
     }
 
-    private static long headSeq(Path head) throws IOException {
-        if (!Files.exists(head)) {
-            return -1;
-        }
+    /** {@code audit.head} split into {@code <seq>} and {@code <hash>}; null when absent. */
+    private static String[] readHead(Path head) throws IOException {
+        return Files.exists(head)
+                ? Files.readString(head, StandardCharsets.UTF_8).strip().split(" ") : null;
+    }
+
+    /** The seq the head names, -1 when absent or unreadable. */
+    private static long headSeq(String[] head) {
         try {
-            return Long.parseLong(Files.readString(head, StandardCharsets.UTF_8).strip()
-                    .split(" ")[0]);
+            return head == null ? -1 : Long.parseLong(head[0]);
         } catch (NumberFormatException e) {
             return -1;
         }
@@ -120,18 +123,15 @@ public final class AuditVerifier {
         return null;
     }
 
-    private static Result checkHead(Path head, long lines, long seq, String hash,
-                                    String atHeadSeq) throws IOException {
-        if (!Files.exists(head)) {
+    private static Result checkHead(String[] parts, long lines, long seq, String hash,
+                                    String atHeadSeq) {
+        if (parts == null) {
             return lines == 0 ? new Result(true, 0, 0, hash, 0, "", "")
                     : new Result(false, lines, seq, hash, lines,
                     "audit.head is missing: cannot prove no line was cut from the end", "");
         }
-        String[] parts = Files.readString(head, StandardCharsets.UTF_8).strip().split(" ");
-        long headSeq;
-        try {
-            headSeq = Long.parseLong(parts[0]);
-        } catch (NumberFormatException e) {
+        long headSeq = headSeq(parts);
+        if (headSeq < 0) {
             return new Result(false, lines, seq, hash, lines, "audit.head is unreadable", "");
         }
         if (headSeq > seq) {

@@ -18,7 +18,7 @@ import java.io.UncheckedIOException;
  * <p>The encoding is Jackson's array shape of {@link ShadowOrderView}: values in component
  * order, no field names, numbers exact (a {@link java.math.BigDecimal} keeps its scale).
  */
-record SettledOrder(String strategy, long createdAt, byte[] encoded) {
+record SettledOrder(String strategy, long createdAt, byte[] encoded) implements KnownOrder {
     @JsonFormat(shape = JsonFormat.Shape.ARRAY)
     private interface AsArray {
     }
@@ -31,7 +31,8 @@ record SettledOrder(String strategy, long createdAt, byte[] encoded) {
         return new SettledOrder(view.strategy(), createdAt, encode(view));
     }
 
-    ShadowOrderView view() {
+    @Override
+    public ShadowOrderView view() {
         try {
             return CODEC.readValue(encoded, ShadowOrderView.class);
         } catch (IOException e) {

@@ -87,8 +87,8 @@ public final class ShadowExecutor implements Component {
     private final ObjectMapper json;
     private final List<Consumer<ShadowEvent>> listeners = new CopyOnWriteArrayList<>();
     /** Every order by shadow id and by client order id: a live {@link Order} until it settles. */
-    private final Map<String, Object> byId = new HashMap<>();
-    private final Map<String, Object> byClientId = new HashMap<>();
+    private final Map<String, KnownOrder> byId = new HashMap<>();
+    private final Map<String, KnownOrder> byClientId = new HashMap<>();
     private final Map<String, List<Order>> resting = new HashMap<>();
     private final Positions positions = new Positions();
     private final Deque<Double> rtts = new ArrayDeque<>();
@@ -192,9 +192,9 @@ public final class ShadowExecutor implements Component {
         OrderRequest r = request.clientOrderId() == null
                 ? request.withClientOrderId(newClientOrderId()) : request;
         synchronized (this) {
-            Object existing = byClientId.get(r.clientOrderId());
+            KnownOrder existing = byClientId.get(r.clientOrderId());
             if (existing != null) {
-                return new Placement(view(existing), true);
+                return new Placement(existing.view(), true);
             }
         }
         SymbolRules symbolRules;
@@ -231,9 +231,9 @@ public final class ShadowExecutor implements Component {
         ShadowTrail.Ticket ticket;
         Order o;
         synchronized (this) {
-            Object again = byClientId.get(r.clientOrderId());
+            KnownOrder again = byClientId.get(r.clientOrderId());
             if (again != null) { // a concurrent twin won
-                return new Placement(view(again), true);
+                return new Placement(again.view(), true);
             }
             long now = clock.getAsLong();
             o = new Order(nextId(now), r, now, symbolRules);
@@ -303,13 +303,13 @@ public final class ShadowExecutor implements Component {
         ShadowTrail.Ticket ticket;
         Order o;
         synchronized (this) {
-            Object known = lookup(orderId);
+            KnownOrder known = lookup(orderId);
             if (known == null) {
                 return Optional.empty();
             }
             if (!(known instanceof Order live) || !live.resting()) {
                 throw new OrderRejected(-2011, "orderId", "Unknown order sent. (the order is "
-                        + view(known).status() + ", not open)");
+                        + known.view().status() + ", not open)");
             }
             o = live;
             long now = clock.getAsLong();
@@ -329,17 +329,17 @@ public final class ShadowExecutor implements Component {
 
     /** An order by shadow id or client order id. */
     public synchronized Optional<ShadowOrderView> get(String id) {
-        return Optional.ofNullable(lookup(id)).map(ShadowExecutor::view);
+        return Optional.ofNullable(lookup(id)).map(KnownOrder::view);
     }
 
     /** The most recent orders, newest first. */
     public synchronized List<ShadowOrderView> recent(String strategy, int limit) {
         List<ShadowOrderView> out = new ArrayList<>();
-        List<Object> all = new ArrayList<>(byId.values());
-        all.sort((a, b) -> Long.compare(createdAt(b), createdAt(a)));
-        for (Object o : all) {
-            if (strategy == null || strategy(o).equals(strategy)) {
-                out.add(view(o));
+        List<KnownOrder> all = new ArrayList<>(byId.values());
+        all.sort((a, b) -> Long.compare(b.createdAt(), a.createdAt()));
+        for (KnownOrder o : all) {
+            if (strategy == null || o.strategy().equals(strategy)) {
+                out.add(o.view());
                 if (out.size() >= limit) {
                     break;
                 }
@@ -370,7 +370,7 @@ public final class ShadowExecutor implements Component {
 
     /** Marks an order as the shadow twin of a real A/B order. */
     public synchronized void pair(String orderId, String pairId) {
-        Object known = byId.get(orderId);
+        KnownOrder known = byId.get(orderId);
         if (known instanceof Order o) {
             o.pairId = pairId;
         } else if (known instanceof SettledOrder s) {
@@ -644,7 +644,7 @@ public final class ShadowExecutor implements Component {
         resting.values().forEach(l -> l.removeIf(o -> !o.resting()));
         resting.values().removeIf(List::isEmpty);
         synchronized (this) {
-            for (Object o : List.copyOf(byId.values())) {
+            for (KnownOrder o : List.copyOf(byId.values())) {
                 if (o instanceof Order live) {
                     settleIfDone(live);
                 }
@@ -746,26 +746,14 @@ public final class ShadowExecutor implements Component {
         }
     }
 
-    private void store(String orderId, String clientOrderId, Object entry) {
+    private void store(String orderId, String clientOrderId, KnownOrder entry) {
         byId.put(orderId, entry);
         byClientId.put(clientOrderId, entry);
     }
 
-    private Object lookup(String id) {
-        Object o = byId.get(id);
+    private KnownOrder lookup(String id) {
+        KnownOrder o = byId.get(id);
         return o != null ? o : byClientId.get(id);
-    }
-
-    private static ShadowOrderView view(Object entry) {
-        return entry instanceof Order o ? o.view() : ((SettledOrder) entry).view();
-    }
-
-    private static long createdAt(Object entry) {
-        return entry instanceof Order o ? o.createdAt : ((SettledOrder) entry).createdAt();
-    }
-
-    private static String strategy(Object entry) {
-        return entry instanceof Order o ? o.request.strategy() : ((SettledOrder) entry).strategy();
     }
 
     private static ShadowOrderView withPair(ShadowOrderView v, String pairId) {
@@ -777,7 +765,7 @@ public final class ShadowExecutor implements Component {
     }
 
     /** One order's mutable state, guarded by the executor's monitor. */
-    private final class Order {
+    private final class Order implements KnownOrder {
         final String id;
         final OrderRequest request;
         final long createdAt;
@@ -800,6 +788,16 @@ public final class ShadowExecutor implements Component {
             this.request = request;
             this.createdAt = createdAt;
             this.rules = rules;
+        }
+
+        @Override
+        public long createdAt() {
+            return createdAt;
+        }
+
+        @Override
+        public String strategy() {
+            return request.strategy();
         }
 
         BigDecimal remaining() {
@@ -852,7 +850,8 @@ public final class ShadowExecutor implements Component {
             return r;
         }
 
-        ShadowOrderView view() {
+        @Override
+        public ShadowOrderView view() {
             return new ShadowOrderView(id, request.clientOrderId(), request.strategy(),
                     request.symbol(), request.side().name(), request.type().name(),
                     request.timeInForce() == null ? null : request.timeInForce().name(),

@@ -146,14 +146,26 @@ public final class ShadowTrail implements AutoCloseable {
         if (ticket == null) {
             return;
         }
-        long mine = ticket.end();
+        if (!lead(ticket.end())) {
+            return; // another leader's force covered it
+        }
+        try {
+            flush();
+        } finally {
+            release();
+        }
+    }
+
+    /**
+     * Waits until the bytes up to {@code end} are on disk (false) or nobody is forcing, and then
+     * takes the lead (true): the caller flushes and must {@link #release()}.
+     */
+    private boolean lead(long end) {
         synchronized (commit) {
-            while (true) {
-                if (covered(mine)) {
-                    return;
-                }
+            while (!covered(end)) {
                 if (!forcing) {
-                    break;
+                    forcing = true;
+                    return true;
                 }
                 try {
                     commit.wait();
@@ -163,15 +175,14 @@ public final class ShadowTrail implements AutoCloseable {
                             + "to be forced", e);
                 }
             }
-            forcing = true;
+            return false;
         }
-        try {
-            flush();
-        } finally {
-            synchronized (commit) {
-                forcing = false;
-                commit.notifyAll();
-            }
+    }
+
+    private void release() {
+        synchronized (commit) {
+            forcing = false;
+            commit.notifyAll();
         }
     }
 
@@ -253,17 +264,7 @@ public final class ShadowTrail implements AutoCloseable {
     /** Writes and forces whatever is still pending, then closes the file. */
     @Override
     public void close() throws IOException {
-        synchronized (commit) {
-            while (forcing) {
-                try {
-                    commit.wait();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-            }
-            forcing = true;
-        }
+        lead(Long.MAX_VALUE); // never covered: waits for the current leader, then leads
         try {
             flush();
         } finally {
@@ -275,10 +276,7 @@ public final class ShadowTrail implements AutoCloseable {
                 channel = null;
                 day = null;
             }
-            synchronized (commit) {
-                forcing = false;
-                commit.notifyAll();
-            }
+            release();
         }
     }
 

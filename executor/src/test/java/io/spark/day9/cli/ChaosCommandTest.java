@@ -7,9 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.spark.day9.api.Json;
 import io.spark.day9.config.ConfigLoader;
 import io.spark.day9.testing.TestExecutor;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -59,25 +56,9 @@ class ChaosCommandTest {
                 + "\"exclude\":[],\"rampSec\":0}", "Authorization", "Bearer " + ADMIN);
     }
 
-    private record Run(int code, String out, String err) {
-    }
-
-    private Run day9(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-        try {
-            String[] all = Stream.concat(Stream.of(args), Stream.of("--url",
-                    "http://127.0.0.1:" + server.port())).toArray(String[]::new);
-            return new Run(Day9Command.execute(all), o.toString(StandardCharsets.UTF_8),
-                    e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
+    private CliRun day9(String... args) {
+        return CliRun.of(Stream.concat(Stream.of(args), Stream.of("--url",
+                "http://127.0.0.1:" + server.port())).toArray(String[]::new));
     }
 
     private JsonNode state() throws Exception {
@@ -88,7 +69,7 @@ class ChaosCommandTest {
 
     @Test
     void onStatusAndOffDriveTheExecutor() throws Exception {
-        Run on = day9("chaos", "on", "--error-pct", "12.5", "--latency-ms", "20", "--routes",
+        CliRun on = day9("chaos", "on", "--error-pct", "12.5", "--latency-ms", "20", "--routes",
                 "/api/private/market", "--ttl-sec", "120", "--seed", "7");
         assertThat(on.code()).as(on.err()).isZero();
         assertThat(on.out()).contains("chaos: ON").contains("errors 12.5 %")
@@ -99,13 +80,13 @@ class ChaosCommandTest {
         assertThat(s.get("ttlSec").asInt()).isEqualTo(120);
         assertThat(s.get("seed").asLong()).isEqualTo(7);
 
-        Run status = day9("chaos", "status");
+        CliRun status = day9("chaos", "status");
         assertThat(status.code()).isZero();
         assertThat(status.out()).contains("chaos: ON").contains("latency 20 ms");
-        Run raw = day9("chaos", "status", "--raw");
+        CliRun raw = day9("chaos", "status", "--raw");
         assertThat(Json.mapper().readTree(raw.out()).get("latencyMs").asInt()).isEqualTo(20);
 
-        Run off = day9("chaos", "off");
+        CliRun off = day9("chaos", "off");
         assertThat(off.code()).isZero();
         assertThat(off.out()).startsWith("chaos: off");
         assertThat(state().get("enabled").asBoolean()).isFalse();
@@ -120,13 +101,13 @@ class ChaosCommandTest {
         assertThat(state().get("wsFlapSec").asInt()).isEqualTo(5);
         assertThat(day9("chaos", "flap", "off").code()).isZero();
         assertThat(state().get("wsFlapSec").asInt()).isZero();
-        Run t = day9("chaos", "toggle", "--json", "{\"httpErrorPct\":0,\"latencyMs\":0}");
+        CliRun t = day9("chaos", "toggle", "--json", "{\"httpErrorPct\":0,\"latencyMs\":0}");
         assertThat(t.code()).isZero();
         assertThat(state().get("enabled").asBoolean()).isFalse();
-        Run once = day9("chaos", "flap");
+        CliRun once = day9("chaos", "flap");
         assertThat(once.code()).as(once.err()).isZero();
         assertThat(once.out()).contains("flapped");
-        Run inject = day9("chaos", "inject", "gap");
+        CliRun inject = day9("chaos", "inject", "gap");
         assertThat(inject.code()).as(inject.err()).isZero();
         assertThat(inject.out()).contains("injected gap");
         assertThat(day9("chaos", "inject", "duplicate", "--every", "30").code()).isZero();
@@ -135,11 +116,11 @@ class ChaosCommandTest {
 
     @Test
     void aProblemIsPrintedWithItsFieldAndExitsOne() {
-        Run bad = day9("chaos", "on", "--error-pct", "150");
+        CliRun bad = day9("chaos", "on", "--error-pct", "150");
         assertThat(bad.code()).isEqualTo(1);
         assertThat(bad.err()).contains("HTTP 400").contains("httpErrorPct")
                 .contains("must be from 0 to 100");
-        Run fault = day9("chaos", "inject", "meteor");
+        CliRun fault = day9("chaos", "inject", "meteor");
         assertThat(fault.code()).isEqualTo(1);
         assertThat(fault.err()).contains("fault");
     }
@@ -148,7 +129,7 @@ class ChaosCommandTest {
     void withoutTheAdminTokenChaosIsRefused() {
         ChaosCommand.configSource = () -> TestExecutor.config(root, Map.of("API_TOKEN",
                 TestExecutor.TOKEN));
-        Run r = day9("chaos", "status");
+        CliRun r = day9("chaos", "status");
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err()).contains("HTTP 403").contains("ADMIN_TOKEN");
     }
@@ -181,7 +162,7 @@ class ChaosCommandTest {
                   - off
                 """);
         Path reports = dir.resolve("reports");
-        Run r = day9("chaos", "run", file.toString(), "--report-dir", reports.toString());
+        CliRun r = day9("chaos", "run", file.toString(), "--report-dir", reports.toString());
         assertThat(r.out()).contains("step 1/7 flap once").contains("during:")
                 .contains("rollback: chaos is off").contains("verdict:");
         List<Path> written;
@@ -216,7 +197,7 @@ class ChaosCommandTest {
     @org.junit.jupiter.params.provider.ValueSource(strings = {"status", "on", "off", "toggle",
         "flap", "inject", "run"})
     void everyChaosCommandHasHelp(String command) {
-        Run r = day9("chaos", command, "--help");
+        CliRun r = day9("chaos", command, "--help");
         assertThat(r.code()).isZero();
         assertThat(r.out()).contains("Usage: day9 chaos " + command);
     }
@@ -225,7 +206,7 @@ class ChaosCommandTest {
     void aBadExperimentFileExitsTwoNamingTheField(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("bad.yaml");
         Files.writeString(file, "title: t\nmethod:\n  - ramp: {to: 500, over: 5s}\n");
-        Run r = day9("chaos", "run", file.toString());
+        CliRun r = day9("chaos", "run", file.toString());
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("method[0].ramp.to").contains("got 500");
     }

@@ -2,9 +2,6 @@ package io.spark.day9.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -12,24 +9,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class CliTest {
 
-    private record Run(int code, String out) {
-    }
-
-    private static Run run(String... args) {
-        PrintStream saved = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        try {
-            int code = Day9Command.execute(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(saved);
-        }
-    }
 
     @Test
     void versionNamesTheProduct() {
-        Run r = run("--version");
+        CliRun r = CliRun.of("--version");
         assertThat(r.code()).isZero();
         assertThat(r.out()).startsWith("day9 ");
     }
@@ -42,14 +25,14 @@ class CliTest {
         List<String> args = new java.util.ArrayList<>(command.isEmpty() ? List.of()
                 : List.of(command.split(" ")));
         args.add("--help");
-        Run r = run(args.toArray(String[]::new));
+        CliRun r = CliRun.of(args.toArray(String[]::new));
         assertThat(r.code()).isZero();
         assertThat(r.out()).contains("Usage: day9");
     }
 
     @Test
     void configPrintsEveryVariableWithItsSource() {
-        Run r = run("config");
+        CliRun r = CliRun.of("config");
         assertThat(r.code()).isZero();
         assertThat(r.out()).contains("PORT").contains("QUEUE_VISIBILITY_MS")
                 .contains("SHADOW_LIVE_ENABLED").contains("# default");
@@ -57,6 +40,6 @@ class CliTest {
 
     @Test
     void anUnknownCommandIsAUsageError() {
-        assertThat(run("frobnicate").code()).isEqualTo(2);
+        assertThat(CliRun.of("frobnicate").code()).isEqualTo(2);
     }
 }

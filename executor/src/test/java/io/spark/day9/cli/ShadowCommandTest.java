@@ -2,10 +2,7 @@ package io.spark.day9.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,25 +12,6 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code day9 shadow report} over trail files, with no service running. */
 class ShadowCommandTest {
 
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-        try {
-            int code = Day9Command.execute(args);
-            return new Run(code, o.toString(StandardCharsets.UTF_8),
-                    e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-    }
 
     private static Path fixture(Path dir) throws Exception {
         Path trail = Files.createDirectories(dir.resolve("shadow"));
@@ -51,7 +29,7 @@ class ShadowCommandTest {
         Path trail = fixture(dir);
         Path html = dir.resolve("out/report.html");
         Path json = dir.resolve("out/report.json");
-        Run r = run("shadow", "report", "--dir", trail.toString(), "--strategy", "alpha",
+        CliRun r = CliRun.of("shadow", "report", "--dir", trail.toString(), "--strategy", "alpha",
                 "--html", html.toString(), "--json", json.toString());
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("7 orders", "5 A/B pairs");
@@ -66,7 +44,7 @@ class ShadowCommandTest {
 
     @Test
     void withoutOutputFilesTheJsonGoesToStdout(@TempDir Path dir) throws Exception {
-        Run r = run("shadow", "report", "--dir", fixture(dir).toString(), "--from",
+        CliRun r = CliRun.of("shadow", "report", "--dir", fixture(dir).toString(), "--from",
                 "2024-05-02");
         assertThat(r.code()).isZero();
         assertThat(r.out()).contains("\"beta\"").doesNotContain("\"alpha\"");
@@ -74,14 +52,14 @@ class ShadowCommandTest {
 
     @Test
     void aBadBoundIsAUsageErrorNamingTheOption(@TempDir Path dir) throws Exception {
-        Run r = run("shadow", "report", "--dir", fixture(dir).toString(), "--to", "soon");
+        CliRun r = CliRun.of("shadow", "report", "--dir", fixture(dir).toString(), "--to", "soon");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("--to");
     }
 
     @Test
     void shadowAndReportHaveHelp() {
-        assertThat(run("shadow", "--help").out()).contains("Usage: day9 shadow", "report");
-        assertThat(run("shadow", "report", "--help").out()).contains("--html", "--dir");
+        assertThat(CliRun.of("shadow", "--help").out()).contains("Usage: day9 shadow", "report");
+        assertThat(CliRun.of("shadow", "report", "--help").out()).contains("--html", "--dir");
     }
 }
