@@ -169,14 +169,13 @@ final class ChaosBench {
     }
 
     private static HttpServer server(Day9Config config, Executor day9, boolean filter) {
-        ChaosRoutes.AuditHook noAudit = (actor, action, before, after) -> { };
         List<ApiRoutes> routes = List.of(
                 new SystemRoutes(config, day9.lifecycle(), new MetricsRegistry(), day9.audit(),
                         Clock.systemUTC()),
-                new QueueRoutes(day9.queues(), day9.audit()),
+                new QueueRoutes(day9.queues()),
                 new MarketRoutes(day9.market()),
-                filter ? new ChaosRoutes(day9.chaos(), noAudit)
-                        : ChaosRoutes.withoutFilter(day9.chaos(), noAudit),
+                filter ? new ChaosRoutes(day9.chaos())
+                        : ChaosRoutes.withoutFilter(day9.chaos()),
                 new ShadowRoutes(day9.shadow(), day9.router(), System::currentTimeMillis),
                 new ShadowReportRoutes(config.paths().shadowDir(), System::currentTimeMillis));
         return new HttpServer(config.server(), new AuthPolicy(config.server().apiToken(),

@@ -6,6 +6,7 @@ import io.spark.day9.chaos.ChaosEngine;
 import io.spark.day9.chaos.ChaosException;
 import io.spark.day9.chaos.ChaosPatch;
 import io.spark.day9.chaos.ChaosSettings;
+import io.spark.day9.chaos.ChaosSettingsView;
 import io.spark.day9.chaos.ExchangeFault;
 import io.spark.day9.chaos.HttpFault;
 import java.time.Instant;
@@ -36,23 +37,15 @@ public final class ChaosRoutes implements ApiRoutes {
             "/api/private/emergency", "/healthz", "/readyz", "/metrics");
 
     private final ChaosEngine engine;
-    private final AuditHook audit;
-
-    /** Where chaos changes are written (the audit log), as seen from here. */
-    @FunctionalInterface
-    public interface AuditHook {
-        void record(String actor, String action, Object before, Object after);
-    }
-
     private final boolean filter;
 
-    public ChaosRoutes(ChaosEngine engine, AuditHook audit) {
-        this(engine, audit, true);
+    /** The routes; every change is audited from the engine's events, not from here. */
+    public ChaosRoutes(ChaosEngine engine) {
+        this(engine, true);
     }
 
-    private ChaosRoutes(ChaosEngine engine, AuditHook audit, boolean filter) {
+    private ChaosRoutes(ChaosEngine engine, boolean filter) {
         this.engine = engine;
-        this.audit = audit;
         this.filter = filter;
     }
 
@@ -60,8 +53,8 @@ public final class ChaosRoutes implements ApiRoutes {
      * The control endpoints without the inbound filter: the same routes, so the filter's cost
      * can be measured alone ({@code bench/run chaos}). Never used by the service.
      */
-    public static ChaosRoutes withoutFilter(ChaosEngine engine, AuditHook audit) {
-        return new ChaosRoutes(engine, audit, false);
+    public static ChaosRoutes withoutFilter(ChaosEngine engine) {
+        return new ChaosRoutes(engine, false);
     }
 
     @Override
@@ -85,8 +78,7 @@ public final class ChaosRoutes implements ApiRoutes {
         });
         r.post("/api/private/chaos/flap", ctx -> {
             Requests.requireAdmin(ctx);
-            boolean done = guarded(engine::flapNow);
-            audit.record(Requests.actor(ctx), "chaos.flap", null, Map.of("flapped", done));
+            boolean done = guarded(() -> engine.flapNow(Requests.actor(ctx)));
             ctx.json(Map.of("flapped", done, "state", view(engine.state())));
         });
         r.post("/api/private/chaos/inject", ctx -> {
@@ -97,10 +89,9 @@ public final class ChaosRoutes implements ApiRoutes {
                         + "duplicate or rate-limit");
             }
             guarded(() -> {
-                engine.inject(ExchangeFault.of(req.fault()));
+                engine.inject(ExchangeFault.of(req.fault()), Requests.actor(ctx));
                 return true;
             });
-            audit.record(Requests.actor(ctx), "chaos.inject", null, Map.of("fault", req.fault()));
             ctx.json(Map.of("injected", req.fault(), "state", view(engine.state())));
         });
     }
@@ -113,19 +104,6 @@ public final class ChaosRoutes implements ApiRoutes {
         // the audit entry is written from the engine's Changed event (TTL expiry too)
         ChaosEngine.Change c = guarded(() -> engine.apply(patch, Requests.actor(ctx)));
         ctx.json(view(c.state()));
-    }
-
-    /**
-     * Writes every settings change to the audit log: {@code chaos.toggle} by an operator,
-     * {@code chaos.expire} by the TTL.
-     */
-    public static void auditChanges(ChaosEngine engine, AuditHook audit) {
-        engine.subscribe(e -> {
-            if (e instanceof io.spark.day9.chaos.ChaosEvent.Changed c) {
-                audit.record(c.actor(), c.reason().equals("toggle") ? "chaos.toggle"
-                        : "chaos.expire", settings(c.before()), settings(c.after()));
-            }
-        });
     }
 
     private static <T> T guarded(java.util.function.Supplier<T> action) {
@@ -206,39 +184,13 @@ public final class ChaosRoutes implements ApiRoutes {
         return m;
     }
 
-    /** Just the settings, for the state and the audit log. */
+    /** Just the settings, for the state (the audit log uses the same view). */
     public static Map<String, Object> settings(ChaosSettings s) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("enabled", s.active());
-        m.put("httpErrorPct", number(s.httpErrorPct()));
-        m.put("errorStatus", s.errorStatus());
-        m.put("latencyMs", s.latencyMs());
-        m.put("latencyJitterMs", s.latencyJitterMs());
-        m.put("wsFlapSec", s.wsFlapSec());
-        m.put("routes", s.routes());
-        m.put("exclude", s.exclude());
-        m.put("ttlSec", s.ttlSec());
-        m.put("rampSec", s.rampSec());
-        m.put("seed", s.seed());
-        Map<String, Object> o = new LinkedHashMap<>();
-        o.put("errorPct", number(s.outbound().errorPct()));
-        o.put("errorStatus", s.outbound().errorStatus());
-        o.put("latencyMs", s.outbound().latencyMs());
-        m.put("outbound", o);
-        ChaosSettings.Exchange x = s.exchange();
-        Map<String, Object> e = new LinkedHashMap<>();
-        e.put("staleEverySec", x.staleEverySec());
-        e.put("gapEverySec", x.gapEverySec());
-        e.put("duplicateEverySec", x.duplicateEverySec());
-        e.put("rateLimitEverySec", x.rateLimitEverySec());
-        e.put("rateLimitStatus", x.rateLimitStatus());
-        e.put("clockSkewMs", x.clockSkewMs());
-        m.put("exchange", e);
-        return m;
+        return ChaosSettingsView.of(s);
     }
 
     /** 15.0 shows as 15, 2.5 as 2.5. */
     private static Number number(double d) {
-        return d == Math.rint(d) && Math.abs(d) < 1e15 ? (Number) (long) d : (Number) d;
+        return ChaosSettingsView.number(d);
     }
 }

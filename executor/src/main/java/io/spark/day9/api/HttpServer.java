@@ -45,18 +45,26 @@ public final class HttpServer implements Component {
     private final AuthPolicy auth;
     private final List<ApiRoutes> routes;
     private final AtomicLong served = new AtomicLong();
-    private volatile HttpMetrics metrics;
+    private final HttpMetrics metrics;
     private volatile Javalin app;
 
     /**
      * @param config server section of the configuration
      * @param auth   who may call private routes
      * @param routes every subsystem's routes, mounted in this order
+     * @param metrics where request metrics go (registered by the caller on its registry)
      */
-    public HttpServer(Day9Config.Server config, AuthPolicy auth, List<ApiRoutes> routes) {
+    public HttpServer(Day9Config.Server config, AuthPolicy auth, List<ApiRoutes> routes,
+                      HttpMetrics metrics) {
         this.config = Objects.requireNonNull(config, "config");
         this.auth = Objects.requireNonNull(auth, "auth");
         this.routes = List.copyOf(routes);
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+    }
+
+    /** As above, with request metrics on a registry of their own (not exported). */
+    public HttpServer(Day9Config.Server config, AuthPolicy auth, List<ApiRoutes> routes) {
+        this(config, auth, routes, new HttpMetrics(new PrometheusRegistry()));
     }
 
     @Override
@@ -65,15 +73,7 @@ public final class HttpServer implements Component {
     }
 
     @Override
-    public void registerMetrics(PrometheusRegistry registry) {
-        metrics = new HttpMetrics(registry);
-    }
-
-    @Override
     public void start() {
-        if (metrics == null) {
-            metrics = new HttpMetrics(new PrometheusRegistry());
-        }
         if (auth.loopbackTrust()) {
             log.warn("API_TOKEN is not set: /api/private/* admits loopback callers without "
                     + "credentials. Set API_TOKEN before exposing this executor.");

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRouting;
-import io.spark.day9.audit.AuditComponent;
 import io.spark.day9.jobs.Queues;
 import io.spark.day9.queue.Ack;
 import io.spark.day9.queue.AckResult;
@@ -57,11 +56,9 @@ public final class QueueRoutes implements ApiRoutes {
     private static final int MAX_CLAIM = 1000;
 
     private final Queues queues;
-    private final AuditComponent audit;
 
-    public QueueRoutes(Queues queues, AuditComponent audit) {
+    public QueueRoutes(Queues queues) {
         this.queues = queues;
-        this.audit = audit;
     }
 
     @Override
@@ -295,18 +292,16 @@ public final class QueueRoutes implements ApiRoutes {
     private void redrive(Context ctx) {
         JobQueue queue = queue(ctx);
         Selection s = selection(ctx);
-        int n = Boolean.TRUE.equals(s.all()) ? queue.redriveAll() : queue.redrive(s.ids());
-        audit.log().append(Requests.actor(ctx), "queue.dlq.redrive", queue.name(), null,
-                Map.of("redriven", n, "ids", s.ids() == null ? "all" : s.ids()));
+        int n = queues.redrive(queue, Boolean.TRUE.equals(s.all()) ? null : s.ids(),
+                Requests.actor(ctx));
         ctx.json(Map.of("redriven", n, "stats", stats(queue.stats())));
     }
 
     private void purge(Context ctx) {
         JobQueue queue = queue(ctx);
         Selection s = selection(ctx);
-        int n = Boolean.TRUE.equals(s.all()) ? queue.purgeAll() : queue.purge(s.ids());
-        audit.log().append(Requests.actor(ctx), "queue.dlq.purge", queue.name(), null,
-                Map.of("purged", n, "ids", s.ids() == null ? "all" : s.ids()));
+        int n = queues.purge(queue, Boolean.TRUE.equals(s.all()) ? null : s.ids(),
+                Requests.actor(ctx));
         ctx.json(Map.of("purged", n, "stats", stats(queue.stats())));
     }
 

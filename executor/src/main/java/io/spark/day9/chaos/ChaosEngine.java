@@ -1,5 +1,7 @@
 package io.spark.day9.chaos;
 
+import io.spark.day9.event.EventPublisher;
+import io.spark.day9.event.Subscription;
 import io.spark.day9.lifecycle.Component;
 import io.spark.day9.lifecycle.Health;
 import io.spark.day9.market.MarketEvent;
@@ -10,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -86,7 +87,7 @@ public final class ChaosEngine implements Component {
 
     private final Config config;
     private final LongSupplier clock;
-    private final List<Consumer<ChaosEvent>> listeners = new CopyOnWriteArrayList<>();
+    private final EventPublisher<ChaosEvent> events = new EventPublisher<>("chaos");
     private final List<Pending> pending = new ArrayList<>();
     private final AtomicLong decisions = new AtomicLong();
     private final AtomicLong flaps = new AtomicLong();
@@ -129,9 +130,9 @@ public final class ChaosEngine implements Component {
         this.probe = p;
     }
 
-    /** Subscribes to chaos events. */
-    public void subscribe(Consumer<ChaosEvent> listener) {
-        listeners.add(listener);
+    /** Subscribes to chaos events (see {@link EventPublisher} for threading). */
+    public Subscription subscribe(Consumer<? super ChaosEvent> subscriber) {
+        return events.subscribe(subscriber);
     }
 
     @Override
@@ -228,6 +229,16 @@ public final class ChaosEngine implements Component {
         return flap();
     }
 
+    /**
+     * As {@link #flapNow()}, asked for by {@code actor}: publishes {@link ChaosEvent.FlapAsked}
+     * with the outcome (the audit log subscribes).
+     */
+    public boolean flapNow(String actor) {
+        boolean done = flapNow();
+        emit(new ChaosEvent.FlapAsked(actor, done));
+        return done;
+    }
+
     private void refuseInProduction() {
         if (config.production() && !config.allowProduction()) {
             throw new ChaosException.Forbidden("DAY9_ENV=production: chaos is refused unless "
@@ -252,6 +263,15 @@ public final class ChaosEngine implements Component {
                     + "set exchange.clockSkewMs");
         }
         injectNow(fault);
+    }
+
+    /**
+     * As {@link #inject(ExchangeFault)}, asked for by {@code actor}: publishes
+     * {@link ChaosEvent.InjectAsked} once the fault is injected (the audit log subscribes).
+     */
+    public void inject(ExchangeFault fault, String actor) {
+        inject(fault);
+        emit(new ChaosEvent.InjectAsked(actor, fault));
     }
 
     /**
@@ -624,13 +644,7 @@ public final class ChaosEngine implements Component {
     }
 
     private void emit(ChaosEvent e) {
-        for (Consumer<ChaosEvent> l : listeners) {
-            try {
-                l.accept(e);
-            } catch (RuntimeException ex) {
-                log.warn("chaos listener failed on {}", e, ex);
-            }
-        }
+        events.publish(e);
     }
 
     /** One line for logs: only what is on. */

@@ -8,6 +8,14 @@ public sealed interface ChaosEvent {
             implements ChaosEvent {
     }
 
+    /** An operator asked for one flap now; {@code flapped} is false when it was skipped. */
+    record FlapAsked(String actor, boolean flapped) implements ChaosEvent {
+    }
+
+    /** An operator injected one exchange fault now. */
+    record InjectAsked(String actor, ExchangeFault fault) implements ChaosEvent {
+    }
+
     /** An inbound request was delayed and/or failed. {@code status} 0 = delay only. */
     record HttpInjected(String route, int status, long latencyMs) implements ChaosEvent {
     }

@@ -2,6 +2,8 @@ package io.spark.day9.jobs;
 
 import io.spark.day9.config.Day9Config;
 import io.spark.day9.fs.SecureFiles;
+import io.spark.day9.event.EventPublisher;
+import io.spark.day9.event.Subscription;
 import io.spark.day9.lifecycle.Component;
 import io.spark.day9.lifecycle.Health;
 import io.spark.day9.queue.FileJournalQueue;
@@ -9,13 +11,12 @@ import io.spark.day9.queue.JobQueue;
 import io.spark.day9.queue.QueueConfig;
 import io.spark.day9.queue.QueueStats;
 import io.spark.day9.queue.event.QueueEvent;
-import io.spark.day9.queue.event.QueueListener;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -24,8 +25,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The executor's durable queues under {@code QUEUE_DIR}: {@code QUEUE_NAME} is opened (and
  * recovered) at start; any other name is opened on first use, with the same settings, up to
- * {@link #MAX_QUEUES}. Listeners added here (metrics, the worker's wake-up) see every queue's
- * events, including queues opened later.
+ * {@link #MAX_QUEUES}. Subscribers added here (metrics, audit, the worker's wake-up) see every
+ * queue's events, including queues opened later: each queue's {@code QueueListener} feeds one
+ * {@link EventPublisher}. Operator actions on dead letters ({@link #redrive}, {@link #purge})
+ * are published as {@link DlqAction}s, with the actor.
  *
  * <p>Health: DOWN until the default queue is open; DEGRADED while a queue's storage is failing
  * (disk full, I/O error) or after corrupt lines were quarantined at open.
@@ -40,13 +43,14 @@ public final class Queues implements Component {
     private final LongSupplier clock;
     private final Map<String, JobQueue> open = new ConcurrentHashMap<>();
     private final Map<String, String> storageFailures = new ConcurrentHashMap<>();
-    private final List<QueueListener> listeners = new CopyOnWriteArrayList<>();
+    private final EventPublisher<QueueEvent> events = new EventPublisher<>("queue");
+    private final EventPublisher<DlqAction> actions = new EventPublisher<>("queue-dlq");
     private volatile boolean running;
 
     public Queues(Day9Config.Queue config, LongSupplier clock) {
         this.template = config.journal();
         this.clock = clock;
-        listeners.add(this::track);
+        events.subscribe(this::track);
     }
 
     @Override
@@ -54,10 +58,40 @@ public final class Queues implements Component {
         return "queue";
     }
 
-    /** Adds a listener for the events of every queue, open now or later. Call before start. */
-    public void subscribe(QueueListener listener) {
-        listeners.add(listener);
-        open.values().forEach(q -> q.subscribe(listener));
+    /** Subscribes to the events of every queue, open now or later (see {@link EventPublisher}). */
+    public Subscription subscribe(Consumer<? super QueueEvent> subscriber) {
+        return events.subscribe(subscriber);
+    }
+
+    /** Subscribes to operator actions on dead letters (redrive, purge), with their actor. */
+    public Subscription subscribeActions(Consumer<? super DlqAction> subscriber) {
+        return actions.subscribe(subscriber);
+    }
+
+    /**
+     * Puts dead letters of {@code queue} back, on behalf of {@code actor}, and publishes a
+     * {@link DlqAction}.
+     *
+     * @param ids the dead letters to redrive, or null for all of them
+     * @return how many were redriven
+     */
+    public int redrive(JobQueue queue, List<Long> ids, String actor) {
+        int n = ids == null ? queue.redriveAll() : queue.redrive(ids);
+        actions.publish(new DlqAction(actor, queue.name(), DlqAction.Kind.REDRIVE, n, ids));
+        return n;
+    }
+
+    /**
+     * Deletes dead letters of {@code queue}, on behalf of {@code actor}, and publishes a
+     * {@link DlqAction}.
+     *
+     * @param ids the dead letters to purge, or null for all of them
+     * @return how many were purged
+     */
+    public int purge(JobQueue queue, List<Long> ids, String actor) {
+        int n = ids == null ? queue.purgeAll() : queue.purge(ids);
+        actions.publish(new DlqAction(actor, queue.name(), DlqAction.Kind.PURGE, n, ids));
+        return n;
     }
 
     @Override
@@ -121,9 +155,7 @@ public final class Queues implements Component {
                     throw new TooManyQueuesException(MAX_QUEUES);
                 }
                 q = FileJournalQueue.builder(withName(name)).clock(clock).open();
-                for (QueueListener l : listeners) {
-                    q.subscribe(l);
-                }
+                q.subscribe(events::publish); // the queue module's listener, at the boundary
                 open.put(name, q);
                 log.info("queue {} open: {}", name, q.stats());
             }

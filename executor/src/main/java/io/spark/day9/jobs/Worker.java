@@ -2,6 +2,8 @@ package io.spark.day9.jobs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.spark.day9.event.EventPublisher;
+import io.spark.day9.event.Subscription;
 import io.spark.day9.lifecycle.Component;
 import io.spark.day9.lifecycle.Health;
 import io.spark.day9.queue.ClaimedJob;
@@ -13,12 +15,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,23 +50,13 @@ public final class Worker implements Component {
     /** The outcome of a handler that threw: retry with backoff, counted as "error". */
     private static final JobHandler.Outcome ERROR = JobHandler.Outcome.retry(null);
 
-    /** Observes what the worker did with each job (metrics subscribe). */
-    @FunctionalInterface
-    public interface Listener {
-        /**
-         * @param route   the handler route that took it ("unknown" when none did)
-         * @param outcome ack, retry, dead or error
-         */
-        void onHandled(String queue, String route, String outcome, long nanos);
-    }
-
     private final Queues queues;
     private final int threads;
     private final long visibilityMs;
     private final ObjectMapper json;
     private final Map<String, JobHandler> exact = new ConcurrentHashMap<>();
     private final Map<String, JobHandler> prefixes = new ConcurrentHashMap<>();
-    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    private final EventPublisher<WorkerEvent> events = new EventPublisher<>("worker");
     private final List<Thread> running = new ArrayList<>();
     private final Object wake = new Object();
     private final AtomicLong handled = new AtomicLong();
@@ -104,8 +96,9 @@ public final class Worker implements Component {
         return this;
     }
 
-    public void subscribe(Listener listener) {
-        listeners.add(listener);
+    /** Subscribes to what the worker did with each job (see {@link EventPublisher}). */
+    public Subscription subscribe(Consumer<? super WorkerEvent> subscriber) {
+        return events.subscribe(subscriber);
     }
 
     @Override
@@ -235,8 +228,8 @@ public final class Worker implements Component {
         outcomeName = settle(queue, claimed, outcome);
         handled.incrementAndGet();
         long nanos = System.nanoTime() - t0;
-        for (Listener l : listeners) {
-            l.onHandled(queue.name(), route, outcomeName, nanos);
+        if (events.hasSubscribers()) {
+            events.publish(new WorkerEvent.Handled(queue.name(), route, outcomeName, nanos));
         }
     }
 

@@ -1,20 +1,15 @@
 package io.spark.day9.lifecycle;
 
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
-
 /**
- * A part of the executor that the {@link Lifecycle} starts, stops, asks for health and lets
- * register metrics. Components are built with plain constructors in one wiring class and added
- * in start order; they are stopped in reverse. A component never looks another one up.
+ * A part of the executor that the {@link Lifecycle} starts, stops and asks for health.
+ * Components are built with plain constructors in one wiring class and added in start order;
+ * they are stopped in reverse. A component never looks another one up, and knows nothing of
+ * metrics: it publishes events, and metrics adapters, built with the registry, subscribe.
  */
 public interface Component {
 
     /** Stable short name, used as the key in {@code /api/private/health}. */
     String name();
-
-    /** Registers this component's metrics. Called once, before {@link #start()}. */
-    default void registerMetrics(PrometheusRegistry registry) {
-    }
 
     /** Starts; may block until ready. A failure aborts start-up, and earlier components stop. */
     default void start() throws Exception {

@@ -1,6 +1,5 @@
 package io.spark.day9.lifecycle;
 
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -44,15 +43,12 @@ public final class Lifecycle {
         return this;
     }
 
-    /** Registers every component's metrics, then starts them in order. */
-    public synchronized void start(PrometheusRegistry registry) throws Exception {
+    /** Starts the components in the order they were added. */
+    public synchronized void start() throws Exception {
         if (state != State.NEW) {
             throw new IllegalStateException("cannot start in state " + state);
         }
         state = State.STARTING;
-        for (Component c : components) {
-            c.registerMetrics(registry);
-        }
         for (Component c : components) {
             long t0 = System.nanoTime();
             try {

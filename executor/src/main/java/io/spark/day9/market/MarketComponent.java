@@ -1,13 +1,14 @@
 package io.spark.day9.market;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.spark.day9.event.EventPublisher;
+import io.spark.day9.event.Subscription;
 import io.spark.day9.lifecycle.Component;
 import io.spark.day9.lifecycle.Health;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -38,7 +39,7 @@ public final class MarketComponent implements Component, MarketData {
     private final LongSupplier clock;
     private final RandomGenerator random;
     private final ObjectMapper json;
-    private final List<Consumer<MarketEvent>> listeners = new CopyOnWriteArrayList<>();
+    private final EventPublisher<MarketEvent> events = new EventPublisher<>("market");
     private volatile Endpoints resolved;
     private volatile BinanceRest rest;
     private volatile MarketStream stream;
@@ -83,9 +84,12 @@ public final class MarketComponent implements Component, MarketData {
         }
     }
 
-    /** Subscribes to stream events (call before start). */
-    public void subscribe(Consumer<MarketEvent> listener) {
-        listeners.add(listener);
+    /**
+     * Subscribes to stream events, of this and every later connection (see
+     * {@link EventPublisher} for threading).
+     */
+    public Subscription subscribe(Consumer<? super MarketEvent> subscriber) {
+        return events.subscribe(subscriber);
     }
 
     @Override
@@ -104,8 +108,8 @@ public final class MarketComponent implements Component, MarketData {
         }
         MarketStream s = new MarketStream(new MarketConfig(resolved.wsUrl(), settings.symbols(),
                 settings.staleMs(), settings.reconnectBaseMs(), settings.reconnectMaxMs(),
-                settings.maxConnectionAgeMs(), settings.depthLimit()), rest, clock, random);
-        listeners.forEach(s::subscribe);
+                settings.maxConnectionAgeMs(), settings.depthLimit()), rest, clock, random,
+                events);
         stream = s;
         s.start();
         long deadline = System.nanoTime() + INITIAL_SYNC_MS * 1_000_000;

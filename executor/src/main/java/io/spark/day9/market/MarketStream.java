@@ -1,5 +1,7 @@
 package io.spark.day9.market;
 
+import io.spark.day9.event.EventPublisher;
+import io.spark.day9.event.Subscription;
 import io.spark.day9.market.MarketMessages.BookTicker;
 import io.spark.day9.market.MarketMessages.DepthSnapshot;
 import io.spark.day9.market.MarketMessages.DepthUpdate;
@@ -18,7 +20,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -77,7 +78,7 @@ public final class MarketStream implements MarketData, AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder()
             .connectTimeout(Duration.ofSeconds(5)).build();
     private final MessageParser parser = new MessageParser();
-    private final List<Consumer<MarketEvent>> listeners = new CopyOnWriteArrayList<>();
+    private final EventPublisher<MarketEvent> events;
     private final Map<String, Availability> availability = new ConcurrentHashMap<>();
     private final AtomicLong connectionIds = new AtomicLong();
     private final AtomicLong messages = new AtomicLong();
@@ -101,6 +102,13 @@ public final class MarketStream implements MarketData, AutoCloseable {
 
     public MarketStream(MarketConfig config, BinanceRest rest, LongSupplier clock,
                         RandomGenerator random) {
+        this(config, rest, clock, random, new EventPublisher<>("market"));
+    }
+
+    /** As above, publishing to {@code events} (the owning component's publisher). */
+    public MarketStream(MarketConfig config, BinanceRest rest, LongSupplier clock,
+                        RandomGenerator random, EventPublisher<MarketEvent> events) {
+        this.events = events;
         this.config = config;
         this.rest = rest;
         this.clock = clock;
@@ -116,9 +124,9 @@ public final class MarketStream implements MarketData, AutoCloseable {
         return t;
     }
 
-    /** Subscribes to stream events. */
-    public void subscribe(Consumer<MarketEvent> listener) {
-        listeners.add(listener);
+    /** Subscribes to stream events (see {@link EventPublisher} for threading). */
+    public Subscription subscribe(Consumer<? super MarketEvent> subscriber) {
+        return events.subscribe(subscriber);
     }
 
     /** Connects (asynchronously) and starts the periodic checks. */
@@ -431,7 +439,7 @@ public final class MarketStream implements MarketData, AutoCloseable {
             s.onTicker(t);
         } else if (m instanceof Trade t) {
             s.onTrade(t);
-            if (c == serving && !listeners.isEmpty()) {
+            if (c == serving && events.hasSubscribers()) {
                 emit(new MarketEvent.TradePrint(t.symbol(), t.trade().price(), t.trade().qty(),
                         t.buyerMaker(), t.time()));
             }
@@ -476,13 +484,7 @@ public final class MarketStream implements MarketData, AutoCloseable {
     }
 
     private void emit(MarketEvent e) {
-        for (Consumer<MarketEvent> l : listeners) {
-            try {
-                l.accept(e);
-            } catch (RuntimeException ex) {
-                log.warn("market listener failed on {}: {}", e, ex.toString());
-            }
-        }
+        events.publish(e);
     }
 
     /** One WebSocket connection and the books it feeds. */

@@ -7,6 +7,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Unit;
 import io.spark.day9.jobs.Queues;
 import io.spark.day9.jobs.Worker;
+import io.spark.day9.jobs.WorkerEvent;
 import io.spark.day9.queue.QueueStats;
 import io.spark.day9.queue.event.QueueEvent;
 import java.util.List;
@@ -95,9 +96,11 @@ public final class QueueMetrics {
 
     /** Also count what the worker does. */
     public void observe(Worker worker) {
-        worker.subscribe((queue, route, outcome, nanos) -> {
-            workerJobs.labelValues(queue, route, outcome).inc();
-            workerSeconds.labelValues(queue, route).observe(nanos / 1e9);
+        worker.subscribe(e -> {
+            if (e instanceof WorkerEvent.Handled h) {
+                workerJobs.labelValues(h.queue(), h.route(), h.outcome()).inc();
+                workerSeconds.labelValues(h.queue(), h.route()).observe(h.nanos() / 1e9);
+            }
         });
     }
 

@@ -1,6 +1,8 @@
 package io.spark.day9.shadow;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.spark.day9.lifecycle.Component;
+import io.spark.day9.lifecycle.Health;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,9 +37,15 @@ import org.slf4j.LoggerFactory;
  * a second time. A shadow twin whose real leg has no answer in the trail (a crash between the
  * two) is looked up on the exchange and, only when the exchange does not know it, sent then.
  * While one delivery of a client order id is being routed, another gets {@link InProgress}.
+ *
+ * <p>Lifecycle: a {@link Component} named {@code orders}, started after the shadow executor and
+ * stopped before it (after the worker and HTTP, so no new order arrives): stopping lets the
+ * real legs already handed to the exchange finish, up to {@value #STOP_WAIT_MS} ms.
  */
-public final class OrderRouter implements AutoCloseable {
+public final class OrderRouter implements Component, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(OrderRouter.class);
+    /** How long {@link #stop()} waits for real legs in flight. */
+    static final long STOP_WAIT_MS = 10_000;
 
     /** The routing modes. */
     public enum Mode { SHADOW_ONLY, SEND_WITH_AB, REFUSE }
@@ -263,6 +272,28 @@ public final class OrderRouter implements AutoCloseable {
         return m;
     }
 
+    @Override
+    public String name() {
+        return "orders";
+    }
+
+    @Override
+    public Health health() {
+        return Health.up(Map.of("mode", mode.name(), "inFlight", inFlight.size()));
+    }
+
+    /** Refuses new real legs and waits for those in flight (see the class doc). */
+    @Override
+    public void stop() throws InterruptedException {
+        close();
+        if (realSender != null && !realSender.awaitTermination(STOP_WAIT_MS,
+                TimeUnit.MILLISECONDS)) {
+            log.warn("orders: real legs still in flight after {} ms; stopping without their "
+                    + "answers", STOP_WAIT_MS);
+        }
+    }
+
+    /** Refuses new real legs; those in flight go on (use {@link #stop()} to wait for them). */
     @Override
     public void close() {
         if (realSender != null) {

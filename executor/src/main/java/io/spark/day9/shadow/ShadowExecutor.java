@@ -2,6 +2,8 @@ package io.spark.day9.shadow;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.spark.day9.event.EventPublisher;
+import io.spark.day9.event.Subscription;
 import io.spark.day9.lifecycle.Component;
 import io.spark.day9.lifecycle.Health;
 import io.spark.day9.market.BookView;
@@ -24,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -85,7 +86,7 @@ public final class ShadowExecutor implements Component {
     private final RoundTripProbe probe;
     private final LongSupplier clock;
     private final ObjectMapper json;
-    private final List<Consumer<ShadowEvent>> listeners = new CopyOnWriteArrayList<>();
+    private final EventPublisher<ShadowEvent> events = new EventPublisher<>("shadow");
     /** Every order by shadow id and by client order id: a live {@link Order} until it settles. */
     private final Map<String, KnownOrder> byId = new HashMap<>();
     private final Map<String, KnownOrder> byClientId = new HashMap<>();
@@ -109,9 +110,9 @@ public final class ShadowExecutor implements Component {
         this.json = json;
     }
 
-    /** Subscribes to shadow events (before start). */
-    public void subscribe(Consumer<ShadowEvent> listener) {
-        listeners.add(listener);
+    /** Subscribes to shadow events (see {@link EventPublisher} for threading). */
+    public Subscription subscribe(Consumer<? super ShadowEvent> subscriber) {
+        return events.subscribe(subscriber);
     }
 
     @Override
@@ -627,13 +628,7 @@ public final class ShadowExecutor implements Component {
     }
 
     private void emit(ShadowEvent e) {
-        for (Consumer<ShadowEvent> l : listeners) {
-            try {
-                l.accept(e);
-            } catch (RuntimeException ex) {
-                log.warn("shadow listener failed on {}", e, ex);
-            }
-        }
+        events.publish(e);
     }
 
     // ------------------------------------------------------------------ replay

@@ -1,0 +1,124 @@
+package io.spark.day9.audit;
+
+import io.spark.day9.chaos.ChaosEngine;
+import io.spark.day9.chaos.ChaosEvent;
+import io.spark.day9.chaos.ChaosSettingsView;
+import io.spark.day9.event.Subscription;
+import io.spark.day9.jobs.DlqAction;
+import io.spark.day9.jobs.Queues;
+import io.spark.day9.queue.event.QueueEvent;
+import io.spark.day9.shadow.ShadowEvent;
+import io.spark.day9.shadow.ShadowExecutor;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The one place that turns domain events into audit entries; no component calls the audit log
+ * itself. What it records, and how:
+ *
+ * <table>
+ *   <caption>Audit entries by event</caption>
+ *   <tr><th>Event</th><th>Action</th><th>Target</th><th>Written</th></tr>
+ *   <tr><td>{@link ChaosEvent.Changed}</td><td>{@code chaos.toggle} (operator) or
+ *       {@code chaos.expire} (TTL)</td><td>{@code chaos}</td><td>at once</td></tr>
+ *   <tr><td>{@link ChaosEvent.FlapAsked}</td><td>{@code chaos.flap}</td>
+ *       <td>{@code chaos}</td><td>at once</td></tr>
+ *   <tr><td>{@link ChaosEvent.InjectAsked}</td><td>{@code chaos.inject}</td>
+ *       <td>{@code chaos}</td><td>at once</td></tr>
+ *   <tr><td>{@link DlqAction}</td><td>{@code queue.dlq.redrive}, {@code queue.dlq.purge}</td>
+ *       <td>the queue</td><td>at once</td></tr>
+ *   <tr><td>{@link QueueEvent.DeadLettered}</td><td>{@code queue.dead}</td>
+ *       <td>the queue</td><td>batched</td></tr>
+ *   <tr><td>{@link ShadowEvent} placed, filled, ended, rejected</td><td>{@code shadow.order},
+ *       {@code shadow.fill}, {@code shadow.CANCELED}/{@code shadow.EXPIRED},
+ *       {@code shadow.reject}</td><td>the order id (the symbol for a reject)</td>
+ *       <td>batched</td></tr>
+ * </table>
+ *
+ * <p>Every entry goes through the {@link AuditBatcher}'s one FIFO, so the log keeps the order
+ * the events came in. "At once" entries are operator actions: the publishing thread waits until
+ * the entry is durable ({@link AuditBatcher#append}), so it is in the log before the HTTP
+ * answer. "Batched" entries (shadow orders, a busy stream, and dead letters, which arrive on the
+ * worker's thread) are queued and written off the publisher's path.
+ *
+ * <p>Threading: the handlers run on the publishing component's thread (see
+ * {@link io.spark.day9.event.EventPublisher}); the audit log and the batcher are thread-safe.
+ * Subscribe before the components start; entries need the audit log open (it starts first).
+ */
+public final class AuditSubscriber {
+    private final AuditBatcher batcher;
+
+    /** @param batcher the one way into the audit log, batched or waited for */
+    public AuditSubscriber(AuditBatcher batcher) {
+        this.batcher = batcher;
+    }
+
+    /** Records chaos settings changes and one-off operator faults. */
+    public Subscription subscribeTo(ChaosEngine chaos) {
+        return chaos.subscribe(this::onChaos);
+    }
+
+    /** Records shadow orders, fills, ends and rejects. */
+    public Subscription subscribeTo(ShadowExecutor shadow) {
+        return shadow.subscribe(this::onShadow);
+    }
+
+    /** Records dead letters of every queue and operator redrives and purges. */
+    public Subscription subscribeTo(Queues queues) {
+        Subscription dead = queues.subscribe(this::onQueue);
+        Subscription actions = queues.subscribeActions(this::onDlqAction);
+        return () -> {
+            dead.close();
+            actions.close();
+        };
+    }
+
+    void onChaos(ChaosEvent e) {
+        if (e instanceof ChaosEvent.Changed c) {
+            append(c.actor(), c.reason().equals("toggle") ? "chaos.toggle" : "chaos.expire",
+                    "chaos", ChaosSettingsView.of(c.before()), ChaosSettingsView.of(c.after()));
+        } else if (e instanceof ChaosEvent.FlapAsked f) {
+            append(f.actor(), "chaos.flap", "chaos", null, Map.of("flapped", f.flapped()));
+        } else if (e instanceof ChaosEvent.InjectAsked i) {
+            append(i.actor(), "chaos.inject", "chaos", null, Map.of("fault", i.fault().id()));
+        }
+    }
+
+    void onShadow(ShadowEvent e) {
+        if (e instanceof ShadowEvent.Placed p) {
+            batcher.submit("shadow", "shadow.order", p.order().orderId(), null, p.order());
+        } else if (e instanceof ShadowEvent.Filled f) {
+            batcher.submit("shadow", "shadow.fill", f.order().orderId(), null, f.fill());
+        } else if (e instanceof ShadowEvent.Ended x) {
+            batcher.submit("shadow", "shadow." + x.reason(), x.order().orderId(), null,
+                    x.order());
+        } else if (e instanceof ShadowEvent.Rejected r) {
+            batcher.submit("shadow", "shadow.reject", r.symbol(), null, r);
+        }
+    }
+
+    void onQueue(QueueEvent e) {
+        if (e instanceof QueueEvent.DeadLettered d) {
+            Map<String, Object> after = new LinkedHashMap<>();
+            after.put("id", d.id());
+            after.put("attempts", d.attempts());
+            after.put("reason", d.reason());
+            batcher.submit("queue", "queue.dead", d.queue(), null, after);
+        }
+    }
+
+    void onDlqAction(DlqAction a) {
+        Object ids = a.ids() == null ? "all" : a.ids();
+        switch (a.kind()) {
+            case REDRIVE -> append(a.actor(), "queue.dlq.redrive", a.queue(), null,
+                    Map.of("redriven", a.count(), "ids", ids));
+            case PURGE -> append(a.actor(), "queue.dlq.purge", a.queue(), null,
+                    Map.of("purged", a.count(), "ids", ids));
+        }
+    }
+
+    private void append(String actor, String action, String target, Object before,
+                        Object after) {
+        batcher.append(actor, action, target, before, after);
+    }
+}
