@@ -206,30 +206,10 @@ public final class Executor implements AutoCloseable {
         return se;
     }
 
-    /**
-     * Where orders go. Only a sending mode gets an exchange order client; every other mode is
-     * built without one, so nothing can reach {@code POST /api/v3/order}.
-     */
+    /** Where orders go: only a sending mode is given an exchange order client. */
     private OrderRouter buildRouter() {
-        Day9Config.Trading t = config.trading();
-        String mode = "TRADE_MODE=" + t.mode().name().toLowerCase(Locale.ROOT)
-                + ", LIVE_ENABLED=" + t.liveEnabled() + ", SHADOW_LIVE_ENABLED="
-                + t.shadowLiveEnabled();
-        if (t.sends()) {
-            log.warn("orders are SENT to the exchange ({}); A/B shadow fraction {} (overrides {})",
-                    mode, t.shadow().abFraction(), t.shadow().abOverrides());
-            return OrderRouter.sending(shadow, new BinanceExchangeOrders(market::rest),
-                    t.shadow()::fractionFor, mode + ": orders are sent, a fraction with a "
-                            + "shadow twin");
-        }
-        if (t.shadowOnly()) {
-            log.info("do-not-send: every order is simulated against the local book ({})", mode);
-            return OrderRouter.shadowOnly(shadow, mode + ": do-not-send, every order simulated");
-        }
-        log.warn("orders are refused: live and shadow execution are both disabled ({})", mode);
-        return OrderRouter.refusing(shadow, mode + ": live and shadow execution are both "
-                + "disabled; set SHADOW_LIVE_ENABLED=true to simulate or LIVE_ENABLED=true to "
-                + "send");
+        return OrderRouter.forMode(config.trading(), shadow,
+                () -> new BinanceExchangeOrders(market::rest));
     }
 
     /**

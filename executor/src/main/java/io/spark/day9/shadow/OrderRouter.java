@@ -1,11 +1,13 @@
 package io.spark.day9.shadow;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.spark.day9.config.Day9Config;
 import io.spark.day9.lifecycle.Component;
 import io.spark.day9.lifecycle.Health;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -14,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -92,6 +95,32 @@ public final class OrderRouter implements Component, AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /**
+     * The router for the configured mode ({@code TRADE_MODE}, {@code LIVE_ENABLED},
+     * {@code SHADOW_LIVE_ENABLED}), logging which it is. {@code exchange} is called only for a
+     * sending mode; every other mode is built without an exchange order client, so nothing can
+     * reach {@code POST /api/v3/order}.
+     */
+    public static OrderRouter forMode(Day9Config.Trading t, ShadowExecutor shadow,
+                                      Supplier<ExchangeOrders> exchange) {
+        String mode = "TRADE_MODE=" + t.mode().name().toLowerCase(Locale.ROOT)
+                + ", LIVE_ENABLED=" + t.liveEnabled() + ", SHADOW_LIVE_ENABLED="
+                + t.shadowLiveEnabled();
+        if (t.sends()) {
+            log.warn("orders are SENT to the exchange ({}); A/B shadow fraction {} (overrides {})",
+                    mode, t.shadow().abFraction(), t.shadow().abOverrides());
+            return sending(shadow, exchange.get(), t.shadow()::fractionFor,
+                    mode + ": orders are sent, a fraction with a shadow twin");
+        }
+        if (t.shadowOnly()) {
+            log.info("do-not-send: every order is simulated against the local book ({})", mode);
+            return shadowOnly(shadow, mode + ": do-not-send, every order simulated");
+        }
+        log.warn("orders are refused: live and shadow execution are both disabled ({})", mode);
+        return refusing(shadow, mode + ": live and shadow execution are both disabled; set "
+                + "SHADOW_LIVE_ENABLED=true to simulate or LIVE_ENABLED=true to send");
     }
 
     /** Do-not-send: simulation only. There is no exchange to send to. */

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  */
 class DependencyRuleTest {
 
-    /** Plain-Java packages, the coming ones ({@code snapshot}, {@code emergency}, {@code slo}) too. */
+    /** Plain-Java packages, the coming snapshot, emergency and slo included. */
     static final String[] DOMAIN = {
         "io.spark.day9.queue..", "io.spark.day9.chaos..", "io.spark.day9.market..",
         "io.spark.day9.shadow..", "io.spark.day9.sim..", "io.spark.day9.jobs..",
