@@ -30,7 +30,7 @@ import java.util.Map;
  *   <tr><td>{@link QueueEvent.DeadLettered}</td><td>{@code queue.dead}</td>
  *       <td>the queue</td><td>batched</td></tr>
  *   <tr><td>{@link ShadowEvent} placed, filled, ended, rejected</td><td>{@code shadow.order},
- *       {@code shadow.fill}, {@code shadow.CANCELED}/{@code shadow.EXPIRED},
+ *       {@code shadow.fill}, {@code shadow.canceled}/{@code shadow.expired},
  *       {@code shadow.reject}</td><td>the order id (the symbol for a reject)</td>
  *       <td>batched</td></tr>
  * </table>

@@ -1,9 +1,9 @@
 package io.spark.day9.jobs;
 
 import io.spark.day9.config.Day9Config;
-import io.spark.day9.fs.SecureFiles;
 import io.spark.day9.event.EventPublisher;
 import io.spark.day9.event.Subscription;
+import io.spark.day9.fs.SecureFiles;
 import io.spark.day9.lifecycle.Component;
 import io.spark.day9.lifecycle.Health;
 import io.spark.day9.queue.FileJournalQueue;

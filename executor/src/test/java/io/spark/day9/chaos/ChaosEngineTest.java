@@ -177,6 +177,27 @@ class ChaosEngineTest {
     }
 
     @Test
+    void anOperatorsFlapIsPublishedWithTheActorAndWhetherItHappened() {
+        ChaosEngine e = engine(false, false);
+        List<ChaosEvent> events = new ArrayList<>();
+        e.subscribe(events::add);
+        // no market attached: the flap is skipped, and the event says so
+        assertThat(e.flapNow("alice")).isFalse();
+        assertThat(events).containsExactly(new ChaosEvent.FlapAsked("alice", false));
+    }
+
+    @Test
+    void aRefusedInjectPublishesNothing() {
+        ChaosEngine e = engine(false, false);
+        List<ChaosEvent> events = new ArrayList<>();
+        e.subscribe(events::add);
+        // no simulator attached: exchange faults are unavailable
+        assertThatThrownBy(() -> e.inject(ExchangeFault.GAP, "alice"))
+                .isInstanceOf(ChaosException.Unavailable.class);
+        assertThat(events).isEmpty();
+    }
+
+    @Test
     void flapsAreSkippedWhileStillRecoveringAndAMissedDeadlineCountsAsFailed() {
         ChaosEngine e = engine(false, false);
         List<ChaosEvent> events = new ArrayList<>();
