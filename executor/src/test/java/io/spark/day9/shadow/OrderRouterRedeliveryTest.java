@@ -180,4 +180,30 @@ class OrderRouterRedeliveryTest {
         router.submit(order("q-signals-3"), true);
         assertThat(exchange.placed).hasValue(1);
     }
+
+    @Test
+    void stoppingTheRouterWaitsForARealLegAlreadyHandedToTheExchange() throws Exception {
+        FakeExchange exchange = new FakeExchange();
+        exchange.gate = new CountDownLatch(1);
+        OrderRouter router = sending(shadow(), exchange);
+        CompletableFuture<OrderRouter.Routed> first = CompletableFuture.supplyAsync(() ->
+                router.submit(order("q-signals-4"), false));
+        assertThat(exchange.entered.await(5, TimeUnit.SECONDS)).isTrue();
+
+        CompletableFuture<Void> stopped = CompletableFuture.runAsync(() -> {
+            try {
+                router.stop();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        // a lifecycle component: the real leg in flight holds the stop
+        assertThatThrownBy(() -> stopped.get(200, TimeUnit.MILLISECONDS))
+                .isInstanceOf(java.util.concurrent.TimeoutException.class);
+        exchange.gate.countDown();
+        stopped.get(10, TimeUnit.SECONDS);
+        assertThat(first.get(10, TimeUnit.SECONDS).real()).isNotNull();
+        assertThat(exchange.placed).hasValue(1);
+        assertThat(router.name()).isEqualTo("orders");
+    }
 }
