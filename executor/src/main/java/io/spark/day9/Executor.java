@@ -38,10 +38,11 @@ import io.spark.day9.metrics.QueueMetrics;
 import io.spark.day9.market.ExchangeException;
 import io.spark.day9.market.MarketComponent;
 import io.spark.day9.market.MarketStream;
-import io.spark.day9.sim.SimComponent;
 import io.spark.day9.sim.SimConfig;
 import io.spark.day9.sim.SimExchange;
 import io.spark.day9.sim.SimFaults;
+import io.spark.day9.sim.server.SimComponent;
+import io.spark.day9.sim.server.SimServer;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -365,7 +366,7 @@ public final class Executor implements AutoCloseable {
 
     private MarketComponent.Endpoints endpoints(Day9Config.Market m) {
         if (sim != null) {
-            SimExchange s = sim.exchange();
+            SimServer s = sim.server();
             return new MarketComponent.Endpoints("sim", m.restUrl().isEmpty() ? s.restUrl()
                     : m.restUrl(), m.wsUrl().isEmpty() ? s.wsUrl() : m.wsUrl(),
                     m.apiKey().isEmpty() ? s.config().apiKey() : m.apiKey(),
