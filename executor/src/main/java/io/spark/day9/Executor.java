@@ -86,9 +86,7 @@ public final class Executor implements AutoCloseable {
         this.sim = m.source() == Day9Config.MarketSource.SIM
                 ? new SimComponent(SimConfig.of(m.symbols(), m.simSeed()).withPort(m.simPort()))
                 : null;
-        this.market = new MarketComponent(new MarketComponent.MarketSettings(m.symbols(),
-                m.recvWindowMs(), m.staleMs(), m.reconnectBaseMs(), m.reconnectMaxMs(),
-                m.maxConnectionAgeMs(), m.depthLimit()), () -> endpoints(m), clock::millis,
+        this.market = new MarketComponent(m.settings(), () -> endpoints(m), clock::millis,
                 new java.util.SplittableRandom(m.simSeed()), Json.mapper());
         new MarketMetrics(metrics.registry(), market);
 
@@ -248,8 +246,7 @@ public final class Executor implements AutoCloseable {
     private ShadowExecutor buildShadow(Day9Config config, Clock clock) {
         Day9Config.Shadow s = config.trading().shadow();
         ShadowConfig sc = new ShadowConfig(config.paths().shadowDir(), s.makerFeeBps(),
-                s.takerFeeBps(), ShadowConfig.LatencyModel.valueOf(s.latencyModel()
-                .toUpperCase(java.util.Locale.ROOT)), s.latencyMs(), s.orderTtlSec() * 1000,
+                s.takerFeeBps(), s.latencyModel(), s.latencyMs(), s.orderTtlSec() * 1000,
                 s.rttProbeSec() * 1000);
         io.spark.day9.market.MarketData readOnly = new io.spark.day9.market.MarketData() {
             @Override

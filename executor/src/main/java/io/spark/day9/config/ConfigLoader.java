@@ -1,9 +1,12 @@
 package io.spark.day9.config;
 
 import io.spark.day9.config.Day9Config.Effective;
+import io.spark.day9.config.Day9Config.MarketSource;
 import io.spark.day9.config.Day9Config.Source;
+import io.spark.day9.market.MarketConfig;
 import io.spark.day9.queue.FsyncMode;
 import io.spark.day9.queue.QueueConfig;
+import io.spark.day9.shadow.ShadowConfig;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -119,7 +122,7 @@ public final class ConfigLoader {
         long compactMinBytes = integer("QUEUE_COMPACT_MIN_BYTES", 1 << 16, 1L << 40);
         boolean workerEnabled = bool("QUEUE_WORKER_ENABLED");
         int workerThreads = (int) integer("QUEUE_WORKER_THREADS", 1, 64);
-        Day9Config.Market market = market();
+        MarketValues marketValues = market();
         Path snapshotDir = path("SNAPSHOT_DIR");
         int retentionDays = (int) integer("SNAPSHOT_RETENTION_DAYS", 1, 3650);
         Path shadowDir = path("SHADOW_DIR");
@@ -130,7 +133,7 @@ public final class ConfigLoader {
                 parsed("SHADOW_AB_FRACTION", v -> fraction("SHADOW_AB_FRACTION", v)),
                 fractions(),
                 feeBps("SHADOW_MAKER_FEE_BPS"), feeBps("SHADOW_TAKER_FEE_BPS"),
-                choice("SHADOW_LATENCY_MODEL", "none", "fixed", "measured"),
+                choice("SHADOW_LATENCY_MODEL", ShadowConfig.LatencyModel.class),
                 integer("SHADOW_LATENCY_MS", 0, 10_000),
                 integer("SHADOW_ORDER_TTL_SEC", 1, 30L * 24 * 3600),
                 integer("SHADOW_RTT_PROBE_SEC", 0, 3600));
@@ -154,11 +157,12 @@ public final class ConfigLoader {
             throw ConfigException.invalid("QUEUE_BACKOFF_MAX_MS", Long.toString(backoffMaxMs),
                     "must be at least QUEUE_BACKOFF_BASE_MS (" + backoffBaseMs + ")");
         }
-        if (market.reconnectMaxMs() < market.reconnectBaseMs()) {
+        if (marketValues.reconnectMaxMs() < marketValues.reconnectBaseMs()) {
             throw ConfigException.invalid("MARKET_RECONNECT_MAX_MS",
-                    Long.toString(market.reconnectMaxMs()), "must be at least "
-                            + "MARKET_RECONNECT_BASE_MS (" + market.reconnectBaseMs() + ")");
+                    Long.toString(marketValues.reconnectMaxMs()), "must be at least "
+                            + "MARKET_RECONNECT_BASE_MS (" + marketValues.reconnectBaseMs() + ")");
         }
+        Day9Config.Market market = subsystem(marketValues::toConfig);
         QueueConfig journal;
         try {
             journal = new QueueConfig(queueDir, queueName, fsync, visibilityMs, maxDeliveries,
@@ -366,24 +370,37 @@ public final class ConfigLoader {
         return (int) integer("CHAOS_WS_FLAP_SEC", 0, 86_400);
     }
 
-    private Day9Config.Market market() {
-        Day9Config.MarketSource source = Day9Config.MarketSource.valueOf(choice("MARKET_SOURCE",
+    /** The market variables, each valid on its own; {@link #build()} checks the rest. */
+    private record MarketValues(MarketSource source, java.util.List<String> symbols,
+                                String restUrl, String wsUrl, String apiKey, String apiSecret,
+                                long recvWindowMs, long staleMs, long reconnectBaseMs,
+                                long reconnectMaxMs, long maxConnectionAgeMs, int depthLimit,
+                                int simPort, long simSeed) {
+        Day9Config.Market toConfig() {
+            return new Day9Config.Market(source, new MarketConfig(wsUrl, symbols, recvWindowMs,
+                    staleMs, reconnectBaseMs, reconnectMaxMs, maxConnectionAgeMs, depthLimit),
+                    restUrl, apiKey, apiSecret, simPort, simSeed);
+        }
+    }
+
+    private MarketValues market() {
+        MarketSource source = MarketSource.valueOf(choice("MARKET_SOURCE",
                 "sim", "binance", "binance-testnet").toUpperCase(Locale.ROOT).replace('-', '_'));
         java.util.List<String> symbols = parsed("MARKET_SYMBOLS", ConfigLoader::symbols);
         String restUrl = url("MARKET_REST_URL", "http", "https");
         String wsUrl = url("MARKET_WS_URL", "ws", "wss");
         String apiKey = raw("MARKET_API_KEY");
         String apiSecret = raw("MARKET_API_SECRET");
-        long recvWindow = integer("MARKET_RECV_WINDOW_MS", 1, 60_000);
+        long recvWindow = integer("MARKET_RECV_WINDOW_MS", 1, MarketConfig.MAX_RECV_WINDOW_MS);
         long stale = integer("MARKET_STALE_MS", 500, 600_000);
         long base = integer("MARKET_RECONNECT_BASE_MS", 1, 60_000);
         long max = integer("MARKET_RECONNECT_MAX_MS", 1, 600_000);
         long maxAgeSec = integer("MARKET_WS_MAX_AGE_SEC", 10, 86_400);
-        int depthLimit = (int) integer("MARKET_DEPTH_LIMIT", 1, 5000);
+        int depthLimit = (int) integer("MARKET_DEPTH_LIMIT", 1, MarketConfig.MAX_DEPTH_LIMIT);
         int simPort = (int) integer("SIM_PORT", 0, 65_535);
         long simSeed = integer("SIM_SEED", Long.MIN_VALUE, Long.MAX_VALUE);
-        return new Day9Config.Market(source, symbols, restUrl, wsUrl, apiKey, apiSecret,
-                recvWindow, stale, base, max, maxAgeSec * 1000, depthLimit, simPort, simSeed);
+        return new MarketValues(source, symbols, restUrl, wsUrl, apiKey, apiSecret, recvWindow,
+                stale, base, max, maxAgeSec * 1000, depthLimit, simPort, simSeed);
     }
 
     private static java.util.List<String> symbols(String symbolsText) {
@@ -429,6 +446,20 @@ public final class ConfigLoader {
             }
             return value;
         });
+    }
+
+    /**
+     * Builds a subsystem's record; its own checks are a backstop behind the loader's (their
+     * messages name the variable as {@code NAME=value is invalid: …}).
+     */
+    private static <T> T subsystem(java.util.function.Supplier<T> build) {
+        try {
+            return build.get();
+        } catch (IllegalArgumentException e) {
+            String message = String.valueOf(e.getMessage());
+            int eq = message.indexOf('=');
+            throw new ConfigException(eq > 0 ? message.substring(0, eq) : "config", message);
+        }
     }
 
     private void resolvable(String host) {

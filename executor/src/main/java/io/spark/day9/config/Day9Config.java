@@ -1,6 +1,8 @@
 package io.spark.day9.config;
 
+import io.spark.day9.market.MarketConfig;
 import io.spark.day9.queue.QueueConfig;
+import io.spark.day9.shadow.ShadowConfig.LatencyModel;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -147,29 +149,70 @@ public record Day9Config(Server server, Paths paths, Logging logging, Chaos chao
     }
 
     /**
-     * Market connectivity.
+     * Market connectivity: where the exchange is, and the market client's settings (one
+     * validated {@link MarketConfig}, handed to the market component as it is).
      *
-     * @param source             sim, binance or binance-testnet
-     * @param symbols            upper-case symbols
-     * @param restUrl            REST base, empty for the source's default
-     * @param wsUrl              WebSocket base, empty for the source's default
-     * @param apiKey             API key ("" = none, or the simulator's)
-     * @param apiSecret          API secret
-     * @param recvWindowMs       signed-request validity
-     * @param staleMs            silent-stream threshold
-     * @param reconnectBaseMs    first reconnect delay
-     * @param reconnectMaxMs     reconnect cap
-     * @param maxConnectionAgeMs planned reconnect age
-     * @param depthLimit         snapshot depth
-     * @param simPort            embedded simulator port
-     * @param simSeed            simulator seed
+     * @param source    sim, binance or binance-testnet
+     * @param settings  symbols, WebSocket base (empty for the source's default), recvWindow,
+     *                  stale threshold, reconnect delays, planned reconnect age, snapshot depth
+     * @param restUrl   REST base, empty for the source's default
+     * @param apiKey    API key ("" = none, or the simulator's)
+     * @param apiSecret API secret
+     * @param simPort   embedded simulator port
+     * @param simSeed   simulator seed
      */
-    public record Market(MarketSource source, java.util.List<String> symbols, String restUrl,
-                         String wsUrl, String apiKey, String apiSecret, long recvWindowMs,
-                         long staleMs, long reconnectBaseMs, long reconnectMaxMs,
-                         long maxConnectionAgeMs, int depthLimit, int simPort, long simSeed) {
+    public record Market(MarketSource source, MarketConfig settings, String restUrl,
+                         String apiKey, String apiSecret, int simPort, long simSeed) {
         public Market {
-            symbols = java.util.List.copyOf(symbols);
+            Objects.requireNonNull(source, "source");
+            Objects.requireNonNull(settings, "settings");
+            Objects.requireNonNull(restUrl, "restUrl");
+            Objects.requireNonNull(apiKey, "apiKey");
+            Objects.requireNonNull(apiSecret, "apiSecret");
+            if (simPort < 0 || simPort > 65_535) {
+                throw new IllegalArgumentException("SIM_PORT=" + simPort
+                        + " is invalid: must be an integer from 0 to 65535");
+            }
+        }
+
+        /** {@code MARKET_SYMBOLS}. */
+        public java.util.List<String> symbols() {
+            return settings.symbols();
+        }
+
+        /** {@code MARKET_WS_URL} (empty for the source's default). */
+        public String wsUrl() {
+            return settings.wsUrl();
+        }
+
+        /** {@code MARKET_RECV_WINDOW_MS}. */
+        public long recvWindowMs() {
+            return settings.recvWindowMs();
+        }
+
+        /** {@code MARKET_STALE_MS}. */
+        public long staleMs() {
+            return settings.staleMs();
+        }
+
+        /** {@code MARKET_RECONNECT_BASE_MS}. */
+        public long reconnectBaseMs() {
+            return settings.reconnectBaseMs();
+        }
+
+        /** {@code MARKET_RECONNECT_MAX_MS}. */
+        public long reconnectMaxMs() {
+            return settings.reconnectMaxMs();
+        }
+
+        /** {@code MARKET_WS_MAX_AGE_SEC} in ms. */
+        public long maxConnectionAgeMs() {
+            return settings.maxConnectionAgeMs();
+        }
+
+        /** {@code MARKET_DEPTH_LIMIT}. */
+        public int depthLimit() {
+            return settings.depthLimit();
         }
 
         /** The REST base URL for a non-simulated source. */
@@ -183,8 +226,8 @@ public record Day9Config(Server server, Paths paths, Logging logging, Chaos chao
 
         /** The WebSocket base URL for a non-simulated source. */
         public String wsUrlOrDefault() {
-            if (!wsUrl.isEmpty()) {
-                return wsUrl;
+            if (!wsUrl().isEmpty()) {
+                return wsUrl();
             }
             return source == MarketSource.BINANCE_TESTNET ? "wss://stream.testnet.binance.vision"
                     : "wss://stream.binance.com:9443";
@@ -225,20 +268,40 @@ public record Day9Config(Server server, Paths paths, Logging logging, Chaos chao
      * @param abOverrides   per-strategy fractions
      * @param makerFeeBps   fee of resting fills
      * @param takerFeeBps   fee of crossing fills
-     * @param latencyModel  none, fixed or measured
+     * @param latencyModel  none, fixed or measured ({@code SHADOW_LATENCY_MODEL})
      * @param latencyMs     delay of the fixed model
      * @param orderTtlSec   resting order expiry
      * @param rttProbeSec   round-trip measurement period (0 = never)
      */
     public record Shadow(double abFraction, java.util.Map<String, Double> abOverrides,
                          java.math.BigDecimal makerFeeBps, java.math.BigDecimal takerFeeBps,
-                         String latencyModel, long latencyMs, long orderTtlSec,
+                         LatencyModel latencyModel, long latencyMs, long orderTtlSec,
                          long rttProbeSec) {
         public static final Shadow DEFAULTS = new Shadow(1.0, java.util.Map.of(),
-                java.math.BigDecimal.TEN, java.math.BigDecimal.TEN, "none", 0, 86_400, 5);
+                java.math.BigDecimal.TEN, java.math.BigDecimal.TEN, LatencyModel.NONE, 0, 86_400,
+                5);
 
         public Shadow {
             abOverrides = java.util.Map.copyOf(abOverrides);
+            Objects.requireNonNull(latencyModel, "latencyModel");
+            if (!(abFraction >= 0 && abFraction <= 1)) {
+                throw new IllegalArgumentException("SHADOW_AB_FRACTION=" + abFraction
+                        + " is invalid: must be a number from 0 to 1");
+            }
+            abOverrides.forEach((strategy, f) -> {
+                if (!(f >= 0 && f <= 1)) {
+                    throw new IllegalArgumentException("SHADOW_AB_FRACTIONS: " + strategy + "="
+                            + f + " is invalid: must be a number from 0 to 1");
+                }
+            });
+            if (orderTtlSec < 1) {
+                throw new IllegalArgumentException("SHADOW_ORDER_TTL_SEC=" + orderTtlSec
+                        + " is invalid: must be at least 1");
+            }
+            if (rttProbeSec < 0) {
+                throw new IllegalArgumentException("SHADOW_RTT_PROBE_SEC=" + rttProbeSec
+                        + " is invalid: must be at least 0");
+            }
         }
 
         /** The A/B fraction of {@code strategy}. */

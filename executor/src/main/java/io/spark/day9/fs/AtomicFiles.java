@@ -88,7 +88,8 @@ public final class AtomicFiles {
 
     /**
      * Renames {@code from} to {@code to} (replacing it) atomically, then fsyncs the directories
-     * involved so the rename survives a crash. Used for roll-overs ({@code file} → {@code file.1}).
+     * involved so the rename survives a crash. Used for roll-overs ({@code file} to
+     * {@code file.1}).
      */
     public static void move(Path from, Path to) throws IOException {
         Path src = from.toAbsolutePath().normalize();

@@ -215,7 +215,8 @@ class ConfigLoaderTest {
                 java.util.Set.of()))
                 .containsExactly(
                         "PROT is not a Day9 variable and is ignored; did you mean PORT?",
-                        "QEUE_NAME is not a Day9 variable and is ignored; did you mean QUEUE_NAME?");
+                        "QEUE_NAME is not a Day9 variable and is ignored; did you mean "
+                                + "QUEUE_NAME?");
     }
 
     @Test

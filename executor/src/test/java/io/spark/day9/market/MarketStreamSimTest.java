@@ -34,7 +34,8 @@ class MarketStreamSimTest {
         sim = SimServer.start(simConfig);
         BinanceRest rest = new BinanceRest(sim.restUrl(), simConfig.apiKey(),
                 simConfig.apiSecret(), 5000, System::currentTimeMillis, Json.mapper());
-        stream = new MarketStream(new MarketConfig(sim.wsUrl(), simConfig.symbols(), staleMs,
+        stream = new MarketStream(new MarketConfig(sim.wsUrl(), simConfig.symbols(),
+                MarketConfig.DEFAULT_RECV_WINDOW_MS, staleMs,
                 MarketConfig.DEFAULT_RECONNECT_BASE_MS, 1000, maxAgeMs, 1000), rest,
                 System::currentTimeMillis, new SplittableRandom(1));
         stream.subscribe(events::add);
