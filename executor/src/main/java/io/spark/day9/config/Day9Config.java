@@ -100,9 +100,27 @@ public record Day9Config(Server server, Paths paths, Logging logging, Chaos chao
     public record Logging(LogFormat format, String level) {
     }
 
-    /** Initial chaos settings (the chaos engine may change them at run time). */
+    /**
+     * Initial chaos settings (the chaos engine may change them at run time), checked as the
+     * record is built; errors name the variable.
+     *
+     * @param httpErrorPct       {@code CHAOS_HTTP_ERROR_PCT}, 0..100
+     * @param httpLatencyMs      {@code CHAOS_HTTP_LATENCY_MS}, 0..60000
+     * @param wsFlapSec          {@code CHAOS_WS_FLAP_SEC}, 0 (off) or a period in seconds
+     * @param ttlSec             {@code CHAOS_TTL_SEC}, at least 1
+     * @param allowProduction    {@code CHAOS_ALLOW_PRODUCTION}
+     * @param recoveryDeadlineMs {@code CHAOS_RECOVERY_DEADLINE_MS}
+     */
     public record Chaos(int httpErrorPct, int httpLatencyMs, int wsFlapSec, int ttlSec,
                         boolean allowProduction, long recoveryDeadlineMs) {
+        public Chaos {
+            range("CHAOS_HTTP_ERROR_PCT", httpErrorPct, 0, 100);
+            range("CHAOS_HTTP_LATENCY_MS", httpLatencyMs, 0, 60_000);
+            range("CHAOS_WS_FLAP_SEC", wsFlapSec, 0, 86_400);
+            range("CHAOS_TTL_SEC", ttlSec, 1, 604_800);
+            range("CHAOS_RECOVERY_DEADLINE_MS", recoveryDeadlineMs, 100, 600_000);
+        }
+
         /** The guide's three settings with the defaults for the rest. */
         public Chaos(int httpErrorPct, int httpLatencyMs, int wsFlapSec) {
             this(httpErrorPct, httpLatencyMs, wsFlapSec, 900, false, 10_000);
@@ -234,8 +252,19 @@ public record Day9Config(Server server, Paths paths, Logging logging, Chaos chao
         }
     }
 
-    /** Snapshot retention. */
+    /** Snapshot retention ({@code SNAPSHOT_RETENTION_DAYS}: accepted, not used yet). */
     public record Snapshots(int retentionDays) {
+        public Snapshots {
+            range("SNAPSHOT_RETENTION_DAYS", retentionDays, 1, 3650);
+        }
+    }
+
+    /** Throws {@code NAME=value is invalid: must be an integer from min to max} when outside. */
+    static void range(String variable, long value, long min, long max) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(variable + "=" + value
+                    + " is invalid: must be an integer from " + min + " to " + max);
+        }
     }
 
     /** Trade mode and the do-not-send switches. */
