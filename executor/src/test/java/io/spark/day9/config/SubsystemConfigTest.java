@@ -87,7 +87,8 @@ class SubsystemConfigTest {
     @Test
     void initialChaosSettingsRejectBadValuesNamingTheVariable() {
         assertThatThrownBy(() -> new Day9Config.Chaos(101, 0, 0))
-                .hasMessage("CHAOS_HTTP_ERROR_PCT=101 is invalid: must be an integer from 0 to 100");
+                .hasMessage("CHAOS_HTTP_ERROR_PCT=101 is invalid: must be an integer from 0 "
+                        + "to 100");
         assertThatThrownBy(() -> new Day9Config.Chaos(0, 0, 0, 0, false, 10_000))
                 .hasMessageStartingWith("CHAOS_TTL_SEC=0 is invalid");
         assertThatThrownBy(() -> new Day9Config.Snapshots(0))
