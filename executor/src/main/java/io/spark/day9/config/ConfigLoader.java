@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -57,13 +58,31 @@ public final class ConfigLoader {
         return fromProcess(System.getenv(), Path.of(".env"), System.err);
     }
 
+    /**
+     * As {@link #fromProcess()}, but the notes (the {@code .env} line, then one
+     * {@code warning: …} per unknown variable) go to {@code notes}, before validation; the
+     * service logs them once its logging is set up.
+     */
+    public static Day9Config fromProcess(Consumer<String> notes) {
+        return load(System.getenv(), Path.of(".env"), notes);
+    }
+
     /** As {@link #fromProcess()} with the environment, file and stream given (for tests). */
     public static Day9Config fromProcess(Map<String, String> environment, Path dotEnvFile,
                                          PrintStream notes) {
+        return load(environment, dotEnvFile, note -> notes.println("day9: " + note));
+    }
+
+    /**
+     * Loads and validates, handing the notes to {@code notes} first (see
+     * {@link #fromProcess(Consumer)}).
+     */
+    public static Day9Config load(Map<String, String> environment, Path dotEnvFile,
+                                  Consumer<String> notes) {
         Map<String, String> dotEnv = DotEnv.read(dotEnvFile);
-        notes.println("day9: " + dotEnvNote(dotEnvFile, dotEnv));
+        notes.accept(dotEnvNote(dotEnvFile, dotEnv));
         for (String warning : UnknownVariables.warnings(environment.keySet(), dotEnv.keySet())) {
-            notes.println("day9: warning: " + warning);
+            notes.accept("warning: " + warning);
         }
         return new ConfigLoader(environment, dotEnv).build();
     }

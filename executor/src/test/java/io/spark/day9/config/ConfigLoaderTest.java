@@ -260,4 +260,14 @@ class ConfigLoaderTest {
         assertThat(Setting.named("SNAPSHOT_RETENTION_DAYS").meaning()).contains("ignored");
         assertThat(Setting.named("QUEUE_DIR").usedYet()).isTrue();
     }
+
+    @Test
+    void notesArePassedOnBeforeValidationSoTheServiceCanLogThem() {
+        java.util.List<String> notes = new java.util.ArrayList<>();
+        ConfigLoader.load(Map.of("CHAOS_HTTP_ERORR_PCT", "5"), dir.resolve(".env"), notes::add);
+        assertThat(notes).hasSize(2);
+        assertThat(notes.get(0)).startsWith(".env: no file at ");
+        assertThat(notes.get(1)).isEqualTo("warning: CHAOS_HTTP_ERORR_PCT is not a Day9 "
+                + "variable and is ignored; did you mean CHAOS_HTTP_ERROR_PCT?");
+    }
 }
