@@ -37,13 +37,13 @@ import io.spark.day9.shadow.OrderRouter;
 import io.spark.day9.shadow.OrderTestProbe;
 import io.spark.day9.shadow.ShadowConfig;
 import io.spark.day9.shadow.ShadowExecutor;
-import io.spark.day9.sim.SimComponent;
 import io.spark.day9.sim.SimConfig;
 import io.spark.day9.sim.SimExchange;
+import io.spark.day9.sim.server.SimComponent;
+import io.spark.day9.sim.server.SimServer;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.SplittableRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -136,9 +136,7 @@ public final class Executor implements AutoCloseable {
 
     private MarketComponent buildMarket() {
         Day9Config.Market m = config.market();
-        MarketComponent mc = new MarketComponent(new MarketComponent.MarketSettings(m.symbols(),
-                m.recvWindowMs(), m.staleMs(), m.reconnectBaseMs(), m.reconnectMaxMs(),
-                m.maxConnectionAgeMs(), m.depthLimit()), this::endpoints, clock::millis,
+        MarketComponent mc = new MarketComponent(m.settings(), this::endpoints, clock::millis,
                 new SplittableRandom(m.simSeed()), Json.mapper());
         new MarketMetrics(metrics.registry(), mc);
         return mc;
@@ -151,7 +149,7 @@ public final class Executor implements AutoCloseable {
             return new MarketComponent.Endpoints(m.source().id(), m.restUrlOrDefault(),
                     m.wsUrlOrDefault(), m.apiKey(), m.apiSecret());
         }
-        SimExchange s = sim.exchange();
+        SimServer s = sim.server();
         return new MarketComponent.Endpoints("sim", or(m.restUrl(), s.restUrl()),
                 or(m.wsUrl(), s.wsUrl()), or(m.apiKey(), s.config().apiKey()),
                 or(m.apiSecret(), s.config().apiSecret()));
@@ -192,8 +190,7 @@ public final class Executor implements AutoCloseable {
     private ShadowExecutor buildShadow() {
         Day9Config.Shadow s = config.trading().shadow();
         ShadowConfig sc = new ShadowConfig(config.paths().shadowDir(), s.makerFeeBps(),
-                s.takerFeeBps(), ShadowConfig.LatencyModel.valueOf(s.latencyModel()
-                .toUpperCase(Locale.ROOT)), s.latencyMs(), s.orderTtlSec() * 1000,
+                s.takerFeeBps(), s.latencyModel(), s.latencyMs(), s.orderTtlSec() * 1000,
                 s.rttProbeSec() * 1000);
         MarketComponent mc = market; // closures capture the component, not the executor
         ShadowExecutor se = new ShadowExecutor(sc, ReadOnlyMarketData.of(mc),

@@ -7,7 +7,7 @@ import io.spark.day9.market.MarketConfig;
 import io.spark.day9.market.MarketEvent;
 import io.spark.day9.market.MarketStream;
 import io.spark.day9.sim.SimConfig;
-import io.spark.day9.sim.SimExchange;
+import io.spark.day9.sim.server.SimServer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -80,7 +80,7 @@ final class MarketBench {
 
     private static void resync(int drops) throws Exception {
         List<Long> downMs = new CopyOnWriteArrayList<>();
-        try (SimExchange sim = SimExchange.start(SimConfig.of(List.of("BTCUSDT", "ETHUSDT"), 5))) {
+        try (SimServer sim = SimServer.start(SimConfig.of(List.of("BTCUSDT", "ETHUSDT"), 5))) {
             BinanceRest rest = new BinanceRest(sim.restUrl(), "", "", 5000,
                     System::currentTimeMillis, Json.mapper());
             MarketStream stream = new MarketStream(MarketConfig.of(sim.wsUrl(),

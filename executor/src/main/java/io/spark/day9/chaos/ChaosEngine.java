@@ -66,14 +66,36 @@ public final class ChaosEngine implements Component {
     static final int RATE_LIMIT_RETRY_AFTER_SEC = 1;
 
     /**
+     * The engine's settings, checked as the record is built; errors name the variable.
+     *
      * @param initial            settings at start ({@code CHAOS_*})
      * @param production         {@code DAY9_ENV=production}
      * @param allowProduction    {@code CHAOS_ALLOW_PRODUCTION}
-     * @param recoveryDeadlineMs a flap or fault not recovered from within this counts as failed
-     * @param marketStaleMs      the client's silent-stream threshold ({@code MARKET_STALE_MS})
+     * @param recoveryDeadlineMs a flap or fault not recovered from within this counts as failed,
+     *                           ms ({@code CHAOS_RECOVERY_DEADLINE_MS}, 100..600000)
+     * @param marketStaleMs      the client's silent-stream threshold, ms ({@code MARKET_STALE_MS},
+     *                           positive)
      */
     public record Config(ChaosSettings initial, boolean production, boolean allowProduction,
                          long recoveryDeadlineMs, long marketStaleMs) {
+        /** {@code CHAOS_RECOVERY_DEADLINE_MS}: 10 s. */
+        public static final long DEFAULT_RECOVERY_DEADLINE_MS = 10_000;
+        public static final long MIN_RECOVERY_DEADLINE_MS = 100;
+        public static final long MAX_RECOVERY_DEADLINE_MS = 600_000;
+
+        public Config {
+            java.util.Objects.requireNonNull(initial, "initial (CHAOS_*)");
+            if (recoveryDeadlineMs < MIN_RECOVERY_DEADLINE_MS
+                    || recoveryDeadlineMs > MAX_RECOVERY_DEADLINE_MS) {
+                throw new IllegalArgumentException("CHAOS_RECOVERY_DEADLINE_MS="
+                        + recoveryDeadlineMs + " is invalid: must be from "
+                        + MIN_RECOVERY_DEADLINE_MS + " to " + MAX_RECOVERY_DEADLINE_MS);
+            }
+            if (marketStaleMs < 1) {
+                throw new IllegalArgumentException("MARKET_STALE_MS=" + marketStaleMs
+                        + " is invalid: must be positive");
+            }
+        }
     }
 
     /** The settings with when they took effect and when they expire. */

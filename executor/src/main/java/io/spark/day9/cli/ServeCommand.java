@@ -27,16 +27,32 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        return serve(ConfigLoader.fromProcess(), List.of());
+        List<String> notes = new java.util.ArrayList<>();
+        Day9Config config = ConfigLoader.fromProcess(notes::add); // a bad value: one line only
+        return serve(config, List.of(), notes);
+    }
+
+    static int serve(Day9Config config, List<ApiRoutes> extraRoutes) throws Exception {
+        return serve(config, extraRoutes, List.of());
     }
 
     /**
      * Starts the executor with {@code extraRoutes} and blocks until a signal stopped it.
      *
+     * @param notes configuration notes to log first (where {@code .env} was looked for, unknown
+     *              variables)
      * @return the process exit code: 0 after a graceful stop, 1 when start-up failed
      */
-    static int serve(Day9Config config, List<ApiRoutes> extraRoutes) throws Exception {
+    static int serve(Day9Config config, List<ApiRoutes> extraRoutes, List<String> notes)
+            throws Exception {
         Logging.configureForService(config.paths(), config.logging());
+        for (String note : notes) {
+            if (note.startsWith("warning: ")) {
+                log.warn("configuration: {}", note.substring("warning: ".length()));
+            } else {
+                log.info("configuration: {}", note);
+            }
+        }
         Executor executor;
         try {
             executor = Executor.start(config, Clock.systemUTC(), extraRoutes);

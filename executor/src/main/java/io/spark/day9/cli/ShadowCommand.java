@@ -2,14 +2,13 @@ package io.spark.day9.cli;
 
 import io.spark.day9.api.Json;
 import io.spark.day9.config.ConfigLoader;
+import io.spark.day9.fs.AtomicFiles;
 import io.spark.day9.shadow.report.InvalidReportParameter;
 import io.spark.day9.shadow.report.ReportQuery;
 import io.spark.day9.shadow.report.ShadowReport;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -96,16 +95,7 @@ final class ShadowCommand implements Runnable {
 
         /** Temp file beside the target, then rename: a reader never sees half a report. */
         private static void write(Path target, String text) throws IOException {
-            Path abs = target.toAbsolutePath();
-            Files.createDirectories(abs.getParent());
-            Path tmp = Files.createTempFile(abs.getParent(), abs.getFileName() + ".", ".tmp");
-            try {
-                Files.writeString(tmp, text, StandardCharsets.UTF_8);
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING,
-                        StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            AtomicFiles.writeString(target, text);
         }
     }
 }

@@ -1,7 +1,7 @@
 package io.spark.day9.cli;
 
 import io.spark.day9.sim.SimConfig;
-import io.spark.day9.sim.SimExchange;
+import io.spark.day9.sim.server.SimServer;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -35,7 +35,7 @@ final class SimExchangeCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         List<String> upper = symbols.stream().map(s -> s.strip().toUpperCase(Locale.ROOT))
                 .toList();
-        SimExchange sim = SimExchange.start(SimConfig.of(upper, seed).withPort(port)
+        SimServer sim = SimServer.start(SimConfig.of(upper, seed).withPort(port)
                 .withUpdateIntervalMs(updateMs));
         System.out.println("sim-exchange: REST " + sim.restUrl() + "  WebSocket " + sim.wsUrl()
                 + "  symbols " + upper + "  API key " + sim.config().apiKey());

@@ -1,25 +1,38 @@
 package io.spark.day9.config;
 
 import io.spark.day9.config.Day9Config.Effective;
+import io.spark.day9.config.Day9Config.MarketSource;
 import io.spark.day9.config.Day9Config.Source;
+import io.spark.day9.market.MarketConfig;
 import io.spark.day9.queue.FsyncMode;
 import io.spark.day9.queue.QueueConfig;
+import io.spark.day9.shadow.ShadowConfig;
+import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
  * Builds the one {@link Day9Config} from the environment and an optional {@code .env} file (the
- * environment wins). Every value is checked here; the first bad one stops the start with a
- * {@link ConfigException} naming the variable, the value and what is allowed.
+ * environment wins). Every value is checked here; bad values stop the start with one
+ * {@link ConfigException} that lists each variable at fault, its value and what is allowed (all
+ * of them at once, not only the first). Conflicts between valid values are checked after that.
+ *
+ * <p>{@link #fromProcess()} also says on stderr where it looked for {@code .env} and warns about
+ * variables that look like Day9's but are not ({@link UnknownVariables}).
  */
 public final class ConfigLoader {
     private static final Pattern QUEUE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
@@ -29,15 +42,57 @@ public final class ConfigLoader {
     private final Map<String, String> environment;
     private final Map<String, String> dotEnv;
     private final Map<String, Effective> effective = new LinkedHashMap<>();
+    private final List<ConfigException> problems = new ArrayList<>();
 
     private ConfigLoader(Map<String, String> environment, Map<String, String> dotEnv) {
         this.environment = environment;
         this.dotEnv = dotEnv;
     }
 
-    /** The configuration of this process: its environment plus {@code ./.env} if present. */
+    /**
+     * The configuration of this process: its environment plus {@code ./.env} if present. Prints
+     * to stderr where {@code .env} was looked for (found or not) and a warning for each variable
+     * that looks like one of ours but is unknown, with the nearest known name.
+     */
     public static Day9Config fromProcess() {
-        return load(System.getenv(), Path.of(".env"));
+        return fromProcess(System.getenv(), Path.of(".env"), System.err);
+    }
+
+    /**
+     * As {@link #fromProcess()}, but the notes (the {@code .env} line, then one
+     * {@code warning: …} per unknown variable) go to {@code notes}, before validation; the
+     * service logs them once its logging is set up.
+     */
+    public static Day9Config fromProcess(Consumer<String> notes) {
+        return load(System.getenv(), Path.of(".env"), notes);
+    }
+
+    /** As {@link #fromProcess()} with the environment, file and stream given (for tests). */
+    public static Day9Config fromProcess(Map<String, String> environment, Path dotEnvFile,
+                                         PrintStream notes) {
+        return load(environment, dotEnvFile, note -> notes.println("day9: " + note));
+    }
+
+    /**
+     * Loads and validates, handing the notes to {@code notes} first (see
+     * {@link #fromProcess(Consumer)}).
+     */
+    public static Day9Config load(Map<String, String> environment, Path dotEnvFile,
+                                  Consumer<String> notes) {
+        Map<String, String> dotEnv = DotEnv.read(dotEnvFile);
+        notes.accept(dotEnvNote(dotEnvFile, dotEnv));
+        for (String warning : UnknownVariables.warnings(environment.keySet(), dotEnv.keySet())) {
+            notes.accept("warning: " + warning);
+        }
+        return new ConfigLoader(environment, dotEnv).build();
+    }
+
+    /** One line saying where {@code .env} was looked for and what was found there. */
+    static String dotEnvNote(Path dotEnvFile, Map<String, String> dotEnv) {
+        Path abs = dotEnvFile.toAbsolutePath().normalize();
+        return Files.isRegularFile(abs)
+                ? ".env: read " + dotEnv.size() + " variable(s) from " + abs
+                : ".env: no file at " + abs + " (environment and defaults only)";
     }
 
     /**
@@ -45,7 +100,8 @@ public final class ConfigLoader {
      *
      * @param environment variables (wins over the file)
      * @param dotEnvFile  optional {@code .env}; a missing file is fine
-     * @throws ConfigException on the first bad value
+     * @throws ConfigException naming every bad value (or, when all values are valid, the first
+     *                         conflict between them)
      */
     public static Day9Config load(Map<String, String> environment, Path dotEnvFile) {
         return new ConfigLoader(environment, DotEnv.read(dotEnvFile)).build();
@@ -57,14 +113,6 @@ public final class ConfigLoader {
         DeployEnv env = choice("DAY9_ENV", DeployEnv.class);
         Optional<String> token = token("API_TOKEN");
         Optional<String> adminToken = token("ADMIN_TOKEN");
-        if (adminToken.isPresent() && token.isEmpty()) {
-            throw ConfigException.conflict("ADMIN_TOKEN", "ADMIN_TOKEN needs API_TOKEN too: "
-                    + "without API_TOKEN every loopback caller is already admitted");
-        }
-        if (adminToken.isPresent() && adminToken.equals(token)) {
-            throw ConfigException.conflict("ADMIN_TOKEN", "ADMIN_TOKEN must differ from "
-                    + "API_TOKEN");
-        }
         Path runtime = path("RUNTIME_DIR");
         Path logDir = path("LOG_DIR");
         LogFormat logFormat = choice("LOG_FORMAT", LogFormat.class);
@@ -93,10 +141,47 @@ public final class ConfigLoader {
         long compactMinBytes = integer("QUEUE_COMPACT_MIN_BYTES", 1 << 16, 1L << 40);
         boolean workerEnabled = bool("QUEUE_WORKER_ENABLED");
         int workerThreads = (int) integer("QUEUE_WORKER_THREADS", 1, 64);
+        MarketValues marketValues = market();
+        Path snapshotDir = path("SNAPSHOT_DIR");
+        int retentionDays = (int) integer("SNAPSHOT_RETENTION_DAYS", 1, 3650);
+        Path shadowDir = path("SHADOW_DIR");
+        TradeMode mode = choice("TRADE_MODE", TradeMode.class);
+        boolean live = bool("LIVE_ENABLED");
+        boolean shadow = bool("SHADOW_LIVE_ENABLED");
+        Day9Config.Shadow shadowSettings = new Day9Config.Shadow(
+                parsed("SHADOW_AB_FRACTION", v -> fraction("SHADOW_AB_FRACTION", v)),
+                fractions(),
+                feeBps("SHADOW_MAKER_FEE_BPS"), feeBps("SHADOW_TAKER_FEE_BPS"),
+                choice("SHADOW_LATENCY_MODEL", ShadowConfig.LatencyModel.class),
+                integer("SHADOW_LATENCY_MS", 0, 10_000),
+                integer("SHADOW_ORDER_TTL_SEC", 1, 30L * 24 * 3600),
+                integer("SHADOW_RTT_PROBE_SEC", 0, 3600));
+        var server = new Day9Config.Server(host, port, env, token, adminToken, maxBody,
+                Duration.ofMillis(shutdownMs));
+        resolvable(server.host());
+        if (!problems.isEmpty()) {
+            throw ConfigException.all(problems);
+        }
+
+        // every value is valid on its own: now the rules between them
+        if (adminToken.isPresent() && token.isEmpty()) {
+            throw ConfigException.conflict("ADMIN_TOKEN", "ADMIN_TOKEN needs API_TOKEN too: "
+                    + "without API_TOKEN every loopback caller is already admitted");
+        }
+        if (adminToken.isPresent() && adminToken.equals(token)) {
+            throw ConfigException.conflict("ADMIN_TOKEN", "ADMIN_TOKEN must differ from "
+                    + "API_TOKEN");
+        }
         if (backoffMaxMs < backoffBaseMs) {
             throw ConfigException.invalid("QUEUE_BACKOFF_MAX_MS", Long.toString(backoffMaxMs),
                     "must be at least QUEUE_BACKOFF_BASE_MS (" + backoffBaseMs + ")");
         }
+        if (marketValues.reconnectMaxMs() < marketValues.reconnectBaseMs()) {
+            throw ConfigException.invalid("MARKET_RECONNECT_MAX_MS",
+                    Long.toString(marketValues.reconnectMaxMs()), "must be at least "
+                            + "MARKET_RECONNECT_BASE_MS (" + marketValues.reconnectBaseMs() + ")");
+        }
+        Day9Config.Market market = subsystem(marketValues::toConfig);
         QueueConfig journal;
         try {
             journal = new QueueConfig(queueDir, queueName, fsync, visibilityMs, maxDeliveries,
@@ -105,23 +190,6 @@ public final class ConfigLoader {
         } catch (IllegalArgumentException e) {
             throw ConfigException.conflict("QUEUE_*", e.getMessage());
         }
-        Day9Config.Market market = market();
-        Path snapshotDir = path("SNAPSHOT_DIR");
-        int retentionDays = (int) integer("SNAPSHOT_RETENTION_DAYS", 1, 3650);
-        Path shadowDir = path("SHADOW_DIR");
-        TradeMode mode = choice("TRADE_MODE", TradeMode.class);
-        boolean live = bool("LIVE_ENABLED");
-        boolean shadow = bool("SHADOW_LIVE_ENABLED");
-        Day9Config.Shadow shadowSettings = new Day9Config.Shadow(
-                fraction("SHADOW_AB_FRACTION", raw("SHADOW_AB_FRACTION")), fractions(),
-                feeBps("SHADOW_MAKER_FEE_BPS"), feeBps("SHADOW_TAKER_FEE_BPS"),
-                choice("SHADOW_LATENCY_MODEL", "none", "fixed", "measured"),
-                integer("SHADOW_LATENCY_MS", 0, 10_000),
-                integer("SHADOW_ORDER_TTL_SEC", 1, 30L * 24 * 3600),
-                integer("SHADOW_RTT_PROBE_SEC", 0, 3600));
-
-        var server = new Day9Config.Server(host, port, env, token, adminToken, maxBody,
-                Duration.ofMillis(shutdownMs));
         checkHost(server);
         var chaos = new Day9Config.Chaos(errorPct, latencyMs, flapSec, chaosTtlSec,
                 chaosInProduction, recoveryDeadlineMs);
@@ -165,29 +233,52 @@ public final class ConfigLoader {
         return value;
     }
 
-    private String text(String name) {
+    /**
+     * Parses {@code name}'s value; when it is bad, records the problem (all are reported together
+     * at the end) and goes on with the parsed default, so later values are still checked.
+     */
+    private <T> T parsed(String name, Function<String, T> parser) {
         String value = raw(name);
-        if (value.isEmpty()) {
-            throw ConfigException.invalid(name, value, "must not be empty");
+        try {
+            return parser.apply(value);
+        } catch (ConfigException e) {
+            problems.add(e);
+            return parser.apply(defaultOf(name));
         }
-        return value;
+    }
+
+    /** The setting's default, with {@code ${RUNTIME_DIR}} expanded. */
+    private String defaultOf(String name) {
+        String value = Setting.named(name).defaultValue();
+        Effective runtime = effective.get("RUNTIME_DIR");
+        return runtime == null ? value : value.replace("${RUNTIME_DIR}", runtime.value());
+    }
+
+    private String text(String name) {
+        return parsed(name, value -> {
+            if (value.isEmpty()) {
+                throw ConfigException.invalid(name, value, "must not be empty");
+            }
+            return value;
+        });
     }
 
     private long integer(String name, long min, long max) {
-        String value = raw(name);
-        try {
-            long parsed = Long.parseLong(value);
-            if (parsed >= min && parsed <= max) {
-                return parsed;
+        return parsed(name, value -> {
+            try {
+                long parsed = Long.parseLong(value);
+                if (parsed >= min && parsed <= max) {
+                    return parsed;
+                }
+            } catch (NumberFormatException e) {
+                // reported below with the allowed range
             }
-        } catch (NumberFormatException e) {
-            // reported below with the allowed range
-        }
-        throw ConfigException.invalid(name, value,
-                "must be an integer from " + min + " to " + max);
+            throw ConfigException.invalid(name, value,
+                    "must be an integer from " + min + " to " + max);
+        });
     }
 
-    private double fraction(String name, String value) {
+    private static double fraction(String name, String value) {
         try {
             double d = Double.parseDouble(value.strip());
             if (d >= 0 && d <= 1) {
@@ -201,7 +292,11 @@ public final class ConfigLoader {
 
     /** {@code alpha=0.1,beta=0.5}: strategy names and fractions. */
     private java.util.Map<String, Double> fractions() {
-        String value = raw("SHADOW_AB_FRACTIONS").strip();
+        return parsed("SHADOW_AB_FRACTIONS", this::fractions);
+    }
+
+    private java.util.Map<String, Double> fractions(String text) {
+        String value = text.strip();
         java.util.Map<String, Double> out = new java.util.LinkedHashMap<>();
         if (value.isEmpty()) {
             return out;
@@ -219,7 +314,10 @@ public final class ConfigLoader {
     }
 
     private java.math.BigDecimal feeBps(String name) {
-        String value = raw(name).strip();
+        return parsed(name, text -> feeBps(name, text.strip()));
+    }
+
+    private static java.math.BigDecimal feeBps(String name, String value) {
         try {
             java.math.BigDecimal d = new java.math.BigDecimal(value);
             if (d.signum() >= 0 && d.compareTo(java.math.BigDecimal.valueOf(1000)) <= 0) {
@@ -233,12 +331,12 @@ public final class ConfigLoader {
     }
 
     private boolean bool(String name) {
-        String value = raw(name).toLowerCase(Locale.ROOT);
-        return switch (value) {
+        return parsed(name, text -> switch (text.toLowerCase(Locale.ROOT)) {
             case "true" -> true;
             case "false" -> false;
-            default -> throw ConfigException.invalid(name, value, "must be true or false");
-        };
+            default -> throw ConfigException.invalid(name, text.toLowerCase(Locale.ROOT),
+                    "must be true or false");
+        });
     }
 
     private <E extends Enum<E>> E choice(String name, Class<E> type) {
@@ -248,35 +346,42 @@ public final class ConfigLoader {
     }
 
     private String choice(String name, String... allowed) {
-        String value = raw(name);
-        for (String candidate : allowed) {
-            if (candidate.equalsIgnoreCase(value)) {
-                return candidate;
+        return parsed(name, value -> {
+            for (String candidate : allowed) {
+                if (candidate.equalsIgnoreCase(value)) {
+                    return candidate;
+                }
             }
-        }
-        throw ConfigException.invalid(name, value, "must be one of "
-                + Arrays.stream(allowed).collect(Collectors.joining(" | ")));
+            throw ConfigException.invalid(name, value, "must be one of "
+                    + Arrays.stream(allowed).collect(Collectors.joining(" | ")));
+        });
     }
 
     private Path path(String name) {
-        String value = text(name);
-        try {
-            return Path.of(value);
-        } catch (RuntimeException e) {
-            throw ConfigException.invalid(name, value, "must be a file system path");
-        }
+        return parsed(name, value -> {
+            if (value.isEmpty()) {
+                throw ConfigException.invalid(name, value, "must not be empty");
+            }
+            try {
+                return Path.of(value);
+            } catch (RuntimeException e) {
+                throw ConfigException.invalid(name, value, "must be a file system path");
+            }
+        });
     }
 
     private Optional<String> token(String name) {
-        String value = raw(name);
-        if (value.isEmpty()) {
-            return Optional.empty();
-        }
-        if (value.length() < MIN_TOKEN_CHARS || value.chars().anyMatch(c -> c <= ' ' || c > '~')) {
-            throw ConfigException.invalid(name, "******", "must be at least "
-                    + MIN_TOKEN_CHARS + " printable ASCII characters without spaces");
-        }
-        return Optional.of(value);
+        return parsed(name, value -> {
+            if (value.isEmpty()) {
+                return Optional.empty();
+            }
+            if (value.length() < MIN_TOKEN_CHARS
+                    || value.chars().anyMatch(c -> c <= ' ' || c > '~')) {
+                throw ConfigException.invalid(name, "******", "must be at least "
+                        + MIN_TOKEN_CHARS + " printable ASCII characters without spaces");
+            }
+            return Optional.of(value);
+        });
     }
 
     private int flapSeconds() {
@@ -284,10 +389,40 @@ public final class ConfigLoader {
         return (int) integer("CHAOS_WS_FLAP_SEC", 0, 86_400);
     }
 
-    private Day9Config.Market market() {
-        Day9Config.MarketSource source = Day9Config.MarketSource.valueOf(choice("MARKET_SOURCE",
+    /** The market variables, each valid on its own; {@link #build()} checks the rest. */
+    private record MarketValues(MarketSource source, java.util.List<String> symbols,
+                                String restUrl, String wsUrl, String apiKey, String apiSecret,
+                                long recvWindowMs, long staleMs, long reconnectBaseMs,
+                                long reconnectMaxMs, long maxConnectionAgeMs, int depthLimit,
+                                int simPort, long simSeed) {
+        Day9Config.Market toConfig() {
+            return new Day9Config.Market(source, new MarketConfig(wsUrl, symbols, recvWindowMs,
+                    staleMs, reconnectBaseMs, reconnectMaxMs, maxConnectionAgeMs, depthLimit),
+                    restUrl, apiKey, apiSecret, simPort, simSeed);
+        }
+    }
+
+    private MarketValues market() {
+        MarketSource source = MarketSource.valueOf(choice("MARKET_SOURCE",
                 "sim", "binance", "binance-testnet").toUpperCase(Locale.ROOT).replace('-', '_'));
-        String symbolsText = raw("MARKET_SYMBOLS");
+        java.util.List<String> symbols = parsed("MARKET_SYMBOLS", ConfigLoader::symbols);
+        String restUrl = url("MARKET_REST_URL", "http", "https");
+        String wsUrl = url("MARKET_WS_URL", "ws", "wss");
+        String apiKey = raw("MARKET_API_KEY");
+        String apiSecret = raw("MARKET_API_SECRET");
+        long recvWindow = integer("MARKET_RECV_WINDOW_MS", 1, MarketConfig.MAX_RECV_WINDOW_MS);
+        long stale = integer("MARKET_STALE_MS", 500, 600_000);
+        long base = integer("MARKET_RECONNECT_BASE_MS", 1, 60_000);
+        long max = integer("MARKET_RECONNECT_MAX_MS", 1, 600_000);
+        long maxAgeSec = integer("MARKET_WS_MAX_AGE_SEC", 10, 86_400);
+        int depthLimit = (int) integer("MARKET_DEPTH_LIMIT", 1, MarketConfig.MAX_DEPTH_LIMIT);
+        int simPort = (int) integer("SIM_PORT", 0, 65_535);
+        long simSeed = integer("SIM_SEED", Long.MIN_VALUE, Long.MAX_VALUE);
+        return new MarketValues(source, symbols, restUrl, wsUrl, apiKey, apiSecret, recvWindow,
+                stale, base, max, maxAgeSec * 1000, depthLimit, simPort, simSeed);
+    }
+
+    private static java.util.List<String> symbols(String symbolsText) {
         java.util.List<String> symbols = new java.util.ArrayList<>();
         for (String part : symbolsText.split(",")) {
             String symbol = part.strip().toUpperCase(Locale.ROOT);
@@ -300,59 +435,62 @@ public final class ConfigLoader {
         if (symbols.size() > 50) {
             throw ConfigException.invalid("MARKET_SYMBOLS", symbolsText, "at most 50 symbols");
         }
-        String restUrl = url("MARKET_REST_URL", "http", "https");
-        String wsUrl = url("MARKET_WS_URL", "ws", "wss");
-        String apiKey = raw("MARKET_API_KEY");
-        String apiSecret = raw("MARKET_API_SECRET");
-        long recvWindow = integer("MARKET_RECV_WINDOW_MS", 1, 60_000);
-        long stale = integer("MARKET_STALE_MS", 500, 600_000);
-        long base = integer("MARKET_RECONNECT_BASE_MS", 1, 60_000);
-        long max = integer("MARKET_RECONNECT_MAX_MS", 1, 600_000);
-        if (max < base) {
-            throw ConfigException.invalid("MARKET_RECONNECT_MAX_MS", Long.toString(max),
-                    "must be at least MARKET_RECONNECT_BASE_MS (" + base + ")");
-        }
-        long maxAgeSec = integer("MARKET_WS_MAX_AGE_SEC", 10, 86_400);
-        int depthLimit = (int) integer("MARKET_DEPTH_LIMIT", 1, 5000);
-        int simPort = (int) integer("SIM_PORT", 0, 65_535);
-        long simSeed = integer("SIM_SEED", Long.MIN_VALUE, Long.MAX_VALUE);
-        return new Day9Config.Market(source, symbols, restUrl, wsUrl, apiKey, apiSecret,
-                recvWindow, stale, base, max, maxAgeSec * 1000, depthLimit, simPort, simSeed);
+        return symbols;
     }
 
     private String url(String name, String... schemes) {
-        String value = raw(name);
-        if (value.isEmpty()) {
-            return value;
-        }
-        try {
-            java.net.URI uri = new java.net.URI(value);
-            if (uri.getHost() != null && java.util.Arrays.asList(schemes).contains(uri.getScheme())) {
+        return parsed(name, value -> {
+            if (value.isEmpty()) {
                 return value;
             }
-        } catch (java.net.URISyntaxException e) {
-            // reported below
-        }
-        throw ConfigException.invalid(name, value, "must be an absolute " + String.join(" or ",
-                schemes) + " URL");
+            try {
+                java.net.URI uri = new java.net.URI(value);
+                if (uri.getHost() != null
+                        && java.util.Arrays.asList(schemes).contains(uri.getScheme())) {
+                    return value;
+                }
+            } catch (java.net.URISyntaxException e) {
+                // reported below
+            }
+            throw ConfigException.invalid(name, value, "must be an absolute "
+                    + String.join(" or ", schemes) + " URL");
+        });
     }
 
     private String queueName() {
-        String value = raw("QUEUE_NAME");
-        if (!QUEUE_NAME.matcher(value).matches()) {
-            throw ConfigException.invalid("QUEUE_NAME", value,
-                    "must be 1-64 letters, digits, '_' or '-', starting with a letter or digit");
+        return parsed("QUEUE_NAME", value -> {
+            if (!QUEUE_NAME.matcher(value).matches()) {
+                throw ConfigException.invalid("QUEUE_NAME", value, "must be 1-64 letters, "
+                        + "digits, '_' or '-', starting with a letter or digit");
+            }
+            return value;
+        });
+    }
+
+    /**
+     * Builds a subsystem's record; its own checks are a backstop behind the loader's (their
+     * messages name the variable as {@code NAME=value is invalid: …}).
+     */
+    private static <T> T subsystem(java.util.function.Supplier<T> build) {
+        try {
+            return build.get();
+        } catch (IllegalArgumentException e) {
+            String message = String.valueOf(e.getMessage());
+            int eq = message.indexOf('=');
+            throw new ConfigException(eq > 0 ? message.substring(0, eq) : "config", message);
         }
-        return value;
+    }
+
+    private void resolvable(String host) {
+        try {
+            InetAddress.getByName(host);
+        } catch (UnknownHostException e) {
+            problems.add(ConfigException.invalid("HOST", host,
+                    "must be an IP address or a resolvable host name"));
+        }
     }
 
     private static void checkHost(Day9Config.Server server) {
-        try {
-            InetAddress.getByName(server.host());
-        } catch (UnknownHostException e) {
-            throw ConfigException.invalid("HOST", server.host(),
-                    "must be an IP address or a resolvable host name");
-        }
         if (server.apiToken().isEmpty() && !server.loopbackBind()) {
             throw ConfigException.conflict("HOST", "binding " + server.host()
                     + " (not loopback) requires API_TOKEN; set API_TOKEN or bind 127.0.0.1");

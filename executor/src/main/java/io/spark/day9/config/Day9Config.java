@@ -1,6 +1,8 @@
 package io.spark.day9.config;
 
+import io.spark.day9.market.MarketConfig;
 import io.spark.day9.queue.QueueConfig;
+import io.spark.day9.shadow.ShadowConfig.LatencyModel;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -98,9 +100,27 @@ public record Day9Config(Server server, Paths paths, Logging logging, Chaos chao
     public record Logging(LogFormat format, String level) {
     }
 
-    /** Initial chaos settings (the chaos engine may change them at run time). */
+    /**
+     * Initial chaos settings (the chaos engine may change them at run time), checked as the
+     * record is built; errors name the variable.
+     *
+     * @param httpErrorPct       {@code CHAOS_HTTP_ERROR_PCT}, 0..100
+     * @param httpLatencyMs      {@code CHAOS_HTTP_LATENCY_MS}, 0..60000
+     * @param wsFlapSec          {@code CHAOS_WS_FLAP_SEC}, 0 (off) or a period in seconds
+     * @param ttlSec             {@code CHAOS_TTL_SEC}, at least 1
+     * @param allowProduction    {@code CHAOS_ALLOW_PRODUCTION}
+     * @param recoveryDeadlineMs {@code CHAOS_RECOVERY_DEADLINE_MS}
+     */
     public record Chaos(int httpErrorPct, int httpLatencyMs, int wsFlapSec, int ttlSec,
                         boolean allowProduction, long recoveryDeadlineMs) {
+        public Chaos {
+            range("CHAOS_HTTP_ERROR_PCT", httpErrorPct, 0, 100);
+            range("CHAOS_HTTP_LATENCY_MS", httpLatencyMs, 0, 60_000);
+            range("CHAOS_WS_FLAP_SEC", wsFlapSec, 0, 86_400);
+            range("CHAOS_TTL_SEC", ttlSec, 1, 604_800);
+            range("CHAOS_RECOVERY_DEADLINE_MS", recoveryDeadlineMs, 100, 600_000);
+        }
+
         /** The guide's three settings with the defaults for the rest. */
         public Chaos(int httpErrorPct, int httpLatencyMs, int wsFlapSec) {
             this(httpErrorPct, httpLatencyMs, wsFlapSec, 900, false, 10_000);
@@ -147,29 +167,70 @@ public record Day9Config(Server server, Paths paths, Logging logging, Chaos chao
     }
 
     /**
-     * Market connectivity.
+     * Market connectivity: where the exchange is, and the market client's settings (one
+     * validated {@link MarketConfig}, handed to the market component as it is).
      *
-     * @param source             sim, binance or binance-testnet
-     * @param symbols            upper-case symbols
-     * @param restUrl            REST base, empty for the source's default
-     * @param wsUrl              WebSocket base, empty for the source's default
-     * @param apiKey             API key ("" = none, or the simulator's)
-     * @param apiSecret          API secret
-     * @param recvWindowMs       signed-request validity
-     * @param staleMs            silent-stream threshold
-     * @param reconnectBaseMs    first reconnect delay
-     * @param reconnectMaxMs     reconnect cap
-     * @param maxConnectionAgeMs planned reconnect age
-     * @param depthLimit         snapshot depth
-     * @param simPort            embedded simulator port
-     * @param simSeed            simulator seed
+     * @param source    sim, binance or binance-testnet
+     * @param settings  symbols, WebSocket base (empty for the source's default), recvWindow,
+     *                  stale threshold, reconnect delays, planned reconnect age, snapshot depth
+     * @param restUrl   REST base, empty for the source's default
+     * @param apiKey    API key ("" = none, or the simulator's)
+     * @param apiSecret API secret
+     * @param simPort   embedded simulator port
+     * @param simSeed   simulator seed
      */
-    public record Market(MarketSource source, java.util.List<String> symbols, String restUrl,
-                         String wsUrl, String apiKey, String apiSecret, long recvWindowMs,
-                         long staleMs, long reconnectBaseMs, long reconnectMaxMs,
-                         long maxConnectionAgeMs, int depthLimit, int simPort, long simSeed) {
+    public record Market(MarketSource source, MarketConfig settings, String restUrl,
+                         String apiKey, String apiSecret, int simPort, long simSeed) {
         public Market {
-            symbols = java.util.List.copyOf(symbols);
+            Objects.requireNonNull(source, "source");
+            Objects.requireNonNull(settings, "settings");
+            Objects.requireNonNull(restUrl, "restUrl");
+            Objects.requireNonNull(apiKey, "apiKey");
+            Objects.requireNonNull(apiSecret, "apiSecret");
+            if (simPort < 0 || simPort > 65_535) {
+                throw new IllegalArgumentException("SIM_PORT=" + simPort
+                        + " is invalid: must be an integer from 0 to 65535");
+            }
+        }
+
+        /** {@code MARKET_SYMBOLS}. */
+        public java.util.List<String> symbols() {
+            return settings.symbols();
+        }
+
+        /** {@code MARKET_WS_URL} (empty for the source's default). */
+        public String wsUrl() {
+            return settings.wsUrl();
+        }
+
+        /** {@code MARKET_RECV_WINDOW_MS}. */
+        public long recvWindowMs() {
+            return settings.recvWindowMs();
+        }
+
+        /** {@code MARKET_STALE_MS}. */
+        public long staleMs() {
+            return settings.staleMs();
+        }
+
+        /** {@code MARKET_RECONNECT_BASE_MS}. */
+        public long reconnectBaseMs() {
+            return settings.reconnectBaseMs();
+        }
+
+        /** {@code MARKET_RECONNECT_MAX_MS}. */
+        public long reconnectMaxMs() {
+            return settings.reconnectMaxMs();
+        }
+
+        /** {@code MARKET_WS_MAX_AGE_SEC} in ms. */
+        public long maxConnectionAgeMs() {
+            return settings.maxConnectionAgeMs();
+        }
+
+        /** {@code MARKET_DEPTH_LIMIT}. */
+        public int depthLimit() {
+            return settings.depthLimit();
         }
 
         /** The REST base URL for a non-simulated source. */
@@ -183,16 +244,27 @@ public record Day9Config(Server server, Paths paths, Logging logging, Chaos chao
 
         /** The WebSocket base URL for a non-simulated source. */
         public String wsUrlOrDefault() {
-            if (!wsUrl.isEmpty()) {
-                return wsUrl;
+            if (!wsUrl().isEmpty()) {
+                return wsUrl();
             }
             return source == MarketSource.BINANCE_TESTNET ? "wss://stream.testnet.binance.vision"
                     : "wss://stream.binance.com:9443";
         }
     }
 
-    /** Snapshot retention. */
+    /** Snapshot retention ({@code SNAPSHOT_RETENTION_DAYS}: accepted, not used yet). */
     public record Snapshots(int retentionDays) {
+        public Snapshots {
+            range("SNAPSHOT_RETENTION_DAYS", retentionDays, 1, 3650);
+        }
+    }
+
+    /** Throws {@code NAME=value is invalid: must be an integer from min to max} when outside. */
+    static void range(String variable, long value, long min, long max) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(variable + "=" + value
+                    + " is invalid: must be an integer from " + min + " to " + max);
+        }
     }
 
     /** Trade mode and the do-not-send switches. */
@@ -225,20 +297,40 @@ public record Day9Config(Server server, Paths paths, Logging logging, Chaos chao
      * @param abOverrides   per-strategy fractions
      * @param makerFeeBps   fee of resting fills
      * @param takerFeeBps   fee of crossing fills
-     * @param latencyModel  none, fixed or measured
+     * @param latencyModel  none, fixed or measured ({@code SHADOW_LATENCY_MODEL})
      * @param latencyMs     delay of the fixed model
      * @param orderTtlSec   resting order expiry
      * @param rttProbeSec   round-trip measurement period (0 = never)
      */
     public record Shadow(double abFraction, java.util.Map<String, Double> abOverrides,
                          java.math.BigDecimal makerFeeBps, java.math.BigDecimal takerFeeBps,
-                         String latencyModel, long latencyMs, long orderTtlSec,
+                         LatencyModel latencyModel, long latencyMs, long orderTtlSec,
                          long rttProbeSec) {
         public static final Shadow DEFAULTS = new Shadow(1.0, java.util.Map.of(),
-                java.math.BigDecimal.TEN, java.math.BigDecimal.TEN, "none", 0, 86_400, 5);
+                java.math.BigDecimal.TEN, java.math.BigDecimal.TEN, LatencyModel.NONE, 0, 86_400,
+                5);
 
         public Shadow {
             abOverrides = java.util.Map.copyOf(abOverrides);
+            Objects.requireNonNull(latencyModel, "latencyModel");
+            if (!(abFraction >= 0 && abFraction <= 1)) {
+                throw new IllegalArgumentException("SHADOW_AB_FRACTION=" + abFraction
+                        + " is invalid: must be a number from 0 to 1");
+            }
+            abOverrides.forEach((strategy, f) -> {
+                if (!(f >= 0 && f <= 1)) {
+                    throw new IllegalArgumentException("SHADOW_AB_FRACTIONS: " + strategy + "="
+                            + f + " is invalid: must be a number from 0 to 1");
+                }
+            });
+            if (orderTtlSec < 1) {
+                throw new IllegalArgumentException("SHADOW_ORDER_TTL_SEC=" + orderTtlSec
+                        + " is invalid: must be at least 1");
+            }
+            if (rttProbeSec < 0) {
+                throw new IllegalArgumentException("SHADOW_RTT_PROBE_SEC=" + rttProbeSec
+                        + " is invalid: must be at least 0");
+            }
         }
 
         /** The A/B fraction of {@code strategy}. */

@@ -73,7 +73,8 @@ public record Setting(String name, String defaultValue, String meaning, boolean 
             s("SIM_PORT", "0", "port of the embedded simulator (0 = a free loopback port)"),
             s("SIM_SEED", "42", "seed of the simulator's random-walk market"),
             s("SNAPSHOT_DIR", "${RUNTIME_DIR}/snapshots", "snapshot directory"),
-            s("SNAPSHOT_RETENTION_DAYS", "7", "snapshots older than this are deleted"),
+            s("SNAPSHOT_RETENTION_DAYS", "7", "accepted (1..3650) and ignored until snapshots "
+                    + "are built; then snapshots older than this are deleted"),
             s("SHADOW_DIR", "${RUNTIME_DIR}/shadow", "shadow order audit trail directory"),
             s("SHADOW_AB_FRACTION", "1",
                     "testnet/live: share of order signals also executed for real (0..1)"),
@@ -91,6 +92,18 @@ public record Setting(String name, String defaultValue, String meaning, boolean 
             s("LIVE_ENABLED", "false", "true lets TRADE_MODE=live send real orders"),
             s("SHADOW_LIVE_ENABLED", "true",
                     "shadow execution while TRADE_MODE=live && LIVE_ENABLED=false"));
+
+    /**
+     * Settings that are validated but have no effect yet (a later issue gives them meaning);
+     * {@code day9 config} and the README say so.
+     */
+    public static final java.util.Set<String> NOT_USED_YET =
+            java.util.Set.of("SNAPSHOT_RETENTION_DAYS");
+
+    /** False for a setting that is accepted and validated but not used yet. */
+    public boolean usedYet() {
+        return !NOT_USED_YET.contains(name);
+    }
 
     private static Setting s(String name, String defaultValue, String meaning) {
         return new Setting(name, defaultValue, meaning, false);

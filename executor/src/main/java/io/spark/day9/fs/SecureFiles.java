@@ -5,7 +5,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
@@ -14,8 +13,8 @@ import java.util.Set;
 
 /**
  * Runtime directories are created {@code 0700} and files {@code 0600}: queue payloads, audit
- * entries and orders are nobody else's business. Also the one place that knows how to replace a
- * file atomically (temp file, fsync, rename, directory fsync).
+ * entries and orders are nobody else's business. Replacing a file atomically (temp file, fsync,
+ * rename, directory fsync) is {@link AtomicFiles}'s job.
  */
 public final class SecureFiles {
     private static final boolean POSIX =
@@ -70,19 +69,10 @@ public final class SecureFiles {
 
     /**
      * Replaces {@code target} with {@code content} so that a crash leaves either the old or the
-     * new file, never a mix: write a temp file beside it, fsync it, rename it over the target,
-     * fsync the directory so the rename itself is durable.
+     * new file, never a mix; see {@link AtomicFiles#write(Path, byte[])}.
      */
     public static void writeAtomically(Path target, byte[] content) throws IOException {
-        Path dir = ensureDirectory(target.toAbsolutePath().getParent());
-        Path tmp = dir.resolve(target.getFileName() + ".tmp");
-        try (FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE,
-                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE), fileAttributes())) {
-            ch.write(java.nio.ByteBuffer.wrap(content));
-            ch.force(true);
-        }
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        fsyncDirectory(dir);
+        AtomicFiles.write(target, content);
     }
 
     /** Makes a directory's entries (created, renamed, deleted files) durable. */

@@ -3,12 +3,12 @@ package io.spark.day9.jobs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.spark.day9.fs.AtomicFiles;
 import io.spark.day9.fs.SecureFiles;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -78,8 +78,7 @@ public final class ProbeHandler implements JobHandler, AutoCloseable {
         if (out == null || written > ROLL_BYTES) {
             if (out != null) {
                 out.close();
-                Files.move(file, file.resolveSibling(FILE + ".1"),
-                        StandardCopyOption.REPLACE_EXISTING);
+                AtomicFiles.move(file, file.resolveSibling(FILE + ".1"));
             }
             SecureFiles.ensureFile(file);
             out = Files.newOutputStream(file, StandardOpenOption.APPEND);

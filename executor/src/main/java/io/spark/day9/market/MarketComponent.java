@@ -35,7 +35,7 @@ public final class MarketComponent implements Component, MarketData {
     }
 
     private final Supplier<Endpoints> endpoints;
-    private final MarketSettings settings;
+    private final MarketConfig settings;
     private final LongSupplier clock;
     private final RandomGenerator random;
     private final ObjectMapper json;
@@ -46,22 +46,11 @@ public final class MarketComponent implements Component, MarketData {
     private volatile BinanceRest.Interceptor interceptor;
 
     /**
-     * Stream and REST settings that do not depend on where the exchange is.
-     *
-     * @param symbols            symbols to follow
-     * @param recvWindowMs       signed-request validity
-     * @param staleMs            silent-stream threshold
-     * @param reconnectBaseMs    first reconnect delay
-     * @param reconnectMaxMs     reconnect delay cap
-     * @param maxConnectionAgeMs planned reconnect age
-     * @param depthLimit         snapshot depth
+     * @param settings  the market settings; an empty {@code wsUrl} is replaced at start by the
+     *                  resolved endpoint's
+     * @param endpoints where the exchange is, resolved at start
      */
-    public record MarketSettings(List<String> symbols, long recvWindowMs, long staleMs,
-                                 long reconnectBaseMs, long reconnectMaxMs,
-                                 long maxConnectionAgeMs, int depthLimit) {
-    }
-
-    public MarketComponent(MarketSettings settings, Supplier<Endpoints> endpoints,
+    public MarketComponent(MarketConfig settings, Supplier<Endpoints> endpoints,
                            LongSupplier clock, RandomGenerator random, ObjectMapper json) {
         this.settings = settings;
         this.endpoints = endpoints;
@@ -106,10 +95,8 @@ public final class MarketComponent implements Component, MarketData {
             log.warn("market {}: REST {} not reachable yet ({}); signed calls use the local clock",
                     resolved.source(), resolved.restUrl(), e.getMessage());
         }
-        MarketStream s = new MarketStream(new MarketConfig(resolved.wsUrl(), settings.symbols(),
-                settings.staleMs(), settings.reconnectBaseMs(), settings.reconnectMaxMs(),
-                settings.maxConnectionAgeMs(), settings.depthLimit()), rest, clock, random,
-                events);
+        MarketStream s = new MarketStream(settings.withWsUrl(resolved.wsUrl()), rest, clock,
+                random, events);
         stream = s;
         s.start();
         long deadline = System.nanoTime() + INITIAL_SYNC_MS * 1_000_000;

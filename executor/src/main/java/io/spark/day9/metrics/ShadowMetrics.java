@@ -74,7 +74,7 @@ public final class ShadowMetrics {
         if (e instanceof ShadowEvent.Placed p) {
             var o = p.order();
             orders.labelValues(o.strategy(), o.symbol(), o.side(), o.type(),
-                    o.status().toLowerCase(Locale.ROOT)).inc();
+                    o.status().name().toLowerCase(Locale.ROOT)).inc();
             latency.observe(p.latencyMs());
         } else if (e instanceof ShadowEvent.Rejected r) {
             orders.labelValues(r.strategy(), r.symbol(), r.side(), r.type(), "rejected").inc();

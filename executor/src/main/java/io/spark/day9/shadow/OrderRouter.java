@@ -5,7 +5,6 @@ import io.spark.day9.config.Day9Config;
 import io.spark.day9.lifecycle.Component;
 import io.spark.day9.lifecycle.Health;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -255,50 +254,47 @@ public final class OrderRouter implements Component, AutoCloseable {
         return u < f;
     }
 
-    private static Map<String, Object> realRecord(OrderRequest r, ShadowOrderView s, String pairId,
-                                                  RealLeg leg) {
+    private TrailRecord.Real realRecord(OrderRequest r, ShadowOrderView s, String pairId,
+                                        RealLeg leg) {
         JsonNode a = leg.answer();
         long sentAt = leg.sentAt();
         double rttMs = leg.rttMs();
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("orderId", s.orderId());
-        m.put("clientOrderId", r.clientOrderId());
-        m.put("strategy", r.strategy());
-        m.put("symbol", r.symbol());
-        m.put("pairId", pairId);
-        m.put("decisionAt", r.decisionAt());
-        m.put("rttMs", Math.round(rttMs * 1000) / 1000.0);
+        var head = new TrailRecord.Head(shadow.now(), s.orderId(), r.clientOrderId(),
+                r.strategy(), r.symbol());
+        double rtt = Math.round(rttMs * 1000) / 1000.0;
+        long ackAt = sentAt + Math.round(rttMs);
         // the real leg's decision-to-ack, comparable with the shadow twin's latencyMs
-        m.put("sentAt", sentAt);
-        m.put("ackAt", sentAt + Math.round(rttMs));
-        m.put("decisionToAckMs", Math.round((sentAt - r.decisionAt() + rttMs) * 1000) / 1000.0);
+        double decisionToAck = Math.round((sentAt - r.decisionAt() + rttMs) * 1000) / 1000.0;
         if (a == null) {
-            m.put("status", "ERROR");
-            m.put("error", leg.error());
-            m.put("exchangeOrderId", null);
-            m.put("executedQty", "0");
-            m.put("avgPrice", null);
-            m.put("fills", List.of());
-            return m;
+            return new TrailRecord.Real(head, pairId, r.decisionAt(), rtt, sentAt, ackAt,
+                    decisionToAck, TrailRecord.Real.ERROR, leg.error(), null,
+                    java.math.BigDecimal.ZERO, null, List.of());
         }
-        m.put("exchangeOrderId", a.path("orderId").asText());
-        m.put("status", a.path("status").asText());
-        m.put("executedQty", a.path("executedQty").asText("0"));
         java.math.BigDecimal qty = java.math.BigDecimal.ZERO;
         java.math.BigDecimal quote = java.math.BigDecimal.ZERO;
-        List<Map<String, Object>> fills = new ArrayList<>();
+        List<TrailRecord.RealFill> fills = new ArrayList<>();
         for (JsonNode f : a.path("fills")) {
             java.math.BigDecimal p = new java.math.BigDecimal(f.path("price").asText());
             java.math.BigDecimal q = new java.math.BigDecimal(f.path("qty").asText());
             qty = qty.add(q);
             quote = quote.add(p.multiply(q));
-            fills.add(Map.of("price", f.path("price").asText(), "qty", f.path("qty").asText(),
-                    "commission", f.path("commission").asText("0")));
+            fills.add(new TrailRecord.RealFill(f.path("price").asText(), f.path("qty").asText(),
+                    f.path("commission").asText("0")));
         }
-        m.put("avgPrice", qty.signum() == 0 ? null : quote.divide(qty,
-                java.math.MathContext.DECIMAL64).stripTrailingZeros().toPlainString());
-        m.put("fills", fills);
-        return m;
+        return new TrailRecord.Real(head, pairId, r.decisionAt(), rtt, sentAt, ackAt,
+                decisionToAck, a.path("status").asText(), null, a.path("orderId").asText(),
+                decimalOrZero(a.path("executedQty").asText("0")),
+                qty.signum() == 0 ? null : quote.divide(qty, java.math.MathContext.DECIMAL64)
+                        .stripTrailingZeros(),
+                fills);
+    }
+
+    private static java.math.BigDecimal decimalOrZero(String text) {
+        try {
+            return new java.math.BigDecimal(text);
+        } catch (NumberFormatException e) {
+            return java.math.BigDecimal.ZERO;
+        }
     }
 
     @Override

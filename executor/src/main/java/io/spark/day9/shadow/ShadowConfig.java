@@ -2,9 +2,12 @@ package io.spark.day9.shadow;
 
 import java.math.BigDecimal;
 import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Objects;
 
 /**
- * Shadow executor settings.
+ * Shadow executor settings, checked as the record is built; errors name the environment
+ * variable, the value and what is allowed.
  *
  * @param dir           where the trail goes ({@code SHADOW_DIR})
  * @param makerFeeBps   fee of resting fills, basis points of notional ({@code SHADOW_MAKER_FEE_BPS})
@@ -18,6 +21,43 @@ import java.nio.file.Path;
 public record ShadowConfig(Path dir, BigDecimal makerFeeBps, BigDecimal takerFeeBps,
                            LatencyModel latency, long fixedLatencyMs, long orderTtlMs,
                            long rttProbeMs) {
+    /** {@code SHADOW_MAKER_FEE_BPS} and {@code SHADOW_TAKER_FEE_BPS}: 10 bps (Binance's 0.1 %). */
+    public static final BigDecimal DEFAULT_FEE_BPS = BigDecimal.TEN;
+    /** The largest fee accepted, basis points. */
+    public static final BigDecimal MAX_FEE_BPS = BigDecimal.valueOf(1000);
+    /** {@code SHADOW_LATENCY_MS} upper bound, ms. */
+    public static final long MAX_FIXED_LATENCY_MS = 10_000;
+    /** {@code SHADOW_ORDER_TTL_SEC}: 24 h, in ms. */
+    public static final long DEFAULT_ORDER_TTL_MS = 86_400_000;
+    /** {@code SHADOW_RTT_PROBE_SEC}: 5 s, in ms. */
+    public static final long DEFAULT_RTT_PROBE_MS = 5_000;
+
+    public ShadowConfig {
+        Objects.requireNonNull(dir, "dir (SHADOW_DIR)");
+        Objects.requireNonNull(latency, "latency (SHADOW_LATENCY_MODEL)");
+        fee("SHADOW_MAKER_FEE_BPS", makerFeeBps);
+        fee("SHADOW_TAKER_FEE_BPS", takerFeeBps);
+        if (fixedLatencyMs < 0 || fixedLatencyMs > MAX_FIXED_LATENCY_MS) {
+            throw new IllegalArgumentException("SHADOW_LATENCY_MS=" + fixedLatencyMs
+                    + " is invalid: must be from 0 to " + MAX_FIXED_LATENCY_MS);
+        }
+        if (orderTtlMs < 1) {
+            throw new IllegalArgumentException("SHADOW_ORDER_TTL_SEC (as ms)=" + orderTtlMs
+                    + " is invalid: must be positive");
+        }
+        if (rttProbeMs < 0) {
+            throw new IllegalArgumentException("SHADOW_RTT_PROBE_SEC (as ms)=" + rttProbeMs
+                    + " is invalid: must be 0 (never) or more");
+        }
+    }
+
+    private static void fee(String variable, BigDecimal bps) {
+        Objects.requireNonNull(bps, variable);
+        if (bps.signum() < 0 || bps.compareTo(MAX_FEE_BPS) > 0) {
+            throw new IllegalArgumentException(variable + "=" + bps.toPlainString()
+                    + " is invalid: must be a number of basis points from 0 to " + MAX_FEE_BPS);
+        }
+    }
 
     /** The simulated trip to the exchange. */
     public enum LatencyModel {
@@ -26,6 +66,11 @@ public record ShadowConfig(Path dir, BigDecimal makerFeeBps, BigDecimal takerFee
         /** Orders reach the book {@code SHADOW_LATENCY_MS} after the decision's arrival. */
         FIXED,
         /** Half the median of the last measured {@code order/test} round trips. */
-        MEASURED
+        MEASURED;
+
+        /** The name used in {@code SHADOW_LATENCY_MODEL}. */
+        public String id() {
+            return name().toLowerCase(Locale.ROOT);
+        }
     }
 }

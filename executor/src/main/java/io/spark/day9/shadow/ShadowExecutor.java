@@ -272,7 +272,7 @@ public final class ShadowExecutor implements Component {
                             : config.orderTtlMs());
                     resting.computeIfAbsent(r.symbol(), k -> new ArrayList<>()).add(o);
                 } else {
-                    o.status = "EXPIRED";
+                    o.status = OrderStatus.EXPIRED;
                     records.add(o.endRecord("expire", now, r.type() == Type.MARKET
                             ? "not enough depth" : r.timeInForce() + " remainder"));
                 }
@@ -314,7 +314,7 @@ public final class ShadowExecutor implements Component {
             }
             o = live;
             long now = clock.getAsLong();
-            o.status = "CANCELED";
+            o.status = OrderStatus.CANCELED;
             unrest(o);
             ticket = trail.write(List.of(o.endRecord("cancel", now, "canceled by request")));
             settleIfDone(o);
@@ -356,17 +356,12 @@ public final class ShadowExecutor implements Component {
     }
 
     /** Records the real leg of an A/B pair in the trail (durable when this returns). */
-    public void recordReal(Map<String, Object> record) {
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("kind", "real");
-        r.put("ts", Instant.ofEpochMilli(clock.getAsLong()).toString());
-        r.putAll(record);
-        trail.append(List.of(r));
-        Object rtt = record.get("rttMs");
-        emit(new ShadowEvent.RealPlaced(String.valueOf(record.get("strategy")),
-                String.valueOf(record.get("symbol")), String.valueOf(record.get("status"))
-                .toLowerCase(java.util.Locale.ROOT), rtt instanceof Number n ? n.doubleValue()
-                : 0));
+    public void recordReal(TrailRecord.Real record) {
+        trail.append(List.of(record.toMap()));
+        Double rtt = record.rttMs();
+        emit(new ShadowEvent.RealPlaced(record.head().strategy(), record.head().symbol(),
+                String.valueOf(record.status()).toLowerCase(java.util.Locale.ROOT),
+                rtt != null ? rtt : 0));
     }
 
     /** Marks an order as the shadow twin of a real A/B order. */
@@ -450,7 +445,7 @@ public final class ShadowExecutor implements Component {
                     boolean usable = book != null && book.synced();
                     for (Order o : List.copyOf(e.getValue())) {
                         if (o.expiresAt != null && now >= o.expiresAt) {
-                            o.status = "EXPIRED";
+                            o.status = OrderStatus.EXPIRED;
                             unrest(o);
                             records.add(o.endRecord("expire", now, "resting TTL passed"));
                             events.add(new ShadowEvent.Ended(o.view(), "expired"));
@@ -509,27 +504,18 @@ public final class ShadowExecutor implements Component {
         o.fills.add(f);
         o.executed = o.executed.add(qty);
         o.quote = o.quote.add(price.multiply(qty));
-        o.status = o.remaining().signum() == 0 ? "FILLED" : "PARTIALLY_FILLED";
+        o.status = OrderStatus.afterFill(o.remaining());
         positions.fill(o.request.strategy(), o.request.symbol(), o.request.side() == Side.BUY,
                 price, qty, fee);
         double vsMid = FillModel.slippageBps(o.request.side(), price, o.arrivalMid);
         double vsBest = FillModel.slippageBps(o.request.side(), price,
                 o.request.side() == Side.BUY ? o.arrivalAsk : o.arrivalBid);
         double decisionToFill = Math.max(0, now - o.request.decisionAt());
-        Map<String, Object> r = o.base("fill", now);
-        r.put("price", price.toPlainString());
-        r.put("qty", qty.toPlainString());
-        r.put("fee", fee.toPlainString());
-        r.put("feeAsset", feeAsset);
-        r.put("liquidity", f.liquidity());
-        r.put("fillAt", now);
-        r.put("decisionToFillMs", decisionToFill);
-        r.put("slippageBpsVsMid", finite(vsMid));
-        r.put("slippageBpsVsBest", finite(vsBest));
-        r.put("priceImprovementBps", o.request.type() == Type.LIMIT && !maker
-                ? finite(-FillModel.slippageBps(o.request.side(), price, o.request.price()))
-                : null);
-        records.add(r);
+        records.add(new TrailRecord.Fill(o.head(now), price, qty, fee, feeAsset, f.liquidity(),
+                now, decisionToFill, finite(vsMid), finite(vsBest),
+                o.request.type() == Type.LIMIT && !maker
+                        ? finite(-FillModel.slippageBps(o.request.side(), price,
+                        o.request.price())) : null).toMap());
         events.add(new ShadowEvent.Filled(o.view(), f, decisionToFill, vsMid, vsBest));
     }
 
@@ -540,19 +526,9 @@ public final class ShadowExecutor implements Component {
     private void reject(OrderRequest r, OrderRejected e) {
         emit(new ShadowEvent.Rejected(r.strategy(), r.symbol(), r.side().name(), r.type().name(),
                 e.code(), e.getMessage()));
-        Map<String, Object> rec = new LinkedHashMap<>();
-        rec.put("kind", "reject");
-        rec.put("ts", Instant.ofEpochMilli(clock.getAsLong()).toString());
-        rec.put("orderId", null);
-        rec.put("clientOrderId", r.clientOrderId());
-        rec.put("strategy", r.strategy());
-        rec.put("symbol", r.symbol());
-        rec.put("side", r.side().name());
-        rec.put("type", r.type().name());
-        rec.put("code", e.code());
-        rec.put("msg", e.getMessage());
-        rec.put("field", e.field());
-        trail.append(List.of(rec));
+        trail.append(List.of(new TrailRecord.Reject(new TrailRecord.Head(clock.getAsLong(), null,
+                r.clientOrderId(), r.strategy(), r.symbol()), r.side().name(), r.type().name(),
+                e.code(), e.getMessage(), e.field()).toMap()));
     }
 
     // ------------------------------------------------------------------ rules, latency, ids
@@ -648,71 +624,66 @@ public final class ShadowExecutor implements Component {
         log.debug("shadow replay done at {}", now);
     }
 
-    private synchronized void replayOne(JsonNode r) {
-        String kind = r.path("kind").asText();
-        String id = r.path("orderId").asText(null);
-        switch (kind) {
-            case "order" -> {
-                OrderRequest req = new OrderRequest(r.path("symbol").asText(),
-                        Side.valueOf(r.path("side").asText()), Type.valueOf(r.path("type").asText()),
-                        r.hasNonNull("timeInForce") ? TimeInForce.valueOf(r.path("timeInForce")
-                                .asText()) : null, dec(r, "price"), dec(r, "quantity"),
-                        r.path("strategy").asText("default"), r.path("clientOrderId").asText(),
-                        null, r.path("decisionAt").asLong(), r.path("source").asText("http"));
-                SymbolRules sr = new SymbolRules(req.symbol(), "", r.path("feeAsset").asText(
-                        "USDT"), BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO,
-                        BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO);
-                Order o = new Order(id, req, r.path("createdAt").asLong(), sr);
-                o.arrivalMid = dec(r, "arrivalMid");
-                o.arrivalBid = dec(r, "arrivalBestBid");
-                o.arrivalAsk = dec(r, "arrivalBestAsk");
-                o.ackAt = r.path("ackAt").asLong();
-                o.queueAhead = r.hasNonNull("queueAhead") ? dec(r, "queueAhead") : BigDecimal.ZERO;
-                o.expiresAt = r.hasNonNull("expiresAt") ? r.path("expiresAt").asLong() : null;
-                o.pairId = r.path("pairId").asText(null);
-                o.status = "NEW";
-                byId.put(id, o);
-                byClientId.put(req.clientOrderId(), o);
-                if (req.type() == Type.LIMIT && req.timeInForce() == TimeInForce.GTC) {
-                    resting.computeIfAbsent(req.symbol(), k -> new ArrayList<>()).add(o);
-                }
-                bumpSeq(id);
+    private void replayOne(JsonNode line) {
+        TrailRecord.parse(line).ifPresent(this::replayOne);
+    }
+
+    private synchronized void replayOne(TrailRecord record) {
+        if (record instanceof TrailRecord.Order r) {
+            String id = r.head().orderId();
+            OrderRequest req = new OrderRequest(r.head().symbol(), r.side(), r.type(),
+                    r.timeInForce(), r.price(), r.quantity(), r.head().strategy(),
+                    r.head().clientOrderId(), null, r.decisionAt(),
+                    r.source() == null ? "http" : r.source());
+            SymbolRules sr = new SymbolRules(req.symbol(), "", r.feeAsset() == null ? "USDT"
+                    : r.feeAsset(), BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO,
+                    BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO);
+            Order o = new Order(id, req, r.createdAt(), sr);
+            o.arrivalMid = r.arrivalMid();
+            o.arrivalBid = r.arrivalBestBid();
+            o.arrivalAsk = r.arrivalBestAsk();
+            o.ackAt = r.ackAt();
+            o.queueAhead = r.queueAhead() != null ? r.queueAhead() : BigDecimal.ZERO;
+            o.expiresAt = r.expiresAt();
+            o.pairId = r.pairId();
+            o.status = OrderStatus.NEW;
+            byId.put(id, o);
+            byClientId.put(req.clientOrderId(), o);
+            if (req.type() == Type.LIMIT && req.timeInForce() == TimeInForce.GTC) {
+                resting.computeIfAbsent(req.symbol(), k -> new ArrayList<>()).add(o);
             }
-            case "fill" -> {
-                Order o = (Order) byId.get(id);
-                if (o == null) {
-                    return;
-                }
-                BigDecimal price = dec(r, "price");
-                BigDecimal qty = dec(r, "qty");
-                BigDecimal fee = dec(r, "fee");
-                o.fills.add(new ShadowOrderView.FillView(price, qty, fee,
-                        r.path("feeAsset").asText(), r.path("liquidity").asText(),
-                        r.path("fillAt").asLong()));
-                o.executed = o.executed.add(qty);
-                o.quote = o.quote.add(price.multiply(qty));
-                o.status = o.remaining().signum() == 0 ? "FILLED" : "PARTIALLY_FILLED";
-                positions.fill(o.request.strategy(), o.request.symbol(),
-                        o.request.side() == Side.BUY, price, qty, fee == null ? BigDecimal.ZERO : fee);
+            bumpSeq(id);
+        } else if (record instanceof TrailRecord.Fill r) {
+            Order o = (Order) byId.get(r.head().orderId());
+            if (o == null) {
+                return;
             }
-            case "real" -> { // the real leg of an A/B pair answered: the twin is paired
-                Order o = id == null ? null : (Order) byId.get(id);
-                if (o == null) {
-                    o = (Order) byClientId.get(r.path("clientOrderId").asText());
-                }
-                if (o != null) {
-                    o.pairId = r.path("pairId").asText(null);
-                }
+            BigDecimal price = r.price();
+            BigDecimal qty = r.qty();
+            BigDecimal fee = r.fee();
+            o.fills.add(new ShadowOrderView.FillView(price, qty, fee, r.feeAsset(),
+                    r.liquidity(), r.fillAt()));
+            o.executed = o.executed.add(qty);
+            o.quote = o.quote.add(price.multiply(qty));
+            o.status = OrderStatus.afterFill(o.remaining());
+            positions.fill(o.request.strategy(), o.request.symbol(),
+                    o.request.side() == Side.BUY, price, qty, fee == null ? BigDecimal.ZERO : fee);
+        } else if (record instanceof TrailRecord.Real r) {
+            // the real leg of an A/B pair answered: the twin is paired
+            String id = r.head().orderId();
+            Order o = id == null ? null : (Order) byId.get(id);
+            if (o == null) {
+                o = (Order) byClientId.get(r.head().clientOrderId());
             }
-            case "cancel", "expire" -> {
-                Order o = (Order) byId.get(id);
-                if (o != null) {
-                    o.status = kind.equals("cancel") ? "CANCELED" : "EXPIRED";
-                }
+            if (o != null) {
+                o.pairId = r.pairId();
             }
-            default -> {
+        } else if (record instanceof TrailRecord.End r) {
+            Order o = (Order) byId.get(r.head().orderId());
+            if (o != null) {
+                o.status = r.status();
             }
-        }
+        } // a reject record names no order: nothing to replay
     }
 
     private void bumpSeq(String id) {
@@ -725,11 +696,6 @@ public final class ShadowExecutor implements Component {
                 // a foreign id: nothing to bump
             }
         }
-    }
-
-    private static BigDecimal dec(JsonNode r, String field) {
-        JsonNode v = r.get(field);
-        return v == null || v.isNull() || v.asText().isEmpty() ? null : new BigDecimal(v.asText());
     }
 
     // ------------------------------------------------------------------ order state
@@ -774,7 +740,7 @@ public final class ShadowExecutor implements Component {
         BigDecimal queueAhead = BigDecimal.ZERO;
         BigDecimal priceImprovementBps;
         Long expiresAt;
-        String status = "NEW";
+        OrderStatus status = OrderStatus.NEW;
         String pairId;
         long ackAt;
 
@@ -800,49 +766,25 @@ public final class ShadowExecutor implements Component {
         }
 
         boolean resting() {
-            return status.equals("NEW") || status.equals("PARTIALLY_FILLED");
+            return status.resting();
         }
 
-        Map<String, Object> base(String kind, long now) {
-            Map<String, Object> r = new LinkedHashMap<>();
-            r.put("kind", kind);
-            r.put("ts", Instant.ofEpochMilli(now).toString());
-            r.put("orderId", id);
-            r.put("clientOrderId", request.clientOrderId());
-            r.put("strategy", request.strategy());
-            r.put("symbol", request.symbol());
-            return r;
+        TrailRecord.Head head(long now) {
+            return new TrailRecord.Head(now, id, request.clientOrderId(), request.strategy(),
+                    request.symbol());
         }
 
         Map<String, Object> orderRecord(long now) {
-            Map<String, Object> r = base("order", now);
-            r.put("side", request.side().name());
-            r.put("type", request.type().name());
-            r.put("timeInForce", request.timeInForce() == null ? null
-                    : request.timeInForce().name());
-            r.put("price", plain(request.price()));
-            r.put("quantity", request.quantity().toPlainString());
-            r.put("decisionAt", request.decisionAt());
-            r.put("createdAt", createdAt);
-            r.put("ackAt", ackAt);
-            r.put("arrivalMid", plain(arrivalMid));
-            r.put("arrivalBestBid", plain(arrivalBid));
-            r.put("arrivalBestAsk", plain(arrivalAsk));
-            r.put("latencyMs", (double) Math.max(0, ackAt - request.decisionAt()));
-            r.put("status", status);
-            r.put("queueAhead", plain(queueAhead));
-            r.put("expiresAt", expiresAt);
-            r.put("feeAsset", rules.quoteAsset());
-            r.put("source", request.source());
-            r.put("pairId", pairId);
-            return r;
+            return new TrailRecord.Order(head(now), request.side(), request.type(),
+                    request.timeInForce(), request.price(), request.quantity(),
+                    request.decisionAt(), createdAt, ackAt, arrivalMid, arrivalBid, arrivalAsk,
+                    (double) Math.max(0, ackAt - request.decisionAt()), status, queueAhead,
+                    expiresAt, rules.quoteAsset(), request.source(), pairId).toMap();
         }
 
         Map<String, Object> endRecord(String kind, long now, String reason) {
-            Map<String, Object> r = base(kind, now);
-            r.put("reason", reason);
-            r.put("remainingQty", remaining().toPlainString());
-            return r;
+            return new TrailRecord.End(kind.equals("cancel") ? TrailRecord.Kind.CANCEL
+                    : TrailRecord.Kind.EXPIRE, head(now), reason, remaining()).toMap();
         }
 
         @Override
@@ -857,9 +799,5 @@ public final class ShadowExecutor implements Component {
                     arrivalBid, arrivalAsk, priceImprovementBps, expiresAt, request.source(),
                     pairId);
         }
-    }
-
-    private static String plain(BigDecimal d) {
-        return d == null ? null : d.stripTrailingZeros().toPlainString();
     }
 }

@@ -6,13 +6,13 @@ import java.util.List;
 /**
  * A shadow order as the API shows it (an immutable copy).
  *
- * @param status NEW (resting), PARTIALLY_FILLED (resting with fills), FILLED, EXPIRED
- *               (IOC/FOK/MARKET remainder, or the resting TTL passed), CANCELED
+ * @param status where the order stands ({@link OrderStatus}; JSON and the trail show its name)
  */
 public record ShadowOrderView(String orderId, String clientOrderId, String strategy,
                               String symbol, String side, String type, String timeInForce,
                               BigDecimal price, BigDecimal origQty, BigDecimal executedQty,
-                              BigDecimal cummulativeQuoteQty, BigDecimal avgPrice, String status,
+                              BigDecimal cummulativeQuoteQty, BigDecimal avgPrice,
+                              OrderStatus status,
                               List<FillView> fills, long decisionAt, long ackAt,
                               BigDecimal arrivalMid, BigDecimal arrivalBestBid,
                               BigDecimal arrivalBestAsk, BigDecimal priceImprovementBps,
@@ -28,6 +28,6 @@ public record ShadowOrderView(String orderId, String clientOrderId, String strat
     }
 
     public boolean resting() {
-        return status.equals("NEW") || status.equals("PARTIALLY_FILLED");
+        return status.resting();
     }
 }

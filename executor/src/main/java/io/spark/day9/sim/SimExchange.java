@@ -3,11 +3,8 @@ package io.spark.day9.sim;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.javalin.Javalin;
-import io.javalin.http.Context;
-import io.javalin.websocket.WsContext;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -24,22 +21,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An in-process stand-in for Binance Spot, speaking the real protocol over real sockets on
- * 127.0.0.1, so the market client cannot tell the difference (the machine has no internet).
+ * The logic of an in-process stand-in for Binance Spot, without any web framework: the markets,
+ * the order book matching ({@link SimOrders}), request weights, fault hooks and what each stream
+ * subscriber receives. The HTTP/WebSocket adapter {@code io.spark.day9.sim.server.SimServer}
+ * serves it over real sockets on 127.0.0.1, so the market client cannot tell the difference
+ * (the machine has no internet).
  *
- * <p>REST: {@code /api/v3/ping}, {@code /api/v3/time}, {@code /api/v3/exchangeInfo},
- * {@code /api/v3/depth} with Binance's shapes, request weights ({@code X-MBX-USED-WEIGHT-1M},
- * 429 code -1003 past the budget) and error bodies ({@code {"code":-1121,"msg":…}}).
- * WebSocket: combined streams at {@code /stream?streams=btcusdt@bookTicker/btcusdt@depth@100ms/
- * btcusdt@trade} with Binance's envelopes and payloads; ping frames every
- * {@code pingIntervalMs}; connections older than {@code maxConnectionAgeMs} are closed.
+ * <p>REST ({@link #routes()}): {@code /api/v3/ping}, {@code /api/v3/time},
+ * {@code /api/v3/exchangeInfo}, {@code /api/v3/depth} and the signed order endpoints, with
+ * Binance's shapes, request weights ({@code X-MBX-USED-WEIGHT-1M}, 429 code -1003 past the
+ * budget) and error bodies ({@link SimError}). Streams ({@link #subscribe}): combined streams
+ * such as {@code btcusdt@bookTicker/btcusdt@depth@100ms/btcusdt@trade} with Binance's envelopes
+ * and payloads, or one raw stream; connections older than {@code maxConnectionAgeMs} are closed.
  *
  * <p>The market is a seeded random walk per symbol ({@link SimMarket}); {@link #book} reads the
  * simulator's own book, for tests that compare a client's local book with it. Fault hooks are
  * in {@link #faults()}.
  *
- * <p>Threading: one scheduler thread moves every market and broadcasts; REST and WebSocket
- * callbacks run on Jetty's threads. Market state is guarded by this object's monitor.
+ * <p>Threading: one scheduler thread moves every market and broadcasts; REST and stream
+ * callbacks run on the adapter's threads. Market state is guarded by this object's monitor.
  */
 public final class SimExchange implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SimExchange.class);
@@ -48,16 +48,15 @@ public final class SimExchange implements AutoCloseable {
     private final SimConfig config;
     private final LongSupplier clock;
     private final Map<String, SimMarket> markets = new LinkedHashMap<>();
-    private final Map<WsContext, Subscription> sessions = new ConcurrentHashMap<>();
+    private final Map<SimSubscriber, Subscription> sessions = new ConcurrentHashMap<>();
     private final SimFaults faults = new SimFaults(this);
     private final SimOrders orders = new SimOrders(this);
     private final AtomicLong weightUsed = new AtomicLong();
     private final AtomicLong weightMinute = new AtomicLong();
     private final ScheduledExecutorService ticker;
     private volatile boolean paused;
-    private Javalin app;
 
-    /** A WebSocket client's streams and when it connected. */
+    /** A stream subscriber's streams and when it connected. */
     private record Subscription(Set<String> streams, long connectedAt) {
     }
 
@@ -77,66 +76,50 @@ public final class SimExchange implements AutoCloseable {
         });
     }
 
-    /** Starts the simulator on 127.0.0.1:{@code config.port()} (0 = a free port). */
-    public static SimExchange start(SimConfig config) {
-        return start(config, System::currentTimeMillis);
-    }
-
-    /** As {@link #start(SimConfig)} with a clock (epoch ms). */
+    /**
+     * Creates the simulator and starts moving its markets (every {@code updateIntervalMs}) with
+     * a clock (epoch ms). Serving it is the adapter's job
+     * ({@code io.spark.day9.sim.server.SimServer.start}).
+     */
     public static SimExchange start(SimConfig config, LongSupplier clock) {
         SimExchange sim = new SimExchange(config, clock);
-        sim.listen();
+        sim.startTicking();
         return sim;
     }
 
-    private void listen() {
-        app = Javalin.create(cfg -> {
-            cfg.showJavalinBanner = false;
-            cfg.startupWatcherEnabled = false;
-            cfg.router.mount(r -> {
-                r.before("/api/*", this::limits);
-                r.exception(SimError.class, (e, ctx) -> error(ctx, e.status, e.code,
-                        e.getMessage()));
-                r.get("/api/v3/ping", ctx -> weighted(ctx, 1).result("{}"));
-                r.get("/api/v3/time", ctx -> weighted(ctx, 1).json(Map.of("serverTime", now())));
-                r.get("/api/v3/exchangeInfo", ctx -> weighted(ctx, 20).json(exchangeInfo()));
-                r.get("/api/v3/depth", this::depth);
-                r.post("/api/v3/order/test", orders::test);
-                r.post("/api/v3/order", orders::place);
-                r.get("/api/v3/order", orders::query);
-                r.delete("/api/v3/order", orders::cancel);
-                r.ws("/stream", ws -> {
-                    ws.onConnect(this::connected);
-                    ws.onClose(ctx -> sessions.remove(ctx));
-                    ws.onError(ctx -> sessions.remove(ctx));
-                });
-                r.ws("/ws/{stream}", ws -> {
-                    ws.onConnect(this::connected);
-                    ws.onClose(ctx -> sessions.remove(ctx));
-                    ws.onError(ctx -> sessions.remove(ctx));
-                });
-            });
-        });
-        app.start("127.0.0.1", config.port());
+    private void startTicking() {
         ticker.scheduleAtFixedRate(this::tick, config.updateIntervalMs(),
                 config.updateIntervalMs(), TimeUnit.MILLISECONDS);
         ticker.scheduleAtFixedRate(this::housekeeping, 250, 250, TimeUnit.MILLISECONDS);
-        log.info("sim exchange listening on {} (symbols {}, seed {})", restUrl(),
-                config.symbols(), config.seed());
     }
 
-    /** {@code http://127.0.0.1:PORT}. */
-    public String restUrl() {
-        return "http://127.0.0.1:" + port();
+    /**
+     * The REST endpoints, in registration order: the adapter serves each as it is. A new
+     * endpoint is one more entry here and one method.
+     */
+    public List<SimRoute> routes() {
+        return List.of(
+                get("/api/v3/ping", call -> {
+                    weighted(call, 1);
+                    return "{}";
+                }),
+                get("/api/v3/time", call -> {
+                    weighted(call, 1);
+                    return Map.of("serverTime", now());
+                }),
+                get("/api/v3/exchangeInfo", call -> {
+                    weighted(call, 20);
+                    return exchangeInfo();
+                }),
+                get("/api/v3/depth", this::depth),
+                new SimRoute(SimRoute.Method.POST, "/api/v3/order/test", orders::test),
+                new SimRoute(SimRoute.Method.POST, "/api/v3/order", orders::place),
+                get("/api/v3/order", orders::query),
+                new SimRoute(SimRoute.Method.DELETE, "/api/v3/order", orders::cancel));
     }
 
-    /** {@code ws://127.0.0.1:PORT}; clients append {@code /stream?streams=…}. */
-    public String wsUrl() {
-        return "ws://127.0.0.1:" + port();
-    }
-
-    public int port() {
-        return app.port();
+    private static SimRoute get(String path, SimRoute.Handler handler) {
+        return new SimRoute(SimRoute.Method.GET, path, handler);
     }
 
     public SimConfig config() {
@@ -147,9 +130,31 @@ public final class SimExchange implements AutoCloseable {
         return faults;
     }
 
-    /** Open WebSocket connections. */
+    /** Open stream connections. */
     public int connections() {
         return sessions.size();
+    }
+
+    /**
+     * Starts sending {@code subscriber} the named streams: {@code combined} ones in Binance's
+     * {@code {"stream":…,"data":…}} envelope, {@code raw} ones as bare payloads (names are
+     * case-insensitive, e.g. {@code btcusdt@depth@100ms}).
+     */
+    public void subscribe(SimSubscriber subscriber, Collection<String> combined,
+                          Collection<String> raw) {
+        Set<String> streams = ConcurrentHashMap.newKeySet();
+        for (String s : combined) {
+            streams.add(s.toLowerCase(Locale.ROOT));
+        }
+        for (String s : raw) {
+            streams.add("raw:" + s.toLowerCase(Locale.ROOT));
+        }
+        sessions.put(subscriber, new Subscription(streams, clock.getAsLong()));
+    }
+
+    /** Stops sending to {@code subscriber} (closed, failed, or gone). */
+    public void unsubscribe(SimSubscriber subscriber) {
+        sessions.remove(subscriber);
     }
 
     /** Stops (true) or resumes (false) market updates; streams go quiet but stay open. */
@@ -175,12 +180,10 @@ public final class SimExchange implements AutoCloseable {
                 levels(m, m.asks(Integer.MAX_VALUE)));
     }
 
+    /** Stops the market; the adapter closes its connections. */
     @Override
     public void close() {
         ticker.shutdownNow();
-        if (app != null) {
-            app.stop();
-        }
     }
 
     long now() {
@@ -189,10 +192,10 @@ public final class SimExchange implements AutoCloseable {
 
     int dropAll() {
         int n = 0;
-        for (WsContext ctx : List.copyOf(sessions.keySet())) {
-            sessions.remove(ctx);
+        for (SimSubscriber sub : List.copyOf(sessions.keySet())) {
+            sessions.remove(sub);
             try {
-                ctx.session.disconnect();
+                sub.disconnect();
                 n++;
             } catch (Exception e) {
                 log.debug("sim: disconnect failed: {}", e.toString());
@@ -203,23 +206,28 @@ public final class SimExchange implements AutoCloseable {
 
     // ------------------------------------------------------------------ REST
 
-    private void limits(Context ctx) {
+    /**
+     * The check before every {@code /api/*} call: while the REST fault hook is on, the call is
+     * refused with 429 or 418 and {@code Retry-After}.
+     *
+     * @throws SimError the refusal
+     */
+    public void checkLimits(SimCall call) {
         long now = clock.getAsLong();
         if (now < faults.restFaultUntil.get()) {
             faults.restRefused.incrementAndGet();
-            ctx.header("Retry-After", Integer.toString(faults.restRetryAfterSec));
+            call.answerHeader("Retry-After", Integer.toString(faults.restRetryAfterSec));
             int status = faults.restFaultStatus;
-            error(ctx, status, -1003, status == 418
+            throw new SimError(status, -1003, status == 418
                     ? "Way too many requests; IP banned until " + faults.restFaultUntil.get()
                     : "Too many requests; current limit is " + config.weightPerMinute()
                     + " request weight per 1 MINUTE.");
-            ctx.skipRemainingHandlers();
         }
     }
 
     /** Counts request weight (for the order endpoints). */
-    void weigh(Context ctx, int weight) {
-        weighted(ctx, weight);
+    void weigh(SimCall call, int weight) {
+        weighted(call, weight);
     }
 
     /** Orders that reached the order endpoint (not the test endpoint). */
@@ -231,45 +239,40 @@ public final class SimExchange implements AutoCloseable {
         return markets.get(symbol.toUpperCase(Locale.ROOT));
     }
 
-    private Context weighted(Context ctx, int weight) {
+    private void weighted(SimCall call, int weight) {
         long minute = clock.getAsLong() / 60_000;
         if (weightMinute.getAndSet(minute) != minute) {
             weightUsed.set(0);
         }
         long used = weightUsed.addAndGet(weight);
-        ctx.header("X-MBX-USED-WEIGHT-1M", Long.toString(used));
-        ctx.contentType("application/json");
+        call.answerHeader("X-MBX-USED-WEIGHT-1M", Long.toString(used));
         if (used > config.weightPerMinute()) {
-            ctx.header("Retry-After", Long.toString(60 - (clock.getAsLong() / 1000) % 60));
+            call.answerHeader("Retry-After", Long.toString(60 - (clock.getAsLong() / 1000) % 60));
             throw new SimError(429, -1003, "Too many requests; current limit is "
                     + config.weightPerMinute() + " request weight per 1 MINUTE.");
         }
-        return ctx;
     }
 
-    private void depth(Context ctx) {
-        String symbol = ctx.queryParam("symbol");
+    private String depth(SimCall call) {
+        String symbol = call.query("symbol");
         int limit = 100;
-        String l = ctx.queryParam("limit");
+        String l = call.query("limit");
         try {
             if (l != null) {
                 limit = Integer.parseInt(l);
             }
         } catch (NumberFormatException e) {
-            error(ctx, 400, -1100, "Illegal characters found in parameter 'limit'.");
-            return;
+            throw new SimError(400, -1100, "Illegal characters found in parameter 'limit'.");
         }
         if (limit < 1 || limit > 5000) {
-            error(ctx, 400, -1100, "Illegal characters found in parameter 'limit'; legal range "
-                    + "is '1'..'5000'.");
-            return;
+            throw new SimError(400, -1100, "Illegal characters found in parameter 'limit'; "
+                    + "legal range is '1'..'5000'.");
         }
         if (symbol == null || !markets.containsKey(symbol.toUpperCase(Locale.ROOT))) {
-            weighted(ctx, 2);
-            error(ctx, 400, -1121, "Invalid symbol.");
-            return;
+            weighted(call, 2);
+            throw new SimError(400, -1121, "Invalid symbol.");
         }
-        weighted(ctx, limit <= 100 ? 5 : limit <= 500 ? 25 : limit <= 1000 ? 50 : 250);
+        weighted(call, limit <= 100 ? 5 : limit <= 500 ? 25 : limit <= 1000 ? 50 : 250);
         ObjectNode out = JSON.createObjectNode();
         synchronized (this) {
             SimMarket m = market(symbol);
@@ -277,7 +280,7 @@ public final class SimExchange implements AutoCloseable {
             out.set("bids", pairs(m, m.bids(limit)));
             out.set("asks", pairs(m, m.asks(limit)));
         }
-        ctx.result(out.toString());
+        return out.toString();
     }
 
     private Map<String, Object> exchangeInfo() {
@@ -310,49 +313,14 @@ public final class SimExchange implements AutoCloseable {
                 "symbols", symbols);
     }
 
-    private static void error(Context ctx, int status, int code, String msg) {
-        ctx.status(status).contentType("application/json")
-                .result("{\"code\":" + code + ",\"msg\":" + quote(msg) + "}");
-    }
-
-    /** A Binance error answer, thrown from handlers. */
-    static final class SimError extends RuntimeException {
-        final int status;
-        final int code;
-
-        SimError(int status, int code, String msg) {
-            super(msg, null, false, false);
-            this.status = status;
-            this.code = code;
-        }
-    }
-
-    // ------------------------------------------------------------------ WebSocket
-
-    private void connected(WsContext ctx) {
-        Set<String> streams = ConcurrentHashMap.newKeySet();
-        String combined = ctx.queryParam("streams");
-        if (combined != null) {
-            for (String s : combined.split("/")) {
-                streams.add(s.toLowerCase(Locale.ROOT));
-            }
-        }
-        String raw = ctx.pathParamMap().get("stream");
-        if (raw != null) {
-            streams.add("raw:" + raw.toLowerCase(Locale.ROOT));
-        }
-        ctx.session.setIdleTimeout(java.time.Duration.ofHours(25));
-        sessions.put(ctx, new Subscription(streams, clock.getAsLong()));
-        ctx.enableAutomaticPings(config.pingIntervalMs(), TimeUnit.MILLISECONDS,
-                ByteBuffer.wrap(new byte[0]));
-    }
+    // ------------------------------------------------------------------ streams
 
     private void housekeeping() {
         long now = clock.getAsLong();
-        sessions.forEach((ctx, sub) -> {
+        sessions.forEach((subscriber, sub) -> {
             if (now - sub.connectedAt() > config.maxConnectionAgeMs()) {
-                sessions.remove(ctx);
-                ctx.closeSession(1000, "connection older than the limit");
+                sessions.remove(subscriber);
+                subscriber.close(1000, "connection older than the limit");
             }
         });
     }
@@ -407,26 +375,20 @@ public final class SimExchange implements AutoCloseable {
                 }
             }
             String combined = "{\"stream\":\"" + msg[0] + "\",\"data\":" + msg[1] + "}";
-            for (Map.Entry<WsContext, Subscription> e : sessions.entrySet()) {
+            for (Map.Entry<SimSubscriber, Subscription> e : sessions.entrySet()) {
                 Set<String> streams = e.getValue().streams();
                 boolean wantCombined = streams.contains(msg[0]);
                 boolean wantRaw = streams.contains("raw:" + msg[0]);
                 if (!wantCombined && !wantRaw) {
                     continue;
                 }
-                WsContext ctx = e.getKey();
+                SimSubscriber subscriber = e.getKey();
                 for (int c = 0; c < copies; c++) {
                     try {
                         // asynchronous: a dead or slow client never stalls the market thread
-                        ctx.session.getRemote().sendString(wantCombined ? combined : msg[1],
-                                new org.eclipse.jetty.websocket.api.WriteCallback() {
-                                    @Override
-                                    public void writeFailed(Throwable x) {
-                                        sessions.remove(ctx);
-                                    }
-                                });
-                    } catch (Exception ex) { // Javalin and Jetty may throw IOException unchecked
-                        sessions.remove(ctx);
+                        subscriber.send(wantCombined ? combined : msg[1]);
+                    } catch (Exception ex) { // the adapter may throw IOException unchecked
+                        sessions.remove(subscriber);
                     }
                 }
             }
@@ -496,9 +458,5 @@ public final class SimExchange implements AutoCloseable {
             out.add(List.of(m.price(l[0]), m.qty(l[1])));
         }
         return out;
-    }
-
-    private static String quote(String s) {
-        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 }

@@ -1,6 +1,5 @@
 package io.spark.day9.sim;
 
-import io.javalin.http.Context;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
@@ -60,18 +59,18 @@ final class SimOrders {
         return placed.get();
     }
 
-    void test(Context ctx) {
-        Map<String, String> p = signed(ctx, 1);
+    String test(SimCall call) {
+        Map<String, String> p = signed(call, 1);
         validate(p);
-        ctx.result("{}");
+        return "{}";
     }
 
-    void place(Context ctx) {
-        Map<String, String> p = signed(ctx, 1);
+    Map<String, Object> place(SimCall call) {
+        Map<String, String> p = signed(call, 1);
         Order o = validate(p);
         String clientId = p.getOrDefault("newClientOrderId", "sim-" + orderIds.get());
         if (byClientId.containsKey(o.symbol + "/" + clientId)) {
-            throw new SimExchange.SimError(400, -2010, "Duplicate order sent.");
+            throw new SimError(400, -2010, "Duplicate order sent.");
         }
         Map<String, Object> result;
         synchronized (exchange) {
@@ -79,31 +78,31 @@ final class SimOrders {
             result = execute(o, clientId);
         }
         placed.incrementAndGet();
-        ctx.json(result);
+        return result;
     }
 
-    void query(Context ctx) {
-        Map<String, String> p = signed(ctx, 4);
+    Map<String, Object> query(SimCall call) {
+        Map<String, String> p = signed(call, 4);
         Map<String, Object> o = find(p);
         if (o == null) {
-            throw new SimExchange.SimError(400, -2013, "Order does not exist.");
+            throw new SimError(400, -2013, "Order does not exist.");
         }
-        ctx.json(o);
+        return o;
     }
 
-    void cancel(Context ctx) {
-        Map<String, String> p = signed(ctx, 1);
+    Map<String, Object> cancel(SimCall call) {
+        Map<String, String> p = signed(call, 1);
         Map<String, Object> o = find(p);
         synchronized (exchange) {
             if (o == null || !("NEW".equals(o.get("status"))
                     || "PARTIALLY_FILLED".equals(o.get("status")))) {
-                throw new SimExchange.SimError(400, -2011, "Unknown order sent.");
+                throw new SimError(400, -2011, "Unknown order sent.");
             }
             o.put("status", "CANCELED");
             o.put("updateTime", exchange.now());
             resting.remove(o);
         }
-        ctx.json(o);
+        return o;
     }
 
     /** After each market step: resting limits whose price the opposite touch reached fill. */
@@ -137,21 +136,21 @@ final class SimOrders {
         }
         SimMarket m = exchange.marketOrNull(symbol);
         if (m == null) {
-            throw new SimExchange.SimError(400, -1121, "Invalid symbol.");
+            throw new SimError(400, -1121, "Invalid symbol.");
         }
         String side = p.get("side");
         if (side == null) {
             throw missing("side");
         }
         if (!side.equals("BUY") && !side.equals("SELL")) {
-            throw new SimExchange.SimError(400, -1117, "Invalid side.");
+            throw new SimError(400, -1117, "Invalid side.");
         }
         String type = p.get("type");
         if (type == null) {
             throw missing("type");
         }
         if (!type.equals("LIMIT") && !type.equals("MARKET")) {
-            throw new SimExchange.SimError(400, -1116, "Invalid orderType.");
+            throw new SimError(400, -1116, "Invalid orderType.");
         }
         BigDecimal qty = decimal(p, "quantity");
         if (qty == null) {
@@ -168,20 +167,20 @@ final class SimOrders {
                 throw missing("timeInForce");
             }
             if (!List.of("GTC", "IOC", "FOK").contains(tif)) {
-                throw new SimExchange.SimError(400, -1115, "Invalid timeInForce.");
+                throw new SimError(400, -1115, "Invalid timeInForce.");
             }
             if (price.signum() <= 0 || price.remainder(new BigDecimal("0.01")).signum() != 0) {
-                throw new SimExchange.SimError(400, -1013, "Filter failure: PRICE_FILTER");
+                throw new SimError(400, -1013, "Filter failure: PRICE_FILTER");
             }
         }
         if (qty.signum() <= 0 || qty.remainder(new BigDecimal("0.00001")).signum() != 0
                 || qty.compareTo(new BigDecimal("9000")) > 0) {
-            throw new SimExchange.SimError(400, -1013, "Filter failure: LOT_SIZE");
+            throw new SimError(400, -1013, "Filter failure: LOT_SIZE");
         }
         BigDecimal ref = price != null ? price : BigDecimal.valueOf(
                 Math.max(1, m.bestFor(true)), m.tickScale);
         if (qty.multiply(ref).compareTo(MIN_NOTIONAL) < 0) {
-            throw new SimExchange.SimError(400, -1013, "Filter failure: NOTIONAL");
+            throw new SimError(400, -1013, "Filter failure: NOTIONAL");
         }
         return new Order(symbol.toUpperCase(Locale.ROOT), side.equals("BUY"), type, tif, qty,
                 price, m);
@@ -194,7 +193,7 @@ final class SimOrders {
         BigDecimal need = o.buy ? o.qty.multiply(ref) : o.qty;
         BigDecimal have = balances.getOrDefault(o.buy ? assets[1] : assets[0], BigDecimal.ZERO);
         if (have.compareTo(need) < 0) {
-            throw new SimExchange.SimError(400, -2010,
+            throw new SimError(400, -2010,
                     "Account has insufficient balance for requested action.");
         }
     }
@@ -285,38 +284,38 @@ final class SimOrders {
             try {
                 return byId.get(Long.parseLong(p.get("orderId")));
             } catch (NumberFormatException e) {
-                throw new SimExchange.SimError(400, -1100, "Illegal characters found in "
+                throw new SimError(400, -1100, "Illegal characters found in "
                         + "parameter 'orderId'.");
             }
         }
-        throw new SimExchange.SimError(400, -1102, "Param 'origClientOrderId' or 'orderId' "
+        throw new SimError(400, -1102, "Param 'origClientOrderId' or 'orderId' "
                 + "must be sent, but both were empty/null!");
     }
 
     /** Checks key, signature and timestamp; returns the parameters (query, then form body). */
-    private Map<String, String> signed(Context ctx, int weight) {
-        exchange.weigh(ctx, weight);
-        String key = ctx.header("X-MBX-APIKEY");
+    private Map<String, String> signed(SimCall call, int weight) {
+        exchange.weigh(call, weight);
+        String key = call.header("X-MBX-APIKEY");
         if (key == null || key.isEmpty()) {
-            throw new SimExchange.SimError(401, -2014, "API-key format invalid.");
+            throw new SimError(401, -2014, "API-key format invalid.");
         }
         if (!key.equals(exchange.config().apiKey())) {
-            throw new SimExchange.SimError(401, -2015, "Invalid API-key, IP, or permissions "
+            throw new SimError(401, -2015, "Invalid API-key, IP, or permissions "
                     + "for action.");
         }
-        String query = ctx.queryString() == null ? "" : ctx.queryString();
-        String body = ctx.body();
+        String query = call.queryString() == null ? "" : call.queryString();
+        String body = call.body();
         String total = query + body;
         int at = total.lastIndexOf("signature=");
         if (at < 0) {
-            throw new SimExchange.SimError(400, -1102, "Mandatory parameter 'signature' was "
+            throw new SimError(400, -1102, "Mandatory parameter 'signature' was "
                     + "not sent, was empty/null, or malformed.");
         }
         String signature = total.substring(at + "signature=".length()).split("&")[0];
         String signedPart = total.substring(0, at).replaceAll("&$", "");
         if (!MessageDigest.isEqual(hmac(signedPart).getBytes(StandardCharsets.US_ASCII),
                 signature.getBytes(StandardCharsets.US_ASCII))) {
-            throw new SimExchange.SimError(400, -1022, "Signature for this request is not "
+            throw new SimError(400, -1022, "Signature for this request is not "
                     + "valid.");
         }
         Map<String, String> p = new LinkedHashMap<>();
@@ -335,7 +334,7 @@ final class SimOrders {
         long recvWindow = Long.parseLong(p.getOrDefault("recvWindow", "5000"));
         long now = exchange.now();
         if (timestamp < now - recvWindow || timestamp > now + 1000) {
-            throw new SimExchange.SimError(400, -1021, "Timestamp for this request is outside "
+            throw new SimError(400, -1021, "Timestamp for this request is outside "
                     + "of the recvWindow.");
         }
         return p;
@@ -365,7 +364,7 @@ final class SimOrders {
         try {
             return new BigDecimal(v);
         } catch (NumberFormatException e) {
-            throw new SimExchange.SimError(400, -1100, "Illegal characters found in parameter '"
+            throw new SimError(400, -1100, "Illegal characters found in parameter '"
                     + name + "'; legal range is '^([0-9]{1,20})(\\\\.[0-9]{1,20})?$'.");
         }
     }
@@ -379,8 +378,8 @@ final class SimOrders {
         return new String[] {symbol.substring(0, symbol.length() - quote.length()), quote};
     }
 
-    private static SimExchange.SimError missing(String name) {
-        return new SimExchange.SimError(400, -1102, "Mandatory parameter '" + name + "' was "
+    private static SimError missing(String name) {
+        return new SimError(400, -1102, "Mandatory parameter '" + name + "' was "
                 + "not sent, was empty/null, or malformed.");
     }
 }

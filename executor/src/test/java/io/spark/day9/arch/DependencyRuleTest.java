@@ -1,7 +1,6 @@
 package io.spark.day9.arch;
 
 import static com.tngtech.archunit.base.DescribedPredicate.not;
-import static com.tngtech.archunit.core.domain.JavaClass.Predicates.belongToAnyOf;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -36,23 +35,12 @@ class DependencyRuleTest {
         "io.spark.day9.cli.."
     };
 
-    /*
-     * Pending moves (issue 11 §7/§8), excluded by name until they merge; the coordinator deletes
-     * these exclusions after merging them:
-     *  - the simulator's HTTP/WebSocket adapter (SimExchange, SimOrders use Javalin) moves to
-     *    io.spark.day9.sim.server (tidy helper), outside the rule's "sim logic";
-     *  - chaos.experiment, an HTTP client of the service, moves to io.spark.day9.experiment
-     *    (CLI helper).
-     */
-    static final String[] PENDING_MOVES = {
-        "io.spark.day9.sim.SimExchange", "io.spark.day9.sim.SimOrders"
-    };
-    static final String PENDING_PACKAGE = "io.spark.day9.chaos.experiment..";
+    /** The simulator's thin HTTP/WebSocket adapter: an adapter inside the sim package. */
+    static final String SIM_ADAPTER = "io.spark.day9.sim.server..";
 
     static final ArchRule DOMAIN_IS_PLAIN_JAVA = noClasses()
             .that().resideInAnyPackage(DOMAIN)
-            .and(not(resideInAnyPackage(PENDING_PACKAGE)))
-            .and(not(belongToAnyOf(pendingClasses())))
+            .and(not(resideInAnyPackage(SIM_ADAPTER)))
             .should().dependOnClassesThat().resideInAnyPackage(ADAPTERS)
             .because("domain packages are plain Java: adapters (api, metrics, cli) subscribe "
                     + "to their events and call them, never the other way round");
@@ -73,18 +61,5 @@ class DependencyRuleTest {
                 .isInstanceOf(AssertionError.class)
                 .hasMessageContaining(HttpAwareShadowFixture.class.getName())
                 .hasMessageContaining("io.javalin.http.Context");
-    }
-
-    private static Class<?>[] pendingClasses() {
-        Class<?>[] out = new Class<?>[PENDING_MOVES.length];
-        for (int i = 0; i < out.length; i++) {
-            try {
-                out[i] = Class.forName(PENDING_MOVES[i], false,
-                        DependencyRuleTest.class.getClassLoader());
-            } catch (ClassNotFoundException e) {
-                out[i] = Void.class; // already moved: nothing to exclude
-            }
-        }
-        return out;
     }
 }

@@ -154,4 +154,120 @@ class ConfigLoaderTest {
         assertThat(c.trading().liveEnabled()).isTrue();
         assertThat(c.trading().mode()).isEqualTo(TradeMode.LIVE);
     }
+
+    @Test
+    void everyBadValueIsReportedAtOnceNotOnlyTheFirst() {
+        assertThatThrownBy(() -> load(Map.of("CHAOS_HTTP_ERROR_PCT", "150",
+                "QUEUE_FSYNC", "sometimes", "SHADOW_AB_FRACTIONS", "alpha",
+                "MARKET_SYMBOLS", "btc usdt")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("4 settings are invalid:")
+                .hasMessageContaining("CHAOS_HTTP_ERROR_PCT=150 is invalid: must be an integer "
+                        + "from 0 to 100")
+                .hasMessageContaining("QUEUE_FSYNC=sometimes is invalid: must be one of")
+                .hasMessageContaining("SHADOW_AB_FRACTIONS=alpha is invalid")
+                .hasMessageContaining("MARKET_SYMBOLS=btc usdt is invalid")
+                .satisfies(e -> assertThat(((ConfigException) e).problems())
+                        .extracting(ConfigException::variable)
+                        .containsExactlyInAnyOrder("CHAOS_HTTP_ERROR_PCT", "QUEUE_FSYNC",
+                                "SHADOW_AB_FRACTIONS", "MARKET_SYMBOLS"));
+    }
+
+    @Test
+    void badValuesInTheEnvironmentAndDotEnvAreReportedTogether() throws Exception {
+        Files.writeString(dir.resolve(".env"), "QUEUE_WORKER_THREADS=0\n");
+        assertThatThrownBy(() -> load(Map.of("PORT", "70000")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("PORT=70000 is invalid")
+                .hasMessageContaining("QUEUE_WORKER_THREADS=0 is invalid");
+    }
+
+    @Test
+    void conflictsAreCheckedOnceEveryValueIsValid() {
+        assertThatThrownBy(() -> load(Map.of("QUEUE_BACKOFF_BASE_MS", "5000",
+                "QUEUE_BACKOFF_MAX_MS", "1000")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("QUEUE_BACKOFF_MAX_MS=1000 is invalid: must be at least "
+                        + "QUEUE_BACKOFF_BASE_MS (5000)");
+        assertThatThrownBy(() -> load(Map.of("MARKET_RECONNECT_BASE_MS", "500",
+                "MARKET_RECONNECT_MAX_MS", "100")))
+                .hasMessageContaining("MARKET_RECONNECT_MAX_MS=100 is invalid");
+    }
+
+    @Test
+    void aMisspelledVariableIsWarnedAboutWithTheNearestKnownName() {
+        assertThat(UnknownVariables.warnings(java.util.Set.of("QUEUE_VISIBILTY_MS"),
+                java.util.Set.of()))
+                .containsExactly("QUEUE_VISIBILTY_MS is not a Day9 variable and is ignored; "
+                        + "did you mean QUEUE_VISIBILITY_MS?");
+    }
+
+    @Test
+    void anUnknownVariableWithOurPrefixIsWarnedAboutEvenWhenFarFromAnyName() {
+        assertThat(UnknownVariables.warnings(java.util.Set.of("CHAOS_MODE"), java.util.Set.of()))
+                .singleElement().asString().startsWith("CHAOS_MODE is not a Day9 variable")
+                .contains("did you mean CHAOS_");
+    }
+
+    @Test
+    void aTypoWithoutOurPrefixIsWarnedAboutWhenCloseToAKnownName() {
+        assertThat(UnknownVariables.warnings(java.util.Set.of("QEUE_NAME", "PROT"),
+                java.util.Set.of()))
+                .containsExactly(
+                        "PROT is not a Day9 variable and is ignored; did you mean PORT?",
+                        "QEUE_NAME is not a Day9 variable and is ignored; did you mean "
+                                + "QUEUE_NAME?");
+    }
+
+    @Test
+    void knownAndForeignVariablesAreNotWarnedAbout() {
+        assertThat(UnknownVariables.warnings(java.util.Set.of("QUEUE_VISIBILITY_MS", "PORT",
+                "HOME", "PATH", "USER", "HTTP_PROXY", "JAVA_HOME", "DAY9_JAVA_OPTS", "LANG",
+                "HOSTNAME"), java.util.Set.of())).isEmpty();
+    }
+
+    @Test
+    void aMisspelledVariableInDotEnvSaysItComesFromThere() {
+        assertThat(UnknownVariables.warnings(java.util.Set.of(),
+                java.util.Set.of("SHADOW_LATENCY_MDOEL")))
+                .containsExactly("SHADOW_LATENCY_MDOEL (in .env) is not a Day9 variable and is "
+                        + "ignored; did you mean SHADOW_LATENCY_MODEL?");
+    }
+
+    @Test
+    void fromProcessSaysWhereItLookedForDotEnvAndWarnsAboutTypos() throws Exception {
+        var bytes = new java.io.ByteArrayOutputStream();
+        var notes = new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8);
+        Path missing = dir.resolve("nowhere/.env");
+        ConfigLoader.fromProcess(Map.of("QUEUE_VISIBILTY_MS", "5000"), missing, notes);
+        assertThat(bytes.toString(java.nio.charset.StandardCharsets.UTF_8))
+                .contains("day9: .env: no file at " + missing.toAbsolutePath().normalize())
+                .contains("day9: warning: QUEUE_VISIBILTY_MS is not a Day9 variable");
+
+        bytes.reset();
+        Path file = dir.resolve(".env");
+        Files.writeString(file, "PORT=5000\nQUEUE_NAME=orders\n");
+        Day9Config c = ConfigLoader.fromProcess(Map.of(), file, notes);
+        assertThat(c.server().port()).isEqualTo(5000);
+        assertThat(bytes.toString(java.nio.charset.StandardCharsets.UTF_8))
+                .isEqualTo("day9: .env: read 2 variable(s) from "
+                        + file.toAbsolutePath().normalize() + System.lineSeparator());
+    }
+
+    @Test
+    void snapshotRetentionDaysIsMarkedAsNotUsedYet() {
+        assertThat(Setting.named("SNAPSHOT_RETENTION_DAYS").usedYet()).isFalse();
+        assertThat(Setting.named("SNAPSHOT_RETENTION_DAYS").meaning()).contains("ignored");
+        assertThat(Setting.named("QUEUE_DIR").usedYet()).isTrue();
+    }
+
+    @Test
+    void notesArePassedOnBeforeValidationSoTheServiceCanLogThem() {
+        java.util.List<String> notes = new java.util.ArrayList<>();
+        ConfigLoader.load(Map.of("CHAOS_HTTP_ERORR_PCT", "5"), dir.resolve(".env"), notes::add);
+        assertThat(notes).hasSize(2);
+        assertThat(notes.get(0)).startsWith(".env: no file at ");
+        assertThat(notes.get(1)).isEqualTo("warning: CHAOS_HTTP_ERORR_PCT is not a Day9 "
+                + "variable and is ignored; did you mean CHAOS_HTTP_ERROR_PCT?");
+    }
 }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.spark.day9.api.Json;
 import io.spark.day9.sim.SimConfig;
 import io.spark.day9.sim.SimExchange;
+import io.spark.day9.sim.server.SimServer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,15 +26,16 @@ import org.junit.jupiter.api.Test;
  */
 class MarketStreamSimTest {
     private static final String BTC = "BTCUSDT";
-    private SimExchange sim;
+    private SimServer sim;
     private MarketStream stream;
     private final List<MarketEvent> events = new CopyOnWriteArrayList<>();
 
     private void start(SimConfig simConfig, long staleMs, long maxAgeMs) {
-        sim = SimExchange.start(simConfig);
+        sim = SimServer.start(simConfig);
         BinanceRest rest = new BinanceRest(sim.restUrl(), simConfig.apiKey(),
                 simConfig.apiSecret(), 5000, System::currentTimeMillis, Json.mapper());
-        stream = new MarketStream(new MarketConfig(sim.wsUrl(), simConfig.symbols(), staleMs,
+        stream = new MarketStream(new MarketConfig(sim.wsUrl(), simConfig.symbols(),
+                MarketConfig.DEFAULT_RECV_WINDOW_MS, staleMs,
                 MarketConfig.DEFAULT_RECONNECT_BASE_MS, 1000, maxAgeMs, 1000), rest,
                 System::currentTimeMillis, new SplittableRandom(1));
         stream.subscribe(events::add);

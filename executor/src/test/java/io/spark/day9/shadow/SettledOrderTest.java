@@ -11,7 +11,7 @@ class SettledOrderTest {
     private static ShadowOrderView view(String pairId, Long expiresAt, BigDecimal improvement) {
         return new ShadowOrderView("S1-7", "c-7", "alpha", "BTCUSDT", "BUY", "LIMIT", "GTC",
                 new BigDecimal("50000.10"), new BigDecimal("0.0100"), new BigDecimal("1E-2"),
-                new BigDecimal("500.001"), new BigDecimal("50000.1"), "FILLED",
+                new BigDecimal("500.001"), new BigDecimal("50000.1"), OrderStatus.FILLED,
                 List.of(new ShadowOrderView.FillView(new BigDecimal("50000.10"),
                                 new BigDecimal("0.004"), new BigDecimal("0.2000040"), "USDT",
                                 "TAKER", 1_700_000_000_123L),

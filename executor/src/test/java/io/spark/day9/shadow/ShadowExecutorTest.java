@@ -104,7 +104,7 @@ class ShadowExecutorTest {
         ShadowExecutor s = start(60_000);
         standardBook();
         ShadowOrderView o = s.place(order("BUY", "MARKET", null, "4", null, "m1")).order();
-        assertThat(o.status()).isEqualTo("EXPIRED");
+        assertThat(o.status()).isEqualTo(OrderStatus.EXPIRED);
         assertThat(o.executedQty()).isEqualByComparingTo("3");
         // (100 + 2·100.5) / 3 = 100.333…
         assertThat(o.avgPrice().doubleValue()).isCloseTo(100.3333333, within());
@@ -130,7 +130,7 @@ class ShadowExecutorTest {
         ShadowExecutor s = start(60_000);
         standardBook();
         ShadowOrderView o = s.place(order("BUY", "LIMIT", "100.50", "0.5", null, "l1")).order();
-        assertThat(o.status()).isEqualTo("FILLED");
+        assertThat(o.status()).isEqualTo(OrderStatus.FILLED);
         assertThat(o.avgPrice()).isEqualByComparingTo("100.00");
         // (100.50 - 100.00) / 100.50 · 1e4 = 49.75 bps better than the limit
         assertThat(o.priceImprovementBps().doubleValue()).isCloseTo(49.75124, within());
@@ -142,7 +142,7 @@ class ShadowExecutorTest {
         standardBook();
         // joins 99.80 behind the displayed 2
         ShadowOrderView o = s.place(order("BUY", "LIMIT", "99.80", "1", "GTC", "r1")).order();
-        assertThat(o.status()).isEqualTo("NEW");
+        assertThat(o.status()).isEqualTo(OrderStatus.NEW);
         // a 1.5 sell at 99.80 only eats into the queue ahead (2 -> 0.5)
         s.onMarketEvent(new MarketEvent.TradePrint("BTCUSDT", new BigDecimal("99.80"),
                 new BigDecimal("1.5"), true, now.get()));
@@ -153,13 +153,13 @@ class ShadowExecutorTest {
         s.onMarketEvent(new MarketEvent.TradePrint("BTCUSDT", new BigDecimal("99.80"),
                 new BigDecimal("1.0"), true, now.get()));
         await().atMost(Duration.ofSeconds(5)).until(() -> s.get("r1").orElseThrow().status()
-                .equals("PARTIALLY_FILLED"));
+                .equals(OrderStatus.PARTIALLY_FILLED));
         assertThat(s.get("r1").orElseThrow().executedQty()).isEqualByComparingTo("0.5");
         // a trade through our price fills the rest at our price, as maker
         s.onMarketEvent(new MarketEvent.TradePrint("BTCUSDT", new BigDecimal("99.70"),
                 new BigDecimal("0.01"), true, now.get()));
         await().atMost(Duration.ofSeconds(5)).until(() -> s.get("r1").orElseThrow().status()
-                .equals("FILLED"));
+                .equals(OrderStatus.FILLED));
         ShadowOrderView done = s.get("r1").orElseThrow();
         assertThat(done.avgPrice()).isEqualByComparingTo("99.80");
         assertThat(done.fills()).extracting(ShadowOrderView.FillView::liquidity)
@@ -174,11 +174,11 @@ class ShadowExecutorTest {
         ShadowExecutor s = start(60_000);
         standardBook();
         s.place(order("SELL", "LIMIT", "100.20", "0.3", "GTC", "c1"));
-        assertThat(s.get("c1").orElseThrow().status()).isEqualTo("NEW");
+        assertThat(s.get("c1").orElseThrow().status()).isEqualTo(OrderStatus.NEW);
         // the bid moves up to 100.25: every ask at 100.20 traded
         book(List.of(l("100.25", "1")), List.of(l("100.30", "1")));
         await().atMost(Duration.ofSeconds(5)).until(() -> s.get("c1").orElseThrow().status()
-                .equals("FILLED"));
+                .equals(OrderStatus.FILLED));
         assertThat(s.get("c1").orElseThrow().avgPrice()).isEqualByComparingTo("100.20");
     }
 
@@ -188,22 +188,22 @@ class ShadowExecutorTest {
         standardBook();
         s.place(order("BUY", "LIMIT", "99.00", "0.1", null, "e1"));
         s.place(order("BUY", "LIMIT", "99.00", "0.1", null, "k1"));
-        assertThat(s.cancel("k1").orElseThrow().status()).isEqualTo("CANCELED");
+        assertThat(s.cancel("k1").orElseThrow().status()).isEqualTo(OrderStatus.CANCELED);
         assertThatThrownBy(() -> s.cancel("k1")).isInstanceOfSatisfying(OrderRejected.class,
                 e -> assertThat(e.code()).isEqualTo(-2011));
         assertThat(s.cancel("nope")).isEmpty();
         now.addAndGet(1_001);
         await().atMost(Duration.ofSeconds(5)).until(() -> s.get("e1").orElseThrow().status()
-                .equals("EXPIRED"));
+                .equals(OrderStatus.EXPIRED));
         // IOC and FOK never rest
         assertThat(s.place(order("BUY", "LIMIT", "100.00", "2", "IOC", "i1")).order())
                 .satisfies(o -> {
-                    assertThat(o.status()).isEqualTo("EXPIRED");
+                    assertThat(o.status()).isEqualTo(OrderStatus.EXPIRED);
                     assertThat(o.executedQty()).isEqualByComparingTo("1");
                 });
         assertThat(s.place(order("BUY", "LIMIT", "100.00", "2", "FOK", "f1")).order())
                 .satisfies(o -> {
-                    assertThat(o.status()).isEqualTo("EXPIRED");
+                    assertThat(o.status()).isEqualTo(OrderStatus.EXPIRED);
                     assertThat(o.executedQty()).isEqualByComparingTo("0");
                 });
     }
@@ -225,7 +225,7 @@ class ShadowExecutorTest {
         assertThat(c.duplicate()).isTrue();
         assertThat(c.order().orderId()).isEqualTo(a.order().orderId());
         assertThat(c.order().executedQty()).isEqualByComparingTo("0.5");
-        assertThat(again.get("rest").orElseThrow().status()).isEqualTo("NEW");
+        assertThat(again.get("rest").orElseThrow().status()).isEqualTo(OrderStatus.NEW);
         assertThat(again.positions()).singleElement().satisfies(p ->
                 assertThat(p.qty()).isEqualByComparingTo("0.5"));
         List<String> lines = Files.readAllLines(onlyTrailFile());

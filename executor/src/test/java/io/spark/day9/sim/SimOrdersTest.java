@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.spark.day9.api.Json;
 import io.spark.day9.market.BinanceRest;
 import io.spark.day9.market.ExchangeException;
+import io.spark.day9.sim.server.SimServer;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.time.Duration;
@@ -20,12 +21,12 @@ import org.junit.jupiter.api.Test;
 
 /** The simulator's signed order endpoints, through the executor's own REST client. */
 class SimOrdersTest {
-    private SimExchange sim;
+    private SimServer sim;
     private BinanceRest rest;
 
     @BeforeEach
     void start() {
-        sim = SimExchange.start(SimConfig.of(List.of("BTCUSDT"), 11).withUpdateIntervalMs(20));
+        sim = SimServer.start(SimConfig.of(List.of("BTCUSDT"), 11).withUpdateIntervalMs(20));
         rest = client(sim.config().apiKey(), sim.config().apiSecret());
         rest.syncTime();
     }

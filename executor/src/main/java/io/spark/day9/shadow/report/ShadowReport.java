@@ -130,7 +130,7 @@ public record ShadowReport(String generatedAt, String dir, String strategy, Stri
         List<Double> shadowLatency = new ArrayList<>();
         List<Double> slippage = new ArrayList<>();
         for (TrailData.Order o : orders) {
-            byResult.merge(o.result(), 1, Integer::sum);
+            byResult.merge(o.result().name(), 1, Integer::sum);
             BigDecimal executed = o.executed();
             if (executed.signum() > 0) {
                 if (o.quantity != null && executed.compareTo(o.quantity) >= 0) {

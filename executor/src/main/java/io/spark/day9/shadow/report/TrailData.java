@@ -1,21 +1,22 @@
 package io.spark.day9.shadow.report;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.spark.day9.shadow.OrderStatus;
 import io.spark.day9.shadow.ShadowTrail;
+import io.spark.day9.shadow.TrailRecord;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The shadow trail ({@code orders-YYYY-MM-DD.ndjson}, format in docs/shadow.md) read back and
- * joined per order: the {@code order} record, its {@code fill}s, its {@code cancel} or
+ * The shadow trail ({@code orders-YYYY-MM-DD.ndjson}, format in docs/shadow.md; the records are
+ * {@link TrailRecord}s, shared with the executor that writes them) read back and joined per
+ * order: the {@code order} record, its {@code fill}s, its {@code cancel} or
  * {@code expire}, and the {@code real} leg of an A/B pair (joined by the shadow {@code orderId}
  * the real record carries). {@code reject} records stand alone.
  *
@@ -34,7 +35,7 @@ final class TrailData {
     record Real(String orderId, String pairId, String strategy, long decisionAt, String status,
                 BigDecimal executedQty, BigDecimal avgPrice, Double latencyMs) {
         boolean answered() {
-            return !"ERROR".equals(status);
+            return !TrailRecord.Real.ERROR.equals(status);
         }
     }
 
@@ -55,21 +56,20 @@ final class TrailData {
         final double latencyMs;
         final BigDecimal arrivalMid;
         final List<Fill> fills = new ArrayList<>();
-        String end; // "cancel" or "expire"
+        OrderStatus end; // CANCELED or EXPIRED once the trail says so
         Real real;
 
-        Order(JsonNode r) {
-            orderId = r.path("orderId").asText();
-            clientOrderId = r.path("clientOrderId").asText(null);
-            strategy = r.path("strategy").asText("default");
-            symbol = r.path("symbol").asText();
-            buy = !"SELL".equals(r.path("side").asText());
-            quantity = dec(r, "quantity");
-            decisionAt = r.path("decisionAt").asLong();
-            ackAt = r.path("ackAt").asLong();
-            latencyMs = r.hasNonNull("latencyMs") ? r.path("latencyMs").asDouble()
-                    : Math.max(0, ackAt - decisionAt);
-            arrivalMid = dec(r, "arrivalMid");
+        Order(TrailRecord.Order r) {
+            orderId = r.head().orderId();
+            clientOrderId = r.head().clientOrderId();
+            strategy = r.head().strategy();
+            symbol = r.head().symbol();
+            buy = r.side() != io.spark.day9.shadow.OrderRequest.Side.SELL;
+            quantity = r.quantity();
+            decisionAt = r.decisionAt();
+            ackAt = r.ackAt();
+            latencyMs = r.latencyMs() != null ? r.latencyMs() : Math.max(0, ackAt - decisionAt);
+            arrivalMid = r.arrivalMid();
         }
 
         BigDecimal executed() {
@@ -77,18 +77,15 @@ final class TrailData {
         }
 
         /** Final status as the trail knows it. */
-        String result() {
-            if ("cancel".equals(end)) {
-                return "CANCELED";
-            }
-            if ("expire".equals(end)) {
-                return "EXPIRED";
+        OrderStatus result() {
+            if (end != null) {
+                return end;
             }
             int c = quantity == null ? 1 : executed().compareTo(quantity);
             if (c >= 0 && !fills.isEmpty()) {
-                return "FILLED";
+                return OrderStatus.FILLED;
             }
-            return fills.isEmpty() ? "NEW" : "PARTIALLY_FILLED";
+            return fills.isEmpty() ? OrderStatus.NEW : OrderStatus.PARTIALLY_FILLED;
         }
 
         /** Fills at or before the ack: what it got at once, comparable with a real answer. */
@@ -122,7 +119,7 @@ final class TrailData {
         TrailData d = new TrailData();
         Map<String, Real> realsByOrder = new LinkedHashMap<>();
         ShadowTrail.ReadResult read = ShadowTrail.read(dir, json,
-                node -> d.accept(node, realsByOrder));
+                node -> TrailRecord.parse(node).ifPresent(r -> d.accept(r, realsByOrder)));
         d.files = read.files();
         d.skippedLines = read.skippedLines();
         for (Real real : realsByOrder.values()) {
@@ -136,67 +133,35 @@ final class TrailData {
         return d;
     }
 
-    private void accept(JsonNode r, Map<String, Real> realsByOrder) {
-        String id = r.path("orderId").asText(null);
-        switch (r.path("kind").asText()) {
-            case "order" -> {
-                if (id != null && !orders.containsKey(id)) {
-                    orders.put(id, new Order(r));
-                }
+    private void accept(TrailRecord record, Map<String, Real> realsByOrder) {
+        if (record instanceof TrailRecord.Order r) {
+            String id = r.head().orderId();
+            if (id != null && !orders.containsKey(id)) {
+                orders.put(id, new Order(r));
             }
-            case "fill" -> {
-                Order o = id == null ? null : orders.get(id);
-                BigDecimal price = dec(r, "price");
-                BigDecimal qty = dec(r, "qty");
-                if (o != null && price != null && qty != null) {
-                    o.fills.add(new Fill(price, qty, r.hasNonNull("fillAt")
-                            ? r.path("fillAt").asLong() : epochMs(r)));
-                }
+        } else if (record instanceof TrailRecord.Fill r) {
+            String id = r.head().orderId();
+            Order o = id == null ? null : orders.get(id);
+            if (o != null && r.price() != null && r.qty() != null) {
+                o.fills.add(new Fill(r.price(), r.qty(), r.fillAt()));
             }
-            case "cancel", "expire" -> {
-                Order o = id == null ? null : orders.get(id);
-                if (o != null) {
-                    o.end = r.path("kind").asText();
-                }
+        } else if (record instanceof TrailRecord.End r) {
+            String id = r.head().orderId();
+            Order o = id == null ? null : orders.get(id);
+            if (o != null) {
+                o.end = r.status();
             }
-            case "reject" -> rejects.add(new Reject(r.path("strategy").asText("default"),
-                    epochMs(r)));
-            case "real" -> {
-                Double latency = r.hasNonNull("decisionToAckMs")
-                        ? r.path("decisionToAckMs").asDouble()
-                        : r.hasNonNull("rttMs") ? r.path("rttMs").asDouble() : null;
-                realsByOrder.put(String.valueOf(id), new Real(id, r.path("pairId").asText(id),
-                        r.path("strategy").asText("default"), r.path("decisionAt").asLong(),
-                        r.path("status").asText("ERROR"), orZero(dec(r, "executedQty")),
-                        dec(r, "avgPrice"), latency));
-            }
-            default -> {
-                // a kind this reader does not know: newer writer, ignore
-            }
-        }
-    }
-
-    private static long epochMs(JsonNode r) {
-        try {
-            return Instant.parse(r.path("ts").asText()).toEpochMilli();
-        } catch (RuntimeException e) {
-            return 0;
+        } else if (record instanceof TrailRecord.Reject r) {
+            rejects.add(new Reject(r.head().strategy(), r.head().at()));
+        } else if (record instanceof TrailRecord.Real r) {
+            String id = r.head().orderId();
+            realsByOrder.put(String.valueOf(id), new Real(id, r.pairId() != null ? r.pairId()
+                    : id, r.head().strategy(), r.decisionAt(), r.status(),
+                    orZero(r.executedQty()), r.avgPrice(), r.latencyMs()));
         }
     }
 
     private static BigDecimal orZero(BigDecimal d) {
         return d == null ? BigDecimal.ZERO : d;
-    }
-
-    static BigDecimal dec(JsonNode r, String field) {
-        JsonNode v = r.get(field);
-        if (v == null || v.isNull() || v.asText().isEmpty()) {
-            return null;
-        }
-        try {
-            return new BigDecimal(v.asText());
-        } catch (NumberFormatException e) {
-            return null;
-        }
     }
 }

@@ -1,14 +1,16 @@
-package io.spark.day9.sim;
+package io.spark.day9.sim.server;
 
 import io.spark.day9.lifecycle.Component;
 import io.spark.day9.lifecycle.Health;
+import io.spark.day9.sim.SimConfig;
+import io.spark.day9.sim.SimExchange;
 import java.util.Map;
 import java.util.Objects;
 
 /** The embedded simulator as an executor component ({@code MARKET_SOURCE=sim}). */
 public final class SimComponent implements Component {
     private final SimConfig config;
-    private volatile SimExchange sim;
+    private volatile SimServer sim;
 
     public SimComponent(SimConfig config) {
         this.config = Objects.requireNonNull(config, "config");
@@ -21,25 +23,31 @@ public final class SimComponent implements Component {
 
     @Override
     public void start() {
-        sim = SimExchange.start(config);
+        sim = SimServer.start(config);
     }
 
     @Override
     public void stop() {
-        SimExchange s = sim;
+        SimServer s = sim;
         if (s != null) {
             s.close();
         }
     }
 
-    /** The running simulator (null before start). */
+    /** The running simulator's logic (null before start). */
     public SimExchange exchange() {
+        SimServer s = sim;
+        return s == null ? null : s.exchange();
+    }
+
+    /** The running simulator's server: its URLs (null before start). */
+    public SimServer server() {
         return sim;
     }
 
     @Override
     public Health health() {
-        SimExchange s = sim;
+        SimServer s = sim;
         if (s == null) {
             return Health.down(Map.of("reason", "not started"));
         }
