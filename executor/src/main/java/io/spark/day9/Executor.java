@@ -115,8 +115,7 @@ public final class Executor implements AutoCloseable {
         routes.add(new ChaosRoutes(chaos, chaosAudit));
         routes.add(new ShadowReportRoutes(config.paths().shadowDir(), clock::millis));
         routes.addAll(extraRoutes);
-        this.http = new HttpServer(config.server(), new AuthPolicy(config.server().apiToken(),
-                config.server().adminToken()), routes);
+        this.http = new HttpServer(config.server(), authPolicy(config.server(), clock), routes);
         // start order; stop is the reverse: HTTP first, then the worker, queues, audit
         lifecycle.add(audit);
         lifecycle.add(auditBatcher);
@@ -388,6 +387,17 @@ public final class Executor implements AutoCloseable {
         executor.lifecycle.start(executor.metrics.registry());
         log.info("day9 executor {} ready on port {}", Version.get(), executor.port());
         return executor;
+    }
+
+    public HttpServer http() {
+        return http;
+    }
+
+    /** Who may call what: the three role tokens and the failed-authentication limit. */
+    private static AuthPolicy authPolicy(Day9Config.Server server, Clock clock) {
+        return new AuthPolicy(new AuthPolicy.Tokens(server.apiToken(), server.adminToken(),
+                server.readToken()), new AuthPolicy.FailureLimit(server.authMaxFailures(),
+                server.authFailureWindow()), clock::millis);
     }
 
     public int port() {

@@ -28,8 +28,8 @@ public final class Json {
     private Json() {
     }
 
-    /** The shared, thread-safe mapper (strict: unknown fields, trailing tokens and nulls for
-     *  primitives are errors; ISO-8601 dates). */
+    /** The shared, thread-safe mapper (strict: unknown fields, duplicate keys, trailing tokens
+     *  and nulls for primitives are errors; ISO-8601 dates). */
     public static ObjectMapper mapper() {
         return MAPPER;
     }
@@ -53,6 +53,8 @@ public final class Json {
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                // a key given twice is ambiguous (which one does a consumer read?): refused
+                .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .build();
         mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
@@ -69,15 +71,68 @@ public final class Json {
     public static <T> T read(Context ctx, Class<T> type) {
         byte[] body = body(ctx);
         if (body.length == 0) {
-            throw ProblemException.invalidField("body", "a JSON body is required");
+            throw ProblemException.invalidField("body", "a JSON body is required: "
+                    + simpleType(type));
         }
+        return parse(body, type);
+    }
+
+    /**
+     * Reads the request body as {@code type}, or returns {@code whenEmpty} for an empty body
+     * (a route whose body is optional). Any other body is read as by {@link #read}.
+     */
+    public static <T> T readOrDefault(Context ctx, Class<T> type, T whenEmpty) {
+        byte[] body = body(ctx);
+        return body.length == 0 ? whenEmpty : parse(body, type);
+    }
+
+    /**
+     * The one body parser: a body that is not the expected shape - not JSON, truncated, a
+     * scalar, an array, the literal {@code null}, wrong field types - is a 400 problem naming
+     * {@code body} or the field at fault, so a handler never sees {@code null}.
+     */
+    static <T> T parse(byte[] body, Class<T> type) {
+        T value;
         try {
-            return MAPPER.readValue(body, type);
+            value = MAPPER.readValue(body, type);
         } catch (JsonProcessingException e) {
             throw translate(e);
         } catch (IOException e) {
             throw ProblemException.malformedJson("body could not be read: " + e.getMessage());
         }
+        if (value == null) {
+            throw ProblemException.invalidField("body", "expected " + simpleType(type)
+                    + ", got null");
+        }
+        return value;
+    }
+
+    /**
+     * The raw body, checked to be exactly one JSON object and nothing else (a queue job,
+     * stored byte for byte, so it is checked with one streaming pass, not parsed into a tree).
+     *
+     * @param what what the body is, for the message ("the job")
+     * @throws ProblemException 400 naming {@code body} otherwise
+     */
+    public static byte[] rawObject(Context ctx, String what) {
+        byte[] body = body(ctx);
+        if (body.length == 0) {
+            throw ProblemException.invalidField("body", what + " is required: a JSON object");
+        }
+        try (com.fasterxml.jackson.core.JsonParser p = MAPPER.getFactory().createParser(body)) {
+            if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+                throw ProblemException.invalidField("body", what + " must be a JSON object");
+            }
+            p.skipChildren();
+            if (p.nextToken() != null) {
+                throw ProblemException.malformedJson("unexpected content after the JSON object");
+            }
+        } catch (JsonProcessingException e) {
+            throw translate(e);
+        } catch (IOException e) {
+            throw ProblemException.malformedJson(e.getMessage());
+        }
+        return body;
     }
 
     /**

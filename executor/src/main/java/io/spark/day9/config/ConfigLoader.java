@@ -65,6 +65,17 @@ public final class ConfigLoader {
             throw ConfigException.conflict("ADMIN_TOKEN", "ADMIN_TOKEN must differ from "
                     + "API_TOKEN");
         }
+        Optional<String> readToken = token("READ_TOKEN");
+        if (readToken.isPresent() && token.isEmpty()) {
+            throw ConfigException.conflict("READ_TOKEN", "READ_TOKEN needs API_TOKEN too: "
+                    + "without API_TOKEN every loopback caller is already admitted");
+        }
+        if (readToken.isPresent() && (readToken.equals(token) || readToken.equals(adminToken))) {
+            throw ConfigException.conflict("READ_TOKEN", "READ_TOKEN must differ from "
+                    + "API_TOKEN and ADMIN_TOKEN");
+        }
+        int authMaxFailures = (int) integer("AUTH_MAX_FAILURES", 1, 1_000_000);
+        long authWindowSec = integer("AUTH_FAILURE_WINDOW_SEC", 1, 86_400);
         Path runtime = path("RUNTIME_DIR");
         Path logDir = path("LOG_DIR");
         LogFormat logFormat = choice("LOG_FORMAT", LogFormat.class);
@@ -120,8 +131,9 @@ public final class ConfigLoader {
                 integer("SHADOW_ORDER_TTL_SEC", 1, 30L * 24 * 3600),
                 integer("SHADOW_RTT_PROBE_SEC", 0, 3600));
 
-        var server = new Day9Config.Server(host, port, env, token, adminToken, maxBody,
-                Duration.ofMillis(shutdownMs));
+        var server = new Day9Config.Server(host, port, env, token, adminToken, readToken,
+                maxBody, Duration.ofMillis(shutdownMs), authMaxFailures,
+                Duration.ofSeconds(authWindowSec));
         checkHost(server);
         var chaos = new Day9Config.Chaos(errorPct, latencyMs, flapSec, chaosTtlSec,
                 chaosInProduction, recoveryDeadlineMs);
