@@ -92,6 +92,7 @@ public final class Json {
      * {@code body} or the field at fault, so a handler never sees {@code null}.
      */
     static <T> T parse(byte[] body, Class<T> type) {
+        requireUtf8(body);
         T value;
         try {
             value = MAPPER.readValue(body, type);
@@ -119,6 +120,7 @@ public final class Json {
         if (body.length == 0) {
             throw ProblemException.invalidField("body", what + " is required: a JSON object");
         }
+        requireUtf8(body);
         try (com.fasterxml.jackson.core.JsonParser p = MAPPER.getFactory().createParser(body)) {
             if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
                 throw ProblemException.invalidField("body", what + " must be a JSON object");
@@ -172,6 +174,20 @@ public final class Json {
             return bytes;
         } catch (IOException e) {
             throw ProblemException.malformedJson("body could not be read: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Refuses a body Jackson would read in another encoding: JSON over HTTP is UTF-8 (RFC
+     * 8259), and a queue job is stored and later embedded byte for byte, so a UTF-16 or UTF-32
+     * body (a NUL in its first two bytes) or a byte-order mark would corrupt every answer that
+     * embeds it. Two byte comparisons: a UTF-8 JSON text starts with an ASCII character and
+     * has no NUL.
+     */
+    private static void requireUtf8(byte[] body) {
+        if (body[0] <= 0 || (body.length > 1 && body[1] == 0)) {
+            throw ProblemException.malformedJson("the body must be JSON in UTF-8, without a "
+                    + "byte-order mark");
         }
     }
 

@@ -126,7 +126,7 @@ public final class ShadowRoutes implements ApiRoutes {
             return 100;
         }
         try {
-            int n = Integer.parseInt(v);
+            int n = SystemRoutes.ASCII_INTEGER.matcher(v).matches() ? Integer.parseInt(v) : 0;
             if (n >= 1 && n <= 1000) {
                 return n;
             }

@@ -26,6 +26,7 @@ import java.util.regex.Pattern;
 public final class SystemRoutes implements ApiRoutes {
     private static final Set<String> LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR",
             "OFF");
+    static final Pattern ASCII_INTEGER = Pattern.compile("-?[0-9]{1,19}");
     private static final Pattern LOGGER_NAME = Pattern.compile("[A-Za-z0-9_.$-]{1,200}|ROOT");
 
     private final Day9Config config;
@@ -180,7 +181,8 @@ public final class SystemRoutes implements ApiRoutes {
             return dflt;
         }
         try {
-            long v = Long.parseLong(raw);
+            // ASCII digits only: Long.parseLong would also take other scripts' digits
+            long v = ASCII_INTEGER.matcher(raw).matches() ? Long.parseLong(raw) : min - 1;
             if (v >= min && v <= max) {
                 return v;
             }

@@ -30,8 +30,10 @@ import org.junit.jupiter.api.io.TempDir;
  * what that covers), and the service healthy afterwards.
  */
 class BadInputSweepTest {
+    /** Refused for an integer parameter. ({@code %ZZ} is not here: the router drops a value
+     *  it cannot percent-decode, as if it were absent; it is in {@link #BAD_STRINGS}.) */
     private static final List<String> BAD_INTEGERS = List.of("abc", "-1", "1.5", "1e3", "0x10",
-            "99999999999999999999999", "%00", "%ZZ", "1%20", "%C3%28");
+            "99999999999999999999999", "%00", "1%20", "%C3%28", "%EF%BC%91");
     private static final List<String> BAD_STRINGS = List.of("", "%00", "%ZZ", "%C3%28",
             "%FF%FE", "a".repeat(4000), "%22%7B%7D", "..%2F..%2F");
     private static final List<String> BAD_PATH_VALUES = List.of("..", "%2e%2e", "a%20b", "%00",
@@ -91,11 +93,15 @@ class BadInputSweepTest {
             String name = p.get("name").asText();
             boolean integer = p.at("/schema/type").asText().equals("integer");
             boolean choice = p.at("/schema/enum").isArray();
-            for (String value : integer ? BAD_INTEGERS : BAD_STRINGS) {
+            List<String> values = new java.util.ArrayList<>(BAD_STRINGS);
+            if (integer) {
+                values.addAll(BAD_INTEGERS);
+            }
+            for (String value : values) {
                 String target = route.concrete() + "?" + name + "=" + value;
                 // a bad integer or choice must be refused; a free-text value may be accepted
                 // (e.g. a strategy nobody used), but never with a 5xx
-                if (integer || choice) {
+                if ((integer || choice) && !value.isEmpty() && !value.equals("%ZZ")) {
                     refusedRaw(route + " ?" + name + "=" + abbreviate(value), route.method(),
                             target);
                 } else {
