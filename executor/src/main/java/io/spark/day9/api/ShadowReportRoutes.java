@@ -27,8 +27,10 @@ public final class ShadowReportRoutes implements ApiRoutes {
         r.add(RouteSpec.get("/api/private/shadow/report", Role.READ)
                 .summary("The A/B report of shadow execution, from the trail files.")
                 .query("strategy", Schema.string(), "only this strategy")
-                .query("from", Schema.string(), "ISO-8601 instant, epoch millis or UTC date, inclusive")
-                .query("to", Schema.string(), "ISO-8601 instant, epoch millis (exclusive) or UTC date (inclusive)")
+                .query("from", Schema.string(),
+                        "ISO-8601 instant, epoch millis or UTC date, inclusive")
+                .query("to", Schema.string(),
+                        "ISO-8601 instant, epoch millis (exclusive) or UTC date (inclusive)")
                 .query("format", Schema.oneOf("json", "html"), "json (default) or html")
                 .answer(200, "the report (JSON, or an HTML page)"), ctx -> {
             String format = ctx.queryParam("format");

@@ -115,7 +115,8 @@ class OpenApiTest {
                     assertThat(r.getKey()).as(where).matches(STATUS);
                     assertThat(r.getValue().get("description").asText()).as(where)
                             .isNotBlank();
-                    JsonNode ref = r.getValue().at("/content/application~1problem+json/schema/$ref");
+                    JsonNode ref = r.getValue()
+                            .at("/content/application~1problem+json/schema/$ref");
                     if (!ref.isMissingNode()) {
                         assertThat(ref.asText()).isEqualTo("#/components/schemas/Problem");
                         r.getValue().get("x-day9-problem-types").forEach(t ->
