@@ -88,6 +88,19 @@ public record RouteSpec(HandlerType method, String path, Role role, String summa
         return new Builder(HandlerType.POST, path, role);
     }
 
+    /** {@code HEAD path}, needing {@code role}. */
+    public static Builder head(String path, Role role) {
+        return new Builder(HandlerType.HEAD, path, role);
+    }
+
+    /** Any HTTP method ({@code PUT}, {@code PATCH}, …), needing {@code role}. */
+    public static Builder of(HandlerType method, String path, Role role) {
+        if (!method.isHttpMethod()) {
+            throw new IllegalArgumentException(method + " is not an HTTP method");
+        }
+        return new Builder(method, path, role);
+    }
+
     /** {@code DELETE path}, needing {@code role}. */
     public static Builder delete(String path, Role role) {
         return new Builder(HandlerType.DELETE, path, role);
