@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The OpenAPI 3.1 document of the whole API, generated from the routes' {@link RouteSpec}
@@ -33,15 +34,16 @@ public final class OpenApi {
 
     /** Adds {@code GET /api/openapi.json}, documenting every route of {@code table}. */
     static void register(RouteTable table) {
-        byte[][] cached = new byte[1][];
+        // built on first request, once every route is declared; a race builds it twice, alike
+        AtomicReference<byte[]> cached = new AtomicReference<>();
         table.add(RouteSpec.get(PATH, Role.PUBLIC)
                 .summary("This document: every route with its role, parameters, body, answers "
                         + "and problem types.")
                 .answer(200, "the OpenAPI 3.1 document"), ctx -> {
-                    byte[] doc = cached[0];
+                    byte[] doc = cached.get();
                     if (doc == null) {
                         doc = Json.mapper().writeValueAsBytes(document(table.specs()));
-                        cached[0] = doc;
+                        cached.set(doc);
                     }
                     ctx.contentType("application/json").result(doc);
                 });
