@@ -23,6 +23,11 @@ import java.util.stream.Collectors;
  */
 public final class Json {
     private static final ObjectMapper MAPPER = build();
+    /** Request bodies only: also refuses {@code null} inside an array ({@code "ids":[null]}),
+     *  which no handler expects (the shared mapper still reads files as before). */
+    private static final ObjectMapper BODY_MAPPER = MAPPER.copy().setDefaultSetterInfo(
+            com.fasterxml.jackson.annotation.JsonSetter.Value.forContentNulls(
+                    com.fasterxml.jackson.annotation.Nulls.FAIL));
     private static final String BODY = "day9.body";
 
     private Json() {
@@ -95,7 +100,7 @@ public final class Json {
         requireUtf8(body);
         T value;
         try {
-            value = MAPPER.readValue(body, type);
+            value = BODY_MAPPER.readValue(body, type);
         } catch (JsonProcessingException e) {
             throw translate(e);
         } catch (IOException e) {

@@ -155,6 +155,13 @@ final class BadInputSweep {
             for (String wrong : wrongValues(type)) {
                 out.add(Body.of(name + " as " + wrong, "{\"" + name + "\":" + wrong + "}"));
             }
+            if (type.equals("array")) {
+                out.add(Body.of(name + " holding null", "{\"" + name + "\":[null]}"));
+                out.add(Body.of(name + " holding an array", "{\"" + name + "\":[[]]}"));
+                f.getValue().path("items").path("properties").fieldNames().forEachRemaining(
+                        inner -> out.add(Body.of(name + "[0]." + inner + " as an object",
+                                "{\"" + name + "\":[{\"" + inner + "\":{\"x\":{}}}]}")));
+            }
             if (f.getValue().has("properties")) {
                 f.getValue().get("properties").fieldNames().forEachRemaining(inner -> {
                     out.add(Body.of(name + "." + inner + " as an object", "{\"" + name
