@@ -227,6 +227,30 @@ class OpenApiTest {
     }
 
     @Test
+    void aRouteAddedLaterIsInTheDocumentAndTheRouterAlike(@TempDir Path other) throws Exception {
+        try (TestExecutor s = TestExecutor.start(other, Map.of("QUEUE_WORKER_ENABLED", "false"),
+                r -> r.add(RouteSpec.post("/api/private/later/{thing}", Role.TRADE)
+                        .summary("A route a later subsystem adds.")
+                        .body(Schema.of(Later.class))
+                        .query("n", Schema.integer(), "a number")
+                        .answer(200, "nothing"), ctx -> ctx.result("ok")))) {
+            JsonNode later = Json.mapper().readTree(s.get(OpenApi.PATH).body());
+            assertThat(documented(later)).contains("POST /api/private/later/{thing}")
+                    .isEqualTo(new TreeSet<>(s.executor().http().registeredEndpoints()));
+            JsonNode op = later.at("/paths/~1api~1private~1later~1{thing}/post");
+            assertThat(op.get("x-day9-role").asText()).isEqualTo("trade");
+            assertThat(op.at("/requestBody/content/application~1json/schema/properties/count"
+                    + "/type").asText()).isEqualTo("integer");
+            assertThat(op.at("/responses/400/x-day9-problem-types").toString())
+                    .contains("urn:day9:problem:validation");
+        }
+    }
+
+    /** The body of the later route. */
+    record Later(String name, Integer count, List<String> tags) {
+    }
+
+    @Test
     void everyRouteDeclaresItsRoleOnceBesideItsDefinition() {
         List<RouteSpec> specs = server.executor().http().routeSpecs();
         Set<String> seen = new HashSet<>();
