@@ -389,6 +389,7 @@ public final class Executor implements AutoCloseable {
         return executor;
     }
 
+    /** The HTTP server: its route declarations, router and auth counters. */
     public HttpServer http() {
         return http;
     }

@@ -166,7 +166,7 @@ public final class HttpServer implements Component {
                 .toList();
     }
 
-    /** The auth policy (its failure counters are exported as metrics). */
+    /** The auth policy: its failed-authentication counters, for a metrics adapter to export. */
     public AuthPolicy auth() {
         return auth;
     }
