@@ -224,8 +224,8 @@ public final class Executor implements AutoCloseable {
         routes.add(new ChaosRoutes(chaos));
         routes.add(new ShadowReportRoutes(config.paths().shadowDir(), clock::millis));
         routes.addAll(extraRoutes);
-        return new HttpServer(config.server(), new AuthPolicy(config.server().apiToken(),
-                config.server().adminToken()), routes, new HttpMetrics(metrics.registry()));
+        return new HttpServer(config.server(), authPolicy(config.server(), clock), routes,
+                new HttpMetrics(metrics.registry()));
     }
 
     /** Builds and starts an executor; on failure everything already started is stopped. */
@@ -241,6 +241,18 @@ public final class Executor implements AutoCloseable {
         executor.lifecycle.start();
         log.info("day9 executor {} ready on port {}", Version.get(), executor.port());
         return executor;
+    }
+
+    /** The HTTP server: its route declarations, router and auth counters. */
+    public HttpServer http() {
+        return http;
+    }
+
+    /** Who may call what: the three role tokens and the failed-authentication limit. */
+    private static AuthPolicy authPolicy(Day9Config.Server server, Clock clock) {
+        return new AuthPolicy(new AuthPolicy.Tokens(server.apiToken(), server.adminToken(),
+                server.readToken()), new AuthPolicy.FailureLimit(server.authMaxFailures(),
+                server.authFailureWindow()), clock::millis);
     }
 
     public int port() {

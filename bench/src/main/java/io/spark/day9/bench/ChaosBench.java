@@ -178,8 +178,11 @@ final class ChaosBench {
                         : ChaosRoutes.withoutFilter(day9.chaos()),
                 new ShadowRoutes(day9.shadow(), day9.router(), System::currentTimeMillis),
                 new ShadowReportRoutes(config.paths().shadowDir(), System::currentTimeMillis));
-        return new HttpServer(config.server(), new AuthPolicy(config.server().apiToken(),
-                config.server().adminToken()), routes);
+        return new HttpServer(config.server(), new AuthPolicy(new AuthPolicy.Tokens(
+                config.server().apiToken(), config.server().adminToken(),
+                config.server().readToken()), new AuthPolicy.FailureLimit(
+                config.server().authMaxFailures(), config.server().authFailureWindow()),
+                System::currentTimeMillis), routes);
     }
 
     private static double median(double[] xs) {

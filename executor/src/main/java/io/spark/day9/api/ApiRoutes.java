@@ -1,15 +1,14 @@
 package io.spark.day9.api;
 
-import io.javalin.router.JavalinDefaultRouting;
-
 /**
  * A subsystem's HTTP routes. Each subsystem contributes one implementation (thin handlers that
- * parse, call the domain and map the result); the {@link HttpServer} mounts them all behind the
- * same request-id, auth and problem handling. Paths under {@code /api/private/} are protected
- * automatically.
+ * parse, call the domain and map the result) and declares every route in a {@link RouteSpec}
+ * beside its handler: the role it needs and what it reads and answers. The {@link HttpServer}
+ * mounts them all behind the same request-id, auth and problem handling, and serves the OpenAPI
+ * document generated from the declarations.
  */
 @FunctionalInterface
 public interface ApiRoutes {
-    /** Adds routes; called once while the server is built. */
-    void register(JavalinDefaultRouting routes);
+    /** Declares routes; called once while the server is built (and for the document). */
+    void register(RouteTable routes);
 }

@@ -5,31 +5,107 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Who may call {@code /api/private/*}.
+ * Who may call {@code /api/private/*}, and with which {@link Role}.
  * <ul>
  *   <li>With {@code API_TOKEN} set: only {@code Authorization: Bearer <token>}, compared in
- *       constant time (both sides are hashed first, so not even the length leaks).</li>
- *   <li>Without a token, on a loopback bind: loopback callers only (the operations guide's own
- *       {@code curl} commands carry no credentials). Start-up logs a warning.</li>
+ *       constant time (both sides are hashed first, so not even the length leaks).
+ *       {@code READ_TOKEN} gives {@link Role#READ}, {@code API_TOKEN} {@link Role#TRADE} and
+ *       {@code ADMIN_TOKEN} {@link Role#ADMIN}. Without {@code ADMIN_TOKEN}, {@code API_TOKEN}
+ *       is admin too, as in a one-operator setup.</li>
+ *   <li>Without a token, on a loopback bind: loopback callers only, with every role (the
+ *       operations guide's own {@code curl} commands carry no credentials). Start-up logs a
+ *       warning.</li>
  *   <li>Without a token on any other bind: the configuration refuses to start, so that case
  *       never reaches here.</li>
  * </ul>
  * Proxy headers such as {@code X-Forwarded-For} are ignored: the peer address is the socket's.
  *
- * <p><b>Admin.</b> Some routes (chaos, later the emergency stop) are admin-only. With
- * {@code ADMIN_TOKEN} set, only a caller presenting it is an admin (a caller with
- * {@code API_TOKEN} gets 403 there); it is also accepted wherever {@code API_TOKEN} is. Without
- * {@code ADMIN_TOKEN}, every admitted caller is an admin, as in a one-operator setup.
+ * <p><b>Guessing.</b> A request presenting a bearer token that matches none is a failed
+ * authentication: it is counted and logged, and after {@link FailureLimit#maxFailures} of them
+ * within {@link FailureLimit#window} from one address, every request from that address that
+ * presents a token is answered 429 with {@code Retry-After} until the window has passed (see
+ * {@link AuthFailureLimiter}). A request with no credentials at all is a plain 401 and not
+ * counted: it guesses nothing.
  */
 public final class AuthPolicy {
+    private static final Logger log = LoggerFactory.getLogger(AuthPolicy.class);
+
     private final Optional<byte[]> tokenDigest;
     private final Optional<byte[]> adminDigest;
+    private final Optional<byte[]> readDigest;
+    private final AuthFailureLimiter limiter;
+    private final FailureLimit limit;
 
-    /** Who called: the audit log's actor, and whether admin-only routes are open to them. */
-    public record Caller(String actor, boolean admin) {
+    /**
+     * Who called: the audit log's actor and their role.
+     *
+     * @param actor {@code admin@addr}, {@code token@addr}, {@code read@addr} or
+     *              {@code loopback@addr}
+     * @param role  what they may do
+     */
+    public record Caller(String actor, Role role) {
+        public Caller {
+            Objects.requireNonNull(actor, "actor");
+            Objects.requireNonNull(role, "role");
+        }
+
+        /** A caller who is an admin, or a trader. */
+        public Caller(String actor, boolean admin) {
+            this(actor, admin ? Role.ADMIN : Role.TRADE);
+        }
+
+        /** Whether admin-only routes are open to them. */
+        public boolean admin() {
+            return role.covers(Role.ADMIN);
+        }
+    }
+
+    /**
+     * How many failed authentications an address may make within a window before it is told
+     * to wait.
+     *
+     * @param maxFailures failures allowed within the window, 1..1 000 000
+     * @param window      the window, 1 s .. 1 day
+     */
+    public record FailureLimit(int maxFailures, Duration window) {
+        /** Ten wrong tokens a minute: a person mistyping is never blocked, a loop is. */
+        public static final FailureLimit DEFAULT = new FailureLimit(10, Duration.ofSeconds(60));
+
+        public FailureLimit {
+            Objects.requireNonNull(window, "window");
+            if (maxFailures < 1 || maxFailures > 1_000_000) {
+                throw new IllegalArgumentException("maxFailures must be 1..1000000, got "
+                        + maxFailures);
+            }
+            if (window.compareTo(Duration.ofSeconds(1)) < 0
+                    || window.compareTo(Duration.ofDays(1)) > 0) {
+                throw new IllegalArgumentException("window must be 1 s .. 1 day, got " + window);
+            }
+        }
+    }
+
+    /**
+     * The configured bearer tokens.
+     *
+     * @param trade {@code API_TOKEN}
+     * @param admin {@code ADMIN_TOKEN}
+     * @param read  {@code READ_TOKEN}
+     */
+    public record Tokens(Optional<String> trade, Optional<String> admin, Optional<String> read) {
+        public Tokens {
+            Objects.requireNonNull(trade, "trade");
+            Objects.requireNonNull(admin, "admin");
+            Objects.requireNonNull(read, "read");
+        }
     }
 
     public AuthPolicy(Optional<String> token) {
@@ -37,8 +113,21 @@ public final class AuthPolicy {
     }
 
     public AuthPolicy(Optional<String> token, Optional<String> adminToken) {
-        this.tokenDigest = token.map(AuthPolicy::digest);
-        this.adminDigest = adminToken.map(AuthPolicy::digest);
+        this(new Tokens(token, adminToken, Optional.empty()), FailureLimit.DEFAULT,
+                System::currentTimeMillis);
+    }
+
+    /**
+     * @param tokens the configured tokens
+     * @param limit  how failed authentications are limited per address
+     * @param clock  milliseconds, for the failure window
+     */
+    public AuthPolicy(Tokens tokens, FailureLimit limit, LongSupplier clock) {
+        this.tokenDigest = tokens.trade().map(AuthPolicy::digest);
+        this.adminDigest = tokens.admin().map(AuthPolicy::digest);
+        this.readDigest = tokens.read().map(AuthPolicy::digest);
+        this.limit = Objects.requireNonNull(limit, "limit");
+        this.limiter = new AuthFailureLimiter(limit.maxFailures(), limit.window(), clock);
     }
 
     /** True when no token is configured and loopback callers are trusted. */
@@ -46,34 +135,70 @@ public final class AuthPolicy {
         return tokenDigest.isEmpty();
     }
 
+    /** Failed authentications (a wrong bearer token) since start. */
+    public long failedAuthentications() {
+        return limiter.failures();
+    }
+
+    /** Requests refused with 429 because their address failed too often, since start. */
+    public long refusedAuthentications() {
+        return limiter.refused();
+    }
+
     /**
      * Returns who is calling, or throws.
      *
      * @param authorization the {@code Authorization} header, or null
      * @param remoteAddress the peer's IP address
-     * @throws ProblemException 401 when credentials are missing or wrong
+     * @throws ProblemException 401 when credentials are missing or wrong, 429 when this address
+     *                          failed too often
      */
     public Caller authenticate(String authorization, String remoteAddress) {
-        if (tokenDigest.isPresent()) {
-            String given = bearer(authorization);
-            if (given == null) {
-                throw ProblemException.unauthorized(
-                        "this endpoint needs 'Authorization: Bearer <API_TOKEN>'");
+        if (tokenDigest.isEmpty()) {
+            if (isLoopback(remoteAddress)) {
+                return new Caller("loopback@" + remoteAddress, Role.ADMIN);
             }
-            byte[] d = digest(given);
-            if (adminDigest.isPresent() && MessageDigest.isEqual(d, adminDigest.get())) {
-                return new Caller("admin@" + remoteAddress, true);
-            }
-            if (!MessageDigest.isEqual(d, tokenDigest.get())) {
-                throw ProblemException.unauthorized("the bearer token is not valid");
-            }
-            return new Caller("token@" + remoteAddress, adminDigest.isEmpty());
+            throw ProblemException.unauthorized(
+                    "no API_TOKEN is configured, so only loopback callers are admitted");
         }
-        if (isLoopback(remoteAddress)) {
-            return new Caller("loopback@" + remoteAddress, true);
+        String given = bearer(authorization);
+        if (given == null) {
+            throw ProblemException.unauthorized(
+                    "this endpoint needs 'Authorization: Bearer <API_TOKEN>'");
         }
-        throw ProblemException.unauthorized(
-                "no API_TOKEN is configured, so only loopback callers are admitted");
+        long wait = limiter.retryAfterSeconds(remoteAddress);
+        if (wait > 0) {
+            throw tooMany(remoteAddress, wait);
+        }
+        byte[] d = digest(given);
+        if (adminDigest.isPresent() && MessageDigest.isEqual(d, adminDigest.get())) {
+            return new Caller("admin@" + remoteAddress, Role.ADMIN);
+        }
+        if (MessageDigest.isEqual(d, tokenDigest.get())) {
+            return new Caller("token@" + remoteAddress,
+                    adminDigest.isEmpty() ? Role.ADMIN : Role.TRADE);
+        }
+        if (readDigest.isPresent() && MessageDigest.isEqual(d, readDigest.get())) {
+            return new Caller("read@" + remoteAddress, Role.READ);
+        }
+        if (limiter.fail(remoteAddress)) {
+            log.warn("authentication failed from {}: {} wrong tokens within {} s; refusing it "
+                    + "for up to {} s", remoteAddress, limit.maxFailures(),
+                    limit.window().toSeconds(), limit.window().toSeconds());
+        } else {
+            log.info("authentication failed from {}: the bearer token is not valid",
+                    remoteAddress);
+        }
+        throw ProblemException.unauthorized("the bearer token is not valid");
+    }
+
+    private ProblemException tooMany(String address, long waitSeconds) {
+        return new ProblemException(Problem.of("too-many-auth-failures",
+                "Too many failed authentications", 429, limit.maxFailures()
+                        + " wrong tokens from " + address + " within "
+                        + limit.window().toSeconds() + " s; retry in " + waitSeconds + " s")
+                .with("retryAfterSeconds", waitSeconds),
+                Map.of("Retry-After", Long.toString(waitSeconds)));
     }
 
     private static String bearer(String header) {

@@ -1,9 +1,7 @@
 package io.spark.day9.api;
 
 import io.javalin.http.Context;
-import io.javalin.router.JavalinDefaultRouting;
 import io.spark.day9.chaos.ChaosEngine;
-import io.spark.day9.chaos.ChaosException;
 import io.spark.day9.chaos.ChaosPatch;
 import io.spark.day9.chaos.ChaosSettings;
 import io.spark.day9.chaos.ChaosSettingsView;
@@ -25,7 +23,8 @@ import java.util.Map;
  *   <li>{@code POST /api/private/chaos/flap}: one WebSocket flap now.</li>
  *   <li>{@code POST /api/private/chaos/inject} {@code {"fault":"gap"}}: one exchange fault now.</li>
  * </ul>
- * All are admin-only. The filter runs after authentication on every matched route except the
+ * All are admin-only (declared with each route). ChaosException outcomes become problems in
+ * {@link ProblemMapper}. The filter runs after authentication on every matched route except the
  * control plane ({@link #CONTROL_PLANE}), which chaos never touches: an injected error is a
  * problem+json with {@code X-Day9-Chaos: injected}.
  */
@@ -58,42 +57,43 @@ public final class ChaosRoutes implements ApiRoutes {
     }
 
     @Override
-    public void register(JavalinDefaultRouting r) {
+    public void register(RouteTable r) {
         if (filter) {
             // a plain before handler, after identify/limit/authenticate (registered first):
             // beforeMatched would make Javalin look the endpoint up three more times per request
             r.before(this::filter);
         }
-        r.get("/api/private/chaos", ctx -> {
-            Requests.requireAdmin(ctx);
-            ctx.json(view(engine.state()));
-        });
-        r.post("/api/private/chaos/toggle", ctx -> {
-            Requests.requireAdmin(ctx);
-            change(ctx, Json.read(ctx, ChaosPatch.class));
-        });
-        r.post("/api/private/chaos/off", ctx -> {
-            Requests.requireAdmin(ctx);
-            change(ctx, ChaosPatch.allOff());
-        });
-        r.post("/api/private/chaos/flap", ctx -> {
-            Requests.requireAdmin(ctx);
-            boolean done = guarded(() -> engine.flapNow(Requests.actor(ctx)));
-            ctx.json(Map.of("flapped", done, "state", view(engine.state())));
-        });
-        r.post("/api/private/chaos/inject", ctx -> {
-            Requests.requireAdmin(ctx);
-            InjectRequest req = Json.read(ctx, InjectRequest.class);
-            if (req.fault() == null) {
-                throw ProblemException.invalidField("fault", "is required: stale, gap, "
-                        + "duplicate or rate-limit");
-            }
-            guarded(() -> {
-                engine.inject(ExchangeFault.of(req.fault()), Requests.actor(ctx));
-                return true;
-            });
-            ctx.json(Map.of("injected", req.fault(), "state", view(engine.state())));
-        });
+        r.add(RouteSpec.get("/api/private/chaos", Role.ADMIN)
+                .summary("The full chaos state: settings, ramp, TTL and counters.")
+                .answer(200, "the chaos state"), ctx -> ctx.json(view(engine.state())));
+        r.add(RouteSpec.post("/api/private/chaos/toggle", Role.ADMIN)
+                .summary("Change chaos settings; omitted fields keep their value.")
+                .body(Schema.of(ChaosPatch.class))
+                .answer(200, "the chaos state")
+                .problems("chaos-unavailable"),
+                ctx -> change(ctx, Json.read(ctx, ChaosPatch.class)));
+        r.add(RouteSpec.post("/api/private/chaos/off", Role.ADMIN)
+                .summary("Every fault off.")
+                .answer(200, "the chaos state"), ctx -> change(ctx, ChaosPatch.allOff()));
+        r.add(RouteSpec.post("/api/private/chaos/flap", Role.ADMIN)
+                .summary("Drop the market WebSocket once now.")
+                .answer(200, "{flapped, state}"), ctx -> {
+                    boolean done = engine.flapNow(Requests.actor(ctx));
+                    ctx.json(Map.of("flapped", done, "state", view(engine.state())));
+                });
+        r.add(RouteSpec.post("/api/private/chaos/inject", Role.ADMIN)
+                .summary("Inject one exchange fault now and measure the recovery.")
+                .body(Schema.of(InjectRequest.class))
+                .answer(200, "{injected, state}")
+                .problems("chaos-unavailable"), ctx -> {
+                    InjectRequest req = Json.read(ctx, InjectRequest.class);
+                    if (req.fault() == null) {
+                        throw ProblemException.invalidField("fault", "is required: stale, gap, "
+                                + "duplicate or rate-limit");
+                    }
+                    engine.inject(ExchangeFault.of(req.fault()), Requests.actor(ctx));
+                    ctx.json(Map.of("injected", req.fault(), "state", view(engine.state())));
+                });
     }
 
     /** Body of {@code POST /api/private/chaos/inject}. */
@@ -102,21 +102,8 @@ public final class ChaosRoutes implements ApiRoutes {
 
     private void change(Context ctx, ChaosPatch patch) {
         // the audit entry is written from the engine's Changed event (TTL expiry too)
-        ChaosEngine.Change c = guarded(() -> engine.apply(patch, Requests.actor(ctx)));
+        ChaosEngine.Change c = engine.apply(patch, Requests.actor(ctx));
         ctx.json(view(c.state()));
-    }
-
-    private static <T> T guarded(java.util.function.Supplier<T> action) {
-        try {
-            return action.get();
-        } catch (ChaosException.Invalid e) {
-            throw ProblemException.invalidField(e.field(), e.detail());
-        } catch (ChaosException.Forbidden e) {
-            throw ProblemException.forbidden(e.getMessage());
-        } catch (ChaosException.Unavailable e) {
-            throw ProblemException.conflict("chaos-unavailable", "Fault not available",
-                    e.getMessage());
-        }
     }
 
     private void filter(Context ctx) {

@@ -25,7 +25,8 @@ import org.slf4j.MDC;
 /**
  * The HTTP server (Javalin on Jetty). Every request passes, in order: request id → body size
  * limit → auth for anything that canonicalises to {@code /api/private} → the routes'
- * own before-filters (chaos goes there) → the handler. Every error leaves through one mapper as
+ * own before-filters (chaos goes there) → the role the route declares ({@link RouteTable}) →
+ * the handler. Every error leaves through one mapper ({@link ProblemMapper}) as
  * {@code application/problem+json}: handler exceptions, Javalin's own (404, 405, 413) and
  * Jetty's (400 for a request line it refuses).
  *
@@ -47,6 +48,7 @@ public final class HttpServer implements Component {
     private final AtomicLong served = new AtomicLong();
     private final HttpMetrics metrics;
     private volatile Javalin app;
+    private volatile List<RouteSpec> specs = List.of();
 
     /**
      * @param config server section of the configuration
@@ -102,19 +104,22 @@ public final class HttpServer implements Component {
                 r.before(this::identify);
                 r.before(this::limitBody);
                 r.before(this::authenticate);
-                r.exception(ProblemException.class, (e, ctx) -> write(ctx, e));
-                r.exception(HttpResponseException.class, (e, ctx) -> write(ctx, fromJavalin(e)));
-                r.exception(JsonProcessingException.class, (e, ctx) -> write(ctx, Json.translate(e)));
-                r.exception(Exception.class, this::internalError);
+                // one mapper for every exception of every route (ProblemMapper); Javalin's own
+                // 404/405 responses reach it only when their class is registered by name
+                r.exception(HttpResponseException.class, this::mapException);
+                r.exception(Exception.class, this::mapException);
                 r.error(404, ctx -> {
                     if (!isProblem(ctx)) {
                         write(ctx, ProblemException.notFound("no route for " + ctx.method() + " "
                                 + ctx.path()));
                     }
                 });
+                RouteTable table = new RouteTable(r);
                 for (ApiRoutes contribution : routes) {
-                    contribution.register(r);
+                    contribution.register(table);
                 }
+                OpenApi.register(table);
+                specs = table.specs();
             });
         });
         templates.attach(app.unsafeConfig().pvt.internalRouter);
@@ -142,6 +147,28 @@ public final class HttpServer implements Component {
         }
         return Health.up(Map.of("port", port(), "requests", served.get(),
                 "inFlight", inFlight(running)));
+    }
+
+    /** Every route declared by the mounted {@link ApiRoutes}, as the OpenAPI document shows. */
+    public List<RouteSpec> routeSpecs() {
+        return specs;
+    }
+
+    /**
+     * Every HTTP endpoint the running router holds, as {@code "METHOD path"}: what the OpenAPI
+     * document is checked against.
+     */
+    public List<String> registeredEndpoints() {
+        return app.unsafeConfig().pvt.internalRouter.allHttpHandlers().stream()
+                .map(e -> e.getEndpoint())
+                .filter(e -> e.getMethod().isHttpMethod()) // not the before/after filters
+                .map(e -> e.getMethod().name() + " " + e.getPath())
+                .toList();
+    }
+
+    /** The auth policy: its failed-authentication counters, for a metrics adapter to export. */
+    public AuthPolicy auth() {
+        return auth;
     }
 
     /** The bound port (useful with {@code PORT=0}). */
@@ -187,8 +214,12 @@ public final class HttpServer implements Component {
             AuthPolicy.Caller caller = auth.authenticate(ctx.header("Authorization"),
                     ctx.req().getRemoteAddr());
             ctx.attribute(Requests.ACTOR, caller.actor());
-            ctx.attribute(Requests.ADMIN, caller.admin());
+            ctx.attribute(Requests.ROLE, caller.role());
         }
+    }
+
+    private void mapException(Exception e, Context ctx) {
+        ProblemMapper.map(e).ifPresentOrElse(p -> write(ctx, p), () -> internalError(e, ctx));
     }
 
     private void internalError(Exception e, Context ctx) {
@@ -196,20 +227,6 @@ public final class HttpServer implements Component {
         write(ctx, new ProblemException(Problem.of("internal", "Internal error", 500,
                 "the request failed inside the executor; see the log for request id "
                         + Requests.id(ctx))));
-    }
-
-    private static ProblemException fromJavalin(HttpResponseException e) {
-        int status = e.getStatus();
-        return switch (status) {
-            case 404 -> ProblemException.notFound(e.getMessage());
-            case 405 -> ProblemException.methodNotAllowed(e.getMessage(),
-                    String.join(", ", e.getDetails().getOrDefault("availableMethods", "")
-                            .replaceAll("[\\[\\] ]", "").split(",")));
-            case 413 -> new ProblemException(Problem.of("payload-too-large", "Payload too large",
-                    413, e.getMessage()));
-            default -> new ProblemException(Problem.of(status < 500 ? "bad-request" : "internal",
-                    status < 500 ? "Bad request" : "Internal error", status, e.getMessage()));
-        };
     }
 
     static void write(Context ctx, ProblemException e) {

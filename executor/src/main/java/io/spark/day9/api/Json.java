@@ -23,13 +23,18 @@ import java.util.stream.Collectors;
  */
 public final class Json {
     private static final ObjectMapper MAPPER = build();
+    /** Request bodies only: also refuses {@code null} inside an array ({@code "ids":[null]}),
+     *  which no handler expects (the shared mapper still reads files as before). */
+    private static final ObjectMapper BODY_MAPPER = MAPPER.copy().setDefaultSetterInfo(
+            com.fasterxml.jackson.annotation.JsonSetter.Value.forContentNulls(
+                    com.fasterxml.jackson.annotation.Nulls.FAIL));
     private static final String BODY = "day9.body";
 
     private Json() {
     }
 
-    /** The shared, thread-safe mapper (strict: unknown fields, trailing tokens and nulls for
-     *  primitives are errors; ISO-8601 dates). */
+    /** The shared, thread-safe mapper (strict: unknown fields, duplicate keys, trailing tokens
+     *  and nulls for primitives are errors; ISO-8601 dates). */
     public static ObjectMapper mapper() {
         return MAPPER;
     }
@@ -53,6 +58,8 @@ public final class Json {
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                // a key given twice is ambiguous (which one does a consumer read?): refused
+                .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .build();
         mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
@@ -69,15 +76,70 @@ public final class Json {
     public static <T> T read(Context ctx, Class<T> type) {
         byte[] body = body(ctx);
         if (body.length == 0) {
-            throw ProblemException.invalidField("body", "a JSON body is required");
+            throw ProblemException.invalidField("body", "a JSON body is required: "
+                    + simpleType(type));
         }
+        return parse(body, type);
+    }
+
+    /**
+     * Reads the request body as {@code type}, or returns {@code whenEmpty} for an empty body
+     * (a route whose body is optional). Any other body is read as by {@link #read}.
+     */
+    public static <T> T readOrDefault(Context ctx, Class<T> type, T whenEmpty) {
+        byte[] body = body(ctx);
+        return body.length == 0 ? whenEmpty : parse(body, type);
+    }
+
+    /**
+     * The one body parser: a body that is not the expected shape - not JSON, truncated, a
+     * scalar, an array, the literal {@code null}, wrong field types - is a 400 problem naming
+     * {@code body} or the field at fault, so a handler never sees {@code null}.
+     */
+    static <T> T parse(byte[] body, Class<T> type) {
+        requireUtf8(body);
+        T value;
         try {
-            return MAPPER.readValue(body, type);
+            value = BODY_MAPPER.readValue(body, type);
         } catch (JsonProcessingException e) {
             throw translate(e);
         } catch (IOException e) {
             throw ProblemException.malformedJson("body could not be read: " + e.getMessage());
         }
+        if (value == null) {
+            throw ProblemException.invalidField("body", "expected " + simpleType(type)
+                    + ", got null");
+        }
+        return value;
+    }
+
+    /**
+     * The raw body, checked to be exactly one JSON object and nothing else (a queue job,
+     * stored byte for byte, so it is checked with one streaming pass, not parsed into a tree).
+     *
+     * @param what what the body is, for the message ("the job")
+     * @throws ProblemException 400 naming {@code body} otherwise
+     */
+    public static byte[] rawObject(Context ctx, String what) {
+        byte[] body = body(ctx);
+        if (body.length == 0) {
+            throw ProblemException.invalidField("body", what + " is required: a JSON object");
+        }
+        requireUtf8(body);
+        try (com.fasterxml.jackson.core.JsonParser p = MAPPER.getFactory().createParser(body)) {
+            if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+                throw ProblemException.invalidField("body", what + " must be a JSON object");
+            }
+            p.skipChildren();
+            if (p.nextToken() != null) {
+                throw ProblemException.malformedJson("unexpected content after the JSON object");
+            }
+        } catch (JsonProcessingException e) {
+            throw translate(e);
+        } catch (IOException e) {
+            throw ProblemException.malformedJson(e.getMessage());
+        }
+        return body;
     }
 
     /**
@@ -117,6 +179,20 @@ public final class Json {
             return bytes;
         } catch (IOException e) {
             throw ProblemException.malformedJson("body could not be read: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Refuses a body Jackson would read in another encoding: JSON over HTTP is UTF-8 (RFC
+     * 8259), and a queue job is stored and later embedded byte for byte, so a UTF-16 or UTF-32
+     * body (a NUL in its first two bytes) or a byte-order mark would corrupt every answer that
+     * embeds it. Two byte comparisons: a UTF-8 JSON text starts with an ASCII character and
+     * has no NUL.
+     */
+    private static void requireUtf8(byte[] body) {
+        if (body[0] <= 0 || (body.length > 1 && body[1] == 0)) {
+            throw ProblemException.malformedJson("the body must be JSON in UTF-8, without a "
+                    + "byte-order mark");
         }
     }
 

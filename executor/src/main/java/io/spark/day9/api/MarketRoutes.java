@@ -1,7 +1,6 @@
 package io.spark.day9.api;
 
 import io.javalin.http.Context;
-import io.javalin.router.JavalinDefaultRouting;
 import io.spark.day9.market.BookView;
 import io.spark.day9.market.MarketData;
 import io.spark.day9.market.PriceLevel;
@@ -24,9 +23,15 @@ public final class MarketRoutes implements ApiRoutes {
     }
 
     @Override
-    public void register(JavalinDefaultRouting r) {
-        r.get("/api/private/market/book", this::book);
-        r.get("/api/private/market", this::summary);
+    public void register(RouteTable r) {
+        r.add(RouteSpec.get("/api/private/market/book", Role.READ)
+                .summary("One symbol's local order book, in Binance's depth shape.")
+                .query("symbol", Schema.string(), "required, e.g. BTCUSDT")
+                .query("limit", Schema.integer(), "levels per side, 1..5000, default 100")
+                .answer(200, "{symbol, lastUpdateId, bids, asks, ageMs, synced}"), this::book);
+        r.add(RouteSpec.get("/api/private/market", Role.READ)
+                .summary("Every followed symbol: sync state, best prices, last trade.")
+                .answer(200, "{connected, symbols}"), this::summary);
     }
 
     private void book(Context ctx) {

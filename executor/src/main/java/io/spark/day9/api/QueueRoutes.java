@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonRawValue;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.javalin.http.Context;
-import io.javalin.router.JavalinDefaultRouting;
+import io.spark.day9.shadow.OrderJobHandler;
 import io.spark.day9.jobs.Queues;
 import io.spark.day9.queue.Ack;
 import io.spark.day9.queue.AckResult;
@@ -14,15 +14,8 @@ import io.spark.day9.queue.EnqueueOptions;
 import io.spark.day9.queue.EnqueueResult;
 import io.spark.day9.queue.JobQueue;
 import io.spark.day9.queue.JobState;
-import io.spark.day9.queue.JobTooLargeException;
-import io.spark.day9.queue.QueueClosedException;
 import io.spark.day9.queue.QueueConfig;
-import io.spark.day9.queue.QueueException;
-import io.spark.day9.queue.QueueFullException;
 import io.spark.day9.queue.QueueStats;
-import io.spark.day9.queue.QueueStorageException;
-import io.spark.day9.queue.StaleReceiptException;
-import io.spark.day9.queue.UnknownJobException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -48,8 +41,9 @@ import java.util.Map;
  *   <li>{@code GET …/stats}, {@code GET …/dlq?after=&limit=}, {@code POST …/dlq/redrive
  *       {"ids":[…]} or {"all":true}}, {@code POST …/dlq/purge {"ids":[…]} or {"all":true}}</li>
  * </ul>
- * Queue outcomes map to problems here: full 429, too large 413, stale receipt 409, unknown job
- * 404, storage failing or closed 503.
+ * Queue outcomes map to problems in {@link ProblemMapper}: full 429, too large 413, stale
+ * receipt 409, unknown job 404, storage failing or closed 503. Roles: reads need read, queue
+ * work needs trade, purging dead letters needs admin (declared with each route).
  */
 public final class QueueRoutes implements ApiRoutes {
     private static final String BASE = "/api/private/queue";
@@ -62,27 +56,73 @@ public final class QueueRoutes implements ApiRoutes {
     }
 
     @Override
-    public void register(JavalinDefaultRouting r) {
+    public void register(RouteTable r) {
         for (String prefix : List.of(BASE, BASE + "/{queue}")) {
-            r.post(prefix + "/enqueue", this::enqueue);
-            r.post(prefix + "/claim", this::claim);
-            r.post(prefix + "/ack", this::ack);
-            r.post(prefix + "/nack", this::nack);
-            r.post(prefix + "/extend", this::extend);
-            r.get(prefix + "/stats", ctx -> ctx.json(stats(queue(ctx).stats())));
-            r.get(prefix + "/dlq", this::deadLetters);
-            r.post(prefix + "/dlq/redrive", this::redrive);
-            r.post(prefix + "/dlq/purge", this::purge);
+            String which = prefix.equals(BASE) ? "QUEUE_NAME" : "the named queue (opened on "
+                    + "first use)";
+            r.add(RouteSpec.post(prefix + "/enqueue", Role.TRADE)
+                    .summary("Enqueue a job on " + which + "; answered once it is durable.")
+                    .body(Schema.anyObject())
+                    .query("dedupKey", Schema.string(), "1..200 characters; a repeat within "
+                            + "the dedup window answers the first job's id")
+                    .query("delayMs", Schema.integer(), "deliver no earlier than this")
+                    .answer(200, "{id, duplicate, stats}")
+                    .problems("queue-full", "job-too-large", "queue-storage", "queue-closed",
+                            "queue", "too-many-queues", "forbidden"), this::enqueue);
+            r.add(RouteSpec.post(prefix + "/claim", Role.TRADE)
+                    .summary("Claim jobs of " + which + "; each must be acked or it is "
+                            + "delivered again.")
+                    .optionalBody(Schema.of(ClaimRequest.class))
+                    .answer(200, "{jobs: [{id, receipt, attempt, enqueuedAt, visibleUntil, "
+                            + "payload}]}")
+                    .problems(QUEUE_PROBLEMS), this::claim);
+            r.add(RouteSpec.post(prefix + "/ack", Role.TRADE)
+                    .summary("Acknowledge one job, or a batch in acks.")
+                    .body(Schema.of(AckRequest.class))
+                    .answer(200, "{id, state} or {results, acked}")
+                    .problems(QUEUE_PROBLEMS), this::ack);
+            r.add(RouteSpec.post(prefix + "/nack", Role.TRADE)
+                    .summary("Give a claimed job back, after delayMs or with backoff.")
+                    .body(Schema.of(Settle.class))
+                    .answer(200, "{id, state}")
+                    .problems(QUEUE_PROBLEMS), this::nack);
+            r.add(RouteSpec.post(prefix + "/extend", Role.TRADE)
+                    .summary("Extend a claimed job's visibility (a heartbeat).")
+                    .body(Schema.of(Settle.class))
+                    .answer(200, "{id, visibleUntil}")
+                    .problems(QUEUE_PROBLEMS), this::extend);
+            r.add(RouteSpec.get(prefix + "/stats", Role.READ)
+                    .summary("Counts and lag of " + which + ".")
+                    .answer(200, "{queue, depth, ready, delayed, inFlight, dead, …}")
+                    .problems(QUEUE_PROBLEMS),
+                    ctx -> ctx.json(stats(queue(ctx).stats())));
+            r.add(RouteSpec.get(prefix + "/dlq", Role.READ)
+                    .summary("Dead letters of " + which + ", oldest first.")
+                    .query("after", Schema.integer(), "only ids above this (paging)")
+                    .query("limit", Schema.integer(), "1..1000, default 100")
+                    .answer(200, "{deadLetters, stats}")
+                    .problems(QUEUE_PROBLEMS), this::deadLetters);
+            r.add(RouteSpec.post(prefix + "/dlq/redrive", Role.TRADE)
+                    .summary("Move dead letters back to ready (audited).")
+                    .body(Schema.of(Selection.class))
+                    .answer(200, "{redriven, stats}")
+                    .problems(QUEUE_PROBLEMS), this::redrive);
+            r.add(RouteSpec.post(prefix + "/dlq/purge", Role.ADMIN)
+                    .summary("Delete dead letters for good (audited).")
+                    .body(Schema.of(Selection.class))
+                    .answer(200, "{purged, stats}")
+                    .problems(QUEUE_PROBLEMS), this::purge);
         }
-        r.get(BASE + "s", ctx -> ctx.json(Map.of("queues", queues.stats().stream()
-                .map(QueueRoutes::stats).toList())));
-        r.exception(QueueException.class, (e, ctx) -> HttpServer.write(ctx, problem(e)));
-        r.exception(QueueStorageException.class, (e, ctx) -> HttpServer.write(ctx,
-                new ProblemException(Problem.of("queue-storage", "Queue storage unavailable",
-                        503, e.getMessage()), Map.of("Retry-After", "5"))));
-        r.exception(Queues.TooManyQueuesException.class, (e, ctx) -> HttpServer.write(ctx,
-                ProblemException.conflict("too-many-queues", "Too many queues", e.getMessage())));
+        r.add(RouteSpec.get(BASE + "s", Role.READ)
+                .summary("Stats of every open queue.")
+                .answer(200, "{queues: [stats]}"),
+                ctx -> ctx.json(Map.of("queues", queues.stats().stream()
+                        .map(QueueRoutes::stats).toList())));
     }
+
+    /** What any queue operation can answer besides the shared problems. */
+    private static final String[] QUEUE_PROBLEMS = {"stale-receipt", "unknown-job",
+        "queue-storage", "queue-closed", "queue", "too-many-queues"};
 
     private JobQueue queue(Context ctx) {
         String name = ctx.pathParamMap().getOrDefault("queue", queues.defaultName());
@@ -94,10 +134,14 @@ public final class QueueRoutes implements ApiRoutes {
     }
 
     private void enqueue(Context ctx) {
-        JobQueue queue = queue(ctx);
-        byte[] body = Json.body(ctx);
-        requireJsonObject(body);
+        // the body and parameters are checked before the queue is opened: a rejected request
+        // creates no queue directory
+        byte[] body = Json.rawObject(ctx, "the job");
+        if (!Requests.role(ctx).covers(Role.TRADE)) {
+            requireTradeForOrders(body);
+        }
         EnqueueOptions options = options(ctx);
+        JobQueue queue = queue(ctx);
         EnqueueResult result = queue.enqueue(body, options);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("id", result.id());
@@ -116,16 +160,15 @@ public final class QueueRoutes implements ApiRoutes {
     }
 
     private void claim(Context ctx) {
-        JobQueue queue = queue(ctx);
-        ClaimRequest req = Json.body(ctx).length == 0 ? new ClaimRequest(null, null)
-                : Json.read(ctx, ClaimRequest.class);
+        ClaimRequest req = Json.readOrDefault(ctx, ClaimRequest.class,
+                new ClaimRequest(null, null));
         int max = req.max() == null ? 1 : req.max();
         if (max < 1 || max > MAX_CLAIM) {
             throw ProblemException.invalidField("max", "must be 1.." + MAX_CLAIM);
         }
         long visibility = req.visibilityMs() == null ? queues.visibilityMs()
                 : visibility(req.visibilityMs(), "visibilityMs");
-        List<ClaimedJob> jobs = queue.claim(max, visibility);
+        List<ClaimedJob> jobs = queue(ctx).claim(max, visibility);
         ctx.json(Map.of("jobs", jobs.stream().map(j -> new ClaimedView(j.id(), j.receipt(),
                 j.attempt(), j.enqueuedAt(), j.visibleUntil(),
                 new String(j.payload(), StandardCharsets.UTF_8))).toList()));
@@ -178,13 +221,13 @@ public final class QueueRoutes implements ApiRoutes {
     }
 
     private void ack(Context ctx) {
-        JobQueue queue = queue(ctx);
         AckRequest req = Json.read(ctx, AckRequest.class);
         if (req.acks() != null) {
-            ackAll(ctx, queue, req);
+            ackAll(ctx, req);
             return;
         }
         Settle s = checkSettle(new Settle(req.id(), req.receipt(), null, null));
+        JobQueue queue = queue(ctx);
         withReceipt(() -> {
             queue.ack(s.id(), s.receipt());
             return null;
@@ -192,7 +235,7 @@ public final class QueueRoutes implements ApiRoutes {
         ctx.json(Map.of("id", s.id(), "state", "ACKED"));
     }
 
-    private void ackAll(Context ctx, JobQueue queue, AckRequest req) {
+    private void ackAll(Context ctx, AckRequest req) {
         if (req.id() != null || req.receipt() != null) {
             throw ProblemException.invalidField("acks",
                     "give either \"id\" and \"receipt\", or \"acks\": [{\"id\",\"receipt\"}], "
@@ -219,6 +262,7 @@ public final class QueueRoutes implements ApiRoutes {
             }
             acks.add(new Ack(a.id(), a.receipt()));
         }
+        JobQueue queue = queue(ctx);
         List<AckResult> results;
         try {
             results = queue.ackAll(acks);
@@ -236,21 +280,21 @@ public final class QueueRoutes implements ApiRoutes {
     }
 
     private void nack(Context ctx) {
-        JobQueue queue = queue(ctx);
         Settle s = settle(ctx);
         if (s.delayMs() != null && (s.delayMs() < 0 || s.delayMs() > EnqueueOptions.MAX_DELAY_MS)) {
             throw ProblemException.invalidField("delayMs", "must be 0.." + EnqueueOptions.MAX_DELAY_MS
                     + ", or omitted for exponential backoff");
         }
+        JobQueue queue = queue(ctx);
         JobState state = withReceipt(() -> queue.nack(s.id(), s.receipt(), s.delayMs()));
         ctx.json(Map.of("id", s.id(), "state", state.name()));
     }
 
     private void extend(Context ctx) {
-        JobQueue queue = queue(ctx);
         Settle s = settle(ctx);
         long visibility = s.visibilityMs() == null ? queues.visibilityMs()
                 : visibility(s.visibilityMs(), "visibilityMs");
+        JobQueue queue = queue(ctx);
         long until = withReceipt(() -> queue.extend(s.id(), s.receipt(), visibility));
         ctx.json(Map.of("id", s.id(), "visibleUntil", until));
     }
@@ -261,9 +305,9 @@ public final class QueueRoutes implements ApiRoutes {
     }
 
     private void deadLetters(Context ctx) {
-        JobQueue queue = queue(ctx);
         long after = SystemRoutes.longParam(ctx, "after", 0, 0, Long.MAX_VALUE);
         int limit = SystemRoutes.intParam(ctx, "limit", 100, 1, 1000);
+        JobQueue queue = queue(ctx);
         List<DeadLetter> dead = queue.deadLetters(after, limit);
         ctx.json(Map.of("deadLetters", dead.stream().map(d -> new DeadView(d.id(), d.attempts(),
                 d.enqueuedAt(), d.deadAt(), d.reason(), d.payload().length == 0 ? "null"
@@ -290,16 +334,16 @@ public final class QueueRoutes implements ApiRoutes {
     }
 
     private void redrive(Context ctx) {
-        JobQueue queue = queue(ctx);
         Selection s = selection(ctx);
+        JobQueue queue = queue(ctx);
         int n = queues.redrive(queue, Boolean.TRUE.equals(s.all()) ? null : s.ids(),
                 Requests.actor(ctx));
         ctx.json(Map.of("redriven", n, "stats", stats(queue.stats())));
     }
 
     private void purge(Context ctx) {
-        JobQueue queue = queue(ctx);
         Selection s = selection(ctx);
+        JobQueue queue = queue(ctx);
         int n = queues.purge(queue, Boolean.TRUE.equals(s.all()) ? null : s.ids(),
                 Requests.actor(ctx));
         ctx.json(Map.of("purged", n, "stats", stats(queue.stats())));
@@ -331,46 +375,28 @@ public final class QueueRoutes implements ApiRoutes {
         return value;
     }
 
-    /** The job must be one JSON object (stored byte for byte, so it is checked, not parsed). */
-    private static void requireJsonObject(byte[] body) {
-        if (body.length == 0) {
-            throw ProblemException.invalidField("body", "the job is required: a JSON object");
-        }
+    /**
+     * An {@code order} job places an order when the worker runs it, so only a caller with the
+     * trade role may enqueue one, whatever role the enqueue route itself needs. Runs only for
+     * a caller below trade (never on the hot path): one streaming look at the top-level
+     * {@code job} field.
+     */
+    private static void requireTradeForOrders(byte[] body) {
         try (JsonParser p = Json.mapper().getFactory().createParser(body)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                throw ProblemException.invalidField("body", "the job must be a JSON object");
+            p.nextToken();
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken value = p.nextToken();
+                if ("job".equals(field) && value == JsonToken.VALUE_STRING
+                        && OrderJobHandler.TYPE.equals(p.getText())) {
+                    throw ProblemException.forbidden("an \"order\" job places an order: "
+                            + "enqueueing one needs the trade role ('Authorization: Bearer "
+                            + "<API_TOKEN>')");
+                }
+                p.skipChildren();
             }
-            p.skipChildren();
-            if (p.nextToken() != null) {
-                throw ProblemException.malformedJson("unexpected content after the JSON object");
-            }
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw Json.translate(e);
         } catch (IOException e) {
-            throw ProblemException.malformedJson(e.getMessage());
+            throw ProblemException.malformedJson(e.getMessage()); // checked just before
         }
-    }
-
-    private static ProblemException problem(QueueException e) {
-        if (e instanceof QueueFullException) {
-            return new ProblemException(Problem.of("queue-full", "Queue full", 429,
-                    e.getMessage()), Map.of("Retry-After", "1"));
-        }
-        if (e instanceof JobTooLargeException) {
-            return new ProblemException(Problem.of("job-too-large", "Job too large", 413,
-                    e.getMessage()));
-        }
-        if (e instanceof StaleReceiptException) {
-            return ProblemException.conflict("stale-receipt", "Stale receipt", e.getMessage());
-        }
-        if (e instanceof UnknownJobException) {
-            return new ProblemException(Problem.of("unknown-job", "Unknown job", 404,
-                    e.getMessage()));
-        }
-        if (e instanceof QueueClosedException) {
-            return new ProblemException(Problem.of("queue-closed", "Queue closed", 503,
-                    e.getMessage()), Map.of("Retry-After", "5"));
-        }
-        return new ProblemException(Problem.of("queue", "Queue error", 409, e.getMessage()));
     }
 }

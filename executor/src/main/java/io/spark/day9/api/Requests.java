@@ -6,7 +6,7 @@ import io.javalin.http.Context;
 public final class Requests {
     static final String REQUEST_ID = "day9.requestId";
     static final String ACTOR = "day9.actor";
-    static final String ADMIN = "day9.admin";
+    static final String ROLE = "day9.role";
     /** Response header and MDC key of the request id. */
     public static final String REQUEST_ID_HEADER = "X-Request-Id";
 
@@ -25,11 +25,26 @@ public final class Requests {
      * @throws ProblemException 403
      */
     public static void requireAdmin(Context ctx) {
-        Boolean admin = ctx.attribute(ADMIN);
-        if (!Boolean.TRUE.equals(admin)) {
-            throw ProblemException.forbidden("this endpoint is admin-only: present "
-                    + "'Authorization: Bearer <ADMIN_TOKEN>'");
+        require(ctx, Role.ADMIN);
+    }
+
+    /**
+     * Refuses callers whose role does not cover {@code needed}. Routes need not call it: the
+     * {@link RouteTable} does, from the role each route declares.
+     *
+     * @throws ProblemException 403 naming the role and its token
+     */
+    public static void require(Context ctx, Role needed) {
+        if (!role(ctx).covers(needed)) {
+            throw ProblemException.forbidden("this endpoint needs the " + needed.id()
+                    + " role: present 'Authorization: Bearer <" + needed.tokenVariable() + ">'");
         }
+    }
+
+    /** The caller's role: set by authentication on private paths, else {@link Role#PUBLIC}. */
+    public static Role role(Context ctx) {
+        Role role = ctx.attribute(ROLE);
+        return role == null ? Role.PUBLIC : role;
     }
 
     /** Who is calling, for the audit log: {@code token@addr} or {@code loopback@addr}. */

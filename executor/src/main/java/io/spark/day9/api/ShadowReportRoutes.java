@@ -1,6 +1,5 @@
 package io.spark.day9.api;
 
-import io.javalin.router.JavalinDefaultRouting;
 import io.spark.day9.shadow.report.InvalidReportParameter;
 import io.spark.day9.shadow.report.ReportQuery;
 import io.spark.day9.shadow.report.ShadowReport;
@@ -9,7 +8,7 @@ import java.time.Instant;
 import java.util.function.LongSupplier;
 
 /**
- * {@code GET /api/private/shadow/report?strategy=&from=&to=&format=json|html} (admin-only): the
+ * {@code GET /api/private/shadow/report?strategy=&from=&to=&format=json|html} (read role): the
  * A/B report of shadow execution, computed from the trail files in the shadow directory
  * ({@link ShadowReport}). A bad {@code from}, {@code to} or {@code format} is a 400 problem
  * naming the field.
@@ -24,9 +23,16 @@ public final class ShadowReportRoutes implements ApiRoutes {
     }
 
     @Override
-    public void register(JavalinDefaultRouting r) {
-        r.get("/api/private/shadow/report", ctx -> {
-            Requests.requireAdmin(ctx);
+    public void register(RouteTable r) {
+        r.add(RouteSpec.get("/api/private/shadow/report", Role.READ)
+                .summary("The A/B report of shadow execution, from the trail files.")
+                .query("strategy", Schema.string(), "only this strategy")
+                .query("from", Schema.string(),
+                        "ISO-8601 instant, epoch millis or UTC date, inclusive")
+                .query("to", Schema.string(),
+                        "ISO-8601 instant, epoch millis (exclusive) or UTC date (inclusive)")
+                .query("format", Schema.oneOf("json", "html"), "json (default) or html")
+                .answer(200, "the report (JSON, or an HTML page)"), ctx -> {
             String format = ctx.queryParam("format");
             boolean html = "html".equals(format);
             if (format != null && !html && !"json".equals(format)) {

@@ -1,7 +1,6 @@
 package io.spark.day9.api;
 
 import io.javalin.http.Context;
-import io.javalin.router.JavalinDefaultRouting;
 import io.spark.day9.Version;
 import io.spark.day9.audit.AuditComponent;
 import io.spark.day9.config.Day9Config;
@@ -15,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -26,6 +26,7 @@ import java.util.regex.Pattern;
 public final class SystemRoutes implements ApiRoutes {
     private static final Set<String> LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR",
             "OFF");
+    static final Pattern ASCII_INTEGER = Pattern.compile("-?[0-9]{1,19}");
     private static final Pattern LOGGER_NAME = Pattern.compile("[A-Za-z0-9_.$-]{1,200}|ROOT");
 
     private final Day9Config config;
@@ -46,16 +47,36 @@ public final class SystemRoutes implements ApiRoutes {
     }
 
     @Override
-    public void register(JavalinDefaultRouting r) {
-        r.get("/healthz", ctx -> ctx.json(Map.of("status", "UP")));
-        r.get("/readyz", this::ready);
-        r.get("/metrics", this::scrape);
-        r.get("/api/private/health", this::health);
-        r.get("/api/private/config", this::effectiveConfig);
-        r.get("/api/private/audit", this::auditTail);
-        r.get("/api/private/loggers/{name}", ctx -> ctx.json(Logging.level(loggerName(
-                ctx.pathParam("name")))));
-        r.post("/api/private/loggers", this::setLevel);
+    public void register(RouteTable r) {
+        r.add(RouteSpec.get("/healthz", Role.PUBLIC)
+                .summary("Liveness: UP while the process serves HTTP.")
+                .answer(200, "{status: UP}"), ctx -> ctx.json(Map.of("status", "UP")));
+        r.add(RouteSpec.get("/readyz", Role.PUBLIC)
+                .summary("Readiness: every component started and none is down.")
+                .answer(200, "{status: READY}").problems("not-ready"), this::ready);
+        r.add(RouteSpec.get("/metrics", Role.PUBLIC)
+                .summary("Prometheus text, or OpenMetrics for Accept: "
+                        + "application/openmetrics-text.")
+                .answer(200, "the exposition"), this::scrape);
+        r.add(RouteSpec.get("/api/private/health", Role.READ)
+                .summary("Overall and per-component health.")
+                .answer(200, "{status, version, env, uptimeSeconds, components}")
+                .answer(503, "the same, when a component is DOWN"), this::health);
+        r.add(RouteSpec.get("/api/private/config", Role.READ)
+                .summary("The effective configuration with sources, secrets masked.")
+                .answer(200, "{NAME: {value, source}}"), this::effectiveConfig);
+        r.add(RouteSpec.get("/api/private/audit", Role.READ)
+                .summary("The last audit entries.")
+                .query("limit", Schema.integer(), "1..1000, default 50")
+                .answer(200, "{entries}"), this::auditTail);
+        r.add(RouteSpec.get("/api/private/loggers/{name}", Role.READ)
+                .summary("A logger's configured and effective level.")
+                .answer(200, "{logger, level, effectiveLevel}"), ctx -> ctx.json(Logging.level(
+                        loggerName(ctx.pathParam("name")))));
+        r.add(RouteSpec.post("/api/private/loggers", Role.ADMIN)
+                .summary("Change a logger's level at run time (audited).")
+                .body(Schema.of(LevelChange.class))
+                .answer(200, "{logger, level, effectiveLevel}"), this::setLevel);
     }
 
     private void ready(Context ctx) {
@@ -124,10 +145,13 @@ public final class SystemRoutes implements ApiRoutes {
             errors.add(new Problem.FieldError("logger",
                     "required: a logger name such as io.spark.day9 or ROOT"));
         }
-        String level = change.level() == null ? "" : change.level().toUpperCase();
-        if (!LEVELS.contains(level)) {
+        String level = change.level() == null ? "" : change.level().toUpperCase(Locale.ROOT);
+        if (change.level() == null) {
             errors.add(new Problem.FieldError("level",
                     "required: one of TRACE, DEBUG, INFO, WARN, ERROR, OFF"));
+        } else if (!LEVELS.contains(level)) {
+            errors.add(new Problem.FieldError("level", "unknown level '" + change.level()
+                    + "': use one of TRACE, DEBUG, INFO, WARN, ERROR, OFF"));
         }
         if (!errors.isEmpty()) {
             throw ProblemException.validation(errors);
@@ -157,7 +181,8 @@ public final class SystemRoutes implements ApiRoutes {
             return dflt;
         }
         try {
-            long v = Long.parseLong(raw);
+            // ASCII digits only: Long.parseLong would also take other scripts' digits
+            long v = ASCII_INTEGER.matcher(raw).matches() ? Long.parseLong(raw) : min - 1;
             if (v >= min && v <= max) {
                 return v;
             }

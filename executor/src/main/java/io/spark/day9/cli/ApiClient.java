@@ -18,7 +18,8 @@ import java.util.Optional;
 /**
  * The CLI's way to a running executor: {@code http://HOST:PORT} from the configuration (a
  * wildcard bind is reached on loopback) unless {@code --url} says otherwise, with
- * {@code API_TOKEN} as the bearer token when set.
+ * {@code ADMIN_TOKEN} as the bearer token when set, else {@code API_TOKEN} (the admin role
+ * covers every route, so every command works with it).
  */
 final class ApiClient {
     private final URI base;
@@ -34,7 +35,7 @@ final class ApiClient {
     static ApiClient of(Day9Config config, String url) {
         if (url != null) {
             return new ApiClient(URI.create(url.endsWith("/") ? url.substring(0, url.length() - 1)
-                    : url), config.server().apiToken());
+                    : url), token(config));
         }
         String host = config.server().host();
         if (host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
@@ -44,7 +45,11 @@ final class ApiClient {
             host = "[" + host + "]";
         }
         return new ApiClient(URI.create("http://" + host + ":" + config.server().port()),
-                config.server().apiToken());
+                token(config));
+    }
+
+    private static Optional<String> token(Day9Config config) {
+        return config.server().adminToken().or(() -> config.server().apiToken());
     }
 
     /** An answer: status and parsed JSON body. */

@@ -113,6 +113,9 @@ public final class ConfigLoader {
         DeployEnv env = choice("DAY9_ENV", DeployEnv.class);
         Optional<String> token = token("API_TOKEN");
         Optional<String> adminToken = token("ADMIN_TOKEN");
+        Optional<String> readToken = token("READ_TOKEN");
+        int authMaxFailures = (int) integer("AUTH_MAX_FAILURES", 1, 1_000_000);
+        long authWindowSec = integer("AUTH_FAILURE_WINDOW_SEC", 1, 86_400);
         Path runtime = path("RUNTIME_DIR");
         Path logDir = path("LOG_DIR");
         LogFormat logFormat = choice("LOG_FORMAT", LogFormat.class);
@@ -156,8 +159,9 @@ public final class ConfigLoader {
                 integer("SHADOW_LATENCY_MS", 0, 10_000),
                 integer("SHADOW_ORDER_TTL_SEC", 1, 30L * 24 * 3600),
                 integer("SHADOW_RTT_PROBE_SEC", 0, 3600));
-        var server = new Day9Config.Server(host, port, env, token, adminToken, maxBody,
-                Duration.ofMillis(shutdownMs));
+        var server = new Day9Config.Server(host, port, env, token, adminToken, readToken,
+                maxBody, Duration.ofMillis(shutdownMs), authMaxFailures,
+                Duration.ofSeconds(authWindowSec));
         resolvable(server.host());
         if (!problems.isEmpty()) {
             throw ConfigException.all(problems);
@@ -171,6 +175,14 @@ public final class ConfigLoader {
         if (adminToken.isPresent() && adminToken.equals(token)) {
             throw ConfigException.conflict("ADMIN_TOKEN", "ADMIN_TOKEN must differ from "
                     + "API_TOKEN");
+        }
+        if (readToken.isPresent() && token.isEmpty()) {
+            throw ConfigException.conflict("READ_TOKEN", "READ_TOKEN needs API_TOKEN too: "
+                    + "without API_TOKEN every loopback caller is already admitted");
+        }
+        if (readToken.isPresent() && (readToken.equals(token) || readToken.equals(adminToken))) {
+            throw ConfigException.conflict("READ_TOKEN", "READ_TOKEN must differ from "
+                    + "API_TOKEN and ADMIN_TOKEN");
         }
         if (backoffMaxMs < backoffBaseMs) {
             throw ConfigException.invalid("QUEUE_BACKOFF_MAX_MS", Long.toString(backoffMaxMs),

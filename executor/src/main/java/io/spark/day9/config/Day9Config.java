@@ -63,19 +63,30 @@ public record Day9Config(Server server, Paths paths, Logging logging, Chaos chao
      * @param host            bind address
      * @param port            TCP port, 0 for an ephemeral one
      * @param env             deployment environment
-     * @param apiToken        bearer token for {@code /api/private/*}, if any
+     * @param apiToken        bearer token for {@code /api/private/*} (the trade role), if any
+     * @param adminToken      bearer token of the admin role, if any
+     * @param readToken       bearer token of the read role, if any
      * @param maxBodyBytes    largest request body accepted
      * @param shutdownTimeout grace period for in-flight requests on SIGTERM
+     * @param authMaxFailures wrong tokens one address may present within the window
+     * @param authFailureWindow the window of {@code authMaxFailures}
      */
     public record Server(String host, int port, DeployEnv env, Optional<String> apiToken,
-                         Optional<String> adminToken, long maxBodyBytes,
-                         Duration shutdownTimeout) {
+                         Optional<String> adminToken, Optional<String> readToken,
+                         long maxBodyBytes, Duration shutdownTimeout, int authMaxFailures,
+                         Duration authFailureWindow) {
         public Server {
             Objects.requireNonNull(host, "host");
             Objects.requireNonNull(env, "env");
             Objects.requireNonNull(apiToken, "apiToken");
             Objects.requireNonNull(adminToken, "adminToken");
+            Objects.requireNonNull(readToken, "readToken");
             Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+            Objects.requireNonNull(authFailureWindow, "authFailureWindow");
+            if (authMaxFailures < 1) {
+                throw new IllegalArgumentException("authMaxFailures must be at least 1, got "
+                        + authMaxFailures);
+            }
             if (port < 0 || port > 65_535) {
                 throw new IllegalArgumentException("port must be 0..65535, got " + port);
             }

@@ -22,6 +22,11 @@ public record Setting(String name, String defaultValue, String meaning, boolean 
                     "bearer token for /api/private/* (at least 16 characters)", true),
             new Setting("ADMIN_TOKEN", "", "bearer token for admin-only routes (chaos); unset = "
                     + "every admitted caller is admin; needs API_TOKEN", true),
+            new Setting("READ_TOKEN", "", "bearer token of the read role (health, stats, books, "
+                    + "reports); needs API_TOKEN", true),
+            s("AUTH_MAX_FAILURES", "10", "wrong tokens one address may present within "
+                    + "AUTH_FAILURE_WINDOW_SEC before it gets 429"),
+            s("AUTH_FAILURE_WINDOW_SEC", "60", "the window of AUTH_MAX_FAILURES, in seconds"),
             s("RUNTIME_DIR", "runtime", "parent of the queue, snapshot, shadow and audit dirs"),
             s("LOG_DIR", "logs", "directory of executor.log (rolled by size and day)"),
             s("LOG_FORMAT", "text", "text | json (one JSON object a line)"),

@@ -30,8 +30,10 @@ class ChaosApiTest {
     static void start(@TempDir Path dir) throws Exception {
         server = TestExecutor.start(dir, Map.of("QUEUE_WORKER_ENABLED", "false"),
                 r -> {
-                    r.get(PING, ctx -> ctx.result("pong"));
-                    r.get(OTHER, ctx -> ctx.result("other"));
+                    r.add(RouteSpec.get(PING, Role.READ).summary("A test route."),
+                            ctx -> ctx.result("pong"));
+                    r.add(RouteSpec.get(OTHER, Role.READ).summary("A test route."),
+                            ctx -> ctx.result("other"));
                 });
     }
 

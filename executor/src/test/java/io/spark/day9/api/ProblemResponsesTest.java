@@ -161,6 +161,19 @@ class ProblemResponsesTest {
         assertThat(entry.get("after").get("level").asText()).isEqualTo("DEBUG");
     }
 
+    @Test
+    void anUnknownLevelIsCalledUnknownAndAMissingOneRequired() throws Exception {
+        var unknown = server.post("/api/private/loggers", "{\"logger\":\"a\",\"level\":\"LOUD\"}");
+        assertProblem(unknown, 400);
+        JsonNode error = Json.mapper().readTree(unknown.body()).get("errors").get(0);
+        assertThat(error.get("field").asText()).isEqualTo("level");
+        assertThat(error.get("message").asText()).contains("unknown level 'LOUD'")
+                .doesNotContain("required");
+        var missing = server.post("/api/private/loggers", "{\"logger\":\"a\"}");
+        assertThat(Json.mapper().readTree(missing.body()).get("errors").get(0).get("message")
+                .asText()).startsWith("required");
+    }
+
     static void assertProblem(HttpResponse<String> r, int status) throws Exception {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
         assertThat(r.headers().firstValue("Content-Type")).get().asString()

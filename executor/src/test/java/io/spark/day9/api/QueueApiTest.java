@@ -273,11 +273,11 @@ class QueueApiTest {
             throws Exception {
         try (TestExecutor s = TestExecutor.start(other, Map.of("QUEUE_WORKER_ENABLED", "false"),
                 r -> {
-                    r.get("/api/private/test/enospc", ctx -> {
+                    r.add(RouteSpec.get("/api/private/test/enospc", Role.READ), ctx -> {
                         throw io.spark.day9.queue.QueueStorageException.of("signals",
                                 "journal write", new java.io.IOException("No space left on device"));
                     });
-                    r.get("/api/private/test/closed", ctx -> {
+                    r.add(RouteSpec.get("/api/private/test/closed", Role.READ), ctx -> {
                         throw io.spark.day9.queue.QueueClosedException.of("signals");
                     });
                 })) {

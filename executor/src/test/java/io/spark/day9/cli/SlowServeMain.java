@@ -1,5 +1,7 @@
 package io.spark.day9.cli;
 
+import io.spark.day9.api.Role;
+import io.spark.day9.api.RouteSpec;
 import io.spark.day9.config.ConfigLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +16,7 @@ public final class SlowServeMain {
     public static void main(String[] args) throws Exception {
         Path marker = Path.of(args[0]);
         int code = ServeCommand.serve(ConfigLoader.fromProcess(), List.of(r ->
-                r.get("/slow", ctx -> {
+                r.add(RouteSpec.get("/slow", Role.PUBLIC).summary("Answers after ms."), ctx -> {
                     org.slf4j.LoggerFactory.getLogger(SlowServeMain.class)
                             .info("slow request started");
                     Files.writeString(marker, "started");
