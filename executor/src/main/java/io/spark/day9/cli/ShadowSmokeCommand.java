@@ -1,8 +1,8 @@
 package io.spark.day9.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.spark.day9.chaos.experiment.Scrape;
 import io.spark.day9.config.ConfigLoader;
+import io.spark.day9.experiment.Scrape;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;

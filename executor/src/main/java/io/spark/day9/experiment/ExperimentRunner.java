@@ -1,7 +1,7 @@
-package io.spark.day9.chaos.experiment;
+package io.spark.day9.experiment;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.spark.day9.chaos.experiment.Experiment.Phase;
+import io.spark.day9.experiment.Experiment.Phase;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
