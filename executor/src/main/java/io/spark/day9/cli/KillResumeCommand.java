@@ -35,27 +35,32 @@ import picocli.CommandLine.Option;
  * directory by default), so it never touches the queue of an executor you are running.
  */
 @Command(name = "kill-resume", mixinStandardHelpOptions = true,
-        description = {"Crash drill: enqueue N jobs, kill -9 the executor mid-processing,",
-                "restart it and verify every job was processed at least once."})
+        description = {"Crash drill: enqueue N jobs, kill -9 the executor mid-processing, "
+                + "restart it and verify every job was processed at least once.",
+                "All N jobs are enqueued (and acknowledged) before the kill; temp directories "
+                        + "are removed at the end."})
 final class KillResumeCommand implements Callable<Integer> {
     private static final int PRODUCERS = 4;
 
-    @Option(names = "--jobs", defaultValue = "1000", description = "jobs to enqueue (1..100000)")
+    @Option(names = "--jobs", defaultValue = "1000", description = "Jobs to enqueue (1..100000).")
     int jobs;
 
     @Option(names = "--work-ms", defaultValue = "5",
-            description = "simulated work per job in ms (0..1000)")
+            description = "Simulated work per job in ms (0..1000).")
     int workMs;
 
     @Option(names = "--kill-at", defaultValue = "0.3",
-            description = "kill once this share of the jobs was processed (0..0.95)")
+            description = "Kill once all jobs are enqueued and at least this "
+                    + "share of them was processed (0..0.95).")
     double killAt;
 
     @Option(names = "--dir", paramLabel = "DIR",
-            description = "working directory of the drill's executor (default: a temp dir)")
+            description = "Working directory of the drill's executor, kept "
+                    + "(default: a temp dir, removed at the end).")
     Path dir;
 
-    @Option(names = "--timeout-sec", defaultValue = "120", description = "give up after this")
+    @Option(names = "--timeout-sec", defaultValue = "120",
+            description = "Give up after this many seconds.")
     int timeoutSec;
 
     @Override
