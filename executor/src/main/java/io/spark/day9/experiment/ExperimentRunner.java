@@ -175,7 +175,7 @@ public final class ExperimentRunner {
             runner = null;
         }
         Report.Recovery recovery = probes.isEmpty() ? RecoveryMath.NONE
-                : RecoveryMath.between(probes.first(), probes.last());
+                : RecoveryMath.between(probes.first(), probes.last(), probes.measured());
         Report.Verdict verdict = aborted ? Report.Verdict.ABORTED
                 : reasons.isEmpty() && chaosOff ? Report.Verdict.PASSED : Report.Verdict.FAILED;
         Instant end = clock.instant();

@@ -17,6 +17,7 @@ final class Probes {
             glob("/api/private/chaos"), glob("/api/private/chaos/**"));
     private final ChaosTarget target;
     private final List<Sample> samples = new ArrayList<>();
+    private RecoveryMath.Measured measured = RecoveryMath.Measured.NONE;
 
     record Sample(long atMillis, Scrape scrape) {
     }
@@ -28,6 +29,9 @@ final class Probes {
     /** Scrapes {@code /metrics} now and keeps the sample. */
     Scrape record(long atMillis) {
         Scrape s = Scrape.parse(target.metrics());
+        if (!samples.isEmpty()) {
+            measured = measured.add(last(), s); // before old samples are dropped below
+        }
         samples.add(new Sample(atMillis, s));
         // keep memory bounded on long runs: the first sample and the last hour are enough
         while (samples.size() > 2 && samples.get(1).atMillis() < atMillis - 3_600_000) {
@@ -46,6 +50,11 @@ final class Probes {
 
     Scrape last() {
         return samples.get(samples.size() - 1).scrape();
+    }
+
+    /** Each recovery's measured duration so far, from consecutive samples. */
+    RecoveryMath.Measured measured() {
+        return measured;
     }
 
     /** One probe against the latest sample (taken by the caller just before). */
