@@ -53,7 +53,8 @@ import picocli.CommandLine.Option;
 final class KillResumeCommand implements Callable<Integer> {
     private static final int PRODUCERS = 4;
 
-    @Option(names = "--jobs", defaultValue = "1000", description = "Jobs to enqueue, at most (1..100000).")
+    @Option(names = "--jobs", defaultValue = "1000",
+            description = "Jobs to enqueue, at most (1..100000).")
     int jobs;
 
     @Option(names = "--work-ms", defaultValue = "5",
