@@ -86,7 +86,9 @@ final class ShadowCommand implements Runnable {
             String body = Json.mapper().writerWithDefaultPrettyPrinter()
                     .writeValueAsString(report);
             if (html == null && json == null) {
-                System.out.println(body);
+                // printed for people: numbers rounded (the --json file keeps them exact)
+                System.out.println(Json.mapper().writerWithDefaultPrettyPrinter()
+                        .writeValueAsString(Numbers.rounded(Json.mapper().valueToTree(report))));
                 return 0;
             }
             if (json != null) {

@@ -140,8 +140,8 @@ final class Probes {
         }
         double v = found.stream().mapToDouble(Scrape.Series::value).sum();
         boolean ok = (m.min() == null || v >= m.min()) && (m.max() == null || v <= m.max());
-        return new Report.ProbeResult(name, ok, v, m.metric() + " = " + num(v), threshold(m),
-                false);
+        return new Report.ProbeResult(name, ok, v, m.metric() + " = " + measured(v),
+                threshold(m), false);
     }
 
     private Report.ProbeResult json(String name, Experiment.JsonField j) {
@@ -150,7 +150,8 @@ final class Probes {
             n = n.isArray() && part.matches("\\d+") ? n.path(Integer.parseInt(part))
                     : n.path(part);
         }
-        String shown = j.field() + " = " + (n.isMissingNode() ? "(missing)" : n.toString());
+        String shown = j.field() + " = " + (n.isMissingNode() ? "(missing)"
+                : n.isFloatingPointNumber() ? measured(n.asDouble()) : n.toString());
         boolean ok;
         Double value = n.isNumber() ? n.asDouble() : null;
         if (j.equals() != null) {
@@ -204,6 +205,20 @@ final class Probes {
 
     static String num(double d) {
         return ExperimentParser.compact(d);
+    }
+
+    /**
+     * A measured number for people: rounded to three decimals (three significant digits below
+     * 1), never binary floating-point noise such as {@code 0.30000000000000004}.
+     */
+    static String measured(double d) {
+        if (!Double.isFinite(d) || d == Math.rint(d)) {
+            return num(d);
+        }
+        java.math.BigDecimal b = new java.math.BigDecimal(d);
+        b = Math.abs(d) >= 1 ? b.setScale(3, java.math.RoundingMode.HALF_EVEN)
+                : b.round(new java.math.MathContext(3, java.math.RoundingMode.HALF_EVEN));
+        return b.stripTrailingZeros().toPlainString();
     }
 
     private static boolean matches(List<Pattern> patterns, String route) {

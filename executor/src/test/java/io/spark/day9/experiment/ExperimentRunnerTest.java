@@ -527,6 +527,13 @@ class ExperimentRunnerTest {
     }
 
     @Test
+    void measuredValuesAreShownRounded() {
+        assertThat(Probes.measured(0.1 + 0.2)).isEqualTo("0.3");
+        assertThat(Probes.measured(12.3456789)).isEqualTo("12.346");
+        assertThat(Probes.measured(42.0)).isEqualTo("42");
+    }
+
+    @Test
     void aQuantileInTheInfBucketAnswersTheLargestFiniteBound() {
         TreeMap<Double, Double> h = new TreeMap<>(Map.of(0.1, 1.0, 1.0, 1.0,
                 Double.POSITIVE_INFINITY, 4.0));
