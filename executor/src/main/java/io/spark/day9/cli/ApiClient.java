@@ -129,7 +129,9 @@ final class ApiClient {
             }
             String type = body.path("type").asText("");
             if (!type.isEmpty() && !type.equals("about:blank")) {
-                s.append(" (").append(type.substring(type.lastIndexOf('/') + 1)).append(")");
+                // urn:day9:problem:validation or …/problems/validation: the last segment
+                int cut = Math.max(type.lastIndexOf('/'), type.lastIndexOf(':'));
+                s.append(" (").append(type.substring(cut + 1)).append(")");
             }
             if (body.hasNonNull("detail")) {
                 s.append(": ").append(oneLine(body.get("detail").asText()));

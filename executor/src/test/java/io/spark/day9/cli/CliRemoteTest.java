@@ -93,6 +93,19 @@ class CliRemoteTest {
         assertThat(lines).as(r.err()).hasSizeBetween(1, 2);
         assertThat(lines.get(0)).startsWith("day9: HTTP 400");
         assertThat(r.err()).contains("receipt");
+        System.out.println(r.err());
+    }
+
+    @Test
+    void aProblemWithFieldsNamesTypeDetailAndEachField() throws Exception {
+        ApiClient.Answer a = new ApiClient.Answer(400, Json.mapper().readTree("""
+                {"type":"urn:day9:problem:validation","title":"Invalid request","status":400,
+                 "detail":"2 fields are invalid",
+                 "errors":[{"field":"max","message":"must be 1..1000, got 0"},
+                           {"field":"visibilityMs","message":"must be positive"}]}"""));
+        assertThat(a.error().lines().toList()).containsExactly(
+                "HTTP 400 Invalid request (validation): 2 fields are invalid",
+                "  max: must be 1..1000, got 0; visibilityMs: must be positive");
     }
 
     @Test
