@@ -14,6 +14,15 @@ check() { # name, command...
   else failed=$((failed + 1)); echo "smoke: FAIL $name"; fi
 }
 
+# The token the routes need, picked as the CLI picks it: ADMIN_TOKEN when set (it opens every
+# route), else API_TOKEN, else READ_TOKEN (every curl here is a read). None set: the service
+# runs with loopback trust, as the guide's tokenless curls expect. The service started below
+# inherits the same variables, so they always match.
+token="${ADMIN_TOKEN:-${API_TOKEN:-${READ_TOKEN:-}}}"
+api() { # curl -s with the picked token, if any
+  if [ -n "$token" ]; then curl -s -H "Authorization: Bearer $token" "$@"; else curl -s "$@"; fi
+}
+
 # whatever happens, leave no JVM behind
 trap 'kill -9 ${pid:-} ${pid2:-} ${sim_pid:-} 2>/dev/null; true' EXIT
 
@@ -25,11 +34,11 @@ for _ in $(seq 1 150); do
   curl -sf "http://localhost:$port/readyz" >/dev/null 2>&1 && break
   sleep 0.2
 done
-health="$(curl -s "http://localhost:$port/api/private/health")"
+health="$(api "http://localhost:$port/api/private/health")"
 check "the guide's health curl shows component status" \
   grep -q '"components":{"audit":{"status":"UP"' <<<"$health"
 check "logs/executor.log is written in the working directory" test -s logs/executor.log
-book="$(curl -s "http://localhost:$port/api/private/market/book?symbol=BTCUSDT&limit=5")"
+book="$(api "http://localhost:$port/api/private/market/book?symbol=BTCUSDT&limit=5")"
 check "a live BTCUSDT book from the embedded simulator" grep -q '"synced":true' <<<"$book"
 check "the market component is healthy" grep -q '"market":{"status":"UP"' <<<"$health"
 check "ws events are in the log for the guide's grep" grep -qi "ws connected" logs/executor.log
@@ -41,10 +50,10 @@ echo "$smoke" | sed 's/^/    /'
 check "runtime/day9_shadow_smoke.sh: shadow orders of each type move metrics, trail and positions (exit $code)" \
   test "$code" -eq 0
 PORT="$port" "$root/runtime/day9_chaos_http.sh" on --routes '/api/private/queue/**' >/dev/null 2>&1
-state="$(curl -s "http://localhost:$port/api/private/chaos")"
+state="$(api "http://localhost:$port/api/private/chaos")"
 check "runtime/day9_chaos_http.sh on turns HTTP chaos on" grep -q '"httpErrorPct":15' <<<"$state"
 PORT="$port" "$root/runtime/day9_chaos_http.sh" off >/dev/null 2>&1
-state="$(curl -s "http://localhost:$port/api/private/chaos")"
+state="$(api "http://localhost:$port/api/private/chaos")"
 check "runtime/day9_chaos_http.sh off turns it off" grep -q '"httpErrorPct":0' <<<"$state"
 exp="$(PORT="$port" "$root/day9" chaos run "$root/experiments/ws-flap-recovery.yaml" \
   --report-dir "$work/reports" 2>&1)"; code=$?
@@ -79,7 +88,7 @@ for _ in $(seq 1 150); do
   sleep 0.2
 done
 sleep 1
-book2="$(curl -s "http://localhost:$port2/api/private/market/book?symbol=ETHUSDT&limit=3")"
+book2="$(api "http://localhost:$port2/api/private/market/book?symbol=ETHUSDT&limit=3")"
 check "an executor in another process keeps the standalone simulator's book" \
   grep -q '"synced":true' <<<"$book2"
 kill -TERM "$pid2" 2>/dev/null; wait "$pid2"; code=$?

@@ -22,11 +22,12 @@ final class AuditCommand implements Runnable {
     }
 
     @Command(name = "verify", mixinStandardHelpOptions = true,
-            description = {"Verify the audit chain: exit 0 when intact, 1 naming the line where",
-                    "it breaks (an edited, removed or reordered line, or a cut end)."})
+            description = {"Verify the audit log's hash chain.",
+                    "Exit 0 when intact, 1 naming the line where it breaks (an edited, removed "
+                            + "or reordered line, or a cut end)."})
     static final class Verify implements Callable<Integer> {
         @Option(names = "--dir", paramLabel = "DIR",
-                description = "audit directory (default: AUDIT_DIR, i.e. RUNTIME_DIR/audit)")
+                description = "Audit directory (default: AUDIT_DIR, i.e. RUNTIME_DIR/audit).")
         Path dir;
 
         @Override

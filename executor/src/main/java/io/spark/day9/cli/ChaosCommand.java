@@ -2,15 +2,14 @@ package io.spark.day9.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.spark.day9.api.Json;
-import io.spark.day9.chaos.experiment.Experiment;
-import io.spark.day9.chaos.experiment.ExperimentException;
-import io.spark.day9.chaos.experiment.ExperimentParser;
-import io.spark.day9.chaos.experiment.ExperimentRunner;
-import io.spark.day9.chaos.experiment.Report;
-import io.spark.day9.chaos.experiment.ReportWriter;
-import io.spark.day9.chaos.experiment.Sleeper;
-import io.spark.day9.config.ConfigLoader;
 import io.spark.day9.config.Day9Config;
+import io.spark.day9.experiment.Experiment;
+import io.spark.day9.experiment.ExperimentException;
+import io.spark.day9.experiment.ExperimentParser;
+import io.spark.day9.experiment.ExperimentRunner;
+import io.spark.day9.experiment.Report;
+import io.spark.day9.experiment.ReportWriter;
+import io.spark.day9.experiment.Sleeper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -22,11 +21,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -37,17 +36,13 @@ import picocli.CommandLine.Parameters;
  * exits 1; a usage error exits 2.
  */
 @Command(name = "chaos", mixinStandardHelpOptions = true,
-        description = {"Turn chaos on and off, flap the market WebSocket, inject exchange",
-                "faults, and run chaos experiments (admin-only: uses ADMIN_TOKEN, else",
-                "API_TOKEN)."},
+        description = {"Turn chaos on and off, flap the market WebSocket, inject exchange "
+                + "faults, and run chaos experiments.",
+                "Chaos is admin-only: the commands send ADMIN_TOKEN when set, else API_TOKEN."},
         subcommands = {ChaosCommand.Status.class, ChaosCommand.On.class, ChaosCommand.Off.class,
                 ChaosCommand.Toggle.class, ChaosCommand.Flap.class, ChaosCommand.Inject.class,
                 ChaosCommand.Run.class})
 final class ChaosCommand implements Runnable {
-    /** Where the configuration comes from; tests point it at a test executor's. */
-    static volatile java.util.function.Supplier<Day9Config> configSource =
-            ConfigLoader::fromProcess;
-
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -56,60 +51,30 @@ final class ChaosCommand implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
-    /** Options every subcommand shares. */
-    abstract static class Remote implements Callable<Integer> {
-        @Option(names = "--url", paramLabel = "URL",
-                description = "executor base URL (default http://HOST:PORT from the configuration)")
-        String url;
+    /** What every chaos subcommand shares: the {@link Remote} options and printing the state. */
+    abstract static class ChaosRemote implements Callable<Integer> {
+        @Mixin
+        Remote remote;
 
-        @Option(names = "--raw", description = "print the executor's JSON answer as is")
-        boolean raw;
-
-        Day9Config config() {
-            return configSource.get();
-        }
-
-        /** The executor, with the admin token when there is one (chaos is admin-only). */
-        ApiClient client() {
-            Day9Config c = config();
-            ApiClient plain = ApiClient.of(c, url);
-            Optional<String> token = c.server().adminToken().or(() -> c.server().apiToken());
-            return new ApiClient(plain.base(), token);
-        }
-
-        /** Prints the chaos state (readably, or as JSON with --raw); 1 on a problem. */
-        int printState(ApiClient.Answer a) throws IOException {
-            if (!a.ok()) {
-                return fail(a);
-            }
-            JsonNode state = a.body().has("state") ? a.body().get("state") : a.body();
-            if (raw) {
-                System.out.println(Json.mapper().writerWithDefaultPrettyPrinter()
-                        .writeValueAsString(a.body()));
-            } else {
-                if (a.body().has("injected")) {
-                    System.out.println("injected " + a.body().get("injected").asText()
-                            + " (recovery is being measured)");
-                }
-                if (a.body().has("flapped")) {
-                    System.out.println(a.body().get("flapped").asBoolean()
-                            ? "flapped the market WebSocket (recovery is being measured)"
-                            : "not flapped: the stream is not connected or still recovering");
-                }
-                System.out.print(readable(state));
-            }
-            return 0;
+        /** Calls, then prints the chaos state readably (or as JSON with --raw); 1 on a problem. */
+        int state(Remote.Call call) throws IOException, InterruptedException {
+            return remote.call(call, ChaosCommand::readableAnswer);
         }
     }
 
-    /** Prints a problem answer to stderr; returns exit code 1. */
-    static int fail(ApiClient.Answer a) {
-        System.err.println("day9: " + a.error());
-        if (a.status() == 401 || a.status() == 403) {
-            System.err.println("day9: chaos is admin-only: set ADMIN_TOKEN (or API_TOKEN when no "
-                    + "ADMIN_TOKEN is configured) in the environment or .env");
+    /** An answer with the state in it, for people: what was done, then the state. */
+    static String readableAnswer(JsonNode body) {
+        StringBuilder b = new StringBuilder();
+        if (body.has("injected")) {
+            b.append("injected ").append(body.get("injected").asText())
+                    .append(" (recovery is being measured)\n");
         }
-        return 1;
+        if (body.has("flapped")) {
+            b.append(body.get("flapped").asBoolean()
+                    ? "flapped the market WebSocket (recovery is being measured)"
+                    : "not flapped: the stream is not connected or still recovering").append('\n');
+        }
+        return b.append(readable(body.has("state") ? body.get("state") : body)).toString();
     }
 
     /** The state for people. */
@@ -126,7 +91,7 @@ final class ChaosCommand implements Runnable {
         b.append('\n');
         b.append(String.format(Locale.ROOT, "  http:     errors %s %% (effective now %s %%) as "
                         + "%s, latency %s ms + 0..%s ms jitter, ramp %s s%n",
-                s.path("httpErrorPct").asText(), s.path("effectiveErrorPct").asText(),
+                Numbers.format(s.path("httpErrorPct")), Numbers.format(s.path("effectiveErrorPct")),
                 s.path("errorStatus").asText(), s.path("latencyMs").asText(),
                 s.path("latencyJitterMs").asText(), s.path("rampSec").asText()));
         b.append(String.format(Locale.ROOT, "  scope:    routes %s, exclude %s%n",
@@ -136,7 +101,7 @@ final class ChaosCommand implements Runnable {
         b.append("  ws flap:  ").append(flap == 0 ? "off" : "every " + flap + " s").append('\n');
         JsonNode o = s.path("outbound");
         b.append(String.format(Locale.ROOT, "  outbound: errors %s %% as %s, latency %s ms%n",
-                o.path("errorPct").asText(), o.path("errorStatus").asText(),
+                Numbers.format(o.path("errorPct")), o.path("errorStatus").asText(),
                 o.path("latencyMs").asText()));
         JsonNode x = s.path("exchange");
         b.append(String.format(Locale.ROOT, "  exchange: every stale %s s, gap %s s, duplicate %s "
@@ -159,42 +124,43 @@ final class ChaosCommand implements Runnable {
 
     @Command(name = "status", mixinStandardHelpOptions = true,
             description = "Show the chaos state (GET /api/private/chaos).")
-    static final class Status extends Remote {
+    static final class Status extends ChaosRemote {
         @Override
         public Integer call() throws Exception {
-            return printState(client().get("/api/private/chaos"));
+            return state(api -> api.get("/api/private/chaos"));
         }
     }
 
     @Command(name = "on", mixinStandardHelpOptions = true,
-            description = {"Turn chaos on: only the given fields change. With no fault option,",
-                    "the guide's HTTP defaults: --error-pct 15 --latency-ms 200."})
-    static final class On extends Remote {
+            description = {"Turn chaos on; only the given fields change.",
+                    "With no fault option, the guide's HTTP defaults: --error-pct 15 "
+                            + "--latency-ms 200."})
+    static final class On extends ChaosRemote {
         @Option(names = "--error-pct", paramLabel = "PCT",
-                description = "share of in-scope requests failed (0..100)")
+                description = "Share of in-scope requests failed, in %% (0..100).")
         Double errorPct;
-        @Option(names = "--latency-ms", paramLabel = "MS", description = "added latency")
+        @Option(names = "--latency-ms", paramLabel = "MS", description = "Added latency.")
         Integer latencyMs;
-        @Option(names = "--jitter-ms", paramLabel = "MS", description = "plus uniform 0..MS")
+        @Option(names = "--jitter-ms", paramLabel = "MS", description = "Plus a uniform 0..MS.")
         Integer jitterMs;
         @Option(names = "--status", paramLabel = "CODE",
-                description = "status of injected errors: 500, 502, 503, 504 or 429")
+                description = "Status of injected errors: 500, 502, 503, 504 or 429.")
         Integer status;
         @Option(names = "--routes", split = ",", paramLabel = "GLOB",
-                description = "only these request paths, e.g. /api/private/queue/**")
+                description = "Only these request paths, e.g. /api/private/queue/**.")
         List<String> routes;
         @Option(names = "--exclude", split = ",", paramLabel = "GLOB",
-                description = "never these request paths")
+                description = "Never these request paths.")
         List<String> exclude;
-        @Option(names = "--ttl-sec", paramLabel = "SEC", description = "chaos ends itself after")
+        @Option(names = "--ttl-sec", paramLabel = "SEC", description = "Chaos ends itself after.")
         Integer ttlSec;
         @Option(names = "--ramp-sec", paramLabel = "SEC",
-                description = "grow the error rate from 0 over this time")
+                description = "Grow the error rate from 0 over this time.")
         Integer rampSec;
-        @Option(names = "--seed", paramLabel = "N", description = "reproducible draws")
+        @Option(names = "--seed", paramLabel = "N", description = "Seed for reproducible draws.")
         Long seed;
         @Option(names = "--flap-sec", paramLabel = "SEC",
-                description = "drop the market WebSocket every SEC seconds (0 = stop)")
+                description = "Drop the market WebSocket every SEC seconds (0 stops).")
         Integer flapSec;
 
         @Override
@@ -214,7 +180,7 @@ final class ChaosCommand implements Runnable {
             put(patch, "ttlSec", ttlSec);
             put(patch, "rampSec", rampSec);
             put(patch, "seed", seed);
-            return printState(client().post("/api/private/chaos/toggle",
+            return state(api -> api.post("/api/private/chaos/toggle",
                     Json.mapper().writeValueAsString(patch)));
         }
 
@@ -227,40 +193,42 @@ final class ChaosCommand implements Runnable {
 
     @Command(name = "off", mixinStandardHelpOptions = true,
             description = "Turn every fault off (POST /api/private/chaos/off).")
-    static final class Off extends Remote {
+    static final class Off extends ChaosRemote {
         @Override
         public Integer call() throws Exception {
-            return printState(client().post("/api/private/chaos/off", "{}"));
+            return state(api -> api.post("/api/private/chaos/off", "{}"));
         }
     }
 
     @Command(name = "toggle", mixinStandardHelpOptions = true,
-            description = {"Send a toggle body as is, e.g. --json '{\"httpErrorPct\":15,"
-                    + "\"latencyMs\":200,\"wsFlapSec\":10}'", "(- reads it from stdin)."})
-    static final class Toggle extends Remote {
+            description = {"Send a toggle body as it is.", "For example --json "
+                    + "'{\"httpErrorPct\":15,\"latencyMs\":200,\"wsFlapSec\":10}'; - reads it "
+                    + "from stdin."})
+    static final class Toggle extends ChaosRemote {
         @Option(names = {"--json", "-d"}, paramLabel = "JSON", required = true,
-                description = "the toggle body; - for stdin")
+                description = "The toggle body; - reads it from stdin.")
         String body;
 
         @Override
         public Integer call() throws Exception {
             String b = body.equals("-")
                     ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8) : body;
-            return printState(client().post("/api/private/chaos/toggle", b));
+            return state(api -> api.post("/api/private/chaos/toggle", b));
         }
     }
 
     @Command(name = "flap", mixinStandardHelpOptions = true,
-            description = {"Flap the market WebSocket: 'flap 10' every 10 s, 'flap off' (or 0)",
-                    "stops, 'flap once' (the default) drops it once now."})
-    static final class Flap extends Remote {
+            description = {"Flap the market WebSocket once now, or every SEC seconds.",
+                    "'flap 10' flaps every 10 s, 'flap off' (or 0) stops, 'flap once' (the "
+                            + "default) drops it once now."})
+    static final class Flap extends ChaosRemote {
         @Parameters(index = "0", defaultValue = "once", paramLabel = "SEC|once|off")
         String every;
 
         @Override
         public Integer call() throws Exception {
             if (every.equals("once")) {
-                return printState(client().post("/api/private/chaos/flap", "{}"));
+                return state(api -> api.post("/api/private/chaos/flap", "{}"));
             }
             int sec;
             try {
@@ -270,30 +238,32 @@ final class ChaosCommand implements Runnable {
                         + "'");
                 return 2;
             }
-            return printState(client().post("/api/private/chaos/toggle",
+            return state(api -> api.post("/api/private/chaos/toggle",
                     "{\"wsFlapSec\":" + sec + "}"));
         }
     }
 
     @Command(name = "inject", mixinStandardHelpOptions = true,
-            description = {"Inject an exchange fault through the simulator: stale, gap,",
-                    "duplicate or rate-limit once now (POST /api/private/chaos/inject), or",
-                    "every N s with --every N (0 stops); clock-skew --skew-ms N (0 stops)."})
-    static final class Inject extends Remote {
+            description = {"Inject an exchange fault through the simulator.",
+                    "stale, gap, duplicate or rate-limit once now (POST "
+                            + "/api/private/chaos/inject), or every N s with --every N (0 "
+                            + "stops); clock-skew --skew-ms N (0 stops)."})
+    static final class Inject extends ChaosRemote {
         @Parameters(index = "0", paramLabel = "FAULT",
-                description = "stale | gap | duplicate | rate-limit | clock-skew")
+                description = "stale, gap, duplicate, rate-limit or clock-skew.")
         String fault;
 
         @Option(names = "--every", paramLabel = "SEC",
-                description = "inject periodically instead of once (0 = stop)")
+                description = "Inject every SEC seconds instead of once (0 stops).")
         Integer every;
 
         @Option(names = "--status", paramLabel = "CODE",
-                description = "rate-limit answers 429 (default) or 418")
+                description = "Status the rate-limit fault answers: 429 (the "
+                        + "exchange's default) or 418.")
         Integer status;
 
         @Option(names = "--skew-ms", paramLabel = "MS",
-                description = "clock-skew: the exchange clock offset")
+                description = "For clock-skew: the exchange clock's offset.")
         Long skewMs;
 
         @Override
@@ -325,25 +295,26 @@ final class ChaosCommand implements Runnable {
                     exchange.put("rateLimitStatus", status);
                 }
             } else {
-                return printState(client().post("/api/private/chaos/inject",
+                return state(api -> api.post("/api/private/chaos/inject",
                         Json.mapper().writeValueAsString(Map.of("fault", fault))));
             }
-            return printState(client().post("/api/private/chaos/toggle",
+            return state(api -> api.post("/api/private/chaos/toggle",
                     Json.mapper().writeValueAsString(Map.of("exchange", exchange))));
         }
     }
 
     @Command(name = "run", mixinStandardHelpOptions = true,
-            description = {"Run a chaos experiment (see docs/chaos-experiments.md): check the",
-                    "steady state, run the method, always turn chaos off, check again, and",
-                    "write a Markdown and JSON report. Exit 0 PASSED, 1 FAILED, 3 ABORTED,",
-                    "2 for a bad file."})
-    static final class Run extends Remote {
+            description = {"Run a chaos experiment (see docs/chaos-experiments.md).",
+                    "It checks the steady state, runs the method, always turns chaos off, "
+                            + "checks again, and writes a Markdown and JSON report.",
+                    "Exit 0 PASSED, 1 FAILED, 3 ABORTED, 2 for a bad file, 1 when no "
+                            + "executor answers."})
+    static final class Run extends ChaosRemote {
         @Parameters(index = "0", paramLabel = "EXPERIMENT.yaml")
         Path file;
 
         @Option(names = "--report-dir", paramLabel = "DIR",
-                description = "where reports go (default RUNTIME_DIR/chaos/reports)")
+                description = "Where reports go (default: RUNTIME_DIR/chaos/reports).")
         Path reportDir;
 
         @Override
@@ -355,10 +326,12 @@ final class ChaosCommand implements Runnable {
                 System.err.println("day9: " + e.getMessage());
                 return 2;
             }
-            Day9Config c = config();
+            Day9Config c = remote.config();
+            ApiClient api = remote.client();
+            api.get("/api/private/chaos"); // nothing answers: one line and exit 1, no report
             Path dir = reportDir != null ? reportDir
                     : c.paths().runtimeDir().resolve("chaos").resolve("reports");
-            ExperimentRunner runner = new ExperimentRunner(new HttpChaosTarget(client()),
+            ExperimentRunner runner = new ExperimentRunner(new HttpChaosTarget(api),
                     Clock.systemUTC(), Sleeper.SYSTEM, line -> {
                         System.out.println(line);
                         System.out.flush();

@@ -32,17 +32,36 @@ public final class Day9Command implements Runnable {
         System.exit(execute(args));
     }
 
-    /** Runs the tool and returns its exit code (2 for a bad configuration or usage). */
+    /**
+     * Runs the tool and returns its exit code: 2 for a bad configuration or usage, 1 (one line,
+     * no stack trace) when no executor answers a remote command.
+     */
     public static int execute(String... args) {
-        CommandLine cli = new CommandLine(new Day9Command());
+        CommandLine cli = commandLine();
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof ConfigException ce) {
                 cmd.getErr().println("day9: " + ce.getMessage());
                 return 2;
             }
+            if (e instanceof ApiClient.Unreachable u) {
+                cmd.getErr().println("day9: " + u.getMessage());
+                return 1;
+            }
             throw e;
         });
         return cli.execute(args);
+    }
+
+    /** The command tree; every option of every command shows its default in {@code --help}. */
+    static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new Day9Command());
+        showDefaults(cli);
+        return cli;
+    }
+
+    private static void showDefaults(CommandLine cmd) {
+        cmd.getCommandSpec().usageMessage().showDefaultValues(true);
+        cmd.getSubcommands().values().forEach(Day9Command::showDefaults);
     }
 
     /** {@code --version}. */

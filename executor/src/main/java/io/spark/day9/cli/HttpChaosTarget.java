@@ -2,8 +2,8 @@ package io.spark.day9.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.spark.day9.api.Json;
-import io.spark.day9.chaos.experiment.ChaosTarget;
-import io.spark.day9.chaos.experiment.TargetException;
+import io.spark.day9.experiment.ChaosTarget;
+import io.spark.day9.experiment.TargetException;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.util.Map;

@@ -26,36 +26,53 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The operations guide's crash drill: start an executor, enqueue N probe jobs, {@code kill -9}
- * it while the worker is processing them, start it again on the same directories, wait until
- * the queue is drained, and check from the probe's record that every job was processed at least
- * once. Prints the numbers; exits 0 only when no job was lost.
+ * The operations guide's crash drill: start an executor, enqueue N probe jobs from four
+ * producers while its worker processes them, {@code kill -9} it once {@code --kill-at} of N
+ * were processed, start it again on the same directories, wait until the queue is drained, and
+ * check from the probe's record that every job whose enqueue was acknowledged (200) was
+ * processed at least once. The kill lands while producers are still enqueuing, on purpose, so
+ * usually only part of the N were enqueued (549 of 1 000 in one trial): the output says how
+ * many, and those are what the check covers. Prints the numbers; exits 0 only when no
+ * acknowledged job was lost.
  *
- * <p>It runs its own executor (same jar, a free loopback port) in {@code --dir} (a fresh temp
- * directory by default), so it never touches the queue of an executor you are running.
+ * <p>It runs its own executor (same jar, a free loopback port) in {@code --dir} (kept), or in a
+ * fresh temp directory that it removes when it ends, so it never touches the queue of an
+ * executor you are running.
+ *
+ * <p>The probe's record ({@code processed.ndjson}) is read robustly: a torn last line, and two
+ * records run together on one line after a kill (a record whose newline never reached the file,
+ * then the restarted executor's next record), are split at each record's start, so a processed
+ * job is never reported missing.
  */
 @Command(name = "kill-resume", mixinStandardHelpOptions = true,
-        description = {"Crash drill: enqueue N jobs, kill -9 the executor mid-processing,",
-                "restart it and verify every job was processed at least once."})
+        description = {"Crash drill: enqueue N jobs, kill -9 the executor mid-processing, "
+                + "restart it and verify every job was processed at least once.",
+                "The kill lands while producers are still enqueuing: the check covers the jobs "
+                        + "acknowledged by then, and the output says how many.",
+                "A temp drill directory is removed at the end."})
 final class KillResumeCommand implements Callable<Integer> {
     private static final int PRODUCERS = 4;
 
-    @Option(names = "--jobs", defaultValue = "1000", description = "jobs to enqueue (1..100000)")
+    @Option(names = "--jobs", defaultValue = "1000",
+            description = "Jobs to enqueue, at most (1..100000).")
     int jobs;
 
     @Option(names = "--work-ms", defaultValue = "5",
-            description = "simulated work per job in ms (0..1000)")
+            description = "Simulated work per job in ms (0..1000).")
     int workMs;
 
     @Option(names = "--kill-at", defaultValue = "0.3",
-            description = "kill once this share of the jobs was processed (0..0.95)")
+            description = "Kill once this share of the jobs was processed "
+                    + "(0..0.95).")
     double killAt;
 
     @Option(names = "--dir", paramLabel = "DIR",
-            description = "working directory of the drill's executor (default: a temp dir)")
+            description = "Working directory of the drill's executor, kept "
+                    + "(default: a temp dir, removed at the end).")
     Path dir;
 
-    @Option(names = "--timeout-sec", defaultValue = "120", description = "give up after this")
+    @Option(names = "--timeout-sec", defaultValue = "120",
+            description = "Give up after this many seconds.")
     int timeoutSec;
 
     @Override
@@ -67,13 +84,25 @@ final class KillResumeCommand implements Callable<Integer> {
         }
         Path work = dir != null ? dir : Files.createTempDirectory("day9-kill-resume");
         Files.createDirectories(work);
+        try {
+            return drill(work);
+        } finally {
+            if (dir == null) {
+                removeTree(work);
+            }
+        }
+    }
+
+    private int drill(Path work) throws Exception {
         Path probe = work.resolve("runtime/probe/processed.ndjson");
         String run = UUID.randomUUID().toString().substring(0, 8);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSec);
         int port = freePort();
         ApiClient api = new ApiClient(URI.create("http://127.0.0.1:" + port), Optional.empty());
-        say("drill %s in %s: %d jobs, %d ms of work each, kill at %.0f %%", run, work, jobs,
-                workMs, killAt * 100);
+        say("drill %s in %s%s: up to %d jobs enqueued by %d producers while %d ms of work "
+                + "each is processed; kill once %.0f %% of %d are processed", run, work,
+                dir == null ? " (temp, removed at the end)" : "", jobs, PRODUCERS, workMs,
+                killAt * 100, jobs);
 
         Process first = start(work, port);
         Set<Long> acknowledged = ConcurrentHashMap.newKeySet();
@@ -98,8 +127,14 @@ final class KillResumeCommand implements Callable<Integer> {
             producers.awaitTermination(30, TimeUnit.SECONDS);
         }
         beforeKill = processed(probe, run).lines();
-        say("killed the executor with SIGKILL (exit %d): %d jobs acknowledged to producers so "
-                + "far, %d processed", first.exitValue(), acknowledged.size(), beforeKill);
+        say("killed the executor with SIGKILL (exit %d): %d of the %d jobs were enqueued and "
+                + "acknowledged to producers by then, %d processed", first.exitValue(),
+                acknowledged.size(), jobs, beforeKill);
+        if (acknowledged.size() < jobs) {
+            say("the other %d were never acknowledged (the kill lands while producers are "
+                    + "still enqueuing, on purpose): the check covers the %d acknowledged",
+                    jobs - acknowledged.size(), acknowledged.size());
+        }
 
         long restarted = System.nanoTime();
         Process second = start(work, port);
@@ -186,7 +221,16 @@ final class KillResumeCommand implements Callable<Integer> {
         }
     }
 
-    private static Processed processed(Path probe, String run) throws IOException {
+    /** Where each probe record starts: the probe writes {@code queue} first. */
+    static final String RECORD_START = "{\"queue\":";
+
+    /**
+     * The probe records of {@code run} in {@code probe}. Each line is split at every
+     * {@link #RECORD_START}, and each piece parsed on its own: a torn piece (the record being
+     * written as we read, or cut by a kill) is skipped, and a whole record after it on the same
+     * line still counts.
+     */
+    static Processed processed(Path probe, String run) throws IOException {
         if (!Files.exists(probe)) {
             return new Processed(0, Set.of());
         }
@@ -198,19 +242,47 @@ final class KillResumeCommand implements Callable<Integer> {
                 if (!line.contains(run)) {
                     continue;
                 }
-                JsonNode data;
-                try {
-                    data = Json.mapper().readTree(line).path("data");
-                } catch (IOException e) {
-                    continue; // the line being written as we read
-                }
-                if (run.equals(data.path("run").asText())) {
-                    lines++;
-                    seqs.add(data.path("seq").asLong());
+                for (String piece : pieces(line)) {
+                    JsonNode data;
+                    try {
+                        data = Json.mapper().readTree(piece).path("data");
+                    } catch (IOException e) {
+                        continue; // torn: being written as we read, or cut by the kill
+                    }
+                    if (run.equals(data.path("run").asText())) {
+                        lines++;
+                        seqs.add(data.path("seq").asLong());
+                    }
                 }
             }
         }
         return new Processed(lines, seqs);
+    }
+
+    /** A line cut at each record start (a line normally holds exactly one record). */
+    static List<String> pieces(String line) {
+        List<String> out = new java.util.ArrayList<>();
+        int from = line.indexOf(RECORD_START);
+        if (from < 0) {
+            return List.of(line);
+        }
+        while (from >= 0) {
+            int next = line.indexOf(RECORD_START, from + 1);
+            out.add(next < 0 ? line.substring(from) : line.substring(from, next));
+            from = next;
+        }
+        return out;
+    }
+
+    /** Deletes the drill's temp directory; what cannot be deleted is named, not fatal. */
+    private static void removeTree(Path root) {
+        try (java.util.stream.Stream<Path> all = Files.walk(root)) {
+            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            say("could not remove %s entirely: %s", root, e.getMessage());
+        }
     }
 
     private Process start(Path work, int port) throws IOException {
@@ -223,7 +295,8 @@ final class KillResumeCommand implements Callable<Integer> {
                         .toFile()));
         Map<String, String> env = pb.environment();
         env.keySet().removeIf(k -> k.startsWith("QUEUE_") || k.startsWith("CHAOS_")
-                || k.equals("API_TOKEN") || k.equals("HOST") || k.equals("DAY9_ENV"));
+                || k.equals("API_TOKEN") || k.equals("ADMIN_TOKEN") || k.equals("READ_TOKEN")
+                || k.equals("HOST") || k.equals("DAY9_ENV"));
         env.putAll(new HashMap<>(Map.of("PORT", Integer.toString(port),
                 "RUNTIME_DIR", work.resolve("runtime").toString(),
                 "LOG_DIR", work.resolve("logs").toString(),

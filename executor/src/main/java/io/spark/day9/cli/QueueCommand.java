@@ -2,14 +2,16 @@ package io.spark.day9.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.spark.day9.api.Json;
-import io.spark.day9.config.ConfigLoader;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -17,7 +19,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "queue", mixinStandardHelpOptions = true,
         description = "Work with the durable queue of a running executor.",
         subcommands = {QueueCommand.Enqueue.class, QueueCommand.Stats.class,
-                QueueCommand.Claim.class, QueueCommand.Dlq.class, KillResumeCommand.class})
+                QueueCommand.Claim.class, QueueCommand.Ack.class, QueueCommand.Nack.class,
+                QueueCommand.Extend.class, QueueCommand.Dlq.class, KillResumeCommand.class})
 final class QueueCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -27,46 +30,34 @@ final class QueueCommand implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
-    /** Options every HTTP subcommand shares. */
-    abstract static class Remote implements Callable<Integer> {
-        @Option(names = "--url", paramLabel = "URL",
-                description = "executor base URL (default http://HOST:PORT from the configuration)")
-        String url;
+    /** What every HTTP subcommand shares: the {@link Remote} options and the queue's name. */
+    abstract static class QueueRemote implements Callable<Integer> {
+        @Mixin
+        Remote remote;
 
         @Option(names = {"-q", "--queue"}, paramLabel = "NAME",
-                description = "queue name (default QUEUE_NAME)")
+                description = "Queue name (default: QUEUE_NAME of the configuration).")
         String queue;
-
-        ApiClient client() {
-            return ApiClient.of(ConfigLoader.fromProcess(), url);
-        }
 
         String path(String action) {
             return "/api/private/queue" + (queue == null ? "" : "/" + enc(queue)) + "/" + action;
-        }
-
-        static int print(ApiClient.Answer a) throws IOException {
-            if (!a.ok()) {
-                System.err.println("day9: " + a.error());
-                return 1;
-            }
-            System.out.println(Json.mapper().writerWithDefaultPrettyPrinter()
-                    .writeValueAsString(a.body()));
-            return 0;
         }
     }
 
     @Command(name = "enqueue", mixinStandardHelpOptions = true,
             description = "Enqueue one job: a JSON object, given as an argument or on stdin (-).")
-    static final class Enqueue extends Remote {
+    static final class Enqueue extends QueueRemote {
         @Parameters(index = "0", paramLabel = "JSON", defaultValue = "-",
-                description = "the job, e.g. '{\"job\":\"test-job-1\",\"data\":\"test-data\"}'")
+                description = "The job, e.g. '{\"job\":\"test-job-1\",\"data\":\"test-data\"}'; "
+                        + "- reads it from stdin.")
         String job;
 
-        @Option(names = "--dedup-key", paramLabel = "KEY", description = "dedup key")
+        @Option(names = "--dedup-key", paramLabel = "KEY", description = "Dedup key: a second "
+                + "enqueue with it inside the dedup window is answered with the first job.")
         String dedupKey;
 
-        @Option(names = "--delay-ms", paramLabel = "MS", description = "deliver after this delay")
+        @Option(names = "--delay-ms", paramLabel = "MS", description = "Deliver the job after this "
+                + "delay (default: at once).")
         Long delayMs;
 
         @Override
@@ -81,59 +72,120 @@ final class QueueCommand implements Runnable {
                 query.add("delayMs=" + delayMs);
             }
             String q = query.isEmpty() ? "" : "?" + String.join("&", query);
-            return print(client().post(path("enqueue") + q, body));
+            return remote.call(api -> api.post(path("enqueue") + q, body));
         }
     }
 
-    @Command(name = "stats", mixinStandardHelpOptions = true, description = "Queue statistics.")
-    static final class Stats extends Remote {
+    @Command(name = "stats", mixinStandardHelpOptions = true,
+            description = "Print the queue's statistics.")
+    static final class Stats extends QueueRemote {
         @Override
         public Integer call() throws Exception {
-            return print(client().get(path("stats")));
+            return remote.call(api -> api.get(path("stats")));
         }
     }
 
     @Command(name = "claim", mixinStandardHelpOptions = true,
-            description = {"Claim jobs (they must then be acked, or they are delivered again",
-                    "after the visibility timeout)."})
-    static final class Claim extends Remote {
-        @Option(names = "--max", defaultValue = "1", description = "most jobs to claim (1..1000)")
+            description = {"Claim jobs for an outside consumer.", "Each must then be acked "
+                    + "(queue ack), nacked or extended, or it is delivered again after the "
+                    + "visibility timeout."})
+    static final class Claim extends QueueRemote {
+        @Option(names = "--max", defaultValue = "1", description = "Most jobs to claim (1..1000).")
         int max;
 
         @Option(names = "--visibility-ms", paramLabel = "MS",
-                description = "hide the jobs this long (default QUEUE_VISIBILITY_MS)")
+                description = "Hide the jobs this long (default: QUEUE_VISIBILITY_MS).")
         Long visibilityMs;
 
         @Override
         public Integer call() throws Exception {
             String body = "{\"max\":" + max + (visibilityMs == null ? ""
                     : ",\"visibilityMs\":" + visibilityMs) + "}";
-            return print(client().post(path("claim"), body));
+            return remote.call(api -> api.post(path("claim"), body));
+        }
+    }
+
+    /** Options of the commands that settle one claimed job: its id and receipt. */
+    abstract static class Settle extends QueueRemote {
+        @Parameters(index = "0", paramLabel = "ID", description = "The job id from claim.")
+        long id;
+
+        @Parameters(index = "1", paramLabel = "RECEIPT", description = "The receipt from claim.")
+        String receipt;
+
+        /** The body with {@code id}, {@code receipt} and one optional number field. */
+        String body(String field, Long value) throws IOException {
+            Map<String, Object> b = new LinkedHashMap<>();
+            b.put("id", id);
+            b.put("receipt", receipt);
+            if (value != null) {
+                b.put(field, value);
+            }
+            return Json.mapper().writeValueAsString(b);
+        }
+    }
+
+    @Command(name = "ack", mixinStandardHelpOptions = true,
+            description = "Acknowledge a claimed job: it is done and never delivered again.")
+    static final class Ack extends Settle {
+        @Override
+        public Integer call() throws Exception {
+            String body = body("", null);
+            return remote.call(api -> api.post(path("ack"), body));
+        }
+    }
+
+    @Command(name = "nack", mixinStandardHelpOptions = true,
+            description = {"Give a claimed job back: it is delivered again after --delay-ms, "
+                    + "or dead-lettered once it used up its deliveries."})
+    static final class Nack extends Settle {
+        @Option(names = "--delay-ms", paramLabel = "MS",
+                description = "Deliver it again after this delay (default: the queue's backoff).")
+        Long delayMs;
+
+        @Override
+        public Integer call() throws Exception {
+            String body = body("delayMs", delayMs);
+            return remote.call(api -> api.post(path("nack"), body));
+        }
+    }
+
+    @Command(name = "extend", mixinStandardHelpOptions = true,
+            description = "Keep a claimed job hidden longer while it is still being worked on.")
+    static final class Extend extends Settle {
+        @Option(names = "--visibility-ms", paramLabel = "MS",
+                description = "Hide it this long from now (default: QUEUE_VISIBILITY_MS).")
+        Long visibilityMs;
+
+        @Override
+        public Integer call() throws Exception {
+            String body = body("visibilityMs", visibilityMs);
+            return remote.call(api -> api.post(path("extend"), body));
         }
     }
 
     @Command(name = "dlq", mixinStandardHelpOptions = true,
-            description = "Dead letters: list (default), redrive or purge.")
-    static final class Dlq extends Remote {
+            description = "List the dead letters (the default), or redrive or purge them.")
+    static final class Dlq extends QueueRemote {
         @Parameters(index = "0", defaultValue = "list", paramLabel = "ACTION",
-                description = "list | redrive | purge")
+                description = "list, redrive or purge.")
         String action;
 
         @Option(names = "--ids", split = ",", paramLabel = "ID",
-                description = "job ids to redrive or purge")
+                description = "Job ids to redrive or purge.")
         List<Long> ids;
 
-        @Option(names = "--all", description = "redrive or purge every dead letter")
+        @Option(names = "--all", description = "Redrive or purge every dead letter.")
         boolean all;
 
-        @Option(names = "--limit", defaultValue = "100", description = "most to list")
+        @Option(names = "--limit", defaultValue = "100", description = "Most dead letters to list.")
         int limit;
 
         @Override
         public Integer call() throws Exception {
             switch (action) {
                 case "list":
-                    return print(client().get(path("dlq") + "?limit=" + limit));
+                    return remote.call(api -> api.get(path("dlq") + "?limit=" + limit));
                 case "redrive":
                 case "purge":
                     if (all == (ids != null && !ids.isEmpty())) {
@@ -141,8 +193,8 @@ final class QueueCommand implements Runnable {
                         return 2;
                     }
                     String body = all ? "{\"all\":true}"
-                            : Json.mapper().writeValueAsString(java.util.Map.of("ids", ids));
-                    return print(client().post(path("dlq/" + action), body));
+                            : Json.mapper().writeValueAsString(Map.of("ids", ids));
+                    return remote.call(api -> api.post(path("dlq/" + action), body));
                 default:
                     System.err.println("day9: dlq ACTION must be list, redrive or purge");
                     return 2;

@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 
 /** {@code day9 shadow …}: shadow execution tools. */
 @Command(name = "shadow", mixinStandardHelpOptions = true,
-        description = "Shadow execution: the A/B report.",
+        description = "Shadow execution: the A/B report and the smoke test.",
         subcommands = {
             ShadowCommand.Report.class,
             ShadowSmokeCommand.class,
@@ -35,30 +35,35 @@ final class ShadowCommand implements Runnable {
      * and prints the report as JSON, or writes it as HTML and/or JSON files.
      */
     @Command(name = "report", mixinStandardHelpOptions = true,
-            description = {"A/B report of shadow execution from the trail files: counts, fill",
-                    "rate, latency p50/p95/p99 shadow vs real, mean slippage with a 95 % CI,",
-                    "shadow-minus-real price error. Prints JSON unless --html/--json is given.",
-                    "Exit 2 for a bad --from/--to."})
+            description = {"Print the A/B report of shadow execution from the trail files.",
+                    "Counts, fill rate, latency p50/p95/p99 shadow vs real, mean slippage with "
+                            + "a 95%% CI, and the shadow-minus-real price error.",
+                    "Prints JSON unless --html or --json is given.",
+                    "Exit 2 for a bad --from or --to, 1 for a --dir that does not exist."})
     static final class Report implements Callable<Integer> {
-        @Option(names = "--strategy", paramLabel = "S", description = "one strategy (default all)")
+        @Option(names = "--strategy", paramLabel = "S",
+                description = "One strategy (default: all).")
         String strategy;
 
         @Option(names = "--from", paramLabel = "X",
-                description = "decision time from (inclusive): epoch ms, ISO instant or date")
+                description = "Decision time from (inclusive): epoch ms, ISO "
+                        + "instant or date.")
         String from;
 
         @Option(names = "--to", paramLabel = "Y",
-                description = "decision time to (exclusive; a date includes that whole day)")
+                description = "Decision time to (exclusive; a date includes that "
+                        + "whole day).")
         String to;
 
-        @Option(names = "--html", paramLabel = "FILE", description = "write the HTML report here")
+        @Option(names = "--html", paramLabel = "FILE", description = "Write the HTML report here.")
         Path html;
 
-        @Option(names = "--json", paramLabel = "FILE", description = "write the JSON report here")
+        @Option(names = "--json", paramLabel = "FILE", description = "Write the JSON report here.")
         Path json;
 
         @Option(names = "--dir", paramLabel = "DIR",
-                description = "trail directory (default: SHADOW_DIR, i.e. RUNTIME_DIR/shadow)")
+                description = "Trail directory (default: SHADOW_DIR, i.e. "
+                        + "RUNTIME_DIR/shadow); it must exist.")
         Path dir;
 
         @Override
@@ -70,12 +75,19 @@ final class ShadowCommand implements Runnable {
                 System.err.println("day9: --" + e.field() + ": " + e.reason());
                 return 2;
             }
+            if (dir != null && !Files.isDirectory(dir)) {
+                System.err.println("day9: --dir " + dir + ": " + (Files.exists(dir)
+                        ? "not a directory" : "no such directory"));
+                return 1;
+            }
             Path trail = dir != null ? dir : ConfigLoader.fromProcess().paths().shadowDir();
             ShadowReport report = ShadowReport.load(trail, query, Instant.now(), Json.mapper());
             String body = Json.mapper().writerWithDefaultPrettyPrinter()
                     .writeValueAsString(report);
             if (html == null && json == null) {
-                System.out.println(body);
+                // printed for people: numbers rounded (the --json file keeps them exact)
+                System.out.println(Json.mapper().writerWithDefaultPrettyPrinter()
+                        .writeValueAsString(Numbers.rounded(Json.mapper().valueToTree(report))));
                 return 0;
             }
             if (json != null) {

@@ -1,8 +1,7 @@
 package io.spark.day9.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.spark.day9.chaos.experiment.Scrape;
-import io.spark.day9.config.ConfigLoader;
+import io.spark.day9.experiment.Scrape;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -18,6 +17,7 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.function.Predicate;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -33,32 +33,32 @@ import picocli.CommandLine.Option;
  * easy to tell apart in positions and reports.
  */
 @Command(name = "smoke", mixinStandardHelpOptions = true,
-        description = {"Place a handful of shadow orders of each type against a running",
-                "executor, then check that metrics, the trail file and positions moved;",
-                "non-zero exit if not."})
+        description = {"Place a handful of shadow orders of each type against a running "
+                + "executor, then check that metrics, the trail file and positions moved.",
+                "Exits 1 when a check fails."})
 public final class ShadowSmokeCommand implements Callable<Integer> {
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd")
             .withZone(ZoneOffset.UTC);
 
-    @Option(names = "--url", paramLabel = "URL",
-            description = "executor base URL (default http://HOST:PORT from the configuration)")
-    String url;
+    @Mixin
+    Remote remote;
 
-    @Option(names = "--symbol", defaultValue = "BTCUSDT", description = "symbol to trade")
+    @Option(names = "--symbol", defaultValue = "BTCUSDT", description = "Symbol to trade.")
     String symbol;
 
-    @Option(names = "--quantity", defaultValue = "0.001", description = "quantity of each order")
+    @Option(names = "--quantity", defaultValue = "0.001", description = "Quantity of each order.")
     String quantity;
 
-    @Option(names = "--strategy", defaultValue = "smoke", description = "strategy of the orders")
+    @Option(names = "--strategy", defaultValue = "smoke", description = "Strategy of the orders.")
     String strategy;
 
     @Option(names = "--shadow-dir", paramLabel = "DIR",
-            description = "the executor's trail directory (default: its SHADOW_DIR, over HTTP)")
+            description = "The executor's trail directory (default: its SHADOW_DIR, read over "
+                    + "HTTP).")
     Path shadowDir;
 
     @Option(names = "--timeout-sec", defaultValue = "30",
-            description = "how long to wait for a synced book")
+            description = "How long to wait for a synced book, in seconds.")
     int timeoutSec;
 
     private final List<String> failures = new ArrayList<>();
@@ -70,11 +70,19 @@ public final class ShadowSmokeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ApiClient api = ApiClient.of(ConfigLoader.fromProcess(), url);
+        ApiClient api = remote.client();
         String run = UUID.randomUUID().toString().substring(0, 8);
-        say("against %s, symbol %s, strategy %s, run %s", api.base(), symbol, strategy, run);
+        ApiClient.Answer mode;
         try {
-            smoke(api, run);
+            mode = api.get("/api/private/shadow");
+        } catch (ApiClient.Unreachable e) {
+            System.err.println("day9: " + e.getMessage());
+            return 1;
+        }
+        say("against %s, symbol %s, strategy %s, run %s (token: %s)", api.base(), symbol,
+                strategy, run, api.tokens().describe());
+        try {
+            smoke(api, mode, run);
         } catch (IOException e) {
             fail("the executor answered: " + e.getMessage());
         }
@@ -89,8 +97,7 @@ public final class ShadowSmokeCommand implements Callable<Integer> {
         return 1;
     }
 
-    private void smoke(ApiClient api, String run) throws Exception {
-        ApiClient.Answer mode = api.get("/api/private/shadow");
+    private void smoke(ApiClient api, ApiClient.Answer mode, String run) throws Exception {
         if (!mode.ok()) {
             fail("GET /api/private/shadow: " + mode.error());
             return;
@@ -177,7 +184,7 @@ public final class ShadowSmokeCommand implements Callable<Integer> {
         JsonNode o = a.body().path("order");
         say("  %s: %s %s executed %s avg %s (latency %s ms)", what, o.path("orderId").asText(),
                 o.path("status").asText(), o.path("executedQty").asText(),
-                o.path("avgPrice").asText(), a.body().path("latencyMs").asText());
+                o.path("avgPrice").asText(), Numbers.format(a.body().path("latencyMs")));
         return a.body();
     }
 

@@ -18,17 +18,17 @@ import picocli.CommandLine.Option;
         description = {"Run the Binance-compatible simulated exchange on 127.0.0.1.",
                 "Point an executor at it with MARKET_REST_URL and MARKET_WS_URL."})
 final class SimExchangeCommand implements Callable<Integer> {
-    @Option(names = "--port", defaultValue = "4002", description = "TCP port (0 = any free)")
+    @Option(names = "--port", defaultValue = "4002", description = "TCP port (0 = any free).")
     int port;
 
     @Option(names = "--symbols", defaultValue = "BTCUSDT,ETHUSDT", split = ",",
-            description = "symbols to list and stream")
+            description = "Symbols to list and stream.")
     List<String> symbols;
 
-    @Option(names = "--seed", defaultValue = "42", description = "random-walk seed")
+    @Option(names = "--seed", defaultValue = "42", description = "Random-walk seed.")
     long seed;
 
-    @Option(names = "--update-ms", defaultValue = "100", description = "depth update period")
+    @Option(names = "--update-ms", defaultValue = "100", description = "Depth update period in ms.")
     long updateMs;
 
     @Override

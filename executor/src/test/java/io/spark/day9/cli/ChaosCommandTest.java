@@ -41,13 +41,13 @@ class ChaosCommandTest {
 
     @AfterAll
     static void stop() {
-        ChaosCommand.configSource = ConfigLoader::fromProcess;
+        Remote.configSource = ConfigLoader::fromProcess;
         server.close();
     }
 
     @BeforeEach
     void asAdmin() {
-        ChaosCommand.configSource = () -> TestExecutor.config(root, ENV);
+        Remote.configSource = () -> TestExecutor.config(root, ENV);
     }
 
     @AfterEach
@@ -127,7 +127,7 @@ class ChaosCommandTest {
 
     @Test
     void withoutTheAdminTokenChaosIsRefused() {
-        ChaosCommand.configSource = () -> TestExecutor.config(root, Map.of("API_TOKEN",
+        Remote.configSource = () -> TestExecutor.config(root, Map.of("API_TOKEN",
                 TestExecutor.TOKEN));
         CliRun r = day9("chaos", "status");
         assertThat(r.code()).isEqualTo(1);

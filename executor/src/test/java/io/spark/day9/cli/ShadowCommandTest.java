@@ -58,6 +58,16 @@ class ShadowCommandTest {
     }
 
     @Test
+    void aDirThatDoesNotExistIsAnErrorNotAnEmptyReport(@TempDir Path dir) {
+        Path missing = dir.resolve("no-such-trail");
+        CliRun r = CliRun.of("shadow", "report", "--dir", missing.toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err().lines().toList()).containsExactly("day9: --dir " + missing
+                + ": no such directory");
+    }
+
+    @Test
     void shadowAndReportHaveHelp() {
         assertThat(CliRun.of("shadow", "--help").out()).contains("Usage: day9 shadow", "report");
         assertThat(CliRun.of("shadow", "report", "--help").out()).contains("--html", "--dir");

@@ -57,6 +57,22 @@ class ShadowSmokeCommandTest {
     }
 
     @Test
+    void passesWithAnAdminTokenSetBecauseItSendsIt() throws Exception {
+        Map<String, String> env = Map.of("TRADE_MODE", "live", "LIVE_ENABLED", "false",
+                "SHADOW_LIVE_ENABLED", "true", "API_TOKEN", TestExecutor.TOKEN,
+                "ADMIN_TOKEN", "admin-token-0123456789abcdef");
+        try (TestExecutor s = TestExecutor.start(dir, env)) {
+            Remote.configSource = () -> TestExecutor.config(dir, env);
+            Run r = smoke("--url", "http://127.0.0.1:" + s.port());
+            assertThat(r.code()).as(r.out()).isZero();
+            assertThat(r.out()).contains("PASS").doesNotContain("FAIL")
+                    .contains("set: ADMIN_TOKEN, API_TOKEN");
+        } finally {
+            Remote.configSource = io.spark.day9.config.ConfigLoader::fromProcess;
+        }
+    }
+
+    @Test
     void failsLoudlyWhenShadowExecutionIsDisabled() throws Exception {
         try (TestExecutor s = TestExecutor.start(dir, Map.of("TRADE_MODE", "live",
                 "LIVE_ENABLED", "false", "SHADOW_LIVE_ENABLED", "false"))) {

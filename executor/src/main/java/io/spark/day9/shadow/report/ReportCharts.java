@@ -29,6 +29,10 @@ final class ReportCharts {
     static final int WIDTH = 760;
     static final int HEIGHT = 380;
     private static final int BINS = 20;
+    /** The narrowest latency axis, in ms: equal values get this span around them. */
+    static final double MIN_LATENCY_SPAN_MS = 1;
+    /** The narrowest slippage axis, in bps: equal values get this span around them. */
+    static final double MIN_SLIPPAGE_SPAN_BPS = 1;
 
     static {
         if (System.getProperty("java.awt.headless") == null) {
@@ -41,37 +45,54 @@ final class ReportCharts {
 
     /** Decision-to-ack latency: shadow and real on the same bins. */
     static byte[] latencyHistogram(double[] shadow, double[] real) {
+        return png(latencyChart(shadow, real));
+    }
+
+    static JFreeChart latencyChart(double[] shadow, double[] real) {
         HistogramDataset d = new HistogramDataset();
         double[] all = concat(shadow, real);
+        double[] range = null;
         if (all.length > 0) {
-            double min = Arrays.stream(all).min().orElseThrow();
-            double max = Arrays.stream(all).max().orElseThrow();
-            if (max <= min) {
-                max = min + 1;
-            }
+            range = span(all, MIN_LATENCY_SPAN_MS);
             if (shadow.length > 0) {
-                d.addSeries("shadow (n=" + shadow.length + ")", shadow, BINS, min, max);
+                d.addSeries("shadow (n=" + shadow.length + ")", shadow, BINS, range[0], range[1]);
             }
             if (real.length > 0) {
-                d.addSeries("real (n=" + real.length + ")", real, BINS, min, max);
+                d.addSeries("real (n=" + real.length + ")", real, BINS, range[0], range[1]);
             }
         }
-        return png(histogram("Decision-to-ack latency: shadow vs real", "ms", d));
+        return histogram("Decision-to-ack latency: shadow vs real", "ms", d, range);
     }
 
     /** Per-order slippage against the arrival mid. */
     static byte[] slippageHistogram(double[] bps) {
+        return png(slippageChart(bps));
+    }
+
+    static JFreeChart slippageChart(double[] bps) {
         HistogramDataset d = new HistogramDataset();
+        double[] range = null;
         if (bps.length > 0) {
-            double min = Arrays.stream(bps).min().orElseThrow();
-            double max = Arrays.stream(bps).max().orElseThrow();
-            if (max <= min) {
-                min -= 0.5;
-                max += 0.5;
-            }
-            d.addSeries("slippage (n=" + bps.length + ")", bps, BINS, min, max);
+            range = span(bps, MIN_SLIPPAGE_SPAN_BPS);
+            d.addSeries("slippage (n=" + bps.length + ")", bps, BINS, range[0], range[1]);
         }
-        return png(histogram("Slippage vs arrival mid (positive = worse)", "bps", d));
+        return histogram("Slippage vs arrival mid (positive = worse)", "bps", d, range);
+    }
+
+    /**
+     * The bins' range for {@code values}: their min and max, widened to at least
+     * {@code minSpan} around their middle. Values that are equal, or differ only by
+     * floating-point noise, so get a readable axis instead of ticks 1e-15 apart.
+     */
+    static double[] span(double[] values, double minSpan) {
+        double min = Arrays.stream(values).min().orElseThrow();
+        double max = Arrays.stream(values).max().orElseThrow();
+        if (max - min < minSpan) {
+            double mid = (min + max) / 2;
+            min = mid - minSpan / 2;
+            max = mid + minSpan / 2;
+        }
+        return new double[] {min, max};
     }
 
     /** Shadow average fill price against the real one, one point per pair, with y = x. */
@@ -108,11 +129,17 @@ final class ReportCharts {
         return png(chart);
     }
 
-    private static JFreeChart histogram(String title, String unit, HistogramDataset d) {
+    private static JFreeChart histogram(String title, String unit, HistogramDataset d,
+                                        double[] range) {
         JFreeChart chart = ChartFactory.createHistogram(title, unit, "orders", d,
                 PlotOrientation.VERTICAL, true, false, false);
         XYPlot plot = chart.getXYPlot();
         style(plot);
+        if (range != null) {
+            NumberAxis x = (NumberAxis) plot.getDomainAxis();
+            x.setAutoRangeIncludesZero(false);
+            x.setRange(range[0], range[1]);
+        }
         plot.setForegroundAlpha(0.65f);
         plot.getRangeAxis().setStandardTickUnits(NumberAxis.createIntegerTickUnits());
         XYBarRenderer r = (XYBarRenderer) plot.getRenderer();

@@ -1,4 +1,4 @@
-package io.spark.day9.chaos.experiment;
+package io.spark.day9.experiment;
 
 import java.util.List;
 import java.util.Map;
@@ -60,14 +60,19 @@ public record Report(String title, String description, String source, String sta
 
     /**
      * Recovery, flaps and injected faults over the run: deltas of the service's own counters
-     * and histogram between the first and last scrape. Quantiles are interpolated within the
-     * histogram's buckets as Prometheus' {@code histogram_quantile} does (null with no
-     * recoveries).
+     * and histogram between the first and last scrape. The quantiles (null with no recoveries)
+     * are those of each recovery's measured duration ({@code timesFrom} {@code "measured"}), or,
+     * when two recoveries of one fault fell between two scrapes, interpolated within the
+     * histogram's buckets as Prometheus' {@code histogram_quantile} does
+     * ({@code "histogram"}); see {@code RecoveryMath}.
+     *
+     * @param timesFrom {@code "measured"}, {@code "histogram"}, or null with no recoveries
      */
     public record Recovery(long flaps, long recoveries, long failed,
                            Map<String, Long> recoveriesByFault, Map<String, Long> failedByFault,
                            Double p50Sec, Double p99Sec, Double meanSec,
-                           long injectedHttpErrors, Map<String, Long> exchangeFaults) {
+                           long injectedHttpErrors, Map<String, Long> exchangeFaults,
+                           String timesFrom) {
     }
 
     /** Requests the load steps sent and how they were answered. */

@@ -1,4 +1,4 @@
-package io.spark.day9.chaos.experiment;
+package io.spark.day9.experiment;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
@@ -17,6 +17,7 @@ final class Probes {
             glob("/api/private/chaos"), glob("/api/private/chaos/**"));
     private final ChaosTarget target;
     private final List<Sample> samples = new ArrayList<>();
+    private RecoveryMath.Measured measured = RecoveryMath.Measured.NONE;
 
     record Sample(long atMillis, Scrape scrape) {
     }
@@ -28,6 +29,9 @@ final class Probes {
     /** Scrapes {@code /metrics} now and keeps the sample. */
     Scrape record(long atMillis) {
         Scrape s = Scrape.parse(target.metrics());
+        if (!samples.isEmpty()) {
+            measured = measured.add(last(), s); // before old samples are dropped below
+        }
         samples.add(new Sample(atMillis, s));
         // keep memory bounded on long runs: the first sample and the last hour are enough
         while (samples.size() > 2 && samples.get(1).atMillis() < atMillis - 3_600_000) {
@@ -46,6 +50,11 @@ final class Probes {
 
     Scrape last() {
         return samples.get(samples.size() - 1).scrape();
+    }
+
+    /** Each recovery's measured duration so far, from consecutive samples. */
+    RecoveryMath.Measured measured() {
+        return measured;
     }
 
     /** One probe against the latest sample (taken by the caller just before). */
@@ -131,8 +140,8 @@ final class Probes {
         }
         double v = found.stream().mapToDouble(Scrape.Series::value).sum();
         boolean ok = (m.min() == null || v >= m.min()) && (m.max() == null || v <= m.max());
-        return new Report.ProbeResult(name, ok, v, m.metric() + " = " + num(v), threshold(m),
-                false);
+        return new Report.ProbeResult(name, ok, v, m.metric() + " = " + measured(v),
+                threshold(m), false);
     }
 
     private Report.ProbeResult json(String name, Experiment.JsonField j) {
@@ -141,7 +150,8 @@ final class Probes {
             n = n.isArray() && part.matches("\\d+") ? n.path(Integer.parseInt(part))
                     : n.path(part);
         }
-        String shown = j.field() + " = " + (n.isMissingNode() ? "(missing)" : n.toString());
+        String shown = j.field() + " = " + (n.isMissingNode() ? "(missing)"
+                : n.isFloatingPointNumber() ? measured(n.asDouble()) : n.toString());
         boolean ok;
         Double value = n.isNumber() ? n.asDouble() : null;
         if (j.equals() != null) {
@@ -195,6 +205,20 @@ final class Probes {
 
     static String num(double d) {
         return ExperimentParser.compact(d);
+    }
+
+    /**
+     * A measured number for people: rounded to three decimals (three significant digits below
+     * 1), never binary floating-point noise such as {@code 0.30000000000000004}.
+     */
+    static String measured(double d) {
+        if (!Double.isFinite(d) || d == Math.rint(d)) {
+            return num(d);
+        }
+        java.math.BigDecimal b = new java.math.BigDecimal(d);
+        b = Math.abs(d) >= 1 ? b.setScale(3, java.math.RoundingMode.HALF_EVEN)
+                : b.round(new java.math.MathContext(3, java.math.RoundingMode.HALF_EVEN));
+        return b.stripTrailingZeros().toPlainString();
     }
 
     private static boolean matches(List<Pattern> patterns, String route) {

@@ -1,4 +1,4 @@
-package io.spark.day9.chaos.experiment;
+package io.spark.day9.experiment;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Map;

@@ -1,7 +1,7 @@
-package io.spark.day9.chaos.experiment;
+package io.spark.day9.experiment;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.spark.day9.chaos.experiment.Experiment.Phase;
+import io.spark.day9.experiment.Experiment.Phase;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -175,7 +175,7 @@ public final class ExperimentRunner {
             runner = null;
         }
         Report.Recovery recovery = probes.isEmpty() ? RecoveryMath.NONE
-                : RecoveryMath.between(probes.first(), probes.last());
+                : RecoveryMath.between(probes.first(), probes.last(), probes.measured());
         Report.Verdict verdict = aborted ? Report.Verdict.ABORTED
                 : reasons.isEmpty() && chaosOff ? Report.Verdict.PASSED : Report.Verdict.FAILED;
         Instant end = clock.instant();

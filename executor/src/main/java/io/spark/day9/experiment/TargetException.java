@@ -1,4 +1,4 @@
-package io.spark.day9.chaos.experiment;
+package io.spark.day9.experiment;
 
 /** The executor answered an error (a problem's status and detail) or did not answer (0). */
 public final class TargetException extends RuntimeException {

@@ -1,11 +1,11 @@
-package io.spark.day9.chaos.experiment;
+package io.spark.day9.experiment;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import io.spark.day9.chaos.experiment.Experiment.Phase;
+import io.spark.day9.experiment.Experiment.Phase;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

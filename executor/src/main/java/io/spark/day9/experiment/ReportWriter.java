@@ -1,12 +1,12 @@
-package io.spark.day9.chaos.experiment;
+package io.spark.day9.experiment;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import io.spark.day9.fs.AtomicFiles;
+import io.spark.day9.fs.SecureFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -17,8 +17,10 @@ import java.util.Map;
 
 /**
  * Writes a {@link Report} as {@code <dir>/<yyyyMMdd-HHmmss>-<slug>.md} and {@code .json} (each
- * through a temp file and a rename, so a reader never sees half a report). The JSON is the
- * report record as is; the Markdown is for people: verdict, timeline, hypothesis, recovery.
+ * through a temp file, fsync and a rename, so a reader never sees half a report). Like every
+ * runtime file, the reports are created {@code 0600} and missing directories {@code 0700}
+ * ({@link SecureFiles}). The JSON is the report record as is; the Markdown is for people:
+ * verdict, timeline, hypothesis, recovery.
  */
 public final class ReportWriter {
     private static final ObjectMapper JSON = JsonMapper.builder()
@@ -35,7 +37,7 @@ public final class ReportWriter {
 
     public static Written write(Report r, String slug, Path dir) {
         try {
-            Files.createDirectories(dir);
+            SecureFiles.ensureDirectory(dir);
             String base = STAMP.format(Instant.parse(r.startedAt())) + "-" + slug;
             Path md = dir.resolve(base + ".md");
             Path json = dir.resolve(base + ".json");
@@ -49,7 +51,7 @@ public final class ReportWriter {
     }
 
     private static void atomically(Path file, String text) throws IOException {
-        AtomicFiles.writeString(file, text);
+        SecureFiles.writeAtomically(file, text.getBytes(StandardCharsets.UTF_8));
     }
 
     /** The Markdown report. */
@@ -133,9 +135,16 @@ public final class ReportWriter {
         b.append("| recovery time p50 | ").append(sec(rec.p50Sec())).append(" |\n");
         b.append("| recovery time p99 | ").append(sec(rec.p99Sec())).append(" |\n");
         b.append("| recovery time mean | ").append(sec(rec.meanSec())).append(" |\n");
-        b.append("\nRecovery times are quantiles of the `spark_chaos_recovery_seconds` histogram "
-                + "delta over the run, interpolated within buckets as `histogram_quantile` "
-                + "does.\n");
+        if (RecoveryMath.HISTOGRAM.equals(rec.timesFrom())) {
+            b.append("\nRecovery times are quantiles of the `spark_chaos_recovery_seconds` "
+                    + "histogram delta over the run, interpolated within buckets as "
+                    + "`histogram_quantile` does (two or more recoveries of one fault fell "
+                    + "between two scrapes, so their own durations are not known).\n");
+        } else if (RecoveryMath.MEASURED.equals(rec.timesFrom())) {
+            b.append("\nRecovery times are quantiles (nearest rank) of each recovery's duration "
+                    + "as the service measured it (`spark_chaos_recovery_seconds_sum` between "
+                    + "two scrapes).\n");
+        }
 
         Report.LoadStats l = r.load();
         if (l.sent() > 0 || l.skipped() > 0) {

@@ -1,4 +1,4 @@
-package io.spark.day9.chaos.experiment;
+package io.spark.day9.experiment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -440,6 +440,97 @@ class ExperimentRunnerTest {
         assertThat(json.path("timeline")).hasSize(3);
         assertThat(json.path("during")).isNotEmpty();
         assertThat(w.markdown().getFileName().toString()).matches("\\d{8}-\\d{6}-t\\.md");
+    }
+
+    @Test
+    void recoveryTimesAreEachRecoverysMeasuredDurationNotABucketInterpolation(@TempDir Path dir)
+            throws Exception {
+        // one ws-flap recovery that took 5.7 s; buckets (2.5, 5] and (5, 10]: interpolating
+        // the histogram would say p99 = 5 + 5 * 0.99 = 9.95 s
+        setRecoveries("ws-flap", new double[] {0, 0, 0, 0}, 0, 0);
+        target.onOff = () -> setRecoveries("ws-flap", new double[] {0, 0, 0, 1}, 1, 5.7);
+        Report r = runner.run(experiment(ERROR_PROBE + """
+                method:
+                  - flap: once
+                  - hold: 2s
+                """), "t");
+        Report.Recovery rec = r.recovery();
+        assertThat(rec.recoveries()).isEqualTo(1);
+        assertThat(rec.timesFrom()).isEqualTo("measured");
+        assertThat(rec.p50Sec()).isEqualTo(5.7);
+        assertThat(rec.p99Sec()).isEqualTo(5.7);
+        ReportWriter.Written w = ReportWriter.write(r, "t", dir);
+        assertThat(Files.readString(w.markdown())).contains("| recovery time p99 | 5.700 s |")
+                .contains("as the service measured it");
+    }
+
+    @Test
+    void recoveriesInSeparateIntervalsAreEachMeasured() {
+        Scrape s0 = Scrape.parse(recoveries("ws-flap", 0, 0) + recoveries("stale", 0, 0));
+        Scrape s1 = Scrape.parse(recoveries("ws-flap", 1, 0.25) + recoveries("stale", 1, 3.5));
+        Scrape s2 = Scrape.parse(recoveries("ws-flap", 2, 1.25) + recoveries("stale", 1, 3.5));
+        RecoveryMath.Measured m = RecoveryMath.Measured.NONE.add(s0, s1).add(s1, s2);
+        assertThat(m.exact()).isTrue();
+        assertThat(m.seconds()).containsExactlyInAnyOrder(0.25, 3.5, 1.0);
+        Report.Recovery rec = RecoveryMath.between(s0, s2, m);
+        assertThat(rec.timesFrom()).isEqualTo("measured");
+        assertThat(rec.p50Sec()).isEqualTo(1.0);
+        assertThat(rec.p99Sec()).isEqualTo(3.5);
+        Scrape s3 = Scrape.parse(recoveries("ws-flap", 4, 2.25) + recoveries("stale", 1, 3.5));
+        RecoveryMath.Measured twoAtOnce = m.add(s2, s3);
+        assertThat(twoAtOnce.exact()).as("two recoveries of one fault in one interval")
+                .isFalse();
+        assertThat(RecoveryMath.between(s0, s3, twoAtOnce).timesFrom()).isEqualTo("histogram");
+    }
+
+    private static String recoveries(String fault, double count, double sum) {
+        return H + "_count{fault=\"" + fault + "\"} " + count + "\n" + H + "_sum{fault=\""
+                + fault + "\"} " + sum + "\n" + H + "_bucket{fault=\"" + fault
+                + "\",le=\"+Inf\"} " + count + "\n";
+    }
+
+    private void setRecoveries(String fault, double[] cumulative, double count, double sum) {
+        double[] bounds = {1, 2.5, 5, 10};
+        for (int i = 0; i < bounds.length; i++) {
+            target.set(H + "_bucket{fault=\"" + fault + "\",le=\"" + bounds[i] + "\"}",
+                    cumulative[i]);
+        }
+        target.set(H + "_bucket{fault=\"" + fault + "\",le=\"+Inf\"}", count);
+        target.set(H + "_count{fault=\"" + fault + "\"}", count);
+        target.set(H + "_sum{fault=\"" + fault + "\"}", sum);
+        target.set("spark_chaos_recovery_total{fault=\"" + fault + "\"}", count);
+    }
+
+    @Test
+    void reportsAreWrittenPrivately(@TempDir Path dir) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.FileSystems.getDefault()
+                .supportedFileAttributeViews().contains("posix"));
+        Report r = runner.run(experiment(ERROR_PROBE + """
+                method:
+                  - hold: 1s
+                """), "t");
+        Path reports = dir.resolve("chaos").resolve("reports");
+        ReportWriter.Written w = ReportWriter.write(r, "t", reports);
+        for (Path file : List.of(w.markdown(), w.json())) {
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(file))).as(file.toString())
+                    .isEqualTo("rw-------");
+        }
+        for (Path d : List.of(reports, reports.getParent())) {
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(d))).as(d.toString()).isEqualTo("rwx------");
+        }
+        try (var files = Files.list(reports)) {
+            assertThat(files.map(p -> p.getFileName().toString()))
+                    .noneMatch(n -> n.endsWith(".tmp"));
+        }
+    }
+
+    @Test
+    void measuredValuesAreShownRounded() {
+        assertThat(Probes.measured(0.1 + 0.2)).isEqualTo("0.3");
+        assertThat(Probes.measured(12.3456789)).isEqualTo("12.346");
+        assertThat(Probes.measured(42.0)).isEqualTo("42");
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.spark.day9.chaos.experiment;
+package io.spark.day9.experiment;
 
 /**
  * An experiment file that cannot be run: names the file, the field (a path such as
