@@ -69,6 +69,7 @@ public final class Executor implements AutoCloseable {
     private final ShadowExecutor shadow;
     private final OrderRouter router;
     private final HttpServer http;
+    private final ChaosMetrics chaosMetrics;
 
     private Executor(Day9Config config, Clock clock, List<ApiRoutes> extraRoutes) {
         this.config = config;
@@ -92,7 +93,7 @@ public final class Executor implements AutoCloseable {
         new MarketMetrics(metrics.registry(), market);
 
         this.chaos = buildChaos(config, clock);
-        new ChaosMetrics(metrics.registry(), chaos);
+        this.chaosMetrics = new ChaosMetrics(metrics.registry(), chaos);
 
         this.auditBatcher = new AuditBatcher(audit);
         this.shadow = buildShadow(config, clock);
@@ -386,6 +387,7 @@ public final class Executor implements AutoCloseable {
         SecureFiles.ensureDirectory(config.paths().runtimeDir());
         Executor executor = new Executor(config, clock, extraRoutes);
         executor.lifecycle.start(executor.metrics.registry());
+        executor.chaosMetrics.declareRoutes(executor.http.routeTemplates());
         log.info("day9 executor {} ready on port {}", Version.get(), executor.port());
         return executor;
     }

@@ -47,6 +47,7 @@ public final class HttpServer implements Component {
     private final AtomicLong served = new AtomicLong();
     private volatile HttpMetrics metrics;
     private volatile Javalin app;
+    private volatile List<String> routeTemplates = List.of();
 
     /**
      * @param config server section of the configuration
@@ -118,9 +119,28 @@ public final class HttpServer implements Component {
             });
         });
         templates.attach(app.unsafeConfig().pvt.internalRouter);
+        declareRouteMetrics();
         app.start(config.host(), config.port());
         log.info("HTTP listening on http://{}:{} (env {})", config.host(), port(),
                 config.env().id());
+    }
+
+    /** Creates each route's HTTP series at 0 (status 200), so they exist before any request. */
+    private void declareRouteMetrics() {
+        java.util.Set<String> paths = new java.util.TreeSet<>();
+        for (var parsed : app.unsafeConfig().pvt.internalRouter.allHttpHandlers()) {
+            var endpoint = parsed.getEndpoint();
+            if (endpoint.getMethod().isHttpMethod()) {
+                metrics.declare(endpoint.getPath(), endpoint.getMethod().name());
+                paths.add(endpoint.getPath());
+            }
+        }
+        routeTemplates = List.copyOf(paths);
+    }
+
+    /** Every route template served, sorted (empty before start). */
+    public List<String> routeTemplates() {
+        return routeTemplates;
     }
 
     @Override

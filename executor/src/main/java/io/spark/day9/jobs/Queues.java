@@ -41,6 +41,8 @@ public final class Queues implements Component {
     private final Map<String, JobQueue> open = new ConcurrentHashMap<>();
     private final Map<String, String> storageFailures = new ConcurrentHashMap<>();
     private final List<QueueListener> listeners = new CopyOnWriteArrayList<>();
+    private final List<java.util.function.Consumer<String>> openListeners =
+            new CopyOnWriteArrayList<>();
     private volatile boolean running;
 
     public Queues(Day9Config.Queue config, LongSupplier clock) {
@@ -58,6 +60,15 @@ public final class Queues implements Component {
     public void subscribe(QueueListener listener) {
         listeners.add(listener);
         open.values().forEach(q -> q.subscribe(listener));
+    }
+
+    /**
+     * Tells {@code listener} the name of every queue open now and of each queue opened later,
+     * once the queue is open (metrics pre-create the queue's series with it).
+     */
+    public void onOpen(java.util.function.Consumer<String> listener) {
+        openListeners.add(listener);
+        open.keySet().forEach(listener);
     }
 
     @Override
@@ -126,6 +137,9 @@ public final class Queues implements Component {
                 }
                 open.put(name, q);
                 log.info("queue {} open: {}", name, q.stats());
+                for (java.util.function.Consumer<String> l : openListeners) {
+                    l.accept(name);
+                }
             }
             return q;
         }

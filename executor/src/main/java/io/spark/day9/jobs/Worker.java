@@ -48,12 +48,16 @@ public final class Worker implements Component {
     /** The outcome of a handler that threw: retry with backoff, counted as "error". */
     private static final JobHandler.Outcome ERROR = JobHandler.Outcome.retry(null);
 
+    /** Every outcome a {@link Listener} is told, in the words it uses. */
+    public static final List<String> OUTCOMES = List.of("ack", "retry", "error", "dead",
+            "lost-claim");
+
     /** Observes what the worker did with each job (metrics subscribe). */
     @FunctionalInterface
     public interface Listener {
         /**
          * @param route   the handler route that took it ("unknown" when none did)
-         * @param outcome ack, retry, dead or error
+         * @param outcome one of {@link #OUTCOMES}
          */
         void onHandled(String queue, String route, String outcome, long nanos);
     }
@@ -106,6 +110,14 @@ public final class Worker implements Component {
 
     public void subscribe(Listener listener) {
         listeners.add(listener);
+    }
+
+    /** The handler routes registered so far, as {@link Listener} names them ({@code test*}). */
+    public java.util.Set<String> routes() {
+        java.util.Set<String> all = new java.util.TreeSet<>(exact.keySet());
+        prefixes.keySet().forEach(p -> all.add(p + "*"));
+        all.add("unknown");
+        return all;
     }
 
     @Override

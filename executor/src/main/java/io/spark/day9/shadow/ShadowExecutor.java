@@ -110,6 +110,11 @@ public final class ShadowExecutor implements Component {
     }
 
     /** Subscribes to shadow events (before start). */
+    /** The symbols it can trade (the market's). */
+    public List<String> symbols() {
+        return market.symbols();
+    }
+
     public void subscribe(Consumer<ShadowEvent> listener) {
         listeners.add(listener);
     }
