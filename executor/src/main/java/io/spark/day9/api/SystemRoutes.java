@@ -50,6 +50,7 @@ public final class SystemRoutes implements ApiRoutes {
         r.get("/healthz", ctx -> ctx.json(Map.of("status", "UP")));
         r.get("/readyz", this::ready);
         r.get("/metrics", this::scrape);
+        r.head("/metrics", ctx -> ctx.contentType(metrics.contentType(ctx.header("Accept"))));
         r.get("/api/private/health", this::health);
         r.get("/api/private/config", this::effectiveConfig);
         r.get("/api/private/audit", this::auditTail);

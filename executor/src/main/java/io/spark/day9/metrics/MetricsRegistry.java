@@ -31,12 +31,21 @@ public final class MetricsRegistry {
      * @param accept the scraper's {@code Accept} header (may be null)
      */
     public Scrape scrape(String accept) throws IOException {
-        ExpositionFormatWriter writer = accept != null && accept.contains("application/vnd.google.protobuf")
-                ? formats.getPrometheusTextFormatWriter() // protobuf is not offered: text instead
-                : formats.findWriter(accept);
+        ExpositionFormatWriter writer = writer(accept);
         ByteArrayOutputStream out = new ByteArrayOutputStream(16 * 1024);
         writer.write(out, registry.scrape());
         return new Scrape(writer.getContentType(), out.toByteArray());
+    }
+
+    /** The content type a scrape with this {@code Accept} header gets (for HEAD). */
+    public String contentType(String accept) {
+        return writer(accept).getContentType();
+    }
+
+    private ExpositionFormatWriter writer(String accept) {
+        return accept != null && accept.contains("application/vnd.google.protobuf")
+                ? formats.getPrometheusTextFormatWriter() // protobuf is not offered: text instead
+                : formats.findWriter(accept);
     }
 
     /** A scrape's content type and body. */
