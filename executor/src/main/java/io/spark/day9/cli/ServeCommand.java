@@ -17,7 +17,9 @@ import sun.misc.Signal;
 /**
  * {@code day9 serve}: validates the configuration, starts the executor and runs until SIGTERM or
  * SIGINT. The first signal stops gracefully (in-flight requests finish, components close in
- * reverse order) and exits 0; a second signal exits at once.
+ * reverse order) and exits 0; a second signal exits at once. When it cannot start it prints
+ * one line naming the cause ({@code day9: start-up failed: port 4001 on 127.0.0.1 is already
+ * in use}) and exits 1, with no stack trace unless the failure was unexpected.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Run the executor (default 127.0.0.1:4001, embedded defaults).",
@@ -36,13 +38,18 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
      * @return the process exit code: 0 after a graceful stop, 1 when start-up failed
      */
     static int serve(Day9Config config, List<ApiRoutes> extraRoutes) throws Exception {
-        Logging.configureForService(config.paths(), config.logging());
         Executor executor;
         try {
+            Logging.configureForService(config.paths(), config.logging());
             executor = Executor.start(config, Clock.systemUTC(), extraRoutes);
         } catch (Exception e) {
-            log.error("start-up failed: {}", e.toString());
-            System.err.println("day9: start-up failed: " + e.getMessage());
+            // one line on stderr naming the cause; the stack trace only for a failure we did
+            // not expect (a bug), in the log
+            if (!StartupFailure.expected(e, config.server())) {
+                log.error("unexpected start-up failure", e);
+            }
+            System.err.println("day9: start-up failed: "
+                    + StartupFailure.describe(e, config.server()));
             return 1;
         }
         CountDownLatch stopped = new CountDownLatch(1);
