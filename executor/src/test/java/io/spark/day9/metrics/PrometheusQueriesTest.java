@@ -49,6 +49,7 @@ class PrometheusQueriesTest {
             try {
                 // two scrapes at least, so rate() and increase() have two samples to work with
                 await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
+                        .ignoreExceptions() // Prometheus may still be starting
                         .untilAsserted(() -> assertThat(query(port,
                                 "count_over_time(up{job=\"day9\"}[1m]) >= 2 and "
                                         + "up{job=\"day9\"} == 1")).isNotEmpty());
@@ -60,6 +61,7 @@ class PrometheusQueriesTest {
                 var r = server.post("/api/private/queue/later/enqueue", "{\"job\":\"waits\"}");
                 assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
                 await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
+                        .ignoreExceptions() // Prometheus may still be starting
                         .untilAsserted(() -> assertThat(query(port,
                                 "spark_queue_enqueued_total{queue=\"later\"} - "
                                         + "spark_queue_processed_total{queue=\"later\"} == 1"))
