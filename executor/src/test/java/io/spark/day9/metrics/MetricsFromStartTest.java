@@ -57,6 +57,34 @@ class MetricsFromStartTest {
     }
 
     @Test
+    void theReadmesPreCreatedLabelValuesAreThereBeforeAnyTraffic(@TempDir Path dir)
+            throws Exception {
+        try (TestExecutor server = TestExecutor.start(dir, Map.of())) {
+            String text = server.get("/metrics").body();
+            assertThat(text)
+                    .contains("spark_queue_enqueued_total{queue=\"signals\"} 0.0")
+                    .contains("spark_worker_jobs_total{outcome=\"dead\",queue=\"signals\","
+                            + "route=\"unknown\"} 0.0")
+                    .contains("spark_worker_jobs_total{outcome=\"ack\",queue=\"signals\","
+                            + "route=\"order\"} 0.0")
+                    .contains("spark_ws_disconnects_total{reason=\"flap\"} 0.0")
+                    .contains("spark_ws_disconnects_total{reason=\"connect-failed\"} 0.0")
+                    .contains("spark_market_book_resyncs_total{reason=\"gap\",symbol=\"BTCUSDT\"}")
+                    .contains("spark_chaos_exchange_faults_total{fault=\"clock-skew\"} 0.0")
+                    .contains("spark_chaos_recovery_seconds_count{fault=\"ws-flap\"} 0")
+                    .contains("spark_chaos_outbound_errors_total{endpoint=\"GET /api/v3/depth\"}")
+                    .contains("spark_chaos_http_errors_total{route=\"/api/private/queue/enqueue\"}")
+                    .contains("spark_http_request_duration_seconds_count{method=\"POST\","
+                            + "route=\"/api/private/queue/enqueue\"} 0")
+                    .contains("spark_shadow_orders_total{result=\"rejected\",side=\"BUY\","
+                            + "strategy=\"default\",symbol=\"ETHUSDT\",type=\"LIMIT\"} 0.0")
+                    .contains("spark_shadow_fills_total{liquidity=\"MAKER\",strategy=\"default\","
+                            + "symbol=\"BTCUSDT\"} 0.0")
+                    .contains("spark_shadow_slippage_bps_count{vs=\"best\"} 0");
+        }
+    }
+
+    @Test
     void theSampleCheckFailsForAMetricThatIsOnlyDeclared() {
         String declaredOnly = "# HELP spark_x_total x\n# TYPE spark_x_total counter\n";
         assertThat(hasSample(declaredOnly, "spark_x_total")).isFalse();
