@@ -74,6 +74,7 @@ public final class Executor implements AutoCloseable {
     private final ShadowExecutor shadow;
     private final OrderRouter router;
     private final HttpServer http;
+    private ChaosMetrics chaosMetrics; // set while wiring chaos; routes declared after start
 
     private Executor(Day9Config config, Clock clock, List<ApiRoutes> extraRoutes) {
         this.config = config;
@@ -178,7 +179,7 @@ public final class Executor implements AutoCloseable {
             engine.attachExchange(MarketTargets.simulator(() -> sim.exchange().faults()),
                     MarketTargets.probe(market, config.market().symbols().get(0)));
         }
-        new ChaosMetrics(metrics.registry(), engine);
+        this.chaosMetrics = new ChaosMetrics(metrics.registry(), engine);
         auditor.subscribeTo(engine);
         return engine;
     }
@@ -239,6 +240,7 @@ public final class Executor implements AutoCloseable {
         SecureFiles.ensureDirectory(config.paths().runtimeDir());
         Executor executor = new Executor(config, clock, extraRoutes);
         executor.lifecycle.start();
+        executor.chaosMetrics.declareRoutes(executor.http.routeTemplates());
         log.info("day9 executor {} ready on port {}", Version.get(), executor.port());
         return executor;
     }

@@ -49,6 +49,7 @@ public final class HttpServer implements Component {
     private final HttpMetrics metrics;
     private volatile Javalin app;
     private volatile List<RouteSpec> specs = List.of();
+    private volatile List<String> routeTemplates = List.of();
 
     /**
      * @param config server section of the configuration
@@ -123,9 +124,55 @@ public final class HttpServer implements Component {
             });
         });
         templates.attach(app.unsafeConfig().pvt.internalRouter);
-        app.start(config.host(), config.port());
+        declareRouteMetrics();
+        try {
+            app.start(config.host(), config.port());
+        } catch (Exception e) { // Javalin rethrows Jetty's checked exceptions unchecked
+            throw explainStartFailure(e);
+        }
         log.info("HTTP listening on http://{}:{} (env {})", config.host(), port(),
                 config.env().id());
+    }
+
+    /**
+     * Javalin loses a bind failure: stopping the half-started Jetty throws, and that exception
+     * replaces the {@link java.net.BindException}. Probe the port to name the real cause.
+     */
+    private RuntimeException explainStartFailure(Exception e) {
+        RuntimeException original = e instanceof RuntimeException r ? r
+                : new IllegalStateException("HTTP server failed to start: " + e, e);
+        if (config.port() == 0) {
+            return original;
+        }
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(config.port(), 1,
+                java.net.InetAddress.getByName(config.host()))) {
+            return original; // the port is free: something else failed
+        } catch (java.net.BindException taken) {
+            taken.addSuppressed(e);
+            return new java.io.UncheckedIOException("port " + config.port() + " on "
+                    + config.host() + " is already in use", taken);
+        } catch (java.io.IOException other) {
+            original.addSuppressed(other);
+            return original;
+        }
+    }
+
+    /** Creates each route's HTTP series at 0 (status 200), so they exist before any request. */
+    private void declareRouteMetrics() {
+        java.util.Set<String> paths = new java.util.TreeSet<>();
+        for (var parsed : app.unsafeConfig().pvt.internalRouter.allHttpHandlers()) {
+            var endpoint = parsed.getEndpoint();
+            if (endpoint.getMethod().isHttpMethod()) {
+                metrics.declare(endpoint.getPath(), endpoint.getMethod().name());
+                paths.add(endpoint.getPath());
+            }
+        }
+        routeTemplates = List.copyOf(paths);
+    }
+
+    /** Every route template served, sorted (empty before start). */
+    public List<String> routeTemplates() {
+        return routeTemplates;
     }
 
     @Override

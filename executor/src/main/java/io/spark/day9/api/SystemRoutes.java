@@ -58,6 +58,10 @@ public final class SystemRoutes implements ApiRoutes {
                 .summary("Prometheus text, or OpenMetrics for Accept: "
                         + "application/openmetrics-text.")
                 .answer(200, "the exposition"), this::scrape);
+        r.add(RouteSpec.head("/metrics", Role.PUBLIC)
+                .summary("The content type GET /metrics would answer with, no body.")
+                .answer(200, "no body"), ctx -> ctx.contentType(
+                        metrics.contentType(ctx.header("Accept"))));
         r.add(RouteSpec.get("/api/private/health", Role.READ)
                 .summary("Overall and per-component health.")
                 .answer(200, "{status, version, env, uptimeSeconds, components}")

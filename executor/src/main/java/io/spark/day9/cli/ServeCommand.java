@@ -17,7 +17,9 @@ import sun.misc.Signal;
 /**
  * {@code day9 serve}: validates the configuration, starts the executor and runs until SIGTERM or
  * SIGINT. The first signal stops gracefully (in-flight requests finish, components close in
- * reverse order) and exits 0; a second signal exits at once.
+ * reverse order) and exits 0; a second signal exits at once. When it cannot start it prints
+ * one line naming the cause ({@code day9: start-up failed: port 4001 on 127.0.0.1 is already
+ * in use}) and exits 1, with no stack trace unless the failure was unexpected.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Run the executor (default 127.0.0.1:4001, embedded defaults).",
@@ -45,20 +47,25 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
      */
     static int serve(Day9Config config, List<ApiRoutes> extraRoutes, List<String> notes)
             throws Exception {
-        Logging.configureForService(config.paths(), config.logging());
-        for (String note : notes) {
-            if (note.startsWith("warning: ")) {
-                log.warn("configuration: {}", note.substring("warning: ".length()));
-            } else {
-                log.info("configuration: {}", note);
-            }
-        }
         Executor executor;
         try {
+            Logging.configureForService(config.paths(), config.logging());
+            for (String note : notes) {
+                if (note.startsWith("warning: ")) {
+                    log.warn("configuration: {}", note.substring("warning: ".length()));
+                } else {
+                    log.info("configuration: {}", note);
+                }
+            }
             executor = Executor.start(config, Clock.systemUTC(), extraRoutes);
         } catch (Exception e) {
-            log.error("start-up failed: {}", e.toString());
-            System.err.println("day9: start-up failed: " + e.getMessage());
+            // one line on stderr naming the cause; the stack trace only for a failure we did
+            // not expect (a bug), in the log
+            if (!StartupFailure.expected(e, config.server())) {
+                log.error("unexpected start-up failure", e);
+            }
+            System.err.println("day9: start-up failed: "
+                    + StartupFailure.describe(e, config.server()));
             return 1;
         }
         CountDownLatch stopped = new CountDownLatch(1);

@@ -45,6 +45,7 @@ public final class Queues implements Component {
     private final Map<String, String> storageFailures = new ConcurrentHashMap<>();
     private final EventPublisher<QueueEvent> events = new EventPublisher<>("queue");
     private final EventPublisher<DlqAction> actions = new EventPublisher<>("queue-dlq");
+    private final List<Consumer<String>> openListeners = new CopyOnWriteArrayList<>();
     private volatile boolean running;
 
     public Queues(Day9Config.Queue config, LongSupplier clock) {
@@ -92,6 +93,15 @@ public final class Queues implements Component {
         int n = ids == null ? queue.purgeAll() : queue.purge(ids);
         actions.publish(new DlqAction(actor, queue.name(), DlqAction.Kind.PURGE, n, ids));
         return n;
+    }
+
+    /**
+     * Tells {@code listener} the name of every queue open now and of each queue opened later,
+     * once the queue is open (metrics pre-create the queue's series with it).
+     */
+    public void onOpen(java.util.function.Consumer<String> listener) {
+        openListeners.add(listener);
+        open.keySet().forEach(listener);
     }
 
     @Override
@@ -158,6 +168,9 @@ public final class Queues implements Component {
                 q.subscribe(events::publish); // the queue module's listener, at the boundary
                 open.put(name, q);
                 log.info("queue {} open: {}", name, q.stats());
+                for (java.util.function.Consumer<String> l : openListeners) {
+                    l.accept(name);
+                }
             }
             return q;
         }

@@ -50,6 +50,10 @@ public final class Worker implements Component {
     /** The outcome of a handler that threw: retry with backoff, counted as "error". */
     private static final JobHandler.Outcome ERROR = JobHandler.Outcome.retry(null);
 
+    /** Every outcome a {@link WorkerEvent.Handled} names, in the words it uses. */
+    public static final List<String> OUTCOMES = List.of("ack", "retry", "error", "dead",
+            "lost-claim");
+
     private final Queues queues;
     private final int threads;
     private final long visibilityMs;
@@ -99,6 +103,14 @@ public final class Worker implements Component {
     /** Subscribes to what the worker did with each job (see {@link EventPublisher}). */
     public Subscription subscribe(Consumer<? super WorkerEvent> subscriber) {
         return events.subscribe(subscriber);
+    }
+
+    /** The handler routes registered so far, as {@link Listener} names them ({@code test*}). */
+    public java.util.Set<String> routes() {
+        java.util.Set<String> all = new java.util.TreeSet<>(exact.keySet());
+        prefixes.keySet().forEach(p -> all.add(p + "*"));
+        all.add("unknown");
+        return all;
     }
 
     @Override

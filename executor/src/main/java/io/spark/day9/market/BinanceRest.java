@@ -91,6 +91,11 @@ public final class BinanceRest {
             .failAfterMaxAttempts(false)
             .build();
     private volatile Interceptor interceptor = (method, path) -> { };
+    /** Every call this client and {@link BinanceOrders} make, as the interceptor names them. */
+    public static final java.util.List<String> ENDPOINTS = java.util.List.of(
+            "GET /api/v3/ping", "GET /api/v3/time", "GET /api/v3/exchangeInfo",
+            "GET /api/v3/depth", "POST /api/v3/order/test", "POST /api/v3/order",
+            "GET /api/v3/order", "DELETE /api/v3/order");
 
     /**
      * Runs before every attempt of every call; may wait, or throw an {@link ExchangeException}

@@ -14,6 +14,9 @@ public sealed interface MarketEvent {
      * {@code stale}, {@code flap}, {@code connect-failed}.
      */
     record Disconnected(long connection, String reason) implements MarketEvent {
+        /** Every reason the stream gives (metrics create a series for each at start). */
+        public static final java.util.List<String> REASONS = java.util.List.of("server-close",
+                "error", "stale", "flap", "connect-failed");
     }
 
     /** After a disconnect, every symbol's book is synced again: {@code downMs} after it. */
@@ -22,6 +25,9 @@ public sealed interface MarketEvent {
 
     /** One symbol's book was discarded and is being rebuilt: {@code gap}, {@code stale-snapshot}. */
     record BookResync(String symbol, String reason) implements MarketEvent {
+        /** Every reason the stream gives. */
+        public static final java.util.List<String> REASONS = java.util.List.of("gap",
+                "stale-snapshot");
     }
 
     /** A book resynced after a gap on the serving connection, {@code millis} after the gap. */

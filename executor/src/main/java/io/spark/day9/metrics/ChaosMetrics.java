@@ -7,6 +7,11 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Unit;
 import io.spark.day9.chaos.ChaosEngine;
 import io.spark.day9.chaos.ChaosEvent;
+import io.spark.day9.chaos.ExchangeFault;
+import io.spark.day9.market.BinanceRest;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 
 /**
  * Chaos metrics, driven by the engine's events.
@@ -21,6 +26,10 @@ import io.spark.day9.chaos.ChaosEvent;
  *       from injection to recovered (the "chaos recovery" SLO is the first over both)</li>
  *   <li>{@code spark_chaos_active}: 1 while any fault is on</li>
  * </ul>
+ * Series exist from the start at 0: every exchange fault kind and {@code ws-flap} for the
+ * fault-labelled metrics, every exchange endpoint of the REST client for outbound errors, and
+ * every route template for inbound errors once the HTTP server has declared them
+ * ({@link #declareRoutes}).
  */
 public final class ChaosMetrics {
     private final Counter httpErrors;
@@ -63,13 +72,24 @@ public final class ChaosMetrics {
         GaugeWithCallback.builder().name("spark_chaos_active")
                 .help("1 while any chaos fault is switched on")
                 .callback(cb -> cb.call(engine.state().active() ? 1 : 0)).register(registry);
-        for (String f : new String[] {"ws-flap", "stale", "gap", "duplicate", "rate-limit",
-                "clock-skew"}) {
+        List<String> faults = new ArrayList<>(List.of("ws-flap"));
+        for (ExchangeFault f : ExchangeFault.values()) {
+            faults.add(f.id());
+            exchangeFaults.labelValues(f.id());
+        }
+        for (String f : faults) {
             // present from the start, so rate() and the SLO ratio have a baseline
             recoveries.labelValues(f);
             recoveryFailed.labelValues(f);
+            recoverySeconds.labelValues(f);
         }
+        BinanceRest.ENDPOINTS.forEach(outboundErrors::labelValues);
         engine.subscribe(this::onEvent);
+    }
+
+    /** Creates the inbound-error series of each route template at 0. */
+    public void declareRoutes(Collection<String> routeTemplates) {
+        routeTemplates.forEach(httpErrors::labelValues);
     }
 
     private void onEvent(ChaosEvent e) {

@@ -14,7 +14,8 @@ import java.util.Set;
  *   <li>{@code spark_http_request_duration_seconds{route,method}} (histogram)</li>
  * </ul>
  * Requests that matched no route are labelled {@code route="unmatched"}; unknown methods
- * {@code method="OTHER"}.
+ * {@code method="OTHER"}. Each served route's series exist from the start: the server
+ * {@linkplain #declare declares} every route and method, created at 0 with {@code status="200"}.
  */
 public final class HttpMetrics {
     private static final Set<String> METHODS =
@@ -39,12 +40,21 @@ public final class HttpMetrics {
                 .register(registry);
     }
 
+    /** Creates the series of {@code route} and {@code method} at 0 (with status 200). */
+    public void declare(String route, String method) {
+        String m = method(method);
+        requests.labelValues(route, m, "200");
+        duration.labelValues(route, m);
+    }
+
+    private static String method(String method) {
+        String m = method == null ? "OTHER" : method.toUpperCase(Locale.ROOT);
+        return METHODS.contains(m) ? m : "OTHER";
+    }
+
     /** Records one request. */
     public void observe(String route, String method, int status, double seconds) {
-        String m = method == null ? "OTHER" : method.toUpperCase(Locale.ROOT);
-        if (!METHODS.contains(m)) {
-            m = "OTHER";
-        }
+        String m = method(method);
         requests.labelValues(route, m, Integer.toString(status)).inc();
         duration.labelValues(route, m).observe(seconds);
     }

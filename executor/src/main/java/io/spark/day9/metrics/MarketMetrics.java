@@ -22,6 +22,8 @@ import java.util.Map;
  *   <li>{@code spark_ws_up_seconds_total{symbol}} / {@code spark_ws_observed_seconds_total{symbol}}:
  *       the WebSocket availability SLO is their ratio of rates</li>
  * </ul>
+ * Series exist from the start: a disconnect count at 0 for every reason, and resyncs at 0 for
+ * every configured symbol and reason.
  */
 public final class MarketMetrics {
     private final Counter disconnects;
@@ -95,6 +97,10 @@ public final class MarketMetrics {
                 .callback(cb -> cb.call(market.rest() != null
                         && market.rest().circuitState().equals("OPEN") ? 1 : 0))
                 .register(registry);
+        MarketEvent.Disconnected.REASONS.forEach(disconnects::labelValues);
+        for (String symbol : market.symbols()) {
+            MarketEvent.BookResync.REASONS.forEach(r -> resyncs.labelValues(symbol, r));
+        }
         market.subscribe(this::onEvent);
     }
 

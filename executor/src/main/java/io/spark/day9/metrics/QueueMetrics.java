@@ -1,6 +1,7 @@
 package io.spark.day9.metrics;
 
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -21,6 +22,13 @@ import java.util.function.ToDoubleFunction;
  * dead-lettered), so the operations guide's backlog query
  * {@code spark_queue_enqueued_total - spark_queue_processed_total} returns to 0 once everything
  * enqueued has been dealt with. Counters restart at 0 with the process, as Prometheus expects.
+ *
+ * <p>Every series exists from the moment its queue is open: each counter and histogram is
+ * created at 0 for the queue, and the worker's for the queue × each registered handler route ×
+ * each outcome, so {@code rate()}, {@code increase()} and the backlog query see a queue before
+ * its first event. {@code spark_queue_quarantined_lines_total} reads the queue's stats, so the
+ * metric, the stats and health count the same lines (quarantine happens while the queue opens,
+ * before any listener could see an event).
  */
 public final class QueueMetrics {
     private final Counter enqueued;
@@ -30,13 +38,13 @@ public final class QueueMetrics {
     private final Counter deadLettered;
     private final Counter nacked;
     private final Counter dedupHits;
-    private final Counter quarantined;
     private final Counter storageErrors;
     private final Counter compactions;
     private final Histogram fsyncBatch;
     private final Histogram fsyncSeconds;
     private final Counter workerJobs;
     private final Histogram workerSeconds;
+    private volatile Worker worker;
 
     public QueueMetrics(PrometheusRegistry registry, Queues queues) {
         enqueued = counter(registry, "spark_queue_enqueued_total",
@@ -52,8 +60,12 @@ public final class QueueMetrics {
         nacked = counter(registry, "spark_queue_nacked_total", "deliveries given back");
         dedupHits = counter(registry, "spark_queue_dedup_hits_total",
                 "enqueues answered with a pending job's id because of their dedup key");
-        quarantined = counter(registry, "spark_queue_quarantined_lines_total",
-                "corrupt journal lines moved to the quarantine file at open");
+        CounterWithCallback.builder().name("spark_queue_quarantined_lines_total")
+                .help("corrupt journal lines moved to the quarantine file at open")
+                .labelNames("queue")
+                .callback(cb -> queues.stats().forEach(s ->
+                        cb.call(s.quarantinedLines(), s.queue())))
+                .register(registry);
         storageErrors = counter(registry, "spark_queue_storage_errors_total",
                 "journal write, fsync or read failures");
         compactions = counter(registry, "spark_queue_compactions_total", "journal compactions");
@@ -92,16 +104,37 @@ public final class QueueMetrics {
         gauge(registry, queues, "spark_queue_journal_bytes", "size of the journal file",
                 QueueStats::journalBytes, Unit.BYTES);
         queues.subscribe(this::onEvent);
+        queues.onOpen(this::declare);
     }
 
     /** Also count what the worker does. */
     public void observe(Worker worker) {
+        this.worker = worker;
         worker.subscribe(e -> {
             if (e instanceof WorkerEvent.Handled h) {
                 workerJobs.labelValues(h.queue(), h.route(), h.outcome()).inc();
                 workerSeconds.labelValues(h.queue(), h.route()).observe(h.nanos() / 1e9);
             }
         });
+    }
+
+    /** Creates every series of queue {@code q} at 0. */
+    private void declare(String q) {
+        for (Counter c : List.of(enqueued, processed, acked, redelivered, deadLettered, nacked,
+                dedupHits, storageErrors, compactions)) {
+            c.labelValues(q);
+        }
+        fsyncBatch.labelValues(q);
+        fsyncSeconds.labelValues(q);
+        Worker w = worker;
+        if (w != null) {
+            for (String route : w.routes()) {
+                for (String outcome : Worker.OUTCOMES) {
+                    workerJobs.labelValues(q, route, outcome);
+                }
+                workerSeconds.labelValues(q, route);
+            }
+        }
     }
 
     private static Counter counter(PrometheusRegistry registry, String name, String help) {
@@ -143,13 +176,12 @@ public final class QueueMetrics {
         } else if (e instanceof QueueEvent.FsyncBatch b) {
             fsyncBatch.labelValues(q).observe(b.records());
             fsyncSeconds.labelValues(q).observe(b.durationNanos() / 1e9);
-        } else if (e instanceof QueueEvent.LineQuarantined) {
-            quarantined.labelValues(q).inc();
         } else if (e instanceof QueueEvent.StorageFailed) {
             storageErrors.labelValues(q).inc();
         } else if (e instanceof QueueEvent.Compacted) {
             compactions.labelValues(q).inc();
         }
-        // Claimed, Purged, TailTruncated, StorageRecovered: health and logs only
+        // Claimed, Purged, TailTruncated, StorageRecovered: health and logs only;
+        // LineQuarantined: read from the stats (see the class comment)
     }
 }

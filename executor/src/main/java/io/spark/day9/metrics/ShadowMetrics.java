@@ -6,7 +6,11 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Unit;
 import io.spark.day9.shadow.ShadowEvent;
 import io.spark.day9.shadow.ShadowExecutor;
+import io.spark.day9.shadow.OrderRequest;
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Shadow execution metrics, driven by the shadow executor's events.
@@ -23,8 +27,16 @@ import java.util.Locale;
  *   <li>{@code spark_exchange_rtt_seconds}: exchange round trips of {@code order/test}</li>
  *   <li>{@code spark_shadow_real_orders_total{strategy,symbol,result}}: A/B real legs</li>
  * </ul>
+ * Series exist before the first order: for strategy {@code default} and each symbol at start,
+ * and for every other strategy and symbol from the first event that names it, the orders are
+ * created at 0 for each side × type × result, the fills for {@code MAKER} and {@code TAKER},
+ * the real legs for {@code error}; the price slippage for {@code vs="mid"} and {@code "best"}.
  */
 public final class ShadowMetrics {
+    /** The {@code result} values of {@code spark_shadow_orders_total}. */
+    static final List<String> ORDER_RESULTS = List.of("filled", "partially_filled", "new",
+            "expired", "rejected");
+    private final Set<String> declared = ConcurrentHashMap.newKeySet();
     private final Counter orders;
     private final Histogram latency;
     private final Histogram decisionToFill;
@@ -67,16 +79,38 @@ public final class ShadowMetrics {
         real = Counter.builder().name("spark_shadow_real_orders_total")
                 .help("A/B real legs sent to the exchange, by the exchange's status or error")
                 .labelNames("strategy", "symbol", "result").register(registry);
+        slippageBps.labelValues("mid");
+        slippageBps.labelValues("best");
+        shadow.symbols().forEach(symbol -> declare("default", symbol));
         shadow.subscribe(this::onEvent);
+    }
+
+    /** Creates the series of {@code strategy} on {@code symbol} at 0, once. */
+    private void declare(String strategy, String symbol) {
+        if (!declared.add(strategy + '\u0000' + symbol)) {
+            return;
+        }
+        for (OrderRequest.Side side : OrderRequest.Side.values()) {
+            for (OrderRequest.Type type : OrderRequest.Type.values()) {
+                for (String result : ORDER_RESULTS) {
+                    orders.labelValues(strategy, symbol, side.name(), type.name(), result);
+                }
+            }
+        }
+        fills.labelValues(strategy, symbol, "MAKER");
+        fills.labelValues(strategy, symbol, "TAKER");
+        real.labelValues(strategy, symbol, "error");
     }
 
     private void onEvent(ShadowEvent e) {
         if (e instanceof ShadowEvent.Placed p) {
             var o = p.order();
+            declare(o.strategy(), o.symbol());
             orders.labelValues(o.strategy(), o.symbol(), o.side(), o.type(),
                     o.status().name().toLowerCase(Locale.ROOT)).inc();
             latency.observe(p.latencyMs());
         } else if (e instanceof ShadowEvent.Rejected r) {
+            declare(r.strategy(), r.symbol());
             orders.labelValues(r.strategy(), r.symbol(), r.side(), r.type(), "rejected").inc();
         } else if (e instanceof ShadowEvent.Filled f) {
             decisionToFill.observe(f.decisionToFillMs());
@@ -91,6 +125,7 @@ public final class ShadowMetrics {
         } else if (e instanceof ShadowEvent.RoundTrip t) {
             rtt.observe(t.seconds());
         } else if (e instanceof ShadowEvent.RealPlaced r) {
+            declare(r.strategy(), r.symbol());
             real.labelValues(r.strategy(), r.symbol(), r.result()).inc();
         }
     }

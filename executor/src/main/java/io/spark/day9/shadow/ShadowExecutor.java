@@ -110,6 +110,11 @@ public final class ShadowExecutor implements Component {
         this.json = json;
     }
 
+    /** The symbols it can trade (the market's). */
+    public List<String> symbols() {
+        return market.symbols();
+    }
+
     /** Subscribes to shadow events (see {@link EventPublisher} for threading). */
     public Subscription subscribe(Consumer<? super ShadowEvent> subscriber) {
         return events.subscribe(subscriber);

@@ -69,6 +69,21 @@ class MetricsEndpointTest {
     }
 
     @Test
+    void headAnswersWithTheSameContentTypeAsGet() throws Exception {
+        for (String accept : List.of("text/plain",
+                "application/openmetrics-text; version=1.0.0; charset=utf-8")) {
+            var get = server.get("/metrics", "Accept", accept);
+            var head = server.send(java.net.http.HttpRequest.newBuilder(server.uri("/metrics"))
+                    .method("HEAD", java.net.http.HttpRequest.BodyPublishers.noBody())
+                    .header("Accept", accept));
+            assertThat(head.statusCode()).as(accept).isEqualTo(200);
+            assertThat(head.headers().firstValue("Content-Type")).as(accept)
+                    .isEqualTo(get.headers().firstValue("Content-Type"));
+            assertThat(head.body()).as(accept).isEmpty();
+        }
+    }
+
+    @Test
     void promtoolFindsNothingWrong() throws Exception {
         String text = server.get("/metrics").body();
         List<String> complaints = promtoolCheck(text);
