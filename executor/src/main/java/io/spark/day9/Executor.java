@@ -42,6 +42,8 @@ import io.spark.day9.sim.SimComponent;
 import io.spark.day9.sim.SimConfig;
 import io.spark.day9.sim.SimExchange;
 import io.spark.day9.sim.SimFaults;
+import io.spark.day9.time.Scheduler;
+import io.spark.day9.time.SystemScheduler;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,6 +60,8 @@ public final class Executor implements AutoCloseable {
 
     private final Day9Config config;
     private final Lifecycle lifecycle = new Lifecycle();
+    /** Every time-driven component's timers (one instance; closed after every component). */
+    private final Scheduler scheduler;
     private final MetricsRegistry metrics = new MetricsRegistry();
     private final AuditComponent audit;
     private final Queues queues;
@@ -70,12 +74,14 @@ public final class Executor implements AutoCloseable {
     private final OrderRouter router;
     private final HttpServer http;
 
-    private Executor(Day9Config config, Clock clock, List<ApiRoutes> extraRoutes) {
+    private Executor(Day9Config config, Clock clock, Scheduler scheduler,
+                     List<ApiRoutes> extraRoutes) {
         this.config = config;
+        this.scheduler = scheduler;
         this.audit = new AuditComponent(config.paths().auditDir(), clock, Json.mapper());
         this.queues = new Queues(config.queue(), clock::millis);
         this.worker = new Worker(queues, config.queue().workerThreads(),
-                config.queue().visibility(), Json.mapper());
+                config.queue().visibility(), scheduler, Json.mapper());
         worker.registerPrefix(ProbeHandler.PREFIX,
                 new ProbeHandler(config.paths().runtimeDir(), Json.mapper(), clock::millis));
         QueueMetrics queueMetrics = new QueueMetrics(metrics.registry(), queues);
@@ -83,12 +89,13 @@ public final class Executor implements AutoCloseable {
 
         Day9Config.Market m = config.market();
         this.sim = m.source() == Day9Config.MarketSource.SIM
-                ? new SimComponent(SimConfig.of(m.symbols(), m.simSeed()).withPort(m.simPort()))
+                ? new SimComponent(SimConfig.of(m.symbols(), m.simSeed()).withPort(m.simPort()),
+                        clock::millis, scheduler)
                 : null;
         this.market = new MarketComponent(new MarketComponent.MarketSettings(m.symbols(),
                 m.recvWindowMs(), m.staleMs(), m.reconnectBaseMs(), m.reconnectMaxMs(),
                 m.maxConnectionAgeMs(), m.depthLimit()), () -> endpoints(m), clock::millis,
-                new java.util.SplittableRandom(m.simSeed()), Json.mapper());
+                new java.util.SplittableRandom(m.simSeed()), scheduler, Json.mapper());
         new MarketMetrics(metrics.registry(), market);
 
         this.chaos = buildChaos(config, clock);
@@ -118,6 +125,9 @@ public final class Executor implements AutoCloseable {
         this.http = new HttpServer(config.server(), new AuthPolicy(config.server().apiToken(),
                 config.server().adminToken()), routes);
         // start order; stop is the reverse: HTTP first, then the worker, queues, audit
+        if (scheduler instanceof SystemScheduler owned) {
+            lifecycle.add(owned); // first in, last out: every component has closed its lane
+        }
         lifecycle.add(audit);
         lifecycle.add(auditBatcher);
         lifecycle.add(queues);
@@ -145,7 +155,7 @@ public final class Executor implements AutoCloseable {
         ChaosEngine engine = new ChaosEngine(new ChaosEngine.Config(initial,
                 config.server().env() == io.spark.day9.config.DeployEnv.PRODUCTION,
                 c.allowProduction(), c.recoveryDeadlineMs(), config.market().staleMs()),
-                clock::millis);
+                clock::millis, scheduler);
         market.subscribe(engine::onMarketEvent);
         engine.attachMarket(new ChaosTargets.Market() {
             @Override
@@ -177,7 +187,7 @@ public final class Executor implements AutoCloseable {
             HttpFault f = engine.outbound(method + " " + path);
             if (f.latencyMs() > 0) {
                 try {
-                    Thread.sleep(f.latencyMs());
+                    engine.delay(f.latencyMs()); // on the injected scheduler
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
@@ -284,7 +294,7 @@ public final class Executor implements AutoCloseable {
             return (System.nanoTime() - t0) / 1e6;
         };
         ShadowExecutor se = new ShadowExecutor(sc, readOnly, () -> market.rest().exchangeInfo(),
-                probe, clock::millis, Json.mapper());
+                probe, clock::millis, scheduler, Json.mapper());
         market.subscribe(se::onMarketEvent);
         se.subscribe(e -> {
             if (e instanceof ShadowEvent.Placed p) {
@@ -383,8 +393,18 @@ public final class Executor implements AutoCloseable {
     /** As {@link #start(Day9Config)}, with a clock and extra routes (tests, later subsystems). */
     public static Executor start(Day9Config config, Clock clock, List<ApiRoutes> extraRoutes)
             throws Exception {
+        return start(config, clock, new SystemScheduler(), extraRoutes);
+    }
+
+    /**
+     * As {@link #start(Day9Config, Clock, List)}, with the scheduler every time-driven
+     * component uses; it must run on {@code clock}. A {@link SystemScheduler} is stopped with
+     * the executor; any other (a test's manual one) belongs to the caller.
+     */
+    public static Executor start(Day9Config config, Clock clock, Scheduler scheduler,
+                                 List<ApiRoutes> extraRoutes) throws Exception {
         SecureFiles.ensureDirectory(config.paths().runtimeDir());
-        Executor executor = new Executor(config, clock, extraRoutes);
+        Executor executor = new Executor(config, clock, scheduler, extraRoutes);
         executor.lifecycle.start(executor.metrics.registry());
         log.info("day9 executor {} ready on port {}", Version.get(), executor.port());
         return executor;
@@ -396,6 +416,11 @@ public final class Executor implements AutoCloseable {
 
     public Day9Config config() {
         return config;
+    }
+
+    /** The scheduler every time-driven component uses (later subsystems take it too). */
+    public Scheduler scheduler() {
+        return scheduler;
     }
 
     public Lifecycle lifecycle() {

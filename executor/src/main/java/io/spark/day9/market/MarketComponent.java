@@ -3,6 +3,7 @@ package io.spark.day9.market;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.spark.day9.lifecycle.Component;
 import io.spark.day9.lifecycle.Health;
+import io.spark.day9.time.Scheduler;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +23,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Start waits up to {@value #INITIAL_SYNC_MS} ms for the first books, then goes on: a market
  * outage must not keep the executor (and its queue) from starting. Health is UP when every book
- * is synced and fresh, DEGRADED otherwise (connecting, resyncing, disconnected).
+ * is synced and fresh, DEGRADED otherwise (connecting, resyncing, disconnected). Stale
+ * detection, reconnects and availability ticks run on the injected {@link Scheduler}; the wait
+ * for the first books at start is real time (it waits for sockets, not for the clock).
  */
 public final class MarketComponent implements Component, MarketData {
     private static final Logger log = LoggerFactory.getLogger(MarketComponent.class);
@@ -38,6 +41,7 @@ public final class MarketComponent implements Component, MarketData {
     private final LongSupplier clock;
     private final RandomGenerator random;
     private final ObjectMapper json;
+    private final Scheduler scheduler;
     private final List<Consumer<MarketEvent>> listeners = new CopyOnWriteArrayList<>();
     private volatile Endpoints resolved;
     private volatile BinanceRest rest;
@@ -61,8 +65,10 @@ public final class MarketComponent implements Component, MarketData {
     }
 
     public MarketComponent(MarketSettings settings, Supplier<Endpoints> endpoints,
-                           LongSupplier clock, RandomGenerator random, ObjectMapper json) {
+                           LongSupplier clock, RandomGenerator random, Scheduler scheduler,
+                           ObjectMapper json) {
         this.settings = settings;
+        this.scheduler = java.util.Objects.requireNonNull(scheduler, "scheduler");
         this.endpoints = endpoints;
         this.clock = clock;
         this.random = random;
@@ -104,7 +110,8 @@ public final class MarketComponent implements Component, MarketData {
         }
         MarketStream s = new MarketStream(new MarketConfig(resolved.wsUrl(), settings.symbols(),
                 settings.staleMs(), settings.reconnectBaseMs(), settings.reconnectMaxMs(),
-                settings.maxConnectionAgeMs(), settings.depthLimit()), rest, clock, random);
+                settings.maxConnectionAgeMs(), settings.depthLimit()), rest, clock, random,
+                scheduler);
         listeners.forEach(s::subscribe);
         stream = s;
         s.start();

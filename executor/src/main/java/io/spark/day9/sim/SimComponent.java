@@ -2,16 +2,25 @@ package io.spark.day9.sim;
 
 import io.spark.day9.lifecycle.Component;
 import io.spark.day9.lifecycle.Health;
+import io.spark.day9.time.Scheduler;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.LongSupplier;
 
-/** The embedded simulator as an executor component ({@code MARKET_SOURCE=sim}). */
+/**
+ * The embedded simulator as an executor component ({@code MARKET_SOURCE=sim}). It runs on the
+ * executor's clock and scheduler, so a manual clock in tests moves the simulated market too.
+ */
 public final class SimComponent implements Component {
     private final SimConfig config;
+    private final LongSupplier clock;
+    private final Scheduler scheduler;
     private volatile SimExchange sim;
 
-    public SimComponent(SimConfig config) {
+    public SimComponent(SimConfig config, LongSupplier clock, Scheduler scheduler) {
         this.config = Objects.requireNonNull(config, "config");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
     }
 
     @Override
@@ -21,7 +30,7 @@ public final class SimComponent implements Component {
 
     @Override
     public void start() {
-        sim = SimExchange.start(config);
+        sim = SimExchange.start(config, clock, scheduler);
     }
 
     @Override

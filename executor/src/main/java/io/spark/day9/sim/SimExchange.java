@@ -6,7 +6,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.websocket.WsContext;
+import io.spark.day9.time.Scheduler;
+import io.spark.day9.time.SystemScheduler;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,8 +18,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -38,8 +39,9 @@ import org.slf4j.LoggerFactory;
  * simulator's own book, for tests that compare a client's local book with it. Fault hooks are
  * in {@link #faults()}.
  *
- * <p>Threading: one scheduler thread moves every market and broadcasts; REST and WebSocket
- * callbacks run on Jetty's threads. Market state is guarded by this object's monitor.
+ * <p>Threading: one lane of a {@link Scheduler} ({@code day9-sim-market}, on the clock given
+ * at start) moves every market and broadcasts; REST and WebSocket callbacks run on Jetty's
+ * threads. Market state is guarded by this object's monitor.
  */
 public final class SimExchange implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SimExchange.class);
@@ -53,7 +55,8 @@ public final class SimExchange implements AutoCloseable {
     private final SimOrders orders = new SimOrders(this);
     private final AtomicLong weightUsed = new AtomicLong();
     private final AtomicLong weightMinute = new AtomicLong();
-    private final ScheduledExecutorService ticker;
+    private final Scheduler.Lane ticker;
+    private final SystemScheduler ownScheduler;
     private volatile boolean paused;
     private Javalin app;
 
@@ -61,20 +64,18 @@ public final class SimExchange implements AutoCloseable {
     private record Subscription(Set<String> streams, long connectedAt) {
     }
 
-    private SimExchange(SimConfig config, LongSupplier clock) {
+    private SimExchange(SimConfig config, LongSupplier clock, Scheduler scheduler,
+                        SystemScheduler ownScheduler) {
         this.config = config;
         this.clock = clock;
+        this.ownScheduler = ownScheduler;
         SplittableRandom seeds = new SplittableRandom(config.seed());
         for (String symbol : config.symbols()) {
             long mid = symbol.startsWith("BTC") ? 6_500_000 : symbol.startsWith("ETH") ? 350_000
                     : 10_000;
             markets.put(symbol, new SimMarket(symbol, mid, 2, 5, seeds.split()));
         }
-        ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "day9-sim-market");
-            t.setDaemon(true);
-            return t;
-        });
+        ticker = scheduler.lane("day9-sim-market");
     }
 
     /** Starts the simulator on 127.0.0.1:{@code config.port()} (0 = a free port). */
@@ -82,9 +83,20 @@ public final class SimExchange implements AutoCloseable {
         return start(config, System::currentTimeMillis);
     }
 
-    /** As {@link #start(SimConfig)} with a clock (epoch ms). */
+    /** As {@link #start(SimConfig)} with a clock (epoch ms), ticking on its own scheduler. */
     public static SimExchange start(SimConfig config, LongSupplier clock) {
-        SimExchange sim = new SimExchange(config, clock);
+        SystemScheduler own = new SystemScheduler();
+        SimExchange sim = new SimExchange(config, clock, own, own);
+        sim.listen();
+        return sim;
+    }
+
+    /**
+     * As {@link #start(SimConfig)}, ticking on {@code scheduler}, whose time is {@code clock}
+     * (the executor's, so a manual clock moves the market too).
+     */
+    public static SimExchange start(SimConfig config, LongSupplier clock, Scheduler scheduler) {
+        SimExchange sim = new SimExchange(config, clock, scheduler, null);
         sim.listen();
         return sim;
     }
@@ -118,9 +130,9 @@ public final class SimExchange implements AutoCloseable {
             });
         });
         app.start("127.0.0.1", config.port());
-        ticker.scheduleAtFixedRate(this::tick, config.updateIntervalMs(),
-                config.updateIntervalMs(), TimeUnit.MILLISECONDS);
-        ticker.scheduleAtFixedRate(this::housekeeping, 250, 250, TimeUnit.MILLISECONDS);
+        Duration every = Duration.ofMillis(config.updateIntervalMs());
+        ticker.every(every, every, this::tick);
+        ticker.every(Duration.ofMillis(250), Duration.ofMillis(250), this::housekeeping);
         log.info("sim exchange listening on {} (symbols {}, seed {})", restUrl(),
                 config.symbols(), config.seed());
     }
@@ -177,9 +189,12 @@ public final class SimExchange implements AutoCloseable {
 
     @Override
     public void close() {
-        ticker.shutdownNow();
+        ticker.close();
         if (app != null) {
             app.stop();
+        }
+        if (ownScheduler != null) {
+            ownScheduler.close();
         }
     }
 

@@ -56,6 +56,12 @@ public interface Scheduler {
          */
         @Override
         void close();
+
+        /**
+         * After {@link #close()}, waits up to {@code timeout} for a run in progress to finish
+         * (a component that closes files after its tasks calls this). True when none runs.
+         */
+        boolean awaitTermination(Duration timeout) throws InterruptedException;
     }
 
     /** Checks a task's timing arguments; the message names the argument and its value. */

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -28,12 +29,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Lifecycle: a lane is closed by its component's {@code stop()}; {@link #stop()} (or
  * {@link #close()}) closes every lane still open, so the scheduler is added to the lifecycle
- * first and stopped last. Closing does not wait for a run in progress; it interrupts it.
+ * first and stopped last; a closed scheduler refuses new lanes. Closing does not wait for a run
+ * in progress; it interrupts it.
  */
 public final class SystemScheduler implements Scheduler, Component, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SystemScheduler.class);
     private final List<RealLane> lanes = new CopyOnWriteArrayList<>();
     private volatile RealLane shared;
+    private volatile boolean closed;
 
     @Override
     public String name() {
@@ -59,6 +62,9 @@ public final class SystemScheduler implements Scheduler, Component, AutoCloseabl
 
     @Override
     public Lane lane(String name) {
+        if (closed) {
+            throw new IllegalStateException("scheduler is closed; lane " + name + " refused");
+        }
         RealLane l = new RealLane(Objects.requireNonNull(name, "name"));
         lanes.add(l);
         return l;
@@ -72,6 +78,7 @@ public final class SystemScheduler implements Scheduler, Component, AutoCloseabl
 
     @Override
     public void close() {
+        closed = true;
         for (RealLane l : lanes) {
             l.close();
         }
@@ -117,8 +124,12 @@ public final class SystemScheduler implements Scheduler, Component, AutoCloseabl
         public Handle once(Duration delay, Runnable task) {
             Scheduler.check("delay", delay, false);
             refuseIfClosed();
-            return handle(pool.schedule(guarded(name, task), Math.max(0, delay.toNanos()),
-                    TimeUnit.NANOSECONDS));
+            try {
+                return handle(pool.schedule(guarded(name, task), Math.max(0, delay.toNanos()),
+                        TimeUnit.NANOSECONDS));
+            } catch (RejectedExecutionException e) {
+                throw closedNow();
+            }
         }
 
         @Override
@@ -126,8 +137,13 @@ public final class SystemScheduler implements Scheduler, Component, AutoCloseabl
             Scheduler.check("initialDelay", initialDelay, false);
             Scheduler.check("period", period, true);
             refuseIfClosed();
-            return handle(pool.scheduleAtFixedRate(guarded(name, task),
-                    Math.max(0, initialDelay.toNanos()), period.toNanos(), TimeUnit.NANOSECONDS));
+            try {
+                return handle(pool.scheduleAtFixedRate(guarded(name, task),
+                        Math.max(0, initialDelay.toNanos()), period.toNanos(),
+                        TimeUnit.NANOSECONDS));
+            } catch (RejectedExecutionException e) {
+                throw closedNow();
+            }
         }
 
         @Override
@@ -151,8 +167,12 @@ public final class SystemScheduler implements Scheduler, Component, AutoCloseabl
 
         private void refuseIfClosed() {
             if (closed) {
-                throw new IllegalStateException("scheduler lane " + name + " is closed");
+                throw closedNow();
             }
+        }
+
+        private IllegalStateException closedNow() {
+            return new IllegalStateException("scheduler lane " + name + " is closed");
         }
 
         @Override
@@ -164,6 +184,11 @@ public final class SystemScheduler implements Scheduler, Component, AutoCloseabl
                 }
             }
             lanes.remove(this);
+        }
+
+        @Override
+        public boolean awaitTermination(Duration timeout) throws InterruptedException {
+            return pool.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS);
         }
 
         @Override

@@ -3,17 +3,19 @@ package io.spark.day9.chaos;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.spark.day9.testing.ManualScheduler;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class ChaosEngineTest {
-    private final AtomicLong now = new AtomicLong(1_000_000);
+    private final ManualScheduler time = new ManualScheduler(1_000_000);
 
     private ChaosEngine engine(boolean production, boolean allow) {
         return new ChaosEngine(new ChaosEngine.Config(ChaosSettings.off(), production, allow,
-                10_000, 5_000), now::get);
+                10_000, 5_000), time.millisClock(), time);
     }
 
     private static ChaosPatch patch(String json) throws Exception {
@@ -30,7 +32,7 @@ class ChaosEngineTest {
         assertThat(s.latencyMs()).isEqualTo(50);
         assertThat(s.wsFlapSec()).isEqualTo(10);
         assertThat(e.state().active()).isTrue();
-        assertThat(e.state().expiresAt()).isEqualTo(now.get() + 900_000);
+        assertThat(e.state().expiresAt()).isEqualTo(time.millis() + 900_000);
         e.apply(patch("{\"httpErrorPct\":0,\"latencyMs\":0,\"wsFlapSec\":0}"), "t");
         assertThat(e.state().active()).isFalse();
         assertThat(e.state().expiresAt()).isZero();
@@ -123,11 +125,11 @@ class ChaosEngineTest {
         ChaosEngine e = engine(false, false);
         e.apply(patch("{\"httpErrorPct\":40,\"rampSec\":10}"), "t");
         assertThat(e.state().effectiveErrorPct()).isZero();
-        now.addAndGet(2_500);
+        time.advance(Duration.ofMillis(2_500));
         assertThat(e.state().effectiveErrorPct()).isEqualTo(10.0);
-        now.addAndGet(5_000);
+        time.advance(Duration.ofMillis(5_000));
         assertThat(e.state().effectiveErrorPct()).isEqualTo(30.0);
-        now.addAndGet(60_000);
+        time.advance(Duration.ofMillis(60_000));
         assertThat(e.state().effectiveErrorPct()).isEqualTo(40.0);
         // a change of something else does not restart the ramp
         e.apply(patch("{\"latencyMs\":1}"), "t");
@@ -201,10 +203,10 @@ class ChaosEngineTest {
         });
         assertThat(e.flapNow()).isTrue();
         assertThat(e.flapNow()).isFalse(); // the first has not recovered yet
-        now.addAndGet(120);
+        time.advance(Duration.ofMillis(120));
         e.onMarketEvent(new io.spark.day9.market.MarketEvent.Recovered(2, 100, "flap"));
         assertThat(e.flapNow()).isTrue();
-        now.addAndGet(10_001);
+        time.advance(Duration.ofMillis(10_001));
         e.checkNow();
         assertThat(flapped.get()).isEqualTo(2);
         assertThat(events).filteredOn(ev -> ev instanceof ChaosEvent.Recovered)

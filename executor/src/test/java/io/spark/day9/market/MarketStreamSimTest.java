@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.spark.day9.api.Json;
 import io.spark.day9.sim.SimConfig;
 import io.spark.day9.sim.SimExchange;
+import io.spark.day9.time.SystemScheduler;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +29,7 @@ class MarketStreamSimTest {
     private SimExchange sim;
     private MarketStream stream;
     private final List<MarketEvent> events = new CopyOnWriteArrayList<>();
+    private final SystemScheduler scheduler = new SystemScheduler();
 
     private void start(SimConfig simConfig, long staleMs, long maxAgeMs) {
         sim = SimExchange.start(simConfig);
@@ -35,7 +37,7 @@ class MarketStreamSimTest {
                 simConfig.apiSecret(), 5000, System::currentTimeMillis, Json.mapper());
         stream = new MarketStream(new MarketConfig(sim.wsUrl(), simConfig.symbols(), staleMs,
                 MarketConfig.DEFAULT_RECONNECT_BASE_MS, 1000, maxAgeMs, 1000), rest,
-                System::currentTimeMillis, new SplittableRandom(1));
+                System::currentTimeMillis, new SplittableRandom(1), scheduler);
         stream.subscribe(events::add);
         stream.start();
         await().atMost(Duration.ofSeconds(10)).until(stream::allSynced);
@@ -54,6 +56,7 @@ class MarketStreamSimTest {
         if (sim != null) {
             sim.close();
         }
+        scheduler.close();
     }
 
     /** Pauses the market, lets the client catch up, and compares the whole books. */

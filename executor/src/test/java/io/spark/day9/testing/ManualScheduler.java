@@ -241,6 +241,11 @@ public final class ManualScheduler implements Scheduler {
         }
 
         @Override
+        public boolean awaitTermination(Duration timeout) {
+            return true; // tasks run inside advance(), on the caller's thread
+        }
+
+        @Override
         public void close() {
             synchronized (ManualScheduler.this) {
                 closed = true;
