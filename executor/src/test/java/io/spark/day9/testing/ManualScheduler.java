@@ -38,6 +38,7 @@ public final class ManualScheduler implements Scheduler {
     private final PriorityQueue<Task> queue = new PriorityQueue<>((a, b) -> a.due != b.due
             ? Long.compare(a.due, b.due) : Long.compare(a.seq, b.seq));
     private final List<Throwable> failures = new CopyOnWriteArrayList<>();
+    private final AtomicLong scheduled = new AtomicLong();
     private final Clock clock;
     private long seq;
     private boolean advancing;
@@ -130,6 +131,14 @@ public final class ManualScheduler implements Scheduler {
         return (int) queue.stream().filter(t -> !t.cancelled).count();
     }
 
+    /**
+     * How many tasks were ever scheduled (periodic ones once). A test that must know when a
+     * thread it does not control has started waiting on a timer awaits this to grow.
+     */
+    public long scheduledCount() {
+        return scheduled.get();
+    }
+
     /** What tasks threw, in order. */
     public List<Throwable> failures() {
         return List.copyOf(failures);
@@ -158,6 +167,7 @@ public final class ManualScheduler implements Scheduler {
         Task t = new Task(now.get() + delay, period, Objects.requireNonNull(task, "task"),
                 seq++);
         queue.add(t);
+        scheduled.incrementAndGet();
         if (lane != null) {
             if (lane.tasks.size() > 64) {
                 lane.tasks.removeIf(Task::done);
