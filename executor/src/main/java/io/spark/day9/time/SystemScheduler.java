@@ -1,8 +1,10 @@
 package io.spark.day9.time;
 
 import io.spark.day9.lifecycle.Component;
+import io.spark.day9.lifecycle.Health;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Future;
@@ -68,6 +70,12 @@ public final class SystemScheduler implements Scheduler, Component, AutoCloseabl
         RealLane l = new RealLane(Objects.requireNonNull(name, "name"));
         lanes.add(l);
         return l;
+    }
+
+    /** UP with the number of open lanes (one per running time-driven component). */
+    @Override
+    public Health health() {
+        return Health.up(Map.of("lanes", openLanes()));
     }
 
     /** Closes every open lane. */
