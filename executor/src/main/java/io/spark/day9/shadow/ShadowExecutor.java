@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -43,7 +44,7 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>{@link #place} validates as the exchange does ({@link OrderRequest}, {@link SymbolRules}),
- *       waits for the latency model, fills by {@link FillModel} against the book at that
+ *       waits for the latency model (a timer of the injected scheduler), fills by {@link FillModel} against the book at that
  *       moment, writes the trail and returns once the trail is durable.</li>
  *   <li>Idempotent by {@code clientOrderId}: the same id returns the first order, never a
  *       second one, also after a restart (the trail is replayed on start).</li>
@@ -209,7 +210,7 @@ public final class ShadowExecutor implements Component {
         long delay = arrivalDelayMs();
         if (delay > 0) {
             try {
-                Thread.sleep(delay);
+                awaitArrival(delay);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new MarketUnavailable("interrupted while simulating the trip to the book");
@@ -588,6 +589,17 @@ public final class ShadowExecutor implements Component {
         } catch (RuntimeException e) {
             log.warn("shadow: exchangeInfo not available yet ({}); orders wait for it",
                     e.getMessage());
+        }
+    }
+
+    /** Waits out the trip to the book on the scheduler's clock (exact on a manual one). */
+    private void awaitArrival(long ms) throws InterruptedException {
+        CountDownLatch arrived = new CountDownLatch(1);
+        Scheduler.Handle timer = scheduler.once(Duration.ofMillis(ms), arrived::countDown);
+        try {
+            arrived.await();
+        } finally {
+            timer.cancel();
         }
     }
 

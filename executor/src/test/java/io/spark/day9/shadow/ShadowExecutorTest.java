@@ -2,6 +2,7 @@ package io.spark.day9.shadow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.spark.day9.api.Json;
@@ -18,8 +19,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -69,9 +72,14 @@ class ShadowExecutorTest {
     }
 
     private ShadowExecutor start(long ttlMs) throws Exception {
+        return start(ttlMs, ShadowConfig.LatencyModel.NONE, 0);
+    }
+
+    private ShadowExecutor start(long ttlMs, ShadowConfig.LatencyModel latency, long latencyMs)
+            throws Exception {
         JsonNode info = info();
         ShadowExecutor s = new ShadowExecutor(new ShadowConfig(dir, BigDecimal.TEN,
-                BigDecimal.valueOf(20), ShadowConfig.LatencyModel.NONE, 0, ttlMs, 0), market,
+                BigDecimal.valueOf(20), latency, latencyMs, ttlMs, 0), market,
                 () -> info, null, time.millisClock(), time, Json.mapper());
         s.subscribe(events::add);
         s.start();
@@ -179,6 +187,26 @@ class ShadowExecutorTest {
         time.advance(Duration.ofMillis(ShadowExecutor.TICK_MS)); // the next tick sees it
         assertThat(s.get("c1").orElseThrow().status()).isEqualTo("FILLED");
         assertThat(s.get("c1").orElseThrow().avgPrice()).isEqualByComparingTo("100.20");
+    }
+
+    @Test
+    void aFixedLatencyFillsAgainstTheBookAsItIsWhenTheOrderArrives() throws Exception {
+        ShadowExecutor s = start(60_000, ShadowConfig.LatencyModel.FIXED, 50);
+        standardBook();
+        long before = time.scheduledCount();
+        CompletableFuture<ShadowExecutor.Placement> placed = CompletableFuture.supplyAsync(() ->
+                s.place(order("BUY", "MARKET", null, "0.5", null, "late")));
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(1))
+                .until(() -> time.scheduledCount() > before); // on its way to the book
+        // the book moves while the order travels: it meets the new ask
+        book(List.of(l("100.90", "1")), List.of(l("101.00", "1")));
+        time.advance(Duration.ofMillis(49));
+        assertThat(placed).isNotDone();
+        time.advance(Duration.ofMillis(1));
+        ShadowOrderView o = placed.get(10, TimeUnit.SECONDS).order();
+        assertThat(o.status()).isEqualTo("FILLED");
+        assertThat(o.avgPrice()).isEqualByComparingTo("101.00");
+        assertThat(o.arrivalMid()).isEqualByComparingTo("100.95");
     }
 
     @Test
