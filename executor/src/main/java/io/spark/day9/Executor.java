@@ -41,6 +41,8 @@ import io.spark.day9.sim.SimConfig;
 import io.spark.day9.sim.SimExchange;
 import io.spark.day9.sim.server.SimComponent;
 import io.spark.day9.sim.server.SimServer;
+import io.spark.day9.time.Scheduler;
+import io.spark.day9.time.SystemScheduler;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,6 +63,8 @@ public final class Executor implements AutoCloseable {
 
     private final Day9Config config;
     private final Clock clock;
+    /** Every time-driven component's timers (one instance; closed after every component). */
+    private final Scheduler scheduler;
     private final Lifecycle lifecycle = new Lifecycle();
     private final MetricsRegistry metrics = new MetricsRegistry();
     private final AuditComponent audit;
@@ -76,9 +80,11 @@ public final class Executor implements AutoCloseable {
     private final HttpServer http;
     private ChaosMetrics chaosMetrics; // set while wiring chaos; routes declared after start
 
-    private Executor(Day9Config config, Clock clock, List<ApiRoutes> extraRoutes) {
+    private Executor(Day9Config config, Clock clock, Scheduler scheduler,
+                     List<ApiRoutes> extraRoutes) {
         this.config = config;
         this.clock = clock;
+        this.scheduler = scheduler;
         this.audit = new AuditComponent(config.paths().auditDir(), clock, Json.mapper());
         this.auditBatcher = new AuditBatcher(audit);
         this.auditor = new AuditSubscriber(auditBatcher);
@@ -96,6 +102,9 @@ public final class Executor implements AutoCloseable {
 
     /** Start order; stop is the reverse. Each coming subsystem adds one line here. */
     private void startOrder() {
+        if (scheduler instanceof SystemScheduler owned) {
+            lifecycle.add(owned); // first in, last out: every component has closed its lane
+        }
         lifecycle.add(audit);
         lifecycle.add(auditBatcher);
         lifecycle.add(queues);
@@ -120,7 +129,7 @@ public final class Executor implements AutoCloseable {
 
     private Worker buildWorker() {
         Worker w = new Worker(queues, config.queue().workerThreads(),
-                config.queue().visibility(), Json.mapper());
+                config.queue().visibility(), scheduler, Json.mapper());
         w.registerPrefix(ProbeHandler.PREFIX,
                 new ProbeHandler(config.paths().runtimeDir(), Json.mapper(), clock::millis));
         new QueueMetrics(metrics.registry(), queues).observe(w);
@@ -131,14 +140,15 @@ public final class Executor implements AutoCloseable {
     private SimComponent buildSim() {
         Day9Config.Market m = config.market();
         return m.source() == Day9Config.MarketSource.SIM
-                ? new SimComponent(SimConfig.of(m.symbols(), m.simSeed()).withPort(m.simPort()))
+                ? new SimComponent(SimConfig.of(m.symbols(), m.simSeed()).withPort(m.simPort()),
+                        clock::millis, scheduler)
                 : null;
     }
 
     private MarketComponent buildMarket() {
         Day9Config.Market m = config.market();
         MarketComponent mc = new MarketComponent(m.settings(), this::endpoints, clock::millis,
-                new SplittableRandom(m.simSeed()), Json.mapper());
+                new SplittableRandom(m.simSeed()), scheduler, Json.mapper());
         new MarketMetrics(metrics.registry(), mc);
         return mc;
     }
@@ -171,7 +181,8 @@ public final class Executor implements AutoCloseable {
                 ChaosSettings.Outbound.OFF, ChaosSettings.Exchange.OFF);
         ChaosEngine engine = new ChaosEngine(new ChaosEngine.Config(initial,
                 config.server().env() == DeployEnv.PRODUCTION, c.allowProduction(),
-                c.recoveryDeadlineMs(), config.market().staleMs()), clock::millis);
+                c.recoveryDeadlineMs(), config.market().staleMs()), clock::millis,
+                scheduler);
         market.subscribe(engine::onMarketEvent);
         engine.attachMarket(MarketTargets.market(market));
         market.interceptRest(MarketTargets.outbound(engine));
@@ -197,7 +208,7 @@ public final class Executor implements AutoCloseable {
         ShadowExecutor se = new ShadowExecutor(sc, ReadOnlyMarketData.of(mc),
                 () -> mc.rest().exchangeInfo(),
                 new OrderTestProbe(mc::rest, config.market().symbols().get(0)),
-                clock::millis, Json.mapper());
+                clock::millis, scheduler, Json.mapper());
         mc.subscribe(se::onMarketEvent);
         new ShadowMetrics(metrics.registry(), se);
         auditor.subscribeTo(se);
@@ -237,8 +248,18 @@ public final class Executor implements AutoCloseable {
     /** As {@link #start(Day9Config)}, with a clock and extra routes (tests, later subsystems). */
     public static Executor start(Day9Config config, Clock clock, List<ApiRoutes> extraRoutes)
             throws Exception {
+        return start(config, clock, new SystemScheduler(), extraRoutes);
+    }
+
+    /**
+     * As {@link #start(Day9Config, Clock, List)}, with the scheduler every time-driven
+     * component uses; it must run on {@code clock}. A {@link SystemScheduler} is stopped with
+     * the executor; any other (a test's manual one) belongs to the caller.
+     */
+    public static Executor start(Day9Config config, Clock clock, Scheduler scheduler,
+                                 List<ApiRoutes> extraRoutes) throws Exception {
         SecureFiles.ensureDirectory(config.paths().runtimeDir());
-        Executor executor = new Executor(config, clock, extraRoutes);
+        Executor executor = new Executor(config, clock, scheduler, extraRoutes);
         executor.lifecycle.start();
         executor.chaosMetrics.declareRoutes(executor.http.routeTemplates());
         log.info("day9 executor {} ready on port {}", Version.get(), executor.port());
@@ -263,6 +284,11 @@ public final class Executor implements AutoCloseable {
 
     public Day9Config config() {
         return config;
+    }
+
+    /** The scheduler every time-driven component uses (later subsystems take it too). */
+    public Scheduler scheduler() {
+        return scheduler;
     }
 
     public Lifecycle lifecycle() {

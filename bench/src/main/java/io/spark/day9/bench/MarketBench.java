@@ -8,6 +8,7 @@ import io.spark.day9.market.MarketEvent;
 import io.spark.day9.market.MarketStream;
 import io.spark.day9.sim.SimConfig;
 import io.spark.day9.sim.server.SimServer;
+import io.spark.day9.time.SystemScheduler;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -80,12 +81,13 @@ final class MarketBench {
 
     private static void resync(int drops) throws Exception {
         List<Long> downMs = new CopyOnWriteArrayList<>();
-        try (SimServer sim = SimServer.start(SimConfig.of(List.of("BTCUSDT", "ETHUSDT"), 5))) {
+        try (SimServer sim = SimServer.start(SimConfig.of(List.of("BTCUSDT", "ETHUSDT"), 5));
+             SystemScheduler scheduler = new SystemScheduler()) {
             BinanceRest rest = new BinanceRest(sim.restUrl(), "", "", 5000,
                     System::currentTimeMillis, Json.mapper());
             MarketStream stream = new MarketStream(MarketConfig.of(sim.wsUrl(),
                     List.of("BTCUSDT", "ETHUSDT")), rest, System::currentTimeMillis,
-                    new SplittableRandom(9));
+                    new SplittableRandom(9), scheduler);
             stream.subscribe(e -> {
                 if (e instanceof MarketEvent.Recovered rec && !rec.cause().equals("start")) {
                     downMs.add(rec.downMs());

@@ -123,7 +123,7 @@ public final class ChaosRoutes implements ApiRoutes {
         }
         if (f.latencyMs() > 0) {
             try {
-                Thread.sleep(f.latencyMs());
+                engine.delay(f.latencyMs()); // on the injected scheduler
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -5,6 +5,8 @@ import io.spark.day9.event.Subscription;
 import io.spark.day9.lifecycle.Component;
 import io.spark.day9.lifecycle.Health;
 import io.spark.day9.market.MarketEvent;
+import io.spark.day9.time.Scheduler;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.Iterator;
@@ -12,11 +14,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -54,8 +57,16 @@ import org.slf4j.LoggerFactory;
  * deadline as {@link ChaosEvent.RecoveryFailed}. A flap is skipped (not counted) while the
  * stream is still recovering from the previous one.
  *
+ * <h2>Off means off</h2>
+ * A change that leaves no fault on ({@code off}, {@code {"enabled":false}}, every fault set to
+ * 0, or the TTL) returns every setting the change does not name to its default: scope, ramp,
+ * seed, error status, TTL, outbound and exchange faults. The next change that turns a fault on
+ * therefore starts clean: the guide's {@code {"httpErrorPct":15,"latencyMs":200,"wsFlapSec":10}}
+ * means exactly those faults, on every route, at the full rate, now.
+ *
  * <p>Threading: changes are serialised on this object; decisions are lock-free; flaps,
- * injections, TTL expiry and recovery checks run on one scheduler thread.
+ * injections, TTL expiry and recovery checks run on one {@link Scheduler.Lane lane} of the
+ * injected scheduler ({@code day9-chaos}), whose clock is the one given here.
  */
 public final class ChaosEngine implements Component {
     private static final Logger log = LoggerFactory.getLogger(ChaosEngine.class);
@@ -115,16 +126,16 @@ public final class ChaosEngine implements Component {
     private final AtomicLong flaps = new AtomicLong();
     private final AtomicLong recoveries = new AtomicLong();
     private final AtomicLong recoveryFailures = new AtomicLong();
-    private final Map<ExchangeFault, ScheduledFuture<?>> faultTasks =
+    private final Scheduler scheduler;
+    private final Map<ExchangeFault, Scheduler.Handle> faultTasks =
             new EnumMap<>(ExchangeFault.class);
     private volatile Snapshot current;
     private volatile ChaosTargets.Market market;
     private volatile ChaosTargets.ExchangeHooks exchange;
     private volatile ChaosTargets.ExchangeProbe probe;
-    private ScheduledExecutorService scheduler;
-    private ScheduledFuture<?> flapTask;
-    private ScheduledFuture<?> ttlTask;
-    private ScheduledFuture<?> checkTask;
+    private Scheduler.Lane lane;
+    private Scheduler.Handle flapTask;
+    private Scheduler.Handle ttlTask;
 
     /** The settings plus everything derived from them that a decision needs, swapped whole. */
     private record Snapshot(ChaosSettings settings, List<RoutePattern> routes,
@@ -132,9 +143,14 @@ public final class ChaosEngine implements Component {
                             long expiresAt, long seedBase) {
     }
 
-    public ChaosEngine(Config config, LongSupplier clock) {
+    /**
+     * @param clock     epoch ms; the {@code scheduler} must run on the same time
+     * @param scheduler runs flaps, periodic faults, the TTL and recovery checks (from start)
+     */
+    public ChaosEngine(Config config, LongSupplier clock, Scheduler scheduler) {
         this.config = Objects.requireNonNull(config, "config");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         ChaosSettings s = config.initial();
         guard(ChaosSettings.off(), s);
         long now = clock.getAsLong();
@@ -164,13 +180,9 @@ public final class ChaosEngine implements Component {
 
     @Override
     public synchronized void start() {
-        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "day9-chaos");
-            t.setDaemon(true);
-            return t;
-        });
-        checkTask = scheduler.scheduleWithFixedDelay(this::checkRecoveries, CHECK_MS, CHECK_MS,
-                TimeUnit.MILLISECONDS);
+        lane = scheduler.lane("day9-chaos");
+        lane.every(Duration.ofMillis(CHECK_MS), Duration.ofMillis(CHECK_MS),
+                this::checkRecoveries);
         ChaosSettings s = current.settings();
         if (s.active()) {
             log.warn("chaos is ON at start (CHAOS_* settings): {}", describe(s));
@@ -187,9 +199,12 @@ public final class ChaosEngine implements Component {
                 x.clear();
             }
         }
-        if (scheduler != null) {
-            scheduler.shutdownNow();
-            scheduler = null;
+        if (lane != null) {
+            lane.close();
+            lane = null;
+            flapTask = null;
+            ttlTask = null;
+            faultTasks.clear();
         }
     }
 
@@ -231,6 +246,9 @@ public final class ChaosEngine implements Component {
     public synchronized Change apply(ChaosPatch patch, String actor) {
         ChaosSettings before = current.settings();
         ChaosSettings after = patch.applyTo(before);
+        if (!after.active()) {
+            after = patch.applyTo(ChaosSettings.off()); // off means off: see the class doc
+        }
         guard(before, after);
         if (after.exchange().active() && exchange == null) {
             throw new ChaosException.Unavailable("exchange faults work through the embedded "
@@ -323,6 +341,26 @@ public final class ChaosEngine implements Component {
         return f;
     }
 
+    /**
+     * Waits {@code ms} milliseconds on the engine's scheduler: how the inbound filter and the
+     * outbound interceptor apply an injected latency. Wall-clock time in service; in tests the
+     * wait ends exactly when the manual clock has moved {@code ms} on.
+     *
+     * @throws InterruptedException the waiting thread was interrupted (the timer is cancelled)
+     */
+    public void delay(long ms) throws InterruptedException {
+        if (ms <= 0) {
+            return;
+        }
+        CountDownLatch done = new CountDownLatch(1);
+        Scheduler.Handle timer = scheduler.once(Duration.ofMillis(ms), done::countDown);
+        try {
+            done.await();
+        } finally {
+            timer.cancel();
+        }
+    }
+
     /** Reports an injected inbound fault (the filter calls this once it has applied it). */
     public void injected(String route, HttpFault fault) {
         emit(new ChaosEvent.HttpInjected(route, fault.status(), fault.latencyMs()));
@@ -371,17 +409,17 @@ public final class ChaosEngine implements Component {
 
     /** Re-plans flaps, exchange faults and the TTL after a change (holding the monitor). */
     private void reschedule(ChaosSettings before, ChaosSettings after) {
-        ScheduledExecutorService sch = scheduler;
+        Scheduler.Lane sch = lane;
         if (sch == null) {
             return; // not started: start() calls this again
         }
         if (flapTask != null && after.wsFlapSec() != before.wsFlapSec()) {
-            flapTask.cancel(false);
+            flapTask.cancel();
             flapTask = null;
         }
         if (after.wsFlapSec() > 0 && flapTask == null) {
             long period = after.wsFlapSec() * 1000L;
-            flapTask = sch.scheduleAtFixedRate(this::flap, period, period, TimeUnit.MILLISECONDS);
+            flapTask = sch.every(Duration.ofMillis(period), Duration.ofMillis(period), this::flap);
         }
         for (ExchangeFault f : ExchangeFault.values()) {
             if (f == ExchangeFault.CLOCK_SKEW) {
@@ -389,16 +427,16 @@ public final class ChaosEngine implements Component {
             }
             int was = before.exchange().everySec(f);
             int now = after.exchange().everySec(f);
-            ScheduledFuture<?> task = faultTasks.get(f);
+            Scheduler.Handle task = faultTasks.get(f);
             if (task != null && was != now) {
-                task.cancel(false);
+                task.cancel();
                 faultTasks.remove(f);
                 task = null;
             }
             if (now > 0 && task == null) {
                 long period = now * 1000L;
-                faultTasks.put(f, sch.scheduleAtFixedRate(() -> injectNow(f), period, period,
-                        TimeUnit.MILLISECONDS));
+                faultTasks.put(f, sch.every(Duration.ofMillis(period), Duration.ofMillis(period),
+                        () -> injectNow(f)));
             }
         }
         long skew = after.exchange().clockSkewMs();
@@ -410,11 +448,11 @@ public final class ChaosEngine implements Component {
             open(ExchangeFault.CLOCK_SKEW.id(), config.recoveryDeadlineMs(), 0);
         }
         if (ttlTask != null) {
-            ttlTask.cancel(false);
+            ttlTask.cancel();
             ttlTask = null;
         }
         if (after.active()) {
-            ttlTask = sch.schedule(this::expire, after.ttlSec() * 1000L, TimeUnit.MILLISECONDS);
+            ttlTask = sch.once(Duration.ofSeconds(after.ttlSec()), this::expire);
         }
     }
 
@@ -426,7 +464,7 @@ public final class ChaosEngine implements Component {
             }
             log.warn("chaos TTL of {} s passed without a change: switching every fault off",
                     before.ttlSec());
-            install(before, before.allOff(), "chaos-ttl", "ttl-expired");
+            install(before, ChaosSettings.off(), "chaos-ttl", "ttl-expired");
         }
     }
 
@@ -708,7 +746,7 @@ public final class ChaosEngine implements Component {
         checkRecoveries();
     }
 
-    Map<ExchangeFault, ScheduledFuture<?>> faultTasks() {
+    Map<ExchangeFault, Scheduler.Handle> faultTasks() {
         return faultTasks;
     }
 }

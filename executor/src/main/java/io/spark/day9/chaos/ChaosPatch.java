@@ -4,8 +4,10 @@ import java.util.List;
 
 /**
  * A change to the chaos settings: every field is optional, an omitted (null) field keeps its
- * value. {@code enabled: false} switches every fault off (scope, TTL, ramp and seed are kept),
- * after which any other field given is applied.
+ * value while chaos stays on. {@code enabled: false} resets every setting to its default
+ * ({@link ChaosSettings#off()}: no fault, no scope, no ramp, no seed, the default TTL), after
+ * which any other field given is applied. The engine applies the same reset to any change that
+ * leaves no fault on, so the next change that turns chaos on starts clean.
  */
 public record ChaosPatch(Boolean enabled, Double httpErrorPct, Integer errorStatus,
                          Integer latencyMs, Integer latencyJitterMs, Integer wsFlapSec,
@@ -36,7 +38,7 @@ public record ChaosPatch(Boolean enabled, Double httpErrorPct, Integer errorStat
     }
 
     ChaosSettings applyTo(ChaosSettings s) {
-        ChaosSettings base = Boolean.FALSE.equals(enabled) ? s.allOff() : s;
+        ChaosSettings base = Boolean.FALSE.equals(enabled) ? ChaosSettings.off() : s;
         ChaosSettings.Outbound o = base.outbound();
         if (outbound != null) {
             o = new ChaosSettings.Outbound(or(outbound.errorPct, o.errorPct()),

@@ -67,7 +67,7 @@ public record ChaosSettings(double httpErrorPct, int errorStatus, int latencyMs,
         }
     }
 
-    /** Everything off, with the default TTL. */
+    /** Everything off, with the default TTL: what chaos off returns to (see ChaosEngine). */
     public static ChaosSettings off() {
         return new ChaosSettings(0, 503, 0, 0, 0, List.of(), List.of(), DEFAULT_TTL_SEC, 0, null,
                 Outbound.OFF, Exchange.OFF);
@@ -81,12 +81,6 @@ public record ChaosSettings(double httpErrorPct, int errorStatus, int latencyMs,
     /** True when inbound HTTP requests may be delayed or failed. */
     public boolean httpActive() {
         return httpErrorPct > 0 || latencyMs > 0 || latencyJitterMs > 0;
-    }
-
-    /** The same settings with every fault off; scope, TTL, ramp and seed are kept. */
-    public ChaosSettings allOff() {
-        return new ChaosSettings(0, errorStatus, 0, 0, 0, routes, exclude, ttlSec, rampSec, seed,
-                Outbound.OFF, Exchange.OFF);
     }
 
     static void check(String field, boolean ok, String message) {

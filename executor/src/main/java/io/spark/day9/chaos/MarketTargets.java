@@ -61,7 +61,7 @@ public final class MarketTargets {
             HttpFault f = engine.outbound(method + " " + path);
             if (f.latencyMs() > 0) {
                 try {
-                    Thread.sleep(f.latencyMs());
+                    engine.delay(f.latencyMs()); // on the injected scheduler
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }

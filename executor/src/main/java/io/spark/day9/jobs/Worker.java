@@ -10,11 +10,13 @@ import io.spark.day9.queue.ClaimedJob;
 import io.spark.day9.queue.JobQueue;
 import io.spark.day9.queue.QueueException;
 import io.spark.day9.queue.event.QueueEvent;
+import io.spark.day9.time.Scheduler;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -34,7 +36,9 @@ import org.slf4j.LoggerFactory;
  *       object with a string {@code job}, or whose type has no handler, goes to the dead-letter
  *       queue with the reason; it is never retried forever.</li>
  *   <li>Heartbeat: while a handler runs, the claim is extended every half visibility, so a slow
- *       handler is not redelivered to another thread under its feet.</li>
+ *       handler is not redelivered to another thread under its feet. Heartbeats run on a lane
+ *       of the injected {@link Scheduler} ({@code day9-worker-heartbeat}), on the queue's
+ *       clock.</li>
  *   <li>Failures: a handler exception gives the job back with exponential backoff, so a poison
  *       job reaches the dead-letter queue after {@code QUEUE_MAX_DELIVERIES}.</li>
  *   <li>Idle: a thread with nothing to claim waits up to 50 ms, or until an enqueue, nack or
@@ -65,11 +69,14 @@ public final class Worker implements Component {
     private final Object wake = new Object();
     private final AtomicLong handled = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
-    private ScheduledExecutorService heartbeats;
+    private final Scheduler scheduler;
+    private volatile Scheduler.Lane heartbeats;
     private volatile boolean stopping;
 
-    public Worker(Queues queues, int threads, Duration visibility, ObjectMapper json) {
+    public Worker(Queues queues, int threads, Duration visibility, Scheduler scheduler,
+                  ObjectMapper json) {
         this.queues = queues;
+        this.scheduler = java.util.Objects.requireNonNull(scheduler, "scheduler");
         this.threads = threads;
         this.visibilityMs = visibility.toMillis();
         this.json = json;
@@ -116,11 +123,7 @@ public final class Worker implements Component {
     @Override
     public synchronized void start() {
         stopping = false;
-        heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "day9-worker-heartbeat");
-            t.setDaemon(true);
-            return t;
-        });
+        heartbeats = scheduler.lane("day9-worker-heartbeat");
         for (int i = 0; i < threads; i++) {
             Thread t = new Thread(this::loop, "day9-worker-" + i);
             t.start();
@@ -145,7 +148,7 @@ public final class Worker implements Component {
             }
         }
         running.clear();
-        heartbeats.shutdownNow();
+        heartbeats.close();
         for (JobHandler h : handlers()) {
             if (h instanceof AutoCloseable c) {
                 try {
@@ -247,14 +250,14 @@ public final class Worker implements Component {
 
     private JobHandler.Outcome run(JobQueue queue, ClaimedJob claimed, JobHandler handler,
                                    JobHandler.Job job) {
-        long period = Math.max(1, visibilityMs / 2);
-        ScheduledFuture<?> heartbeat = heartbeats.scheduleAtFixedRate(() -> {
+        Duration period = Duration.ofMillis(Math.max(1, visibilityMs / 2));
+        Scheduler.Handle heartbeat = heartbeats.every(period, period, () -> {
             try {
                 queue.extend(claimed.id(), claimed.receipt(), visibilityMs);
             } catch (RuntimeException e) {
                 log.debug("heartbeat for job {} failed: {}", claimed.id(), e.toString());
             }
-        }, period, period, TimeUnit.MILLISECONDS);
+        });
         try {
             JobHandler.Outcome outcome = handler.handle(job);
             return outcome == null ? JobHandler.Outcome.ACK : outcome;
@@ -267,7 +270,7 @@ public final class Worker implements Component {
                     claimed.attempt(), e.toString());
             return ERROR;
         } finally {
-            heartbeat.cancel(false);
+            heartbeat.cancel();
         }
     }
 

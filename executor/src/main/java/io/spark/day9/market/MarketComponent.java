@@ -5,6 +5,7 @@ import io.spark.day9.event.EventPublisher;
 import io.spark.day9.event.Subscription;
 import io.spark.day9.lifecycle.Component;
 import io.spark.day9.lifecycle.Health;
+import io.spark.day9.time.Scheduler;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +24,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Start waits up to {@value #INITIAL_SYNC_MS} ms for the first books, then goes on: a market
  * outage must not keep the executor (and its queue) from starting. Health is UP when every book
- * is synced and fresh, DEGRADED otherwise (connecting, resyncing, disconnected).
+ * is synced and fresh, DEGRADED otherwise (connecting, resyncing, disconnected). Stale
+ * detection, reconnects and availability ticks run on the injected {@link Scheduler}; the wait
+ * for the first books at start is real time (it waits for sockets, not for the clock).
  */
 public final class MarketComponent implements Component, MarketData {
     private static final Logger log = LoggerFactory.getLogger(MarketComponent.class);
@@ -40,6 +43,7 @@ public final class MarketComponent implements Component, MarketData {
     private final RandomGenerator random;
     private final ObjectMapper json;
     private final EventPublisher<MarketEvent> events = new EventPublisher<>("market");
+    private final Scheduler scheduler;
     private volatile Endpoints resolved;
     private volatile BinanceRest rest;
     private volatile MarketStream stream;
@@ -51,8 +55,10 @@ public final class MarketComponent implements Component, MarketData {
      * @param endpoints where the exchange is, resolved at start
      */
     public MarketComponent(MarketConfig settings, Supplier<Endpoints> endpoints,
-                           LongSupplier clock, RandomGenerator random, ObjectMapper json) {
+                           LongSupplier clock, RandomGenerator random, Scheduler scheduler,
+                           ObjectMapper json) {
         this.settings = settings;
+        this.scheduler = java.util.Objects.requireNonNull(scheduler, "scheduler");
         this.endpoints = endpoints;
         this.clock = clock;
         this.random = random;
@@ -96,7 +102,7 @@ public final class MarketComponent implements Component, MarketData {
                     resolved.source(), resolved.restUrl(), e.getMessage());
         }
         MarketStream s = new MarketStream(settings.withWsUrl(resolved.wsUrl()), rest, clock,
-                random, events);
+                random, scheduler, events);
         stream = s;
         s.start();
         long deadline = System.nanoTime() + INITIAL_SYNC_MS * 1_000_000;

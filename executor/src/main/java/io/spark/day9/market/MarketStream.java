@@ -7,6 +7,7 @@ import io.spark.day9.market.MarketMessages.DepthSnapshot;
 import io.spark.day9.market.MarketMessages.DepthUpdate;
 import io.spark.day9.market.MarketMessages.Message;
 import io.spark.day9.market.MarketMessages.Trade;
+import io.spark.day9.time.Scheduler;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -22,7 +23,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -63,8 +63,9 @@ import org.slf4j.LoggerFactory;
  * observed time accumulate per symbol ({@link #availability()}).
  *
  * <p>Threading: WebSocket callbacks arrive in order per connection on the HTTP client's
- * threads; snapshots are fetched on a small pool; a single scheduler runs reconnects, stale
- * checks, planned reconnects and availability ticks. Connection bookkeeping is guarded by this
+ * threads; snapshots are fetched on a small pool; one lane of the injected {@link Scheduler}
+ * ({@code day9-ws}, on the clock given here) runs reconnects, snapshot retries, stale checks,
+ * planned reconnects and availability ticks. Connection bookkeeping is guarded by this
  * object's monitor; each {@link BookSync} guards itself.
  */
 public final class MarketStream implements MarketData, AutoCloseable {
@@ -83,7 +84,7 @@ public final class MarketStream implements MarketData, AutoCloseable {
     private final AtomicLong connectionIds = new AtomicLong();
     private final AtomicLong messages = new AtomicLong();
     private final AtomicLong duplicates = new AtomicLong();
-    private final ScheduledExecutorService scheduler;
+    private final Scheduler.Lane scheduler;
     private final ExecutorService fetchers;
 
     private volatile Connection serving;
@@ -101,20 +102,21 @@ public final class MarketStream implements MarketData, AutoCloseable {
     }
 
     public MarketStream(MarketConfig config, BinanceRest rest, LongSupplier clock,
-                        RandomGenerator random) {
-        this(config, rest, clock, random, new EventPublisher<>("market"));
+                        RandomGenerator random, Scheduler scheduler) {
+        this(config, rest, clock, random, scheduler, new EventPublisher<>("market"));
     }
 
     /** As above, publishing to {@code events} (the owning component's publisher). */
     public MarketStream(MarketConfig config, BinanceRest rest, LongSupplier clock,
-                        RandomGenerator random, EventPublisher<MarketEvent> events) {
+                        RandomGenerator random, Scheduler scheduler,
+                        EventPublisher<MarketEvent> events) {
         this.events = events;
         this.config = config;
         this.rest = rest;
         this.clock = clock;
         this.random = random;
         config.symbols().forEach(s -> availability.put(s, new Availability()));
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "day9-ws"));
+        this.scheduler = scheduler.lane("day9-ws");
         this.fetchers = Executors.newFixedThreadPool(2, r -> daemon(r, "day9-ws-snapshot"));
     }
 
@@ -136,7 +138,7 @@ public final class MarketStream implements MarketData, AutoCloseable {
             downCause = "start";
         }
         connect(false);
-        scheduler.scheduleAtFixedRate(this::tick, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
+        scheduler.every(Duration.ofMillis(TICK_MS), Duration.ofMillis(TICK_MS), this::tick);
     }
 
     @Override
@@ -148,7 +150,7 @@ public final class MarketStream implements MarketData, AutoCloseable {
             s = serving;
             p = pending;
         }
-        scheduler.shutdownNow();
+        scheduler.close();
         fetchers.shutdownNow();
         for (Connection c : new Connection[] {s, p}) {
             if (c != null) {
@@ -264,8 +266,8 @@ public final class MarketStream implements MarketData, AutoCloseable {
         }
         log.info("ws reconnecting in {} ms (attempt {})", delay, attempts);
         try {
-            scheduler.schedule(() -> connect(false), delay, TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+            scheduler.once(Duration.ofMillis(delay), () -> connect(false));
+        } catch (IllegalStateException e) {
             // shutting down
         }
     }
@@ -381,12 +383,12 @@ public final class MarketStream implements MarketData, AutoCloseable {
 
     private void retrySnapshot(Connection c, BookSync s, long waitMs) {
         try {
-            scheduler.schedule(() -> {
+            scheduler.once(Duration.ofMillis(waitMs), () -> {
                 if (!c.dead && s.requestSnapshotNow()) {
                     fetchSnapshot(c, s);
                 }
-            }, waitMs, TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+            });
+        } catch (IllegalStateException e) {
             // shutting down
         }
     }

@@ -14,8 +14,10 @@ import io.spark.day9.shadow.FillModel.Fill;
 import io.spark.day9.shadow.OrderRequest.Side;
 import io.spark.day9.shadow.OrderRequest.TimeInForce;
 import io.spark.day9.shadow.OrderRequest.Type;
+import io.spark.day9.time.Scheduler;
 import java.math.BigDecimal;
 import java.math.MathContext;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -27,9 +29,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executors;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -45,7 +47,7 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>{@link #place} validates as the exchange does ({@link OrderRequest}, {@link SymbolRules}),
- *       waits for the latency model, fills by {@link FillModel} against the book at that
+ *       waits for the latency model (a timer of the injected scheduler), fills by {@link FillModel} against the book at that
  *       moment, writes the trail and returns once the trail is durable.</li>
  *   <li>Idempotent by {@code clientOrderId}: the same id returns the first order, never a
  *       second one, also after a restart (the trail is replayed on start).</li>
@@ -54,8 +56,9 @@ import org.slf4j.LoggerFactory;
  *   <li>Positions and PnL per strategy and symbol ({@link Positions}).</li>
  * </ul>
  * Threading: one monitor guards orders, resting orders and positions; trail records are written
- * under it (so they stay in order) and made durable outside it (group commit). Trades and ticks
- * are handled on one scheduler thread.
+ * under it (so they stay in order) and made durable outside it (group commit). Trades, ticks
+ * (fills of resting orders and their expiry) and round-trip probes run on one lane of the
+ * injected {@link Scheduler} ({@code day9-shadow}), on the clock given here.
  */
 public final class ShadowExecutor implements Component {
     private static final Logger log = LoggerFactory.getLogger(ShadowExecutor.class);
@@ -97,12 +100,15 @@ public final class ShadowExecutor implements Component {
     private volatile Map<String, SymbolRules> rules = Map.of();
     private volatile long rulesTriedAt;
     private ShadowTrail trail;
-    private ScheduledExecutorService scheduler;
+    private final Scheduler scheduler;
+    private volatile Scheduler.Lane lane;
     private int replaySkipped;
 
     public ShadowExecutor(ShadowConfig config, MarketData market, Supplier<JsonNode> exchangeInfo,
-                          RoundTripProbe probe, LongSupplier clock, ObjectMapper json) {
+                          RoundTripProbe probe, LongSupplier clock, Scheduler scheduler,
+                          ObjectMapper json) {
         this.config = Objects.requireNonNull(config, "config");
+        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         this.market = Objects.requireNonNull(market, "market");
         this.exchangeInfo = exchangeInfo;
         this.probe = probe;
@@ -130,16 +136,13 @@ public final class ShadowExecutor implements Component {
         trail = new ShadowTrail(config.dir(), json);
         replay();
         loadRules();
-        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "day9-shadow");
-            t.setDaemon(true);
-            return t;
-        });
-        scheduler.scheduleWithFixedDelay(this::tick, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
+        Scheduler.Lane l = scheduler.lane("day9-shadow");
+        l.every(Duration.ofMillis(TICK_MS), Duration.ofMillis(TICK_MS), this::tick);
         if (probe != null && config.rttProbeMs() > 0) {
-            scheduler.scheduleWithFixedDelay(this::measureRoundTrip, 0, config.rttProbeMs(),
-                    TimeUnit.MILLISECONDS);
+            l.every(Duration.ZERO, Duration.ofMillis(config.rttProbeMs()),
+                    this::measureRoundTrip);
         }
+        lane = l;
         synchronized (this) {
             log.info("shadow executor ready: {} orders replayed from {} ({} resting, {} "
                     + "unreadable lines skipped); fees maker {} / taker {} bps; latency model {}",
@@ -151,9 +154,11 @@ public final class ShadowExecutor implements Component {
 
     @Override
     public void stop() throws Exception {
-        if (scheduler != null) {
-            scheduler.shutdownNow();
-            scheduler.awaitTermination(2, TimeUnit.SECONDS);
+        Scheduler.Lane l = lane;
+        if (l != null) {
+            lane = null;
+            l.close();
+            l.awaitTermination(Duration.ofSeconds(2)); // no tick writes to a closed trail
         }
         if (trail != null) {
             trail.close();
@@ -175,11 +180,11 @@ public final class ShadowExecutor implements Component {
     /** Market events: trade prints may fill resting orders. */
     public void onMarketEvent(MarketEvent e) {
         if (e instanceof MarketEvent.TradePrint t) {
-            ScheduledExecutorService s = scheduler;
+            Scheduler.Lane s = lane;
             if (s != null) {
                 try {
-                    s.execute(() -> onTrade(t));
-                } catch (RejectedExecutionException stopped) {
+                    s.once(Duration.ZERO, () -> onTrade(t));
+                } catch (IllegalStateException | RejectedExecutionException stopped) {
                     // shutting down
                 }
             }
@@ -213,7 +218,7 @@ public final class ShadowExecutor implements Component {
         long delay = arrivalDelayMs();
         if (delay > 0) {
             try {
-                Thread.sleep(delay);
+                awaitArrival(delay);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new MarketUnavailable("interrupted while simulating the trip to the book");
@@ -568,6 +573,17 @@ public final class ShadowExecutor implements Component {
         } catch (RuntimeException e) {
             log.warn("shadow: exchangeInfo not available yet ({}); orders wait for it",
                     e.getMessage());
+        }
+    }
+
+    /** Waits out the trip to the book on the scheduler's clock (exact on a manual one). */
+    private void awaitArrival(long ms) throws InterruptedException {
+        CountDownLatch arrived = new CountDownLatch(1);
+        Scheduler.Handle timer = scheduler.once(Duration.ofMillis(ms), arrived::countDown);
+        try {
+            arrived.await();
+        } finally {
+            timer.cancel();
         }
     }
 

@@ -3,6 +3,9 @@ package io.spark.day9.sim;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.spark.day9.time.Scheduler;
+import io.spark.day9.time.SystemScheduler;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -12,9 +15,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -38,8 +38,9 @@ import org.slf4j.LoggerFactory;
  * simulator's own book, for tests that compare a client's local book with it. Fault hooks are
  * in {@link #faults()}.
  *
- * <p>Threading: one scheduler thread moves every market and broadcasts; REST and stream
- * callbacks run on the adapter's threads. Market state is guarded by this object's monitor.
+ * <p>Threading: one lane of a {@link Scheduler} ({@code day9-sim-market}, on the clock given
+ * at start) moves every market and broadcasts; REST and stream callbacks run on the adapter's
+ * threads. Market state is guarded by this object's monitor.
  */
 public final class SimExchange implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SimExchange.class);
@@ -53,44 +54,54 @@ public final class SimExchange implements AutoCloseable {
     private final SimOrders orders = new SimOrders(this);
     private final AtomicLong weightUsed = new AtomicLong();
     private final AtomicLong weightMinute = new AtomicLong();
-    private final ScheduledExecutorService ticker;
+    private final Scheduler.Lane ticker;
+    private final SystemScheduler ownScheduler;
     private volatile boolean paused;
 
     /** A stream subscriber's streams and when it connected. */
     private record Subscription(Set<String> streams, long connectedAt) {
     }
 
-    private SimExchange(SimConfig config, LongSupplier clock) {
+    private SimExchange(SimConfig config, LongSupplier clock, Scheduler scheduler,
+                        SystemScheduler ownScheduler) {
         this.config = config;
         this.clock = clock;
+        this.ownScheduler = ownScheduler;
         SplittableRandom seeds = new SplittableRandom(config.seed());
         for (String symbol : config.symbols()) {
             long mid = symbol.startsWith("BTC") ? 6_500_000 : symbol.startsWith("ETH") ? 350_000
                     : 10_000;
             markets.put(symbol, new SimMarket(symbol, mid, 2, 5, seeds.split()));
         }
-        ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "day9-sim-market");
-            t.setDaemon(true);
-            return t;
-        });
+        ticker = scheduler.lane("day9-sim-market");
     }
 
     /**
      * Creates the simulator and starts moving its markets (every {@code updateIntervalMs}) with
-     * a clock (epoch ms). Serving it is the adapter's job
+     * a clock (epoch ms), ticking on its own scheduler. Serving it is the adapter's job
      * ({@code io.spark.day9.sim.server.SimServer.start}).
      */
     public static SimExchange start(SimConfig config, LongSupplier clock) {
-        SimExchange sim = new SimExchange(config, clock);
+        SystemScheduler own = new SystemScheduler();
+        SimExchange sim = new SimExchange(config, clock, own, own);
+        sim.startTicking();
+        return sim;
+    }
+
+    /**
+     * As {@link #start(SimConfig, LongSupplier)}, ticking on {@code scheduler}, whose time is
+     * {@code clock} (the executor's, so a manual clock moves the market too).
+     */
+    public static SimExchange start(SimConfig config, LongSupplier clock, Scheduler scheduler) {
+        SimExchange sim = new SimExchange(config, clock, scheduler, null);
         sim.startTicking();
         return sim;
     }
 
     private void startTicking() {
-        ticker.scheduleAtFixedRate(this::tick, config.updateIntervalMs(),
-                config.updateIntervalMs(), TimeUnit.MILLISECONDS);
-        ticker.scheduleAtFixedRate(this::housekeeping, 250, 250, TimeUnit.MILLISECONDS);
+        Duration every = Duration.ofMillis(config.updateIntervalMs());
+        ticker.every(every, every, this::tick);
+        ticker.every(Duration.ofMillis(250), Duration.ofMillis(250), this::housekeeping);
     }
 
     /**
@@ -183,7 +194,10 @@ public final class SimExchange implements AutoCloseable {
     /** Stops the market; the adapter closes its connections. */
     @Override
     public void close() {
-        ticker.shutdownNow();
+        ticker.close();
+        if (ownScheduler != null) {
+            ownScheduler.close();
+        }
     }
 
     long now() {

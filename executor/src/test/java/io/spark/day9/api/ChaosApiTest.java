@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.spark.day9.testing.ManualScheduler;
 import io.spark.day9.testing.TestExecutor;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -11,9 +12,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,11 +27,13 @@ import org.junit.jupiter.api.io.TempDir;
 class ChaosApiTest {
     private static final String PING = "/api/private/test/ping";
     private static final String OTHER = "/api/private/test/other";
+    /** The executor's clock and timers: time moves only when a test advances it. */
+    private static final ManualScheduler time = new ManualScheduler();
     private static TestExecutor server;
 
     @BeforeAll
     static void start(@TempDir Path dir) throws Exception {
-        server = TestExecutor.start(dir, Map.of("QUEUE_WORKER_ENABLED", "false"),
+        server = TestExecutor.start(dir, Map.of("QUEUE_WORKER_ENABLED", "false"), time,
                 r -> {
                     r.add(RouteSpec.get(PING, Role.READ).summary("A test route."),
                             ctx -> ctx.result("pong"));
@@ -51,6 +56,25 @@ class ChaosApiTest {
 
     private static JsonNode json(HttpResponse<String> r) throws Exception {
         return Json.mapper().readTree(r.body());
+    }
+
+    /**
+     * Sends {@code GET path} on another thread and returns once the request waits on an
+     * injected-latency timer of the manual clock (or has already been answered).
+     */
+    private static CompletableFuture<HttpResponse<String>> delayedGet(String path) {
+        long before = time.scheduledCount();
+        CompletableFuture<HttpResponse<String>> answer = CompletableFuture.supplyAsync(() -> {
+            try {
+                return server.get(path);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        await().atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(1))
+                .until(() -> answer.isDone() || time.scheduledCount() > before);
+        return answer;
     }
 
     @Test
@@ -181,22 +205,27 @@ class ChaosApiTest {
     void addedLatencyIsWithinTolerance() throws Exception {
         server.post("/api/private/chaos/toggle", "{\"latencyMs\":100,\"routes\":[\"" + PING
                 + "\"]}");
-        server.get(PING); // warm the connection
         long total = 0;
         int n = 20;
         for (int i = 0; i < n; i++) {
-            long t0 = System.nanoTime();
-            var r = server.get(PING);
-            long ms = (System.nanoTime() - t0) / 1_000_000;
-            assertThat(r.statusCode()).isEqualTo(200);
+            long t0 = time.millis();
+            CompletableFuture<HttpResponse<String>> r = delayedGet(PING);
+            time.advance(Duration.ofMillis(99));
+            assertThat(r).as("answered before the injected latency").isNotDone();
+            time.advance(Duration.ofMillis(1));
+            HttpResponse<String> answer = r.get(10, TimeUnit.SECONDS);
+            assertThat(answer.statusCode()).isEqualTo(200);
+            assertThat(answer.headers().firstValue(ChaosRoutes.MARKER)).contains("latency=100");
+            long ms = time.millis() - t0;
             assertThat(ms).isGreaterThanOrEqualTo(100);
             total += ms;
         }
-        // the delay is a sleep on the request thread: the mean stays near the setting
-        assertThat(total / n).isLessThan(100 + 150);
-        long t0 = System.nanoTime();
-        server.get(OTHER);
-        assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(100);
+        // on the manual clock the delay is exact: every request waits the setting, no more
+        assertThat(total / n).isEqualTo(100);
+        // a route out of scope is answered with the clock standing still
+        long t0 = time.millis();
+        assertThat(server.get(OTHER).statusCode()).isEqualTo(200);
+        assertThat(time.millis() - t0).isZero();
     }
 
     @Test
@@ -204,8 +233,10 @@ class ChaosApiTest {
         server.post("/api/private/chaos/toggle", "{\"httpErrorPct\":100,\"ttlSec\":1,"
                 + "\"routes\":[\"" + PING + "\"]}");
         assertThat(server.get(PING).statusCode()).isEqualTo(503);
-        await().atMost(Duration.ofSeconds(5)).until(() ->
-                !json(server.get("/api/private/chaos")).get("enabled").asBoolean());
+        time.advance(Duration.ofMillis(999));
+        assertThat(json(server.get("/api/private/chaos")).get("enabled").asBoolean()).isTrue();
+        time.advance(Duration.ofMillis(1)); // exactly ttlSec after the change
+        assertThat(json(server.get("/api/private/chaos")).get("enabled").asBoolean()).isFalse();
         assertThat(server.get(PING).statusCode()).isEqualTo(200);
         JsonNode entry = json(server.get("/api/private/audit?limit=1")).get("entries").get(0);
         assertThat(entry.get("action").asText()).isEqualTo("chaos.expire");
@@ -228,12 +259,56 @@ class ChaosApiTest {
         assertThat(errors).isLessThan(10);
         assertThat(json(server.get("/api/private/chaos")).get("effectiveErrorPct").asDouble())
                 .isLessThan(1.0);
+        // and it grows linearly on the clock: 36 s of 3 600 s is 1 % of 100 %
+        time.advance(Duration.ofSeconds(36));
+        assertThat(json(server.get("/api/private/chaos")).get("effectiveErrorPct").asDouble())
+                .isEqualTo(1.0);
+    }
+
+    @Test
+    void afterChaosOffTheGuidesBodyFaultsEveryRouteAtTheFullRateAtOnce() throws Exception {
+        // the sequence an operator ran: `chaos on --ramp-sec 300 --routes
+        // '/api/private/queue/**'` (the CLI's body), `chaos off`, then the guide's toggle body
+        var on = server.post("/api/private/chaos/toggle", "{\"httpErrorPct\":15,"
+                + "\"latencyMs\":200,\"routes\":[\"/api/private/queue/**\"],\"rampSec\":300,"
+                + "\"seed\":5,\"outbound\":{\"latencyMs\":9},\"ttlSec\":60}");
+        assertThat(on.statusCode()).isEqualTo(200);
+        JsonNode off = json(server.post("/api/private/chaos/off", "{}"));
+        assertThat(off.get("enabled").asBoolean()).isFalse();
+        assertThat(off.get("routes")).isEmpty();
+        assertThat(off.get("rampSec").asInt()).isZero();
+        assertThat(off.get("seed").isNull()).isTrue();
+        assertThat(off.get("outbound").get("latencyMs").asInt()).isZero();
+        assertThat(off.get("ttlSec").asInt()).isEqualTo(900);
+        JsonNode s = json(server.post("/api/private/chaos/toggle",
+                "{\"httpErrorPct\":15,\"latencyMs\":200,\"wsFlapSec\":10}"));
+        assertThat(s.get("routes")).isEmpty();
+        assertThat(s.get("rampSec").asInt()).isZero();
+        // the full rate at once, with the clock standing still
+        assertThat(s.get("effectiveErrorPct").asDouble()).isEqualTo(15.0);
+        // a route outside the earlier scope is in scope now: it waits the 200 ms
+        CompletableFuture<HttpResponse<String>> other = delayedGet(OTHER);
+        time.advance(Duration.ofMillis(199));
+        assertThat(other).isNotDone();
+        time.advance(Duration.ofMillis(1));
+        assertThat(other.get(10, TimeUnit.SECONDS).headers().firstValue(ChaosRoutes.MARKER))
+                .hasValueSatisfying(v -> assertThat(v).isIn("latency=200", "injected"));
+        // `{"enabled":false}` is the same off
+        server.post("/api/private/chaos/toggle", "{\"httpErrorPct\":15,\"rampSec\":300,"
+                + "\"routes\":[\"/api/private/queue/**\"]}");
+        JsonNode disabled = json(server.post("/api/private/chaos/toggle",
+                "{\"enabled\":false}"));
+        assertThat(disabled.get("routes")).isEmpty();
+        assertThat(disabled.get("rampSec").asInt()).isZero();
     }
 
     @Test
     void everyChangeIsAuditedWithWhoBeforeAndAfter() throws Exception {
         server.post("/api/private/chaos/toggle", "{\"latencyMs\":7}");
-        JsonNode entry = json(server.get("/api/private/audit?limit=1")).get("entries").get(0);
+        // the read is in scope too: it is answered once the clock has moved 7 ms
+        CompletableFuture<HttpResponse<String>> audit = delayedGet("/api/private/audit?limit=1");
+        time.advance(Duration.ofMillis(7));
+        JsonNode entry = json(audit.get(10, TimeUnit.SECONDS)).get("entries").get(0);
         assertThat(entry.get("action").asText()).isEqualTo("chaos.toggle");
         assertThat(entry.get("actor").asText()).startsWith("loopback@");
         assertThat(entry.get("before").get("latencyMs").asInt()).isZero();

@@ -13,6 +13,7 @@ import io.spark.day9.market.BinanceRest;
 import io.spark.day9.market.BookView;
 import io.spark.day9.market.ExchangeException;
 import io.spark.day9.sim.SimExchange;
+import io.spark.day9.testing.ManualScheduler;
 import io.spark.day9.testing.TestExecutor;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,7 +23,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
@@ -34,13 +37,22 @@ class ChaosRecoveryTest {
     @TempDir
     Path dir;
     private TestExecutor server;
+    /** Set for tests tagged {@value #MANUAL}: the executor's clock and timers. */
+    private ManualScheduler time;
+    private static final String MANUAL = "manual-clock";
     private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
     private final Logger engineLog = (Logger) LoggerFactory.getLogger(ChaosEngine.class);
 
     @BeforeEach
-    void start() throws Exception {
-        server = TestExecutor.start(dir, Map.of("QUEUE_WORKER_ENABLED", "false",
-                "MARKET_STALE_MS", "1000", "CHAOS_RECOVERY_DEADLINE_MS", "5000"));
+    void start(TestInfo test) throws Exception {
+        Map<String, String> env = Map.of("QUEUE_WORKER_ENABLED", "false",
+                "MARKET_STALE_MS", "1000", "CHAOS_RECOVERY_DEADLINE_MS", "5000");
+        if (test.getTags().contains(MANUAL)) {
+            time = new ManualScheduler();
+            server = TestExecutor.start(dir, env, time);
+        } else {
+            server = TestExecutor.start(dir, env);
+        }
         logs.start();
         engineLog.setLevel(ch.qos.logback.classic.Level.INFO); // the CLI default is WARN
         engineLog.addAppender(logs);
@@ -53,6 +65,42 @@ class ChaosRecoveryTest {
         engineLog.detachAppender(logs);
         engineLog.setLevel(null);
         server.close();
+    }
+
+    /**
+     * Moves the manual clock in 5 ms steps, each once real work (sockets, snapshots) has had a
+     * millisecond, until {@code done} holds or the clock reaches {@code limit}; the simulated
+     * market and the client's reconnect timers move with it. True when {@code done} held.
+     */
+    private boolean runUntil(java.util.concurrent.Callable<Boolean> done, long limit) {
+        return runUntil(done, limit, 5);
+    }
+
+    /** As {@link #runUntil(java.util.concurrent.Callable, long)} in steps of {@code stepMs}. */
+    private boolean runUntil(java.util.concurrent.Callable<Boolean> done, long limit,
+                             long stepMs) {
+        boolean[] held = new boolean[1];
+        await().atMost(Duration.ofSeconds(30)).pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(1)).until(() -> {
+                    if (done.call()) {
+                        held[0] = true;
+                        return true;
+                    }
+                    if (time.millis() >= limit) {
+                        return true;
+                    }
+                    time.advance(Duration.ofMillis(Math.min(stepMs, limit - time.millis())));
+                    return false;
+                });
+        return held[0];
+    }
+
+    /**
+     * Moves the clock to {@code t} in the same small steps: one jump past the stale threshold
+     * would outrun the messages the simulated market sends on the way.
+     */
+    private void advanceTo(long t) {
+        runUntil(() -> false, t);
     }
 
     private JsonNode toggle(String body) throws Exception {
@@ -75,6 +123,9 @@ class ChaosRecoveryTest {
             for (String symbol : List.of("BTCUSDT", "ETHUSDT")) {
                 long expected = sim.book(symbol).lastUpdateId();
                 await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                    if (time != null) {
+                        time.advance(Duration.ofMillis(5)); // a resync may wait on a timer
+                    }
                     BookView v = server.executor().market().book(symbol, 5000).orElseThrow();
                     assertThat(v.synced()).isTrue();
                     assertThat(v.lastUpdateId()).isEqualTo(expected);
@@ -90,12 +141,20 @@ class ChaosRecoveryTest {
     }
 
     @Test
+    @Tag(MANUAL)
     void aFlapEverySecondForTwentySecondsRecoversEveryTime() throws Exception {
-        toggle("{\"wsFlapSec\":1}");
-        Thread.sleep(20_000);
-        toggle("{\"wsFlapSec\":0}");
         ChaosEngine engine = server.executor().chaos();
-        await().atMost(Duration.ofSeconds(10)).until(() -> engine.state().pendingRecoveries() == 0);
+        toggle("{\"wsFlapSec\":1}");
+        long t0 = time.millis();
+        // twenty seconds on the executor's clock: a flap at each whole second, then the client
+        // reconnects, resubscribes and resyncs while the clock and the simulated market move on
+        for (int s = 1; s <= 20; s++) {
+            advanceTo(t0 + s * 1_000L);
+            runUntil(() -> engine.state().pendingRecoveries() == 0, t0 + s * 1_000L + 900);
+        }
+        toggle("{\"wsFlapSec\":0}");
+        assertThat(runUntil(() -> engine.state().pendingRecoveries() == 0, time.millis() + 5_000))
+                .isTrue();
         ChaosEngine.State st = engine.state();
         assertThat(st.flaps()).isBetween(15L, 20L);
         assertThat(st.recoveries()).isEqualTo(st.flaps());
@@ -161,15 +220,16 @@ class ChaosRecoveryTest {
     }
 
     @Test
+    @Tag(MANUAL)
     void periodicExchangeFaultsRunUntilSwitchedOff() throws Exception {
         toggle("{\"exchange\":{\"gapEverySec\":1,\"duplicateEverySec\":1}}");
-        await().atMost(Duration.ofSeconds(15)).until(() ->
-                metric("spark_chaos_recovery_total", "{fault=\"gap\"}") >= 3
-                        && metric("spark_chaos_recovery_total", "{fault=\"duplicate\"}") >= 3);
+        assertThat(runUntil(() -> metric("spark_chaos_recovery_total", "{fault=\"gap\"}") >= 3
+                && metric("spark_chaos_recovery_total", "{fault=\"duplicate\"}") >= 3,
+                time.millis() + 15_000, 25)).isTrue(); // a scrape per step: larger steps
         JsonNode off = toggle("{\"enabled\":false}");
         assertThat(off.get("exchange").get("gapEverySec").asInt()).isZero();
         double gaps = metric("spark_chaos_exchange_faults_total", "{fault=\"gap\"}");
-        Thread.sleep(2_500);
+        advanceTo(time.millis() + 2_500); // two and a half periods: none comes
         assertThat(metric("spark_chaos_exchange_faults_total", "{fault=\"gap\"}")).isEqualTo(gaps);
         assertBookMatchesTheSimulator();
     }

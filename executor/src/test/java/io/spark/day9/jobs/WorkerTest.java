@@ -5,11 +5,14 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.spark.day9.api.Json;
+import io.spark.day9.testing.ManualScheduler;
 import io.spark.day9.testing.TestExecutor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -91,14 +94,26 @@ class WorkerTest {
     @Test
     void aSlowHandlerIsHeartbeatedSoItIsNotRedelivered() throws Exception {
         AtomicInteger calls = new AtomicInteger();
+        ManualScheduler time = new ManualScheduler();
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
         try (TestExecutor server = TestExecutor.start(dir, Map.of("QUEUE_VISIBILITY_MS", "200",
-                "QUEUE_WORKER_THREADS", "2"))) {
+                "QUEUE_WORKER_THREADS", "2"), time)) {
             server.executor().worker().register("slow", job -> {
                 calls.incrementAndGet();
-                Thread.sleep(1000); // five visibility timeouts
+                running.countDown();
+                assertThat(release.await(10, TimeUnit.SECONDS)).isTrue();
                 return JobHandler.Outcome.ACK;
             });
             server.post("/api/private/queue/enqueue", "{\"job\":\"slow\"}");
+            assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+            // five visibility timeouts pass on the queue's clock while the handler runs
+            for (int i = 0; i < 50; i++) {
+                time.advance(Duration.ofMillis(20));
+            }
+            // the heartbeats kept the claim: nobody else can claim the job now
+            assertThat(server.executor().queues().defaultQueue().claim(1, 1_000)).isEmpty();
+            release.countDown();
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
                     Json.mapper().readTree(server.get("/api/private/queue/stats").body())
                             .get("depth").asLong()).isZero());

@@ -9,6 +9,8 @@ import io.spark.day9.api.Json;
 import io.spark.day9.sim.SimConfig;
 import io.spark.day9.sim.SimExchange;
 import io.spark.day9.sim.server.SimServer;
+import io.spark.day9.testing.ManualScheduler;
+import io.spark.day9.time.SystemScheduler;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +31,44 @@ class MarketStreamSimTest {
     private SimServer sim;
     private MarketStream stream;
     private final List<MarketEvent> events = new CopyOnWriteArrayList<>();
+    private final SystemScheduler scheduler = new SystemScheduler();
+    /** Set by {@link #startOnManualClock}: the clock of the simulator and the client. */
+    private ManualScheduler time;
+
+    /**
+     * As {@link #start(SimConfig, long, long)}, with the simulator, the REST client and the
+     * stream on one manual clock and scheduler: stale checks, reconnect timers, connection ages
+     * and the simulated market move only with {@link #runUntil}.
+     */
+    private void startOnManualClock(SimConfig simConfig, long staleMs, long maxAgeMs) {
+        time = new ManualScheduler(System.currentTimeMillis());
+        sim = SimServer.start(simConfig, time.millisClock(), time);
+        BinanceRest rest = new BinanceRest(sim.restUrl(), simConfig.apiKey(),
+                simConfig.apiSecret(), 5000, time.millisClock(), Json.mapper());
+        stream = new MarketStream(new MarketConfig(sim.wsUrl(), simConfig.symbols(),
+                MarketConfig.DEFAULT_RECV_WINDOW_MS, staleMs,
+                MarketConfig.DEFAULT_RECONNECT_BASE_MS, 1000, maxAgeMs, 1000), rest,
+                time.millisClock(), new SplittableRandom(1), time);
+        stream.subscribe(events::add);
+        stream.start();
+        runUntil(stream::allSynced, time.millis() + 10_000);
+        assertThat(stream.allSynced()).isTrue();
+    }
+
+    /**
+     * Moves the manual clock in 5 ms steps, each once socket work has had a millisecond, until
+     * {@code done} holds or the clock reaches {@code limit}.
+     */
+    private void runUntil(java.util.function.BooleanSupplier done, long limit) {
+        await().atMost(Duration.ofSeconds(30)).pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(1)).until(() -> {
+                    if (done.getAsBoolean() || time.millis() >= limit) {
+                        return true;
+                    }
+                    time.advance(Duration.ofMillis(Math.min(5, limit - time.millis())));
+                    return false;
+                });
+    }
 
     private void start(SimConfig simConfig, long staleMs, long maxAgeMs) {
         sim = SimServer.start(simConfig);
@@ -37,7 +77,7 @@ class MarketStreamSimTest {
         stream = new MarketStream(new MarketConfig(sim.wsUrl(), simConfig.symbols(),
                 MarketConfig.DEFAULT_RECV_WINDOW_MS, staleMs,
                 MarketConfig.DEFAULT_RECONNECT_BASE_MS, 1000, maxAgeMs, 1000), rest,
-                System::currentTimeMillis, new SplittableRandom(1));
+                System::currentTimeMillis, new SplittableRandom(1), scheduler);
         stream.subscribe(events::add);
         stream.start();
         await().atMost(Duration.ofSeconds(10)).until(stream::allSynced);
@@ -56,6 +96,7 @@ class MarketStreamSimTest {
         if (sim != null) {
             sim.close();
         }
+        scheduler.close();
     }
 
     /** Pauses the market, lets the client catch up, and compares the whole books. */
@@ -65,6 +106,9 @@ class MarketStreamSimTest {
             for (String symbol : List.of(BTC, "ETHUSDT")) {
                 SimExchange.BookSnapshot expected = sim.book(symbol);
                 await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                    if (time != null) {
+                        time.advance(Duration.ofMillis(5)); // a resync may wait on a timer
+                    }
                     BookView v = stream.book(symbol, 10_000).orElseThrow();
                     assertThat(v.synced()).isTrue();
                     assertThat(v.lastUpdateId()).isEqualTo(expected.lastUpdateId());
@@ -136,14 +180,20 @@ class MarketStreamSimTest {
 
     @Test
     void aSilentStreamIsDetectedAndReconnected() {
-        start(SimConfig.of(List.of(BTC, "ETHUSDT"), 7).withUpdateIntervalMs(2), 500, 3_600_000);
+        startOnManualClock(SimConfig.of(List.of(BTC, "ETHUSDT"), 7).withUpdateIntervalMs(2), 500,
+                3_600_000);
         sim.faults().silence(2000);
-        await().atMost(Duration.ofSeconds(10)).until(() -> events.stream()
-                .anyMatch(e -> e instanceof MarketEvent.Disconnected d
-                        && d.reason().equals("stale")));
-        await().atMost(Duration.ofSeconds(10)).until(() -> events.stream()
-                .anyMatch(e -> e instanceof MarketEvent.Recovered r
-                        && r.cause().equals("stale")));
+        long silentFrom = time.millis();
+        runUntil(() -> events.stream().anyMatch(e -> e instanceof MarketEvent.Disconnected d
+                && d.reason().equals("stale")), silentFrom + 10_000);
+        // detected once the stream has been silent for more than staleMs, on the clock
+        assertThat(time.millis() - silentFrom).isGreaterThan(500);
+        runUntil(() -> events.stream().anyMatch(e -> e instanceof MarketEvent.Recovered r
+                && r.cause().equals("stale")), time.millis() + 10_000);
+        assertThat(events).anyMatch(e -> e instanceof MarketEvent.Disconnected d
+                && d.reason().equals("stale"));
+        assertThat(events).anyMatch(e -> e instanceof MarketEvent.Recovered r
+                && r.cause().equals("stale"));
         assertBooksEqual();
     }
 
@@ -162,15 +212,16 @@ class MarketStreamSimTest {
 
     @Test
     void aPlannedReconnectReplacesAnAgeingConnectionWithoutLosingTheBook() throws Exception {
-        start(SimConfig.of(List.of(BTC, "ETHUSDT"), 7).withUpdateIntervalMs(2), 2000, 1500);
+        startOnManualClock(SimConfig.of(List.of(BTC, "ETHUSDT"), 7).withUpdateIntervalMs(2),
+                2000, 1500);
         AtomicBoolean everUnsynced = new AtomicBoolean();
-        long until = System.currentTimeMillis() + 4000;
-        while (System.currentTimeMillis() < until) {
+        // four seconds on the clock, checked at every 5 ms step: past the 1.5 s age twice
+        runUntil(() -> {
             if (!stream.book(BTC, 1).orElseThrow().synced()) {
                 everUnsynced.set(true);
             }
-            Thread.sleep(5);
-        }
+            return false;
+        }, time.millis() + 4000);
         assertThat(events).anyMatch(e -> e instanceof MarketEvent.PlannedReconnect);
         assertThat(events).noneMatch(e -> e instanceof MarketEvent.Disconnected);
         assertThat(everUnsynced).isFalse();

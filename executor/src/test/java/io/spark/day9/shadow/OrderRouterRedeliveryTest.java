@@ -9,6 +9,7 @@ import io.spark.day9.api.Json;
 import io.spark.day9.market.BookView;
 import io.spark.day9.market.MarketData;
 import io.spark.day9.market.PriceLevel;
+import io.spark.day9.testing.ManualScheduler;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * executor replaying the same trail; the exchange is a map of client order ids.
  */
 class OrderRouterRedeliveryTest {
+    private final ManualScheduler time = new ManualScheduler(System.currentTimeMillis());
     @TempDir
     Path dir;
     private final List<ShadowExecutor> started = new ArrayList<>();
@@ -100,7 +102,7 @@ class OrderRouterRedeliveryTest {
                  {"filterType":"NOTIONAL","minNotional":"5"}]}]}""");
         ShadowExecutor s = new ShadowExecutor(new ShadowConfig(dir, BigDecimal.TEN,
                 BigDecimal.TEN, ShadowConfig.LatencyModel.NONE, 0, 60_000, 0), market, () -> info, null,
-                System::currentTimeMillis, Json.mapper());
+                time.millisClock(), time, Json.mapper());
         s.start();
         started.add(s);
         return s;

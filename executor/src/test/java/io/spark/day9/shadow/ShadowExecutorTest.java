@@ -10,6 +10,7 @@ import io.spark.day9.market.BookView;
 import io.spark.day9.market.MarketData;
 import io.spark.day9.market.MarketEvent;
 import io.spark.day9.market.PriceLevel;
+import io.spark.day9.testing.ManualScheduler;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,9 +19,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ShadowExecutorTest {
     @TempDir
     Path dir;
-    private final AtomicLong now = new AtomicLong(1_800_000_000_000L);
+    private final ManualScheduler time = new ManualScheduler(1_800_000_000_000L);
     private final Map<String, BookView> books = new ConcurrentHashMap<>();
     private final List<ShadowEvent> events = new CopyOnWriteArrayList<>();
     private final List<ShadowExecutor> started = new ArrayList<>();
@@ -70,10 +72,15 @@ class ShadowExecutorTest {
     }
 
     private ShadowExecutor start(long ttlMs) throws Exception {
+        return start(ttlMs, ShadowConfig.LatencyModel.NONE, 0);
+    }
+
+    private ShadowExecutor start(long ttlMs, ShadowConfig.LatencyModel latency, long latencyMs)
+            throws Exception {
         JsonNode info = info();
         ShadowExecutor s = new ShadowExecutor(new ShadowConfig(dir, BigDecimal.TEN,
-                BigDecimal.valueOf(20), ShadowConfig.LatencyModel.NONE, 0, ttlMs, 0), market,
-                () -> info, null, now::get, Json.mapper());
+                BigDecimal.valueOf(20), latency, latencyMs, ttlMs, 0), market,
+                () -> info, null, time.millisClock(), time, Json.mapper());
         s.subscribe(events::add);
         s.start();
         started.add(s);
@@ -90,7 +97,7 @@ class ShadowExecutorTest {
     private OrderRequest order(String side, String type, String price, String qty, String tif,
                                String clientId) {
         return OrderRequest.parse(new OrderRequest.Body("BTCUSDT", side, type, price, qty, "alpha",
-                clientId, tif, null), null, now.get(), "http");
+                clientId, tif, null), null, time.millis(), "http");
     }
 
     // bids 99.90 x 1, 99.80 x 2 | asks 100.00 x 1, 100.50 x 2
@@ -145,21 +152,21 @@ class ShadowExecutorTest {
         assertThat(o.status()).isEqualTo(OrderStatus.NEW);
         // a 1.5 sell at 99.80 only eats into the queue ahead (2 -> 0.5)
         s.onMarketEvent(new MarketEvent.TradePrint("BTCUSDT", new BigDecimal("99.80"),
-                new BigDecimal("1.5"), true, now.get()));
+                new BigDecimal("1.5"), true, time.millis()));
         // a buy-side taker at our price does not touch resting bids
         s.onMarketEvent(new MarketEvent.TradePrint("BTCUSDT", new BigDecimal("99.80"),
-                new BigDecimal("5"), false, now.get()));
+                new BigDecimal("5"), false, time.millis()));
         // another 1.0 sell: 0.5 finishes the queue ahead, 0.5 fills us
         s.onMarketEvent(new MarketEvent.TradePrint("BTCUSDT", new BigDecimal("99.80"),
-                new BigDecimal("1.0"), true, now.get()));
-        await().atMost(Duration.ofSeconds(5)).until(() -> s.get("r1").orElseThrow().status()
-                .equals(OrderStatus.PARTIALLY_FILLED));
+                new BigDecimal("1.0"), true, time.millis()));
+        time.runDue(); // trades are handled on the shadow lane
+        assertThat(s.get("r1").orElseThrow().status()).isEqualTo(OrderStatus.PARTIALLY_FILLED);
         assertThat(s.get("r1").orElseThrow().executedQty()).isEqualByComparingTo("0.5");
         // a trade through our price fills the rest at our price, as maker
         s.onMarketEvent(new MarketEvent.TradePrint("BTCUSDT", new BigDecimal("99.70"),
-                new BigDecimal("0.01"), true, now.get()));
-        await().atMost(Duration.ofSeconds(5)).until(() -> s.get("r1").orElseThrow().status()
-                .equals(OrderStatus.FILLED));
+                new BigDecimal("0.01"), true, time.millis()));
+        time.runDue();
+        assertThat(s.get("r1").orElseThrow().status()).isEqualTo(OrderStatus.FILLED);
         ShadowOrderView done = s.get("r1").orElseThrow();
         assertThat(done.avgPrice()).isEqualByComparingTo("99.80");
         assertThat(done.fills()).extracting(ShadowOrderView.FillView::liquidity)
@@ -177,9 +184,29 @@ class ShadowExecutorTest {
         assertThat(s.get("c1").orElseThrow().status()).isEqualTo(OrderStatus.NEW);
         // the bid moves up to 100.25: every ask at 100.20 traded
         book(List.of(l("100.25", "1")), List.of(l("100.30", "1")));
-        await().atMost(Duration.ofSeconds(5)).until(() -> s.get("c1").orElseThrow().status()
-                .equals(OrderStatus.FILLED));
+        time.advance(Duration.ofMillis(ShadowExecutor.TICK_MS)); // the next tick sees it
+        assertThat(s.get("c1").orElseThrow().status()).isEqualTo(OrderStatus.FILLED);
         assertThat(s.get("c1").orElseThrow().avgPrice()).isEqualByComparingTo("100.20");
+    }
+
+    @Test
+    void aFixedLatencyFillsAgainstTheBookAsItIsWhenTheOrderArrives() throws Exception {
+        ShadowExecutor s = start(60_000, ShadowConfig.LatencyModel.FIXED, 50);
+        standardBook();
+        long before = time.scheduledCount();
+        CompletableFuture<ShadowExecutor.Placement> placed = CompletableFuture.supplyAsync(() ->
+                s.place(order("BUY", "MARKET", null, "0.5", null, "late")));
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(1))
+                .until(() -> time.scheduledCount() > before); // on its way to the book
+        // the book moves while the order travels: it meets the new ask
+        book(List.of(l("100.90", "1")), List.of(l("101.00", "1")));
+        time.advance(Duration.ofMillis(49));
+        assertThat(placed).isNotDone();
+        time.advance(Duration.ofMillis(1));
+        ShadowOrderView o = placed.get(10, TimeUnit.SECONDS).order();
+        assertThat(o.status()).isEqualTo("FILLED");
+        assertThat(o.avgPrice()).isEqualByComparingTo("101.00");
+        assertThat(o.arrivalMid()).isEqualByComparingTo("100.95");
     }
 
     @Test
@@ -192,9 +219,11 @@ class ShadowExecutorTest {
         assertThatThrownBy(() -> s.cancel("k1")).isInstanceOfSatisfying(OrderRejected.class,
                 e -> assertThat(e.code()).isEqualTo(-2011));
         assertThat(s.cancel("nope")).isEmpty();
-        now.addAndGet(1_001);
-        await().atMost(Duration.ofSeconds(5)).until(() -> s.get("e1").orElseThrow().status()
-                .equals(OrderStatus.EXPIRED));
+        time.advance(Duration.ofMillis(999));
+        assertThat(s.get("e1").orElseThrow().status()).isEqualTo(OrderStatus.NEW);
+        time.advance(Duration.ofMillis(2));
+        // the tick at the TTL's end expires it, exactly then
+        assertThat(s.get("e1").orElseThrow().status()).isEqualTo(OrderStatus.EXPIRED);
         // IOC and FOK never rest
         assertThat(s.place(order("BUY", "LIMIT", "100.00", "2", "IOC", "i1")).order())
                 .satisfies(o -> {
@@ -306,7 +335,7 @@ class ShadowExecutorTest {
                         null), -1100, "clientOrderId"}};
         for (Object[] c : cases) {
             OrderRequest.Body b = (OrderRequest.Body) c[0];
-            assertThatThrownBy(() -> s.place(OrderRequest.parse(b, null, now.get(), "http")))
+            assertThatThrownBy(() -> s.place(OrderRequest.parse(b, null, time.millis(), "http")))
                     .as(b.toString()).isInstanceOfSatisfying(OrderRejected.class, e -> {
                         assertThat(e.code()).isEqualTo(c[1]);
                         assertThat(e.field()).isEqualTo(c[2]);

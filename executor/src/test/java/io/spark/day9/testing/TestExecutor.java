@@ -19,6 +19,10 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /** A real executor on an ephemeral loopback port, with its runtime in a temp directory. */
 public final class TestExecutor implements AutoCloseable {
@@ -36,6 +40,36 @@ public final class TestExecutor implements AutoCloseable {
             throws Exception {
         return new TestExecutor(Executor.start(config(dir, env), Clock.systemUTC(),
                 List.of(routes)));
+    }
+
+    /**
+     * Starts on {@code time}'s manual clock and scheduler: every timer of the executor (chaos,
+     * shadow, market, worker heartbeats, the embedded simulator's market) moves only when the
+     * test advances {@code time}. Start-up itself waits for real sockets (the first books), so
+     * while it runs the clock is advanced in 10 ms steps, each once the start has had 2 ms to
+     * finish; afterwards only the test moves it.
+     */
+    public static TestExecutor start(Path dir, Map<String, String> env, ManualScheduler time,
+                                     ApiRoutes... routes) throws Exception {
+        Day9Config config = config(dir, env);
+        CompletableFuture<Executor> started = new CompletableFuture<>();
+        Thread starter = new Thread(() -> {
+            try {
+                started.complete(Executor.start(config, time.clock(), time, List.of(routes)));
+            } catch (Throwable e) {
+                started.completeExceptionally(e);
+            }
+        }, "test-executor-start");
+        starter.start();
+        while (true) {
+            try {
+                return new TestExecutor(started.get(2, TimeUnit.MILLISECONDS));
+            } catch (TimeoutException notYet) {
+                time.advance(Duration.ofMillis(10));
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof Exception x ? x : e;
+            }
+        }
     }
 
     /** A validated configuration rooted in {@code dir}. */

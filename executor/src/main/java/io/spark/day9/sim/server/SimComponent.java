@@ -4,16 +4,25 @@ import io.spark.day9.lifecycle.Component;
 import io.spark.day9.lifecycle.Health;
 import io.spark.day9.sim.SimConfig;
 import io.spark.day9.sim.SimExchange;
+import io.spark.day9.time.Scheduler;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.LongSupplier;
 
-/** The embedded simulator as an executor component ({@code MARKET_SOURCE=sim}). */
+/**
+ * The embedded simulator as an executor component ({@code MARKET_SOURCE=sim}). It runs on the
+ * executor's clock and scheduler, so a manual clock in tests moves the simulated market too.
+ */
 public final class SimComponent implements Component {
     private final SimConfig config;
+    private final LongSupplier clock;
+    private final Scheduler scheduler;
     private volatile SimServer sim;
 
-    public SimComponent(SimConfig config) {
+    public SimComponent(SimConfig config, LongSupplier clock, Scheduler scheduler) {
         this.config = Objects.requireNonNull(config, "config");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
     }
 
     @Override
@@ -23,7 +32,7 @@ public final class SimComponent implements Component {
 
     @Override
     public void start() {
-        sim = SimServer.start(config);
+        sim = SimServer.start(config, clock, scheduler);
     }
 
     @Override

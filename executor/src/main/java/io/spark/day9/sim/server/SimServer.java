@@ -12,6 +12,7 @@ import io.spark.day9.sim.SimExchange;
 import io.spark.day9.sim.SimFaults;
 import io.spark.day9.sim.SimRoute;
 import io.spark.day9.sim.SimSubscriber;
+import io.spark.day9.time.Scheduler;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Arrays;
@@ -68,7 +69,19 @@ public final class SimServer implements AutoCloseable {
 
     /** As {@link #start(SimConfig)} with a clock (epoch ms). */
     public static SimServer start(SimConfig config, LongSupplier clock) {
-        SimExchange exchange = SimExchange.start(config, clock);
+        return serve(SimExchange.start(config, clock));
+    }
+
+    /**
+     * As {@link #start(SimConfig)}, the market ticking on {@code scheduler}, whose time is
+     * {@code clock} (the executor's, so a manual clock moves the market too).
+     */
+    public static SimServer start(SimConfig config, LongSupplier clock, Scheduler scheduler) {
+        return serve(SimExchange.start(config, clock, scheduler));
+    }
+
+    private static SimServer serve(SimExchange exchange) {
+        SimConfig config = exchange.config();
         try {
             SimServer server = new SimServer(exchange);
             server.app.start("127.0.0.1", config.port());
