@@ -20,9 +20,9 @@ class ExecutorWiringTest {
     void componentsStartInDependencyOrderWithTheOrderRouterBetweenShadowAndWorker()
             throws Exception {
         try (TestExecutor server = TestExecutor.start(dir, Map.of())) {
-            // stop is the reverse: http, worker, orders, shadow, ... audit last
+            // stop is the reverse: http, worker, orders, shadow, ... audit, the scheduler last
             assertThat(server.executor().lifecycle().health().keySet()).containsExactly(
-                    "audit", "audit-batcher", "queue", "sim-exchange", "market", "chaos",
+                    "scheduler", "audit", "audit-batcher", "queue", "sim-exchange", "market", "chaos",
                     "shadow", "orders", "worker", "http");
         }
     }

@@ -27,7 +27,21 @@ import picocli.CommandLine.Option;
  */
 final class Remote {
     /** Where the configuration comes from; tests point it at a test executor's. */
-    static volatile Supplier<Day9Config> configSource = ConfigLoader::fromProcess;
+    static volatile Supplier<Day9Config> configSource = Remote::processConfig;
+
+    /**
+     * This process's configuration. A remote command says on stderr which {@code .env} it read
+     * and warns about unknown look-alike variables; a missing {@code .env} is not mentioned (it
+     * is the usual case; {@code day9 config} shows where it was looked for), so that an
+     * answer or a failure stays one line.
+     */
+    static Day9Config processConfig() {
+        return ConfigLoader.fromProcess(note -> {
+            if (!ConfigLoader.isMissingDotEnvNote(note)) {
+                System.err.println("day9: " + note);
+            }
+        });
+    }
 
     @Option(names = "--url", paramLabel = "URL",
             description = "Executor base URL (default: http://HOST:PORT of the configuration).")

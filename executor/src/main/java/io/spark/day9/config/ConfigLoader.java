@@ -87,12 +87,19 @@ public final class ConfigLoader {
         return new ConfigLoader(environment, dotEnv).build();
     }
 
+    /** True for the note that says no {@code .env} file was found (nothing came from one). */
+    public static boolean isMissingDotEnvNote(String note) {
+        return note.startsWith(MISSING_DOTENV);
+    }
+
+    private static final String MISSING_DOTENV = ".env: no file at ";
+
     /** One line saying where {@code .env} was looked for and what was found there. */
     static String dotEnvNote(Path dotEnvFile, Map<String, String> dotEnv) {
         Path abs = dotEnvFile.toAbsolutePath().normalize();
         return Files.isRegularFile(abs)
                 ? ".env: read " + dotEnv.size() + " variable(s) from " + abs
-                : ".env: no file at " + abs + " (environment and defaults only)";
+                : MISSING_DOTENV + abs + " (environment and defaults only)";
     }
 
     /**

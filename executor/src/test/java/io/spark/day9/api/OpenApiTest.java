@@ -162,7 +162,7 @@ class OpenApiTest {
     /** The README's route rows: "METHOD path" to the role column (null when it has none). */
     static Map<String, String> readmeRoutes(String readme) {
         Map<String, String> out = new LinkedHashMap<>();
-        Matcher m = Pattern.compile("(?m)^\\| `(GET|POST|DELETE|PUT) ([^`?\\[ ]+)[^`]*` \\| "
+        Matcher m = Pattern.compile("(?m)^\\| `(GET|HEAD|POST|DELETE|PUT) ([^`?\\[ ]+)[^`]*` \\| "
                 + "([^|]*)\\|").matcher(readme);
         while (m.find()) {
             out.put(m.group(1) + " " + m.group(2), m.group(3).strip());

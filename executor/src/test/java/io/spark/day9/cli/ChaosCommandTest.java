@@ -41,7 +41,7 @@ class ChaosCommandTest {
 
     @AfterAll
     static void stop() {
-        Remote.configSource = ConfigLoader::fromProcess;
+        Remote.configSource = Remote::processConfig;
         server.close();
     }
 

@@ -49,7 +49,7 @@ class CliRemoteTest {
 
     @AfterEach
     void processConfig() {
-        Remote.configSource = ConfigLoader::fromProcess;
+        Remote.configSource = Remote::processConfig;
     }
 
     private static CliRun day9(int port, String... args) {

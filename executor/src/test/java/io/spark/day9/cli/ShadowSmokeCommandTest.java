@@ -68,7 +68,7 @@ class ShadowSmokeCommandTest {
             assertThat(r.out()).contains("PASS").doesNotContain("FAIL")
                     .contains("set: ADMIN_TOKEN, API_TOKEN");
         } finally {
-            Remote.configSource = io.spark.day9.config.ConfigLoader::fromProcess;
+            Remote.configSource = Remote::processConfig;
         }
     }
 

@@ -204,7 +204,7 @@ class ShadowExecutorTest {
         assertThat(placed).isNotDone();
         time.advance(Duration.ofMillis(1));
         ShadowOrderView o = placed.get(10, TimeUnit.SECONDS).order();
-        assertThat(o.status()).isEqualTo("FILLED");
+        assertThat(o.status()).isEqualTo(OrderStatus.FILLED);
         assertThat(o.avgPrice()).isEqualByComparingTo("101.00");
         assertThat(o.arrivalMid()).isEqualByComparingTo("100.95");
     }
