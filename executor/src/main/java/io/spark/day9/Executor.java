@@ -236,8 +236,10 @@ public final class Executor implements AutoCloseable {
         routes.add(new ChaosRoutes(chaos));
         routes.add(new ShadowReportRoutes(config.paths().shadowDir(), clock::millis));
         routes.addAll(extraRoutes);
-        return new HttpServer(config.server(), authPolicy(config.server(), clock), routes,
-                new HttpMetrics(metrics.registry()));
+        AuthPolicy auth = authPolicy(config.server(), clock);
+        HttpMetrics.observeAuth(metrics.registry(), auth::failedAuthentications,
+                auth::refusedAuthentications);
+        return new HttpServer(config.server(), auth, routes, new HttpMetrics(metrics.registry()));
     }
 
     /** Builds and starts an executor; on failure everything already started is stopped. */

@@ -115,6 +115,19 @@ class AuthPolicyTest {
             assertThat(s.executor().http().auth().failedAuthentications()).isEqualTo(5);
             // scraping and liveness are public: never locked out
             assertThat(s.get("/healthz").statusCode()).isEqualTo(200);
+            String scrape = s.get("/metrics").body();
+            assertThat(scrape).contains("spark_http_auth_failures_total{result=\"wrong_token\"} 5.0")
+                    .contains("spark_http_auth_failures_total{result=\"rate_limited\"} 1.0");
+        }
+    }
+
+    @Test
+    void theAuthFailureCounterExistsAtZeroFromTheStart(@TempDir Path dir) throws Exception {
+        try (TestExecutor s = TestExecutor.start(dir, Map.of("API_TOKEN", TestExecutor.TOKEN,
+                "QUEUE_WORKER_ENABLED", "false"))) {
+            assertThat(s.get("/metrics").body())
+                    .contains("spark_http_auth_failures_total{result=\"wrong_token\"} 0.0")
+                    .contains("spark_http_auth_failures_total{result=\"rate_limited\"} 0.0");
         }
     }
 }
