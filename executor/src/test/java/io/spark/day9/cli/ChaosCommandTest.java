@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.spark.day9.api.Json;
-import io.spark.day9.config.ConfigLoader;
 import io.spark.day9.testing.TestExecutor;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.spark.day9.api.Json;
-import io.spark.day9.config.ConfigLoader;
 import io.spark.day9.testing.TestExecutor;
 import java.net.ServerSocket;
 import java.nio.file.Files;
