@@ -22,7 +22,7 @@ import java.util.stream.Collectors;
  * {@link ConfigException} naming the variable, the value and what is allowed.
  */
 public final class ConfigLoader {
-    private static final Pattern QUEUE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
+    private static final Pattern QUEUE_NAME = io.spark.day9.queue.QueueNames.PATTERN;
     private static final int MIN_TOKEN_CHARS = 16;
     private static final Pattern SYMBOL = Pattern.compile("[A-Z0-9]{2,20}");
 

@@ -136,7 +136,7 @@ public final class FileJournalQueue implements JobQueue {
     /** Claim reads: largest single read. */
     private static final int RUN_MAX = 1 << 20;
 
-    private record Dedup(long id, long expiresAt) {
+    private record Dedup(long id, long expiresAt, String key) {
     }
 
     private final QueueConfig config;
@@ -223,6 +223,10 @@ public final class FileJournalQueue implements JobQueue {
     private long storedBytes;
     private final LinkedHashMap<String, Dedup> dedup = new LinkedHashMap<>();
     private long quarantined;
+    /** Bytes of unterminated last lines cut at recovery. Guarded by lock. */
+    private long tornTailBytes;
+    /** The storage failure, from a failed write until a write succeeds again. */
+    private volatile String storageError;
     private long cursorHeadOffset = -1;
     private long oldestReadyId = -1;
     private long oldestReadyTs;
@@ -381,18 +385,34 @@ public final class FileJournalQueue implements JobQueue {
         }
         List<long[]> bad = new ArrayList<>();
         long lastGoodEnd = scan(start, size, now, bad);
-        // Torn tail: everything after the last valid line.
+        // The tail: everything after the last valid line. Its complete lines are invalid
+        // lines like any other (quarantined and counted, one by one); an unterminated last
+        // fragment is a write that never completed, so was never acknowledged: cut, counted
+        // as tornTailBytes, not quarantined.
         if (size > lastGoodEnd) {
             byte[] tail = readRange(lastGoodEnd, (int) Math.min(size - lastGoodEnd, 1 << 26));
-            boolean completeLine = false;
-            for (byte b : tail) {
-                completeLine |= b == '\n';
+            List<byte[]> lines = new ArrayList<>();
+            int from = 0;
+            for (int i = 0; i < tail.length; i++) {
+                if (tail[i] == '\n') {
+                    lines.add(Arrays.copyOfRange(tail, from, i + 1));
+                    events.add(new QueueEvent.LineQuarantined(name, lastGoodEnd + from,
+                            i + 1 - from, "invalid line at the end of the journal"));
+                    from = i + 1;
+                }
             }
-            if (completeLine) {
-                appendQuarantine(List.of(tail));
+            long torn = size - lastGoodEnd - from;
+            if (!lines.isEmpty()) {
+                appendQuarantine(lines);
+                quarantined += lines.size();
+                LOG.error("queue '{}': {} invalid line(s) at the end of {} moved to {}", name,
+                        lines.size(), journalPath, QUARANTINE);
             }
-            LOG.warn("queue '{}': cut torn tail of {} bytes at offset {} of {}", name,
-                    size - lastGoodEnd, lastGoodEnd, journalPath);
+            if (torn > 0) {
+                tornTailBytes += torn;
+                LOG.warn("queue '{}': cut a torn last line of {} bytes at offset {} of {}", name,
+                        torn, lastGoodEnd + from, journalPath);
+            }
             journal.truncate(lastGoodEnd);
             journal.force();
             events.add(new QueueEvent.TailTruncated(name, lastGoodEnd, size - lastGoodEnd));
@@ -472,7 +492,7 @@ public final class FileJournalQueue implements JobQueue {
                 long lineOffset = bufPos + lineStart;
                 String why = codec.decode(buf, lineStart, i, rec);
                 if (why == null) {
-                    why = apply(lineOffset, i - lineStart + 1, now);
+                    why = apply(buf, lineOffset, i - lineStart + 1, now);
                 }
                 if (why == null) {
                     lastGoodEnd = lineOffset + (i - lineStart) + 1;
@@ -493,7 +513,7 @@ public final class FileJournalQueue implements JobQueue {
     }
 
     /** Applies one decoded replay record at {@code lineOffset}. Returns a reason if invalid. */
-    private String apply(long fileOffset, int lineLength, long now) {
+    private String apply(byte[] line, long fileOffset, int lineLength, long now) {
         long logical = fileBase + fileOffset;
         int slot = rec.type == 'E' || rec.type == 'H' || rec.type == 'K' ? -1
                 : index.find(rec.id);
@@ -514,7 +534,8 @@ public final class FileJournalQueue implements JobQueue {
                 nextId = Math.max(nextId, rec.id + 1);
                 if (rec.key != null && rec.ts + config.dedupWindowMs() > now) {
                     dedup.remove(rec.key);
-                    dedup.put(rec.key, new Dedup(rec.id, rec.ts + config.dedupWindowMs()));
+                    dedup.put(rec.key, new Dedup(rec.id, rec.ts + config.dedupWindowMs(),
+                            rec.uid(line)));
                 }
             }
             case 'C' -> {
@@ -801,6 +822,7 @@ public final class FileJournalQueue implements JobQueue {
             }
             appendedLogical += len;
             durableLogical = appendedLogical;
+            writeSucceeded();
             return start;
         }
         if (pendingLen + len > pending.length) {
@@ -834,10 +856,12 @@ public final class FileJournalQueue implements JobQueue {
         pendingLen = 0;
         pendingRecords = 0;
         durableLogical = appendedLogical;
+        writeSucceeded();
     }
 
     /** Marks the queue failed (under lock): callers not yet durable will throw. */
     private void failStorage(IOException e) {
+        storageError = e.toString();
         if (failure == null) {
             failure = e;
             epochDurableEnds.add(durableLogical);
@@ -849,6 +873,18 @@ public final class FileJournalQueue implements JobQueue {
     }
 
     private final List<QueueEvent> pendingEvents = new ArrayList<>();
+
+    /**
+     * A journal write (and its force, if any) succeeded, under lock: a storage failure still
+     * reported ends here, not when recovery merely cut the journal back.
+     */
+    private void writeSucceeded() {
+        if (storageError != null) {
+            storageError = null;
+            LOG.warn("queue '{}': journal writes succeed again", name);
+            pendingEvents.add(new QueueEvent.StorageRecovered(name));
+        }
+    }
 
     /**
      * Waits until the line ending at {@code end}, appended in {@code ep}, is durable.
@@ -963,6 +999,7 @@ public final class FileJournalQueue implements JobQueue {
             if (ep == epoch) {
                 durableLogical = start + len;
             }
+            writeSucceeded();
         } finally {
             lock.unlock();
         }
@@ -984,6 +1021,7 @@ public final class FileJournalQueue implements JobQueue {
             pendingLen = 0;
             pendingRecords = 0;
             durableLogical = appendedLogical;
+            writeSucceeded();
         } else if (config.fsync() == FsyncMode.NONE) {
             journal.force();
         }
@@ -1027,8 +1065,10 @@ public final class FileJournalQueue implements JobQueue {
                 appendedLogical = appendedLogical + 1; // never reuse positions
                 load(events);
                 failure = null;
-                LOG.warn("queue '{}': journal recovered after a storage failure", name);
-                events.add(new QueueEvent.StorageRecovered(name));
+                // storageError stays set (and health DEGRADED) until a write succeeds: the
+                // cut above works even on a full disk, so it proves nothing.
+                LOG.warn("queue '{}': journal reloaded after a storage failure; writes are "
+                        + "tried again", name);
             } catch (IOException e) {
                 failure = e;
                 throw QueueStorageException.of(name, "recovering the journal", e);
@@ -1087,7 +1127,7 @@ public final class FileJournalQueue implements JobQueue {
         String key = options.dedupKey();
         Dedup hit = key == null ? null : dedupLookup(key, now);
         if (hit != null) {
-            return new Staged(new EnqueueResult(hit.id(), true),
+            return new Staged(new EnqueueResult(hit.id(), true, hit.key()),
                     new QueueEvent.DedupHit(name, hit.id(), key), epoch, appendedLogical);
         }
         long pendingJobs = pendingCount();
@@ -1095,11 +1135,13 @@ public final class FileJournalQueue implements JobQueue {
             throw QueueFullException.pending(name, pendingJobs, config.maxPending());
         }
         long at = now + options.delayMs();
+        String uid = JobKeys.next();
         codec.begin('E').num("id", nextId).num("ts", now).num("at", at).num("n", 0);
         if (key != null) {
             codec.str("k", key);
         }
-        codec.payload(payload, verbatim).finish();
+        codec.str("u", uid).attributes(options.attributes()).payload(payload, verbatim)
+                .finish();
         int length = codec.length();
         if (storedBytes + length > config.maxBytes()) {
             throw QueueFullException.bytes(name, storedBytes, length, config.maxBytes());
@@ -1110,9 +1152,9 @@ public final class FileJournalQueue implements JobQueue {
         indexNew(id, off, at, options.delayMs() > 0, length);
         if (key != null) {
             dedup.remove(key);
-            dedup.put(key, new Dedup(id, now + config.dedupWindowMs()));
+            dedup.put(key, new Dedup(id, now + config.dedupWindowMs(), uid));
         }
-        return new Staged(new EnqueueResult(id, false),
+        return new Staged(new EnqueueResult(id, false, uid),
                 new QueueEvent.Enqueued(name, id, length, options.delayMs()), epoch,
                 appendedLogical);
     }
@@ -1160,6 +1202,7 @@ public final class FileJournalQueue implements JobQueue {
         ensureHealthy();
         List<QueueEvent> events = new ArrayList<>(n);
         long firstId;
+        String[] uids;
         long ep;
         long end;
         appending.incrementAndGet();
@@ -1173,9 +1216,12 @@ public final class FileJournalQueue implements JobQueue {
             }
             long at = now + options.delayMs();
             int[] lineEnd = new int[n];
+            uids = new String[n];
             int len = 0;
             for (int i = 0; i < n; i++) {
+                uids[i] = JobKeys.next();
                 codec.begin('E').num("id", nextId + i).num("ts", now).num("at", at).num("n", 0)
+                        .str("u", uids[i]).attributes(options.attributes())
                         .payload(payloads.get(i), verbatim[i]).finish();
                 int l = codec.length();
                 if (len + l > batchBuf.length) {
@@ -1211,7 +1257,7 @@ public final class FileJournalQueue implements JobQueue {
         publish(events);
         List<EnqueueResult> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            out.add(new EnqueueResult(firstId + i, false));
+            out.add(new EnqueueResult(firstId + i, false, uids[i]));
         }
         return out;
     }
@@ -1610,7 +1656,10 @@ public final class FileJournalQueue implements JobQueue {
             }
             byte[][] payloads = new byte[n][];
             long[] enqueuedAt = new long[n];
-            readPayloads(slots, n, payloads, enqueuedAt);
+            String[] keys = new String[n];
+            List<Map<String, String>> attrs = new ArrayList<>(java.util.Collections.nCopies(n,
+                    Map.of()));
+            readPayloads(slots, n, payloads, enqueuedAt, keys, attrs);
             for (int i = 0; i < n; i++) {
                 int slot = slots[i];
                 if (slot < 0) {
@@ -1623,7 +1672,7 @@ public final class FileJournalQueue implements JobQueue {
                 }
                 int attempt = index.attempt(slot);
                 out.add(new ClaimedJob(ids[i], Long.toString(seqs[i]), attempt, enqueuedAt[i],
-                        index.times[slot], payload));
+                        index.times[slot], payload, keys[i], attrs.get(i)));
                 events.add(new QueueEvent.Claimed(name, ids[i], attempt));
                 if (attempt > 1) {
                     events.add(new QueueEvent.Redelivered(name, ids[i], attempt));
@@ -1647,7 +1696,8 @@ public final class FileJournalQueue implements JobQueue {
      * then each line is checksummed on its own; a run whose read fails falls back to one read
      * per line. Lines still in the write buffers are copied from memory. Holds lock.
      */
-    private void readPayloads(int[] slots, int n, byte[][] payloads, long[] enqueuedAt) {
+    private void readPayloads(int[] slots, int n, byte[][] payloads, long[] enqueuedAt,
+                              String[] keys, List<Map<String, String>> attrs) {
         long fileEnd = inFlightBuf != null ? inFlightStart : appendedLogical - pendingLen;
         int i = 0;
         while (i < n) {
@@ -1708,6 +1758,8 @@ public final class FileJournalQueue implements JobQueue {
                 try {
                     payloads[k] = rec.payload(line);
                     enqueuedAt[k] = rec.ts;
+                    keys[k] = rec.uid(line);
+                    attrs.set(k, rec.attributes(line));
                 } catch (IllegalArgumentException e) {
                     payloads[k] = null;
                 }
@@ -1767,7 +1819,7 @@ public final class FileJournalQueue implements JobQueue {
             if (id <= 0 || id >= nextId) {
                 throw UnknownJobException.of(name, id);
             }
-            throw StaleReceiptException.of(name, id, receipt, JobState.ACKED, 0);
+            throw StaleReceiptException.settled(name, id, receipt);
         }
         if (index.state(slot) != JobState.IN_FLIGHT || index.aux[slot] != seq) {
             throw StaleReceiptException.of(name, id, receipt, index.state(slot),
@@ -1848,7 +1900,7 @@ public final class FileJournalQueue implements JobQueue {
                             ? new AckResult(id, AckResult.Status.UNKNOWN_JOB,
                                     UnknownJobException.of(name, id).getMessage())
                             : new AckResult(id, AckResult.Status.STALE_RECEIPT,
-                                    StaleReceiptException.of(name, id, receipt, JobState.ACKED, 0)
+                                    StaleReceiptException.settled(name, id, receipt)
                                             .getMessage());
                     continue;
                 }
@@ -2029,7 +2081,7 @@ public final class FileJournalQueue implements JobQueue {
             return new QueueStats(name, pendingCount(), counts[JobState.READY.ordinal()],
                     counts[JobState.DELAYED.ordinal()], counts[JobState.IN_FLIGHT.ordinal()],
                     counts[JobState.DEAD.ordinal()], storedBytes, appendedLogical - fileBase,
-                    age, quarantined);
+                    age, quarantined, tornTailBytes, storageError != null, storageError);
         } finally {
             lock.unlock();
         }
@@ -2301,6 +2353,12 @@ public final class FileJournalQueue implements JobQueue {
                             .num("n", index.attempt(s));
                     if (rec.key != null && rec.ts + config.dedupWindowMs() > now) {
                         codec.str("k", rec.key);
+                    }
+                    if (rec.uidStart >= 0) {
+                        codec.raw("u", line, rec.uidStart, rec.uidEnd);
+                    }
+                    if (rec.attrStart >= 0) {
+                        codec.raw("a", line, rec.attrStart, rec.attrEnd);
                     }
                     byte[] e = codec.rawPayload(line, rec).end();
                     newOff[i] = w.position();
