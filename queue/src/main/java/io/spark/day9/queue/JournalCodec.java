@@ -683,7 +683,7 @@ final class JournalCodec {
                 }
                 while (true) {
                     skipWs(b, pos);
-                    jsonStringSyntax(b, pos);
+                    jsonStringSyntax(b, pos, true);
                     skipWs(b, pos);
                     expect(b, pos, ':');
                     skipWs(b, pos);
@@ -716,7 +716,7 @@ final class JournalCodec {
                     }
                 }
             }
-            case '"' -> jsonStringSyntax(b, pos);
+            case '"' -> jsonStringSyntax(b, pos, false);
             case 't' -> literal(b, pos, "true");
             case 'f' -> literal(b, pos, "false");
             case 'n' -> literal(b, pos, "null");
@@ -764,9 +764,15 @@ final class JournalCodec {
         return p;
     }
 
-    private static void jsonStringSyntax(byte[] b, int[] pos) {
+    /**
+     * Checks one JSON string. In a member name ({@code key}) an escaped surrogate must form a
+     * pair ({@code \\uD8xx\\uDCxx}), as Jackson requires of field names; in a value a lone
+     * escaped surrogate is accepted, as Jackson accepts it there.
+     */
+    private static void jsonStringSyntax(byte[] b, int[] pos, boolean key) {
         expect(b, pos, '"');
         int p = pos[0];
+        boolean wantLow = false;
         while (true) {
             byte c = b[p++];
             if (c == '"') {
@@ -775,18 +781,32 @@ final class JournalCodec {
             if ((c & 0xff) < 0x20) {
                 throw new IllegalArgumentException("control character in string");
             }
+            int unit = -1;
             if (c == '\\') {
                 byte e = b[p++];
                 if (e == 'u') {
+                    unit = 0;
                     for (int i = 0; i < 4; i++) {
-                        if (Character.digit(b[p++], 16) < 0) {
+                        int d = Character.digit(b[p++], 16);
+                        if (d < 0) {
                             throw new IllegalArgumentException("bad \\u escape");
                         }
+                        unit = unit << 4 | d;
                     }
                 } else if ("\"\\/bfnrt".indexOf(e) < 0) {
                     throw new IllegalArgumentException("bad escape");
                 }
             }
+            if (key) {
+                boolean low = unit >= 0xDC00 && unit <= 0xDFFF;
+                if (wantLow != low) {
+                    throw new IllegalArgumentException("broken surrogate pair in member name");
+                }
+                wantLow = unit >= 0xD800 && unit <= 0xDBFF;
+            }
+        }
+        if (wantLow) {
+            throw new IllegalArgumentException("broken surrogate pair in member name");
         }
         pos[0] = p;
     }
