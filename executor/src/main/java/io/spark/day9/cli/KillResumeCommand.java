@@ -2,6 +2,7 @@ package io.spark.day9.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.spark.day9.api.Json;
+import io.spark.day9.jobs.ProbeHandler;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -198,15 +199,13 @@ final class KillResumeCommand implements Callable<Integer> {
                 if (!line.contains(run)) {
                     continue;
                 }
-                JsonNode data;
-                try {
-                    data = Json.mapper().readTree(line).path("data");
-                } catch (IOException e) {
-                    continue; // the line being written as we read
-                }
-                if (run.equals(data.path("run").asText())) {
-                    lines++;
-                    seqs.add(data.path("seq").asLong());
+                // robust to a torn line (skipped) and to records run together on one line
+                for (JsonNode rec : ProbeHandler.parseLine(line, Json.mapper())) {
+                    JsonNode data = rec.path("data");
+                    if (run.equals(data.path("run").asText())) {
+                        lines++;
+                        seqs.add(data.path("seq").asLong());
+                    }
                 }
             }
         }
