@@ -1,8 +1,6 @@
 package io.spark.day9.queue;
 
 import io.spark.day9.queue.JournalIo.JournalFile;
-import io.spark.day9.queue.LongHeaps.IdHeap;
-import io.spark.day9.queue.LongHeaps.TimerHeap;
 import io.spark.day9.queue.event.QueueEvent;
 import io.spark.day9.queue.event.QueueListener;
 import java.io.IOException;
@@ -17,8 +15,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -136,9 +132,6 @@ public final class FileJournalQueue implements JobQueue {
     /** Claim reads: largest single read. */
     private static final int RUN_MAX = 1 << 20;
 
-    private record Dedup(long id, long expiresAt, String key) {
-    }
-
     private final QueueConfig config;
     private final String name;
     private final Path dir;
@@ -216,20 +209,14 @@ public final class FileJournalQueue implements JobQueue {
                                CompletableFuture<EnqueueResult> future) {
     }
 
-    private JobIndex index = new JobIndex();
-    private final IdHeap ready = new IdHeap();
-    private final TimerHeap timers = new TimerHeap();
-    private final long[] counts = new long[JobState.values().length];
-    private long storedBytes;
-    private final LinkedHashMap<String, Dedup> dedup = new LinkedHashMap<>();
+    /** Jobs, heaps, counts and dedup keys. Guarded by lock. */
+    private final JobStore store = new JobStore();
     private long quarantined;
     /** Bytes of unterminated last lines cut at recovery. Guarded by lock. */
     private long tornTailBytes;
     /** The storage failure, from a failed write until a write succeeds again. */
     private volatile String storageError;
     private long cursorHeadOffset = -1;
-    private long oldestReadyId = -1;
-    private long oldestReadyTs;
 
     private FileJournalQueue(QueueConfig config, LongSupplier clock, JournalIo io,
                              List<QueueListener> initial) {
@@ -344,16 +331,16 @@ public final class FileJournalQueue implements JobQueue {
     /** Rebuilds all in-memory state from the journal. Holds commitLock and lock. */
     private void load(List<QueueEvent> events) throws IOException {
         long now = clock.getAsLong();
-        index = new JobIndex();
-        ready.clear();
-        timers.clear();
-        Arrays.fill(counts, 0);
-        storedBytes = 0;
-        dedup.clear();
+        store.index = new JobIndex();
+        store.ready.clear();
+        store.timers.clear();
+        Arrays.fill(store.counts, 0);
+        store.storedBytes = 0;
+        store.dedup.clear();
         pendingLen = 0;
         pendingRecords = 0;
         inFlightBuf = null;
-        oldestReadyId = -1;
+        store.oldestReadyId = -1;
         nextId = 1;
         nextSeq = 1;
         gen = 0;
@@ -429,7 +416,7 @@ public final class FileJournalQueue implements JobQueue {
             }
         }
         setEnd(size);
-        finishReplay(now);
+        store.finishReplay(now);
         if (!quarantine.isEmpty()) {
             appendQuarantine(quarantine);
             quarantined += quarantine.size();
@@ -512,9 +499,16 @@ public final class FileJournalQueue implements JobQueue {
         return lastGoodEnd;
     }
 
-    /** Applies one decoded replay record at {@code lineOffset}. Returns a reason if invalid. */
+    /**
+     * Applies one decoded replay record at {@code lineOffset}. Returns a reason if invalid.
+     * State changes go through {@link JobStore#replayMove}, so {@link JobState#canMoveTo}
+     * governs replay as it governs live operations; a record that asks for an illegal move
+     * (or names a job that is gone) changes nothing. A waiting job is kept READY until
+     * {@link JobStore#finishReplay} classifies it against the clock.
+     */
     private String apply(byte[] line, long fileOffset, int lineLength, long now) {
         long logical = fileBase + fileOffset;
+        JobIndex index = store.index;
         int slot = rec.type == 'E' || rec.type == 'H' || rec.type == 'K' ? -1
                 : index.find(rec.id);
         switch (rec.type) {
@@ -529,19 +523,18 @@ public final class FileJournalQueue implements JobQueue {
                 if (rec.id <= index.lastId() || rec.id <= 0) {
                     return "job id " + rec.id + " out of order";
                 }
-                index.add(rec.id, logical, rec.at, JobState.DELAYED,
+                index.add(rec.id, logical, rec.at, JobState.READY,
                         (int) Math.min(rec.n, JobIndex.MAX_ATTEMPT), lineLength);
                 nextId = Math.max(nextId, rec.id + 1);
                 if (rec.key != null && rec.ts + config.dedupWindowMs() > now) {
-                    dedup.remove(rec.key);
-                    dedup.put(rec.key, new Dedup(rec.id, rec.ts + config.dedupWindowMs(),
-                            rec.uid(line)));
+                    store.dedup.remove(rec.key);
+                    store.dedup.put(rec.key, new JobStore.Dedup(rec.id,
+                            rec.ts + config.dedupWindowMs(), rec.uid(line)));
                 }
             }
             case 'C' -> {
                 nextSeq = Math.max(nextSeq, rec.r + 1);
-                if (slot >= 0 && index.state(slot) != JobState.DEAD) {
-                    index.setState(slot, JobState.IN_FLIGHT);
+                if (slot >= 0 && store.replayMove(slot, JobState.IN_FLIGHT)) {
                     index.setAttempt(slot, (int) Math.min(rec.n, JobIndex.MAX_ATTEMPT));
                     index.aux[slot] = rec.r;
                     index.times[slot] = rec.dl;
@@ -555,28 +548,26 @@ public final class FileJournalQueue implements JobQueue {
             }
             case 'N' -> {
                 if (slot >= 0 && index.state(slot) == JobState.IN_FLIGHT
-                        && index.aux[slot] == rec.r) {
-                    index.setState(slot, JobState.DELAYED);
+                        && index.aux[slot] == rec.r && store.replayMove(slot, JobState.READY)) {
                     index.times[slot] = rec.at;
                     index.aux[slot] = 0;
                 }
             }
             case 'A', 'P' -> {
                 if (slot >= 0) {
-                    index.remove(slot);
+                    store.replayMove(slot, JobState.ACKED);
                 }
             }
             case 'D' -> {
-                if (slot >= 0) {
-                    index.setState(slot, JobState.DEAD);
+                if (slot >= 0 && store.replayMove(slot, JobState.DEAD)) {
                     index.setAttempt(slot, (int) Math.min(rec.n, JobIndex.MAX_ATTEMPT));
                     index.times[slot] = rec.ts;
                     index.aux[slot] = logical;
                 }
             }
             case 'R' -> {
-                if (slot >= 0 && index.state(slot) == JobState.DEAD) {
-                    index.setState(slot, JobState.DELAYED);
+                if (slot >= 0 && index.state(slot) == JobState.DEAD
+                        && store.replayMove(slot, JobState.READY)) {
                     index.setAttempt(slot, 0);
                     index.times[slot] = rec.at;
                     index.aux[slot] = 0;
@@ -587,37 +578,6 @@ public final class FileJournalQueue implements JobQueue {
             }
         }
         return null;
-    }
-
-    /** After replay: classify waiting jobs, rebuild heaps and counters. */
-    private void finishReplay(long now) {
-        Arrays.fill(counts, 0);
-        storedBytes = 0;
-        ready.clear();
-        timers.clear();
-        for (int s = index.head(); s < index.tail(); s++) {
-            JobState st = index.state(s);
-            if (st == JobState.ACKED) {
-                continue;
-            }
-            if (st == JobState.DELAYED || st == JobState.READY) {
-                if (index.times[s] <= now) {
-                    st = JobState.READY;
-                    ready.push(index.ids[s]);
-                } else {
-                    st = JobState.DELAYED;
-                    timers.push(index.times[s], index.ids[s]);
-                }
-                index.setState(s, st);
-            } else if (st == JobState.IN_FLIGHT) {
-                timers.push(index.times[s], index.ids[s]);
-            }
-            counts[st.ordinal()]++;
-            storedBytes += index.lineLength(s);
-        }
-        if (index.wantsCompaction()) {
-            index.compactInPlace();
-        }
     }
 
     private record Cursor(long offset, long nid, long nseq) {
@@ -670,8 +630,8 @@ public final class FileJournalQueue implements JobQueue {
 
     /** Writes cursor.txt atomically. Holds both locks, nothing pending. Failures only log. */
     private void writeCursor() {
-        long headFileOffset = index.live() == 0 ? appendedLogical - fileBase
-                : index.offsets[index.head()] - fileBase;
+        long headFileOffset = store.index.live() == 0 ? appendedLogical - fileBase
+                : store.index.offsets[store.index.head()] - fileBase;
         byte[] line = codec.begin('K').num("gen", gen).num("at", headFileOffset)
                 .num("nid", nextId).num("nseq", nextSeq).end();
         Path tmp = dir.resolve(CURSOR + TMP);
@@ -683,7 +643,7 @@ public final class FileJournalQueue implements JobQueue {
             }
             io.moveAtomically(tmp, dir.resolve(CURSOR));
             io.syncDirectory(dir);
-            cursorHeadOffset = index.live() == 0 ? appendedLogical : index.offsets[index.head()];
+            cursorHeadOffset = store.index.live() == 0 ? appendedLogical : store.index.offsets[store.index.head()];
         } catch (IOException e) {
             LOG.warn("queue '{}': could not write {} ({}); the next open replays more", name,
                     CURSOR, e.toString());
@@ -779,14 +739,14 @@ public final class FileJournalQueue implements JobQueue {
     /** Reads and checks a job's enqueue line into rec; returns the line, or null if corrupt. */
     private byte[] readEnqueue(int slot) {
         try {
-            byte[] line = readLine(index.offsets[slot], index.lineLength(slot));
+            byte[] line = readLine(store.index.offsets[slot], store.index.lineLength(slot));
             if (line == null || codec.decode(line, 0, line.length, rec) != null
-                    || rec.type != 'E' || rec.id != index.ids[slot]) {
+                    || rec.type != 'E' || rec.id != store.index.ids[slot]) {
                 return null;
             }
             return line;
         } catch (IOException | RuntimeException e) {
-            LOG.error("queue '{}': cannot read job {}: {}", name, index.ids[slot], e.toString());
+            LOG.error("queue '{}': cannot read job {}: {}", name, store.index.ids[slot], e.toString());
             return null;
         }
     }
@@ -1125,12 +1085,12 @@ public final class FileJournalQueue implements JobQueue {
         checkUsable();
         long now = clock.getAsLong();
         String key = options.dedupKey();
-        Dedup hit = key == null ? null : dedupLookup(key, now);
+        JobStore.Dedup hit = key == null ? null : store.dedupLookup(key, now);
         if (hit != null) {
             return new Staged(new EnqueueResult(hit.id(), true, hit.key()),
                     new QueueEvent.DedupHit(name, hit.id(), key), epoch, appendedLogical);
         }
-        long pendingJobs = pendingCount();
+        long pendingJobs = store.pendingCount();
         if (pendingJobs >= config.maxPending()) {
             throw QueueFullException.pending(name, pendingJobs, config.maxPending());
         }
@@ -1143,33 +1103,20 @@ public final class FileJournalQueue implements JobQueue {
         codec.str("u", uid).attributes(options.attributes()).payload(payload, verbatim)
                 .finish();
         int length = codec.length();
-        if (storedBytes + length > config.maxBytes()) {
-            throw QueueFullException.bytes(name, storedBytes, length, config.maxBytes());
+        if (store.storedBytes + length > config.maxBytes()) {
+            throw QueueFullException.bytes(name, store.storedBytes, length, config.maxBytes());
         }
         long id = nextId;
         long off = append(codec.buffer(), length, 1);
         nextId++;
-        indexNew(id, off, at, options.delayMs() > 0, length);
+        store.indexNew(id, off, at, options.delayMs() > 0, length);
         if (key != null) {
-            dedup.remove(key);
-            dedup.put(key, new Dedup(id, now + config.dedupWindowMs(), uid));
+            store.dedup.remove(key);
+            store.dedup.put(key, new JobStore.Dedup(id, now + config.dedupWindowMs(), uid));
         }
         return new Staged(new EnqueueResult(id, false, uid),
                 new QueueEvent.Enqueued(name, id, length, options.delayMs()), epoch,
                 appendedLogical);
-    }
-
-    /** Indexes a job whose E line was just appended at {@code off}. Holds lock. */
-    private void indexNew(long id, long off, long at, boolean delayed, int length) {
-        JobState st = delayed ? JobState.DELAYED : JobState.READY;
-        index.add(id, off, at, st, 0, length);
-        counts[st.ordinal()]++;
-        storedBytes += length;
-        if (st == JobState.READY) {
-            ready.push(id);
-        } else {
-            timers.push(at, id);
-        }
     }
 
     /**
@@ -1210,7 +1157,7 @@ public final class FileJournalQueue implements JobQueue {
         try {
             checkUsable();
             long now = clock.getAsLong();
-            long pendingJobs = pendingCount();
+            long pendingJobs = store.pendingCount();
             if (pendingJobs + n > config.maxPending()) {
                 throw QueueFullException.pendingBatch(name, pendingJobs, n, config.maxPending());
             }
@@ -1231,8 +1178,8 @@ public final class FileJournalQueue implements JobQueue {
                 len += l;
                 lineEnd[i] = len;
             }
-            if (storedBytes + len > config.maxBytes()) {
-                throw QueueFullException.bytes(name, storedBytes, len, config.maxBytes());
+            if (store.storedBytes + len > config.maxBytes()) {
+                throw QueueFullException.bytes(name, store.storedBytes, len, config.maxBytes());
             }
             // Commit rule: the block is appended first; memory follows; durability below.
             long start = append(batchBuf, len, n);
@@ -1241,7 +1188,7 @@ public final class FileJournalQueue implements JobQueue {
             for (int i = 0; i < n; i++) {
                 int from = i == 0 ? 0 : lineEnd[i - 1];
                 int l = lineEnd[i] - from;
-                indexNew(firstId + i, start + from, at, options.delayMs() > 0, l);
+                store.indexNew(firstId + i, start + from, at, options.delayMs() > 0, l);
                 events.add(new QueueEvent.Enqueued(name, firstId + i, l, options.delayMs()));
             }
             if (batchBuf.length > (1 << 20)) {
@@ -1479,32 +1426,7 @@ public final class FileJournalQueue implements JobQueue {
         }
     }
 
-    private Dedup dedupLookup(String key, long now) {
-        // Evict expired keys from the oldest end (insertion order ~ expiry order).
-        Iterator<Map.Entry<String, Dedup>> it = dedup.entrySet().iterator();
-        for (int i = 0; i < 8 && it.hasNext(); i++) {
-            Map.Entry<String, Dedup> e = it.next();
-            if (e.getValue().expiresAt() <= now) {
-                it.remove();
-            } else {
-                break;
-            }
-        }
-        Dedup d = dedup.get(key);
-        if (d == null || d.expiresAt() <= now) {
-            return null;
-        }
-        int slot = index.find(d.id());
-        if (slot < 0 || !index.state(slot).isPending()) {
-            return null; // acked, dead or purged: the key is free again
-        }
-        return d;
-    }
 
-    private long pendingCount() {
-        return counts[JobState.READY.ordinal()] + counts[JobState.DELAYED.ordinal()]
-                + counts[JobState.IN_FLIGHT.ordinal()];
-    }
 
     private void checkUsable() {
         if (closed) {
@@ -1516,61 +1438,18 @@ public final class FileJournalQueue implements JobQueue {
         }
     }
 
-    private void move(int slot, JobState to) {
-        JobState from = index.state(slot);
-        if (!from.canMoveTo(to)) {
-            throw new IllegalStateException("job " + index.ids[slot] + ": illegal move " + from
-                    + " -> " + to);
-        }
-        counts[from.ordinal()]--;
-        if (to == JobState.ACKED) {
-            storedBytes -= index.lineLength(slot);
-            index.remove(slot);
-        } else {
-            counts[to.ordinal()]++;
-            index.setState(slot, to);
-        }
-    }
 
-    /** Moves due timer entries: delayed jobs and expired claims become ready. Holds lock. */
-    private void promote(long now) {
-        while (timers.size() > 0 && timers.peekTime() <= now) {
-            long t = timers.peekTime();
-            long id = timers.peekId();
-            timers.pop();
-            int slot = index.find(id);
-            if (slot < 0 || index.times[slot] != t) {
-                continue;
-            }
-            JobState st = index.state(slot);
-            if (st == JobState.DELAYED || st == JobState.IN_FLIGHT) {
-                move(slot, JobState.READY);
-                index.aux[slot] = 0;
-                ready.push(id);
-            }
-        }
-        long live = counts[JobState.DELAYED.ordinal()] + counts[JobState.IN_FLIGHT.ordinal()];
-        if (timers.size() > 2 * live + 4096) {
-            timers.clear();
-            for (int s = index.head(); s < index.tail(); s++) {
-                JobState st = index.state(s);
-                if (st == JobState.DELAYED || st == JobState.IN_FLIGHT) {
-                    timers.push(index.times[s], index.ids[s]);
-                }
-            }
-        }
-    }
 
     private String deadLetter(int slot, long now, String reason, List<QueueEvent> events) {
         String why = reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) : reason;
-        long id = index.ids[slot];
-        int attempts = index.attempt(slot);
+        long id = store.index.ids[slot];
+        int attempts = store.index.attempt(slot);
         byte[] line = codec.begin('D').num("id", id).num("ts", now).num("n", attempts)
                 .str("why", why).end();
         long off = append(line);
-        move(slot, JobState.DEAD);
-        index.times[slot] = now;
-        index.aux[slot] = off;
+        store.move(slot, JobState.DEAD);
+        store.index.times[slot] = now;
+        store.index.aux[slot] = off;
         events.add(new QueueEvent.DeadLettered(name, id, attempts, why));
         LOG.warn("queue '{}': job {} dead-lettered after {} deliveries: {}", name, id, attempts,
                 why);
@@ -1601,15 +1480,15 @@ public final class FileJournalQueue implements JobQueue {
         try {
             checkUsable();
             long now = clock.getAsLong();
-            promote(now);
+            store.promote(now);
             deferForce = true;
-            while (n < max && ready.size() > 0) {
-                long id = ready.poll();
-                int slot = index.find(id);
-                if (slot < 0 || index.state(slot) != JobState.READY) {
+            while (n < max && store.ready.size() > 0) {
+                long id = store.ready.poll();
+                int slot = store.index.find(id);
+                if (slot < 0 || store.index.state(slot) != JobState.READY) {
                     continue;
                 }
-                int attempt = index.attempt(slot);
+                int attempt = store.index.attempt(slot);
                 if (attempt >= config.maxDeliveries()) {
                     deadLetter(slot, now, "max deliveries (" + config.maxDeliveries()
                             + ") exhausted", events);
@@ -1621,11 +1500,11 @@ public final class FileJournalQueue implements JobQueue {
                         .num("dl", deadline);
                 appendCodecLine();
                 nextSeq++;
-                move(slot, JobState.IN_FLIGHT);
-                index.setAttempt(slot, attempt + 1);
-                index.aux[slot] = seq;
-                index.times[slot] = deadline;
-                timers.push(deadline, id);
+                store.move(slot, JobState.IN_FLIGHT);
+                store.index.setAttempt(slot, attempt + 1);
+                store.index.aux[slot] = seq;
+                store.index.times[slot] = deadline;
+                store.timers.push(deadline, id);
                 if (n == ids.length) {
                     ids = Arrays.copyOf(ids, n * 2);
                     seqs = Arrays.copyOf(seqs, n * 2);
@@ -1649,10 +1528,10 @@ public final class FileJournalQueue implements JobQueue {
         try {
             int[] slots = new int[n];
             for (int i = 0; i < n; i++) {
-                int slot = index.find(ids[i]);
+                int slot = store.index.find(ids[i]);
                 // settled or re-claimed meanwhile (visibility shorter than I/O): skip
-                slots[i] = slot < 0 || index.state(slot) != JobState.IN_FLIGHT
-                        || index.aux[slot] != seqs[i] ? -1 : slot;
+                slots[i] = slot < 0 || store.index.state(slot) != JobState.IN_FLIGHT
+                        || store.index.aux[slot] != seqs[i] ? -1 : slot;
             }
             byte[][] payloads = new byte[n][];
             long[] enqueuedAt = new long[n];
@@ -1670,9 +1549,9 @@ public final class FileJournalQueue implements JobQueue {
                     corrupt.add(i);
                     continue;
                 }
-                int attempt = index.attempt(slot);
+                int attempt = store.index.attempt(slot);
                 out.add(new ClaimedJob(ids[i], Long.toString(seqs[i]), attempt, enqueuedAt[i],
-                        index.times[slot], payload, keys[i], attrs.get(i)));
+                        store.index.times[slot], payload, keys[i], attrs.get(i)));
                 events.add(new QueueEvent.Claimed(name, ids[i], attempt));
                 if (attempt > 1) {
                     events.add(new QueueEvent.Redelivered(name, ids[i], attempt));
@@ -1706,16 +1585,16 @@ public final class FileJournalQueue implements JobQueue {
                 i++;
                 continue;
             }
-            long off = index.offsets[s];
-            long runEnd = off + index.lineLength(s);
+            long off = store.index.offsets[s];
+            long runEnd = off + store.index.lineLength(s);
             int j = i + 1;
-            if (index.lineLength(s) > 0 && runEnd <= fileEnd) {
+            if (store.index.lineLength(s) > 0 && runEnd <= fileEnd) {
                 while (j < n) {
                     int t = slots[j];
                     if (t >= 0) {
-                        long o = index.offsets[t];
-                        long e = o + index.lineLength(t);
-                        if (index.lineLength(t) <= 0 || o < runEnd || o - runEnd > RUN_GAP
+                        long o = store.index.offsets[t];
+                        long e = o + store.index.lineLength(t);
+                        if (store.index.lineLength(t) <= 0 || o < runEnd || o - runEnd > RUN_GAP
                                 || e > fileEnd || e - off > RUN_MAX) {
                             break;
                         }
@@ -1743,10 +1622,10 @@ public final class FileJournalQueue implements JobQueue {
                 int to;
                 if (run != null) {
                     line = run;
-                    from = (int) (index.offsets[t] - off);
-                    to = from + index.lineLength(t) - 1;
+                    from = (int) (store.index.offsets[t] - off);
+                    to = from + store.index.lineLength(t) - 1;
                     if (line[to] != '\n' || codec.decode(line, from, to, rec) != null
-                            || rec.type != 'E' || rec.id != index.ids[t]) {
+                            || rec.type != 'E' || rec.id != store.index.ids[t]) {
                         continue; // payloads[k] stays null: corrupt
                     }
                 } else {
@@ -1777,9 +1656,9 @@ public final class FileJournalQueue implements JobQueue {
             checkUsable();
             long now = clock.getAsLong();
             for (int i : which) {
-                int slot = index.find(ids[i]);
-                if (slot >= 0 && index.state(slot) == JobState.IN_FLIGHT
-                        && index.aux[slot] == seqs[i]) {
+                int slot = store.index.find(ids[i]);
+                if (slot >= 0 && store.index.state(slot) == JobState.IN_FLIGHT
+                        && store.index.aux[slot] == seqs[i]) {
                     deadLetter(slot, now, "journal record unreadable (checksum mismatch); "
                             + "payload withheld", events);
                 }
@@ -1814,16 +1693,16 @@ public final class FileJournalQueue implements JobQueue {
 
     /** The slot of an in-flight job whose receipt matches; throws otherwise. Holds lock. */
     private int owned(long id, String receipt, long seq) {
-        int slot = index.find(id);
+        int slot = store.index.find(id);
         if (slot < 0) {
             if (id <= 0 || id >= nextId) {
                 throw UnknownJobException.of(name, id);
             }
             throw StaleReceiptException.settled(name, id, receipt);
         }
-        if (index.state(slot) != JobState.IN_FLIGHT || index.aux[slot] != seq) {
-            throw StaleReceiptException.of(name, id, receipt, index.state(slot),
-                    index.attempt(slot));
+        if (store.index.state(slot) != JobState.IN_FLIGHT || store.index.aux[slot] != seq) {
+            throw StaleReceiptException.of(name, id, receipt, store.index.state(slot),
+                    store.index.attempt(slot));
         }
         return slot;
     }
@@ -1839,11 +1718,11 @@ public final class FileJournalQueue implements JobQueue {
         lock.lock();
         try {
             checkUsable();
-            promote(clock.getAsLong());
+            store.promote(clock.getAsLong());
             int slot = owned(id, receipt, seq);
-            attempt = index.attempt(slot);
+            attempt = store.index.attempt(slot);
             append(codec.begin('A').num("id", id).num("r", seq).end());
-            move(slot, JobState.ACKED);
+            store.move(slot, JobState.ACKED);
             end = appendedLogical;
             ep = epoch;
         } finally {
@@ -1889,12 +1768,12 @@ public final class FileJournalQueue implements JobQueue {
         lock.lock();
         try {
             checkUsable();
-            promote(clock.getAsLong());
+            store.promote(clock.getAsLong());
             deferForce = true;
             for (int i = 0; i < n; i++) {
                 long id = acks.get(i).id();
                 String receipt = acks.get(i).receipt();
-                int slot = index.find(id);
+                int slot = store.index.find(id);
                 if (slot < 0) {
                     out[i] = id <= 0 || id >= nextId
                             ? new AckResult(id, AckResult.Status.UNKNOWN_JOB,
@@ -1904,16 +1783,16 @@ public final class FileJournalQueue implements JobQueue {
                                             .getMessage());
                     continue;
                 }
-                if (index.state(slot) != JobState.IN_FLIGHT || index.aux[slot] != seqs[i]) {
+                if (store.index.state(slot) != JobState.IN_FLIGHT || store.index.aux[slot] != seqs[i]) {
                     out[i] = new AckResult(id, AckResult.Status.STALE_RECEIPT,
-                            StaleReceiptException.of(name, id, receipt, index.state(slot),
-                                    index.attempt(slot)).getMessage());
+                            StaleReceiptException.of(name, id, receipt, store.index.state(slot),
+                                    store.index.attempt(slot)).getMessage());
                     continue;
                 }
-                int attempt = index.attempt(slot);
+                int attempt = store.index.attempt(slot);
                 codec.begin('A').num("id", id).num("r", seqs[i]);
                 appendCodecLine();
-                move(slot, JobState.ACKED);
+                store.move(slot, JobState.ACKED);
                 out[i] = AckResult.acked(id);
                 events.add(new QueueEvent.Acked(name, id, attempt));
             }
@@ -1957,9 +1836,9 @@ public final class FileJournalQueue implements JobQueue {
         try {
             checkUsable();
             long now = clock.getAsLong();
-            promote(now);
+            store.promote(now);
             int slot = owned(id, receipt, seq);
-            int attempt = index.attempt(slot);
+            int attempt = store.index.attempt(slot);
             if (attempt >= config.maxDeliveries()) {
                 deadLetter(slot, now, "nacked on the last allowed delivery (" + attempt + " of "
                         + config.maxDeliveries() + ")", events);
@@ -1969,13 +1848,13 @@ public final class FileJournalQueue implements JobQueue {
                 long at = now + delay;
                 append(codec.begin('N').num("id", id).num("r", seq).num("at", at).end());
                 result = delay > 0 ? JobState.DELAYED : JobState.READY;
-                move(slot, result);
-                index.aux[slot] = 0;
-                index.times[slot] = at;
+                store.move(slot, result);
+                store.index.aux[slot] = 0;
+                store.index.times[slot] = at;
                 if (result == JobState.READY) {
-                    ready.push(id);
+                    store.ready.push(id);
                 } else {
-                    timers.push(at, id);
+                    store.timers.push(at, id);
                 }
                 events.add(new QueueEvent.Nacked(name, id, attempt, delay));
             }
@@ -2004,7 +1883,7 @@ public final class FileJournalQueue implements JobQueue {
         try {
             checkUsable();
             long now = clock.getAsLong();
-            promote(now);
+            store.promote(now);
             int slot = owned(id, receipt, seq);
             deadLetter(slot, now, why, events);
             end = appendedLogical;
@@ -2030,12 +1909,12 @@ public final class FileJournalQueue implements JobQueue {
         try {
             checkUsable();
             long now = clock.getAsLong();
-            promote(now);
+            store.promote(now);
             int slot = owned(id, receipt, seq);
             deadline = now + visibilityMs;
             append(codec.begin('X').num("id", id).num("r", seq).num("dl", deadline).end());
-            index.times[slot] = deadline;
-            timers.push(deadline, id);
+            store.index.times[slot] = deadline;
+            store.timers.push(deadline, id);
             end = appendedLogical;
             ep = epoch;
         } finally {
@@ -2062,25 +1941,25 @@ public final class FileJournalQueue implements JobQueue {
         try {
             long now = clock.getAsLong();
             if (failure == null) {
-                promote(now);
+                store.promote(now);
             }
             long age = 0;
-            if (ready.size() > 0) {
-                long id = ready.peek();
-                if (id != oldestReadyId) {
-                    int slot = index.find(id);
+            if (store.ready.size() > 0) {
+                long id = store.ready.peek();
+                if (id != store.oldestReadyId) {
+                    int slot = store.index.find(id);
                     if (slot >= 0 && readEnqueue(slot) != null) {
-                        oldestReadyId = id;
-                        oldestReadyTs = rec.ts;
+                        store.oldestReadyId = id;
+                        store.oldestReadyTs = rec.ts;
                     }
                 }
-                if (id == oldestReadyId) {
-                    age = Math.max(0, now - oldestReadyTs);
+                if (id == store.oldestReadyId) {
+                    age = Math.max(0, now - store.oldestReadyTs);
                 }
             }
-            return new QueueStats(name, pendingCount(), counts[JobState.READY.ordinal()],
-                    counts[JobState.DELAYED.ordinal()], counts[JobState.IN_FLIGHT.ordinal()],
-                    counts[JobState.DEAD.ordinal()], storedBytes, appendedLogical - fileBase,
+            return new QueueStats(name, store.pendingCount(), store.counts[JobState.READY.ordinal()],
+                    store.counts[JobState.DELAYED.ordinal()], store.counts[JobState.IN_FLIGHT.ordinal()],
+                    store.counts[JobState.DEAD.ordinal()], store.storedBytes, appendedLogical - fileBase,
                     age, quarantined, tornTailBytes, storageError != null, storageError);
         } finally {
             lock.unlock();
@@ -2098,18 +1977,18 @@ public final class FileJournalQueue implements JobQueue {
         List<DeadLetter> out = new ArrayList<>();
         lock.lock();
         try {
-            int from = Arrays.binarySearch(index.ids, index.head(), index.tail(), afterId + 1);
+            int from = Arrays.binarySearch(store.index.ids, store.index.head(), store.index.tail(), afterId + 1);
             if (from < 0) {
                 from = -from - 1;
             }
-            for (int s = from; s < index.tail() && out.size() < limit; s++) {
-                if (index.state(s) != JobState.DEAD) {
+            for (int s = from; s < store.index.tail() && out.size() < limit; s++) {
+                if (store.index.state(s) != JobState.DEAD) {
                     continue;
                 }
-                long id = index.ids[s];
+                long id = store.index.ids[s];
                 String reason = "unknown (dead-letter record unreadable)";
                 try {
-                    byte[] d = readLine(index.aux[s], 0);
+                    byte[] d = readLine(store.index.aux[s], 0);
                     if (d != null && codec.decode(d, 0, d.length, rec) == null
                             && rec.type == 'D' && rec.why != null) {
                         reason = rec.why;
@@ -2130,7 +2009,7 @@ public final class FileJournalQueue implements JobQueue {
                         reason = reason + "; payload undecodable";
                     }
                 }
-                out.add(new DeadLetter(id, index.attempt(s), ts, index.times[s], reason,
+                out.add(new DeadLetter(id, store.index.attempt(s), ts, store.index.times[s], reason,
                         payload));
             }
         } finally {
@@ -2172,39 +2051,39 @@ public final class FileJournalQueue implements JobQueue {
             long now = clock.getAsLong();
             List<Long> targets = new ArrayList<>();
             if (ids == null) {
-                for (int s = index.head(); s < index.tail(); s++) {
-                    if (index.state(s) == JobState.DEAD) {
-                        targets.add(index.ids[s]);
+                for (int s = store.index.head(); s < store.index.tail(); s++) {
+                    if (store.index.state(s) == JobState.DEAD) {
+                        targets.add(store.index.ids[s]);
                     }
                 }
             } else {
                 for (Long id : ids) {
-                    int slot = index.find(Objects.requireNonNull(id, "id"));
+                    int slot = store.index.find(Objects.requireNonNull(id, "id"));
                     if (slot < 0) {
                         throw UnknownJobException.of(name, id);
                     }
-                    if (index.state(slot) != JobState.DEAD) {
-                        throw UnknownJobException.notDead(name, id, index.state(slot));
+                    if (store.index.state(slot) != JobState.DEAD) {
+                        throw UnknownJobException.notDead(name, id, store.index.state(slot));
                     }
                     targets.add(id);
                 }
             }
             for (long id : targets) {
-                int slot = index.find(id);
-                if (slot < 0 || index.state(slot) != JobState.DEAD) {
+                int slot = store.index.find(id);
+                if (slot < 0 || store.index.state(slot) != JobState.DEAD) {
                     continue; // listed twice
                 }
                 if (purge) {
                     append(codec.begin('P').num("id", id).end());
-                    move(slot, JobState.ACKED);
+                    store.move(slot, JobState.ACKED);
                     events.add(new QueueEvent.Purged(name, id));
                 } else {
                     append(codec.begin('R').num("id", id).num("at", now).end());
-                    move(slot, JobState.READY);
-                    index.setAttempt(slot, 0);
-                    index.aux[slot] = 0;
-                    index.times[slot] = now;
-                    ready.push(id);
+                    store.move(slot, JobState.READY);
+                    store.index.setAttempt(slot, 0);
+                    store.index.aux[slot] = 0;
+                    store.index.times[slot] = now;
+                    store.ready.push(id);
                     events.add(new QueueEvent.Redriven(name, id));
                 }
                 done++;
@@ -2231,11 +2110,11 @@ public final class FileJournalQueue implements JobQueue {
         long headMoved;
         lock.lock();
         try {
-            if (index.wantsCompaction()) {
-                index.compactInPlace();
+            if (store.index.wantsCompaction()) {
+                store.index.compactInPlace();
             }
             size = appendedLogical - fileBase;
-            long head = index.live() == 0 ? appendedLogical : index.offsets[index.head()];
+            long head = store.index.live() == 0 ? appendedLogical : store.index.offsets[store.index.head()];
             headMoved = cursorHeadOffset < 0 ? Long.MAX_VALUE : head - cursorHeadOffset;
         } finally {
             lock.unlock();
@@ -2255,7 +2134,7 @@ public final class FileJournalQueue implements JobQueue {
     private long storedBytesSnapshot() {
         lock.lock();
         try {
-            return storedBytes;
+            return store.storedBytes;
         } finally {
             lock.unlock();
         }
@@ -2320,7 +2199,7 @@ public final class FileJournalQueue implements JobQueue {
         long before = appendedLogical - fileBase;
         long now = clock.getAsLong();
         Path tmp = dir.resolve(JOURNAL + TMP);
-        int slots = index.tail() - index.head();
+        int slots = store.index.tail() - store.index.head();
         long[] newOff = new long[slots];
         long[] newAux = new long[slots];
         int[] newLen = new int[slots];
@@ -2336,8 +2215,8 @@ public final class FileJournalQueue implements JobQueue {
                 gen = newGen;
                 w.write(header());
                 gen = savedGen;
-                for (int s = index.head(); s < index.tail(); s++) {
-                    JobState st = index.state(s);
+                for (int s = store.index.head(); s < store.index.tail(); s++) {
+                    JobState st = store.index.state(s);
                     if (st == JobState.ACKED) {
                         continue;
                     }
@@ -2346,11 +2225,11 @@ public final class FileJournalQueue implements JobQueue {
                         dropped.add(s);
                         continue;
                     }
-                    int i = s - index.head();
-                    long at = st == JobState.READY || st == JobState.DELAYED ? index.times[s]
+                    int i = s - store.index.head();
+                    long at = st == JobState.READY || st == JobState.DELAYED ? store.index.times[s]
                             : rec.at;
                     codec.begin('E').num("id", rec.id).num("ts", rec.ts).num("at", at)
-                            .num("n", index.attempt(s));
+                            .num("n", store.index.attempt(s));
                     if (rec.key != null && rec.ts + config.dedupWindowMs() > now) {
                         codec.str("k", rec.key);
                     }
@@ -2365,18 +2244,18 @@ public final class FileJournalQueue implements JobQueue {
                     newLen[i] = e.length;
                     w.write(e);
                     if (st == JobState.IN_FLIGHT) {
-                        w.write(codec.begin('C').num("id", index.ids[s]).num("r", index.aux[s])
-                                .num("n", index.attempt(s)).num("dl", index.times[s]).end());
+                        w.write(codec.begin('C').num("id", store.index.ids[s]).num("r", store.index.aux[s])
+                                .num("n", store.index.attempt(s)).num("dl", store.index.times[s]).end());
                     } else if (st == JobState.DEAD) {
                         String why = "unknown";
-                        byte[] d = readLine(index.aux[s], 0);
+                        byte[] d = readLine(store.index.aux[s], 0);
                         if (d != null && codec.decode(d, 0, d.length, rec) == null
                                 && rec.why != null) {
                             why = rec.why;
                         }
                         newAux[i] = w.position();
-                        w.write(codec.begin('D').num("id", index.ids[s]).num("ts", index.times[s])
-                                .num("n", index.attempt(s)).str("why", why).end());
+                        w.write(codec.begin('D').num("id", store.index.ids[s]).num("ts", store.index.times[s])
+                                .num("n", store.index.attempt(s)).str("why", why).end());
                     }
                 }
                 w.flush();
@@ -2414,39 +2293,39 @@ public final class FileJournalQueue implements JobQueue {
         fileBase = appendedLogical + 1;
         appendedLogical = fileBase + pos;
         durableLogical = appendedLogical;
-        storedBytes = 0;
-        for (int s = index.head(); s < index.tail(); s++) {
-            if (index.state(s) == JobState.ACKED) {
+        store.storedBytes = 0;
+        for (int s = store.index.head(); s < store.index.tail(); s++) {
+            if (store.index.state(s) == JobState.ACKED) {
                 continue;
             }
-            int i = s - index.head();
-            index.offsets[s] = fileBase + newOff[i];
-            index.setLineLength(s, newLen[i]);
-            if (index.state(s) == JobState.DEAD) {
-                index.aux[s] = fileBase + newAux[i];
+            int i = s - store.index.head();
+            store.index.offsets[s] = fileBase + newOff[i];
+            store.index.setLineLength(s, newLen[i]);
+            if (store.index.state(s) == JobState.DEAD) {
+                store.index.aux[s] = fileBase + newAux[i];
             }
         }
         for (int s : dropped) {
             LOG.error("queue '{}': job {} dropped by compaction: its record is corrupt", name,
-                    index.ids[s]);
+                    store.index.ids[s]);
             events.add(new QueueEvent.LineQuarantined(name, -1, 0,
-                    "job " + index.ids[s] + " record corrupt at compaction"));
-            counts[index.state(s).ordinal()]--;
-            index.remove(s);
+                    "job " + store.index.ids[s] + " record corrupt at compaction"));
+            store.counts[store.index.state(s).ordinal()]--;
+            store.index.remove(s);
         }
-        for (int s = index.head(); s < index.tail(); s++) {
-            if (index.state(s) != JobState.ACKED) {
-                storedBytes += index.lineLength(s);
+        for (int s = store.index.head(); s < store.index.tail(); s++) {
+            if (store.index.state(s) != JobState.ACKED) {
+                store.storedBytes += store.index.lineLength(s);
             }
         }
-        oldestReadyId = -1;
-        index.compactInPlace();
+        store.oldestReadyId = -1;
+        store.index.compactInPlace();
         // Step 6: the cursor names the new generation (a stale cursor is ignored anyway).
         writeCursor();
         long took = System.nanoTime() - t0;
         LOG.info("queue '{}': compacted journal {} -> {} bytes, {} live jobs", name, before, pos,
-                index.live());
-        events.add(new QueueEvent.Compacted(name, before, pos, index.live(), took));
+                store.index.live());
+        events.add(new QueueEvent.Compacted(name, before, pos, store.index.live(), took));
     }
 
     /** Buffers positional writes to a file. */
