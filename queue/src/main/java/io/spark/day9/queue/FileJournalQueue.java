@@ -60,10 +60,13 @@ import org.slf4j.LoggerFactory;
  *   <tr><th>t</th><th>members</th><th>meaning</th></tr>
  *   <tr><td>H</td><td>v, gen, nid, nseq</td><td>header, first line of every journal file:
  *       format version 1, generation (+1 per compaction), next job id, next receipt</td></tr>
- *   <tr><td>E</td><td>id, ts, at, n, [k], p | b</td><td>enqueue: job id, enqueued-at,
- *       visible-at, deliveries so far, optional dedup key, then the payload: {@code p} holds it
- *       verbatim when it is one JSON value in valid UTF-8 with no CR/LF, else {@code b} holds
- *       it in base64. The payload is always the last member before {@code c}</td></tr>
+ *   <tr><td>E</td><td>id, ts, at, n, [k], [u], [a], p | b</td><td>enqueue: job id,
+ *       enqueued-at, visible-at, deliveries so far, optional dedup key, the job key (22
+ *       base64url characters, 128 random bits, never reused; absent in records written before
+ *       keys), the attributes as a flat object of strings (absent when none), then the
+ *       payload: {@code p} holds it verbatim when it is one JSON value in valid UTF-8 with no
+ *       CR/LF, else {@code b} holds it in base64. The payload is always the last member before
+ *       {@code c}</td></tr>
  *   <tr><td>C</td><td>id, r, n, dl</td><td>claim: receipt, delivery count after this claim,
  *       visibility deadline</td></tr>
  *   <tr><td>X</td><td>id, r, dl</td><td>extend: new deadline for receipt r</td></tr>
@@ -83,7 +86,9 @@ import org.slf4j.LoggerFactory;
  * only ever ahead of the journal for callers that have not returned yet. If a write or fsync
  * fails, every caller whose line is not durable gets a {@link QueueStorageException}, the
  * queue refuses further work, and on the next call it truncates the journal to its last
- * durable byte and rebuilds memory from disk (resuming when the disk has recovered).
+ * durable byte and rebuilds memory from disk (resuming when the disk has recovered). The
+ * failure stays reported ({@link QueueStats#storageFailing()}) until a write succeeds again:
+ * the cut alone proves nothing, as it works on a full disk.
  * Batch calls follow the same rule for all their lines at once: {@link #enqueueAll} checks
  * the bounds of the whole batch before appending anything, appends one contiguous block and
  * waits for one commit; {@link #ackAll} appends one line per owning item and waits for one
@@ -93,9 +98,12 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Recovery on open</h2>
  * Take the directory lock (else {@link QueueLockedException}); delete {@code *.tmp}; replay
- * from the cursor (or from the start); cut a torn tail (bytes after the last valid line); move
- * every invalid line that has a valid line after it to {@code quarantine.ndjson} (counted,
- * logged, published) and compact so it leaves the journal. A line is valid only if its
+ * from the cursor (or from the start) through {@link JobStore}, so {@link JobState#canMoveTo}
+ * governs replay too; move every invalid complete line, wherever it is, to
+ * {@code quarantine.ndjson} (each counted in {@code quarantinedLines}, logged, published as
+ * {@link QueueEvent.LineQuarantined}); cut an unterminated last line (a torn write, never
+ * acknowledged: counted in {@code tornTailBytes}, not quarantined); compact so quarantined
+ * lines leave the journal. A line is valid only if its
  * checksum matches, so a corrupt payload is never delivered; payloads are checked again when
  * read for a claim.
  *
