@@ -12,14 +12,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -130,7 +128,7 @@ public final class FileJournalQueue implements JobQueue {
     static final String QUARANTINE = "quarantine.ndjson";
     static final String LOCK = "lock";
     static final String TMP = ".tmp";
-    private static final Logger LOG = LoggerFactory.getLogger(FileJournalQueue.class);
+    static final Logger LOG = LoggerFactory.getLogger(FileJournalQueue.class);
     private static final int READ_CHUNK = 1 << 20;
     private static final long CURSOR_EVERY_BYTES = 4L << 20;
     private static final int MAX_CLAIM = 10_000;
@@ -141,7 +139,7 @@ public final class FileJournalQueue implements JobQueue {
     private static final int RUN_MAX = 1 << 20;
 
     private final QueueConfig config;
-    private final String name;
+    final String name;
     private final Path dir;
     private final Path journalPath;
     private final LongSupplier clock;
@@ -149,7 +147,7 @@ public final class FileJournalQueue implements JobQueue {
     private final CopyOnWriteArrayList<QueueListener> listeners = new CopyOnWriteArrayList<>();
 
     /** Guards every field below that is not volatile. */
-    private final ReentrantLock lock = new ReentrantLock();
+    final ReentrantLock lock = new ReentrantLock();
     /** Held by the commit leader while it writes and forces a batch; taken before lock. */
     private final ReentrantLock commitLock = new ReentrantLock();
     /** Signalled (under commitLock) when a leader's batch is done: durable advanced or failed. */
@@ -171,7 +169,7 @@ public final class FileJournalQueue implements JobQueue {
     // file offset = logical - fileBase.
     private long fileBase;
     private long appendedLogical;
-    private volatile long durableLogical;
+    volatile long durableLogical;
     private byte[] pending = new byte[64 * 1024];
     private int pendingLen;
     private volatile int pendingRecords;
@@ -180,42 +178,17 @@ public final class FileJournalQueue implements JobQueue {
     private int inFlightLen;
     private byte[] spare;
 
-    private volatile long epoch;
-    private final List<Long> epochDurableEnds = new CopyOnWriteArrayList<>();
-    private volatile IOException failure;
-    private volatile boolean closed;
+    volatile long epoch;
+    final List<Long> epochDurableEnds = new CopyOnWriteArrayList<>();
+    volatile IOException failure;
+    volatile boolean closed;
 
     /** ALWAYS mode: a multi-line operation buffers its lines and forces once. Under lock. */
-    private boolean deferForce;
+    boolean deferForce;
     /** Lines of one enqueueAll being built. Guarded by lock. */
     private byte[] batchBuf = new byte[64 * 1024];
-    /** enqueueAsync calls not yet durable, in journal order. Guarded by lock. */
-    private final ArrayDeque<AsyncWaiter> asyncWaiters = new ArrayDeque<>();
-    /** enqueueAsync calls handed to the commit thread, not yet staged. */
-    private final ConcurrentLinkedQueue<AsyncRequest> asyncInbox = new ConcurrentLinkedQueue<>();
-    /** Stages asyncInbox and completes asyncWaiters; started on the first enqueueAsync. */
-    private volatile Thread committer;
-    /** True while the commit thread parks for want of work (cleared by whoever wakes it). */
-    private volatile boolean committerSleeping;
-    private static final java.lang.invoke.VarHandle COMMITTER_SLEEPING;
-    private static final int MAX_ASYNC_BULK = 4096;
-
-    static {
-        try {
-            COMMITTER_SLEEPING = java.lang.invoke.MethodHandles.lookup().findVarHandle(
-                    FileJournalQueue.class, "committerSleeping", boolean.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
-    private record AsyncRequest(byte[] payload, EnqueueOptions options, boolean verbatim,
-                                CompletableFuture<EnqueueResult> future) {
-    }
-
-    private record AsyncWaiter(long ep, long end, EnqueueResult result, QueueEvent event,
-                               CompletableFuture<EnqueueResult> future) {
-    }
+    /** The commit thread of enqueueAsync and its waiters. */
+    private final AsyncCommitter async = new AsyncCommitter(this);
 
     /** Jobs, heaps, counts and dedup keys. Guarded by lock. */
     private final JobStore store = new JobStore();
@@ -651,7 +624,8 @@ public final class FileJournalQueue implements JobQueue {
             }
             io.moveAtomically(tmp, dir.resolve(CURSOR));
             io.syncDirectory(dir);
-            cursorHeadOffset = store.index.live() == 0 ? appendedLogical : store.index.offsets[store.index.head()];
+            cursorHeadOffset = store.index.live() == 0 ? appendedLogical
+                    : store.index.offsets[store.index.head()];
         } catch (IOException e) {
             LOG.warn("queue '{}': could not write {} ({}); the next open replays more", name,
                     CURSOR, e.toString());
@@ -754,7 +728,8 @@ public final class FileJournalQueue implements JobQueue {
             }
             return line;
         } catch (IOException | RuntimeException e) {
-            LOG.error("queue '{}': cannot read job {}: {}", name, store.index.ids[slot], e.toString());
+            LOG.error("queue '{}': cannot read job {}: {}", name, store.index.ids[slot],
+                    e.toString());
             return null;
         }
     }
@@ -807,7 +782,7 @@ public final class FileJournalQueue implements JobQueue {
      * Ends a multi-line operation (under lock): in ALWAYS mode writes and forces the lines it
      * buffered, once. Nobody else can have taken them: flushBatch needs the lock.
      */
-    private void commitDeferred() {
+    void commitDeferred() {
         deferForce = false;
         if (config.fsync() != FsyncMode.ALWAYS || pendingLen == 0) {
             return;
@@ -864,7 +839,7 @@ public final class FileJournalQueue implements JobQueue {
      * one of the rest leads the next batch. So followers never queue behind the fsync one lock
      * hand-off at a time, and producers keep appending while it runs.
      */
-    private void awaitDurable(long ep, long end) {
+    void awaitDurable(long ep, long end) {
         if (ep == epoch && durableLogical >= end) {
             return;
         }
@@ -999,7 +974,7 @@ public final class FileJournalQueue implements JobQueue {
      * Before an operation: if a storage failure is pending, truncate the journal to its last
      * durable byte and reload from disk. Throws if the disk is still failing.
      */
-    private void ensureHealthy() {
+    void ensureHealthy() {
         if (closed) {
             throw QueueClosedException.of(name);
         }
@@ -1057,7 +1032,7 @@ public final class FileJournalQueue implements JobQueue {
     }
 
     /** An enqueue applied to memory and the write buffer, not yet known durable. */
-    private record Staged(EnqueueResult result, QueueEvent event, long ep, long end) {
+    record Staged(EnqueueResult result, QueueEvent event, long ep, long end) {
     }
 
     @Override
@@ -1089,7 +1064,7 @@ public final class FileJournalQueue implements JobQueue {
     }
 
     /** Checks bounds and dedup, appends the E line and indexes the job. Holds lock. */
-    private Staged stageEnqueue(byte[] payload, EnqueueOptions options, boolean verbatim) {
+    Staged stageEnqueue(byte[] payload, EnqueueOptions options, boolean verbatim) {
         checkUsable();
         long now = clock.getAsLong();
         String key = options.dedupKey();
@@ -1249,190 +1224,10 @@ public final class FileJournalQueue implements JobQueue {
             future.completeExceptionally(e);
             return future;
         }
-        asyncInbox.add(new AsyncRequest(payload, options, verbatim, future));
-        if (closed) {
-            failInbox(); // close may have run after our check: nobody else would answer it
-        } else {
-            wakeCommitter();
-        }
+        async.submit(payload, options, verbatim, future);
         return future;
     }
 
-    private void wakeCommitter() {
-        Thread t = committer;
-        if (t == null) {
-            synchronized (asyncInbox) {
-                t = committer;
-                if (t == null) {
-                    t = new Thread(this::commitLoop, "day9-queue-commit-" + name);
-                    t.setDaemon(true);
-                    committer = t;
-                    t.start();
-                    return;
-                }
-            }
-        }
-        if (committerSleeping && COMMITTER_SLEEPING.compareAndSet(this, true, false)) {
-            LockSupport.unpark(t);
-        }
-    }
-
-    /** Fails every job still in the inbox with "closed" (each is taken by exactly one poll). */
-    private void failInbox() {
-        AsyncRequest r;
-        while ((r = asyncInbox.poll()) != null) {
-            r.future().completeExceptionally(QueueClosedException.of(name));
-        }
-    }
-
-    /**
-     * The commit thread: takes the inbox in bulk and stages it, then waits for (or leads) the
-     * group commit that covers the newest waiting future and completes every durable one.
-     * Parks when there is nothing to do; exits once the queue is closed.
-     */
-    private void commitLoop() {
-        List<AsyncRequest> bulk = new ArrayList<>();
-        while (true) {
-            AsyncRequest r;
-            while (bulk.size() < MAX_ASYNC_BULK && (r = asyncInbox.poll()) != null) {
-                bulk.add(r);
-            }
-            if (!bulk.isEmpty()) {
-                stageAsync(bulk);
-                bulk.clear();
-            }
-            long ep = -1;
-            long end = 0;
-            lock.lock();
-            try {
-                AsyncWaiter last = asyncWaiters.peekLast();
-                if (last != null) {
-                    ep = last.ep();
-                    end = last.end();
-                }
-            } finally {
-                lock.unlock();
-            }
-            if (ep >= 0) {
-                try {
-                    awaitDurable(ep, end);
-                } catch (QueueStorageException e) {
-                    // completeAsync fails exactly the waiters whose lines were not durable
-                } catch (RuntimeException e) {
-                    LOG.error("queue '{}': commit thread: {}", name, e.toString());
-                }
-                completeAsync(null);
-                continue;
-            }
-            if (!asyncInbox.isEmpty()) {
-                continue;
-            }
-            if (closed) {
-                failInbox();
-                return;
-            }
-            committerSleeping = true;
-            if (asyncInbox.isEmpty() && !closed) {
-                LockSupport.parkNanos(100_000_000L); // woken by wakeCommitter
-            }
-            committerSleeping = false;
-        }
-    }
-
-    /**
-     * Stages a bulk of async enqueues under one hold of the state lock; refused ones fail at
-     * once, the others wait in {@link #asyncWaiters} for their commit. Commit thread only.
-     */
-    private void stageAsync(List<AsyncRequest> bulk) {
-        List<AsyncRequest> refused = new ArrayList<>();
-        List<RuntimeException> why = new ArrayList<>();
-        try {
-            ensureHealthy();
-        } catch (QueueException | QueueStorageException e) {
-            for (AsyncRequest r : bulk) {
-                r.future().completeExceptionally(e);
-            }
-            return;
-        }
-        lock.lock();
-        try {
-            deferForce = true;
-            for (AsyncRequest r : bulk) {
-                try {
-                    Staged st = stageEnqueue(r.payload(), r.options(), r.verbatim());
-                    asyncWaiters.addLast(new AsyncWaiter(st.ep(), st.end(), st.result(),
-                            st.event(), r.future()));
-                } catch (QueueException | QueueStorageException e) {
-                    refused.add(r);
-                    why.add(e);
-                }
-            }
-            try {
-                commitDeferred(); // ALWAYS: one write and one force for the bulk
-            } catch (QueueStorageException e) {
-                // the epoch moved on: completeAsync fails the waiters that were not durable
-            }
-        } finally {
-            deferForce = false;
-            lock.unlock();
-        }
-        for (int i = 0; i < refused.size(); i++) {
-            refused.get(i).future().completeExceptionally(why.get(i));
-        }
-    }
-
-    /**
-     * Completes the async waiters that are durable, and fails those a storage failure cut
-     * off; with {@code orElse} non-null, fails every other one with it (close). Never under
-     * lock when futures complete.
-     */
-    private void completeAsync(QueueException orElse) {
-        List<AsyncWaiter> ok = new ArrayList<>();
-        List<AsyncWaiter> failed = new ArrayList<>();
-        IOException cause;
-        lock.lock();
-        try {
-            while (!asyncWaiters.isEmpty()) {
-                AsyncWaiter w = asyncWaiters.peekFirst();
-                if (w.ep() == epoch && failure == null) {
-                    if (durableLogical < w.end()) {
-                        break;
-                    }
-                    ok.add(asyncWaiters.pollFirst());
-                } else if (w.ep() == epoch) {
-                    break; // failing: the commit that failed is about to bump the epoch
-                } else {
-                    asyncWaiters.pollFirst();
-                    boolean kept = w.ep() < epochDurableEnds.size()
-                            && w.end() <= epochDurableEnds.get((int) w.ep());
-                    (kept ? ok : failed).add(w);
-                }
-            }
-            if (orElse != null) {
-                failed.addAll(asyncWaiters);
-                asyncWaiters.clear();
-            }
-            cause = failure;
-        } finally {
-            lock.unlock();
-        }
-        if (!ok.isEmpty()) {
-            List<QueueEvent> events = new ArrayList<>(ok.size());
-            for (AsyncWaiter w : ok) {
-                events.add(w.event());
-            }
-            publish(events);
-        }
-        for (AsyncWaiter w : ok) {
-            w.future().complete(w.result());
-        }
-        for (AsyncWaiter w : failed) {
-            RuntimeException e = orElse != null && w.ep() == epoch ? orElse
-                    : QueueStorageException.of(name, "journal commit", cause != null ? cause
-                    : new IOException("journal was reloaded after a storage failure"));
-            w.future().completeExceptionally(e);
-        }
-    }
 
 
 
@@ -1791,7 +1586,8 @@ public final class FileJournalQueue implements JobQueue {
                                             .getMessage());
                     continue;
                 }
-                if (store.index.state(slot) != JobState.IN_FLIGHT || store.index.aux[slot] != seqs[i]) {
+                if (store.index.state(slot) != JobState.IN_FLIGHT
+                        || store.index.aux[slot] != seqs[i]) {
                     out[i] = new AckResult(id, AckResult.Status.STALE_RECEIPT,
                             StaleReceiptException.of(name, id, receipt, store.index.state(slot),
                                     store.index.attempt(slot)).getMessage());
@@ -1965,9 +1761,10 @@ public final class FileJournalQueue implements JobQueue {
                     age = Math.max(0, now - store.oldestReadyTs);
                 }
             }
-            return new QueueStats(name, store.pendingCount(), store.counts[JobState.READY.ordinal()],
-                    store.counts[JobState.DELAYED.ordinal()], store.counts[JobState.IN_FLIGHT.ordinal()],
-                    store.counts[JobState.DEAD.ordinal()], store.storedBytes, appendedLogical - fileBase,
+            long[] c = store.counts;
+            return new QueueStats(name, store.pendingCount(), c[JobState.READY.ordinal()],
+                    c[JobState.DELAYED.ordinal()], c[JobState.IN_FLIGHT.ordinal()],
+                    c[JobState.DEAD.ordinal()], store.storedBytes, appendedLogical - fileBase,
                     age, quarantined, tornTailBytes, storageError != null, storageError);
         } finally {
             lock.unlock();
@@ -1985,7 +1782,8 @@ public final class FileJournalQueue implements JobQueue {
         List<DeadLetter> out = new ArrayList<>();
         lock.lock();
         try {
-            int from = Arrays.binarySearch(store.index.ids, store.index.head(), store.index.tail(), afterId + 1);
+            int from = Arrays.binarySearch(store.index.ids, store.index.head(),
+                    store.index.tail(), afterId + 1);
             if (from < 0) {
                 from = -from - 1;
             }
@@ -2122,7 +1920,8 @@ public final class FileJournalQueue implements JobQueue {
                 store.index.compactInPlace();
             }
             size = appendedLogical - fileBase;
-            long head = store.index.live() == 0 ? appendedLogical : store.index.offsets[store.index.head()];
+            long head = store.index.live() == 0 ? appendedLogical
+                    : store.index.offsets[store.index.head()];
             headMoved = cursorHeadOffset < 0 ? Long.MAX_VALUE : head - cursorHeadOffset;
         } finally {
             lock.unlock();
@@ -2252,8 +2051,9 @@ public final class FileJournalQueue implements JobQueue {
                     newLen[i] = e.length;
                     w.write(e);
                     if (st == JobState.IN_FLIGHT) {
-                        w.write(codec.begin('C').num("id", store.index.ids[s]).num("r", store.index.aux[s])
-                                .num("n", store.index.attempt(s)).num("dl", store.index.times[s]).end());
+                        w.write(codec.begin('C').num("id", store.index.ids[s])
+                                .num("r", store.index.aux[s]).num("n", store.index.attempt(s))
+                                .num("dl", store.index.times[s]).end());
                     } else if (st == JobState.DEAD) {
                         String why = "unknown";
                         byte[] d = readLine(store.index.aux[s], 0);
@@ -2262,7 +2062,8 @@ public final class FileJournalQueue implements JobQueue {
                             why = rec.why;
                         }
                         newAux[i] = w.position();
-                        w.write(codec.begin('D').num("id", store.index.ids[s]).num("ts", store.index.times[s])
+                        w.write(codec.begin('D').num("id", store.index.ids[s])
+                                .num("ts", store.index.times[s])
                                 .num("n", store.index.attempt(s)).str("why", why).end());
                     }
                 }
@@ -2394,7 +2195,7 @@ public final class FileJournalQueue implements JobQueue {
         publish(copy);
     }
 
-    private void publish(List<QueueEvent> events) {
+    void publish(List<QueueEvent> events) {
         for (QueueEvent e : events) {
             for (QueueListener l : listeners) {
                 try {
@@ -2430,12 +2231,7 @@ public final class FileJournalQueue implements JobQueue {
             lock.unlock();
             commitLock.unlock();
         }
-        completeAsync(QueueClosedException.of(name));
-        failInbox();
-        Thread t = committer;
-        if (t != null) {
-            LockSupport.unpark(t);
-        }
+        async.closed(QueueClosedException.of(name));
     }
 
     /** Test hook: drop file handles and the lock as a killed process would, writing nothing. */
@@ -2448,12 +2244,7 @@ public final class FileJournalQueue implements JobQueue {
             lock.unlock();
         }
         // a real crash takes the callers with it; here they hear "closed" (outcome unknown)
-        completeAsync(QueueClosedException.of(name));
-        failInbox();
-        Thread t = committer;
-        if (t != null) {
-            LockSupport.unpark(t);
-        }
+        async.closed(QueueClosedException.of(name));
     }
 
     private void closeQuietly() {
