@@ -2006,69 +2006,27 @@ public final class FileJournalQueue implements JobQueue {
         long before = appendedLogical - fileBase;
         long now = clock.getAsLong();
         Path tmp = dir.resolve(JOURNAL + TMP);
-        int slots = store.index.tail() - store.index.head();
-        long[] newOff = new long[slots];
-        long[] newAux = new long[slots];
-        int[] newLen = new int[slots];
-        List<Integer> dropped = new ArrayList<>();
         long newGen = gen + 1;
-        long pos;
+        Compaction.Layout layout;
         // Step 1: write the live records to the temp file (the old journal stays the truth).
         try {
             io.deleteIfExists(tmp);
             try (JournalFile out = io.open(tmp)) {
-                ChunkWriter w = new ChunkWriter(out);
                 long savedGen = gen;
                 gen = newGen;
-                w.write(header());
+                byte[] newHeader = header();
                 gen = savedGen;
-                for (int s = store.index.head(); s < store.index.tail(); s++) {
-                    JobState st = store.index.state(s);
-                    if (st == JobState.ACKED) {
-                        continue;
+                layout = Compaction.writeLive(out, newHeader, store, new Compaction.Lines() {
+                    @Override
+                    public byte[] enqueueLine(int slot) {
+                        return readEnqueue(slot);
                     }
-                    byte[] line = readEnqueue(s);
-                    if (line == null) {
-                        dropped.add(s);
-                        continue;
+
+                    @Override
+                    public byte[] line(long logical) throws IOException {
+                        return readLine(logical, 0);
                     }
-                    int i = s - store.index.head();
-                    long at = st == JobState.READY || st == JobState.DELAYED ? store.index.times[s]
-                            : rec.at;
-                    codec.begin('E').num("id", rec.id).num("ts", rec.ts).num("at", at)
-                            .num("n", store.index.attempt(s));
-                    if (rec.key != null && rec.ts + config.dedupWindowMs() > now) {
-                        codec.str("k", rec.key);
-                    }
-                    if (rec.uidStart >= 0) {
-                        codec.raw("u", line, rec.uidStart, rec.uidEnd);
-                    }
-                    if (rec.attrStart >= 0) {
-                        codec.raw("a", line, rec.attrStart, rec.attrEnd);
-                    }
-                    byte[] e = codec.rawPayload(line, rec).end();
-                    newOff[i] = w.position();
-                    newLen[i] = e.length;
-                    w.write(e);
-                    if (st == JobState.IN_FLIGHT) {
-                        w.write(codec.begin('C').num("id", store.index.ids[s])
-                                .num("r", store.index.aux[s]).num("n", store.index.attempt(s))
-                                .num("dl", store.index.times[s]).end());
-                    } else if (st == JobState.DEAD) {
-                        String why = "unknown";
-                        byte[] d = readLine(store.index.aux[s], 0);
-                        if (d != null && codec.decode(d, 0, d.length, rec) == null
-                                && rec.why != null) {
-                            why = rec.why;
-                        }
-                        newAux[i] = w.position();
-                        w.write(codec.begin('D').num("id", store.index.ids[s])
-                                .num("ts", store.index.times[s])
-                                .num("n", store.index.attempt(s)).str("why", why).end());
-                    }
-                }
-                w.flush();
-                pos = w.position();
+                }, codec, rec, now, config.dedupWindowMs());
                 // Step 2: force the temp file before it can replace the journal.
                 out.force();
             }
@@ -2098,6 +2056,11 @@ public final class FileJournalQueue implements JobQueue {
             throw e;
         }
         // Step 5: memory follows the new file.
+        long pos = layout.size();
+        long[] newOff = layout.offsets();
+        long[] newAux = layout.deadOffsets();
+        int[] newLen = layout.lengths();
+        List<Integer> dropped = layout.dropped();
         gen = newGen;
         fileBase = appendedLogical + 1;
         appendedLogical = fileBase + pos;
@@ -2135,41 +2098,6 @@ public final class FileJournalQueue implements JobQueue {
         LOG.info("queue '{}': compacted journal {} -> {} bytes, {} live jobs", name, before, pos,
                 store.index.live());
         events.add(new QueueEvent.Compacted(name, before, pos, store.index.live(), took));
-    }
-
-    /** Buffers positional writes to a file. */
-    private static final class ChunkWriter {
-        private final JournalFile out;
-        private final ByteBuffer buf = ByteBuffer.allocate(1 << 20);
-        private long written;
-
-        ChunkWriter(JournalFile out) {
-            this.out = out;
-        }
-
-        long position() {
-            return written + buf.position();
-        }
-
-        void write(byte[] b) throws IOException {
-            if (b.length > buf.remaining()) {
-                flush();
-            }
-            if (b.length > buf.capacity()) {
-                JournalIo.writeFully(out, ByteBuffer.wrap(b), written);
-                written += b.length;
-                return;
-            }
-            buf.put(b);
-        }
-
-        void flush() throws IOException {
-            buf.flip();
-            int n = buf.remaining();
-            JournalIo.writeFully(out, buf, written);
-            written += n;
-            buf.clear();
-        }
     }
 
     // =============================================================== events, close
