@@ -1513,19 +1513,46 @@ public final class FileJournalQueue implements JobQueue {
     @Override
     public void ack(long id, String receipt) {
         long seq = parseReceipt(receipt);
+        writeOp((now, events) -> {
+            int slot = owned(id, receipt, seq);
+            int attempt = store.index.attempt(slot);
+            append(codec.begin('A').num("id", id).num("r", seq).end());
+            store.move(slot, JobState.ACKED);
+            events.add(new QueueEvent.Acked(name, id, attempt));
+            return null;
+        });
+        maintenance();
+    }
+
+    /** One write operation's part under the state lock (see {@link #writeOp}). */
+    @FunctionalInterface
+    private interface Op<T> {
+        /** Checks, appends the line(s), applies the change in memory; adds its events. */
+        T apply(long now, List<QueueEvent> events);
+    }
+
+    /**
+     * The one sequence every single-job write operation follows (the commit rule): recover
+     * from a past storage failure if needed; under the state lock check that the queue is
+     * usable, promote due timers, then let {@code op} check, append and apply; release the
+     * lock; wait until the appended line(s) are durable (group commit); only then publish the
+     * events and return. A failed commit throws {@link QueueStorageException} and nothing is
+     * published. Batch operations ({@link #enqueueAll}, {@link #ackAll}, claim) follow the
+     * same steps with one commit for all their lines.
+     */
+    private <T> T writeOp(Op<T> op) {
         ensureHealthy();
+        List<QueueEvent> events = new ArrayList<>(2);
+        T result;
         long ep;
         long end;
-        int attempt;
         appending.incrementAndGet();
         lock.lock();
         try {
             checkUsable();
-            store.promote(clock.getAsLong());
-            int slot = owned(id, receipt, seq);
-            attempt = store.index.attempt(slot);
-            append(codec.begin('A').num("id", id).num("r", seq).end());
-            store.move(slot, JobState.ACKED);
+            long now = clock.getAsLong();
+            store.promote(now);
+            result = op.apply(now, events);
             end = appendedLogical;
             ep = epoch;
         } finally {
@@ -1533,8 +1560,8 @@ public final class FileJournalQueue implements JobQueue {
             appending.decrementAndGet();
         }
         awaitDurable(ep, end);
-        publish(List.of(new QueueEvent.Acked(name, id, attempt)));
-        maintenance();
+        publish(events);
+        return result;
     }
 
     /**
@@ -1630,47 +1657,29 @@ public final class FileJournalQueue implements JobQueue {
             throw new IllegalArgumentException("delayMs must be in 0.."
                     + EnqueueOptions.MAX_DELAY_MS + ", but got " + delayMs);
         }
-        ensureHealthy();
-        List<QueueEvent> events = new ArrayList<>();
-        long ep;
-        long end;
-        JobState result;
-        appending.incrementAndGet();
-        lock.lock();
-        try {
-            checkUsable();
-            long now = clock.getAsLong();
-            store.promote(now);
+        return writeOp((now, events) -> {
             int slot = owned(id, receipt, seq);
             int attempt = store.index.attempt(slot);
             if (attempt >= config.maxDeliveries()) {
                 deadLetter(slot, now, "nacked on the last allowed delivery (" + attempt + " of "
                         + config.maxDeliveries() + ")", events);
-                result = JobState.DEAD;
-            } else {
-                long delay = delayMs != null ? delayMs : backoffMs(attempt);
-                long at = now + delay;
-                append(codec.begin('N').num("id", id).num("r", seq).num("at", at).end());
-                result = delay > 0 ? JobState.DELAYED : JobState.READY;
-                store.move(slot, result);
-                store.index.aux[slot] = 0;
-                store.index.times[slot] = at;
-                if (result == JobState.READY) {
-                    store.ready.push(id);
-                } else {
-                    store.timers.push(at, id);
-                }
-                events.add(new QueueEvent.Nacked(name, id, attempt, delay));
+                return JobState.DEAD;
             }
-            end = appendedLogical;
-            ep = epoch;
-        } finally {
-            lock.unlock();
-            appending.decrementAndGet();
-        }
-        awaitDurable(ep, end);
-        publish(events);
-        return result;
+            long delay = delayMs != null ? delayMs : backoffMs(attempt);
+            long at = now + delay;
+            append(codec.begin('N').num("id", id).num("r", seq).num("at", at).end());
+            JobState result = delay > 0 ? JobState.DELAYED : JobState.READY;
+            store.move(slot, result);
+            store.index.aux[slot] = 0;
+            store.index.times[slot] = at;
+            if (result == JobState.READY) {
+                store.ready.push(id);
+            } else {
+                store.timers.push(at, id);
+            }
+            events.add(new QueueEvent.Nacked(name, id, attempt, delay));
+            return result;
+        });
     }
 
     @Override
@@ -1678,55 +1687,21 @@ public final class FileJournalQueue implements JobQueue {
         long seq = parseReceipt(receipt);
         String why = reason == null || reason.isBlank() ? "dead-lettered by its consumer"
                 : reason.strip();
-        ensureHealthy();
-        List<QueueEvent> events = new ArrayList<>();
-        long ep;
-        long end;
-        appending.incrementAndGet();
-        lock.lock();
-        try {
-            checkUsable();
-            long now = clock.getAsLong();
-            store.promote(now);
-            int slot = owned(id, receipt, seq);
-            deadLetter(slot, now, why, events);
-            end = appendedLogical;
-            ep = epoch;
-        } finally {
-            lock.unlock();
-            appending.decrementAndGet();
-        }
-        awaitDurable(ep, end);
-        publish(events);
+        writeOp((now, events) -> deadLetter(owned(id, receipt, seq), now, why, events));
     }
 
     @Override
     public long extend(long id, String receipt, long visibilityMs) {
         long seq = parseReceipt(receipt);
         checkVisibility(visibilityMs);
-        ensureHealthy();
-        long ep;
-        long end;
-        long deadline;
-        appending.incrementAndGet();
-        lock.lock();
-        try {
-            checkUsable();
-            long now = clock.getAsLong();
-            store.promote(now);
+        return writeOp((now, events) -> {
             int slot = owned(id, receipt, seq);
-            deadline = now + visibilityMs;
+            long deadline = now + visibilityMs;
             append(codec.begin('X').num("id", id).num("r", seq).num("dl", deadline).end());
             store.index.times[slot] = deadline;
             store.timers.push(deadline, id);
-            end = appendedLogical;
-            ep = epoch;
-        } finally {
-            lock.unlock();
-            appending.decrementAndGet();
-        }
-        awaitDurable(ep, end);
-        return deadline;
+            return deadline;
+        });
     }
 
     @Override
