@@ -345,11 +345,11 @@ public final class FileJournalQueue implements JobQueue {
             gen = rec.gen;
         }
         long start = 0;
-        Cursor cursor = readCursor(size);
+        RecoveryFiles.Cursor cursor = readCursor(size);
         if (cursor != null) {
-            start = cursor.offset;
-            nextId = Math.max(nextId, cursor.nid);
-            nextSeq = Math.max(nextSeq, cursor.nseq);
+            start = cursor.offset();
+            nextId = Math.max(nextId, cursor.nid());
+            nextSeq = Math.max(nextSeq, cursor.nseq());
         }
         List<long[]> bad = new ArrayList<>();
         long lastGoodEnd = scan(start, size, now, bad);
@@ -561,52 +561,10 @@ public final class FileJournalQueue implements JobQueue {
         return null;
     }
 
-    private record Cursor(long offset, long nid, long nseq) {
-    }
-
     /** The cursor if it exists and matches this journal, else null (full replay). */
-    private Cursor readCursor(long size) {
-        Path p = dir.resolve(CURSOR);
-        if (!Files.exists(p)) {
-            return null;
-        }
-        try {
-            byte[] b = Files.readAllBytes(p);
-            int end = b.length;
-            while (end > 0 && (b[end - 1] == '\n' || b[end - 1] == '\r')) {
-                end--;
-            }
-            String why = codec.decode(b, 0, end, rec);
-            if (why == null && rec.type != 'K') {
-                why = "not a cursor line";
-            }
-            if (why == null && (rec.gen != gen || gen == 0)) {
-                why = "generation " + rec.gen + " does not match the journal's " + gen;
-            }
-            if (why == null && (rec.at < 0 || rec.at > size)) {
-                why = "offset " + rec.at + " beyond the journal's " + size + " bytes";
-            }
-            long offset = rec.at;
-            long nid = rec.nid;
-            long nseq = rec.nseq;
-            if (why == null && offset < size) {
-                byte[] line = readFileLine(offset, size);
-                if (offset == 0 || readRange(offset - 1, 1)[0] != '\n' || line == null
-                        || codec.decode(line, 0, line.length, rec) != null || rec.type != 'E') {
-                    why = "offset " + offset + " is not the start of an enqueue line";
-                }
-            }
-            if (why != null) {
-                LOG.warn("queue '{}': ignoring {} ({}); replaying the whole journal", name, p,
-                        why);
-                return null;
-            }
-            return new Cursor(offset, nid, nseq);
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("queue '{}': cannot read {} ({}); replaying the whole journal", name, p,
-                    e.toString());
-            return null;
-        }
+    private RecoveryFiles.Cursor readCursor(long size) {
+        return RecoveryFiles.readCursor(dir, name, gen, size, codec, rec, this::readFileLine,
+                this::readRange);
     }
 
     /** Writes cursor.txt atomically. Holds both locks, nothing pending. Failures only log. */
@@ -615,39 +573,14 @@ public final class FileJournalQueue implements JobQueue {
                 : store.index.offsets[store.index.head()] - fileBase;
         byte[] line = codec.begin('K').num("gen", gen).num("at", headFileOffset)
                 .num("nid", nextId).num("nseq", nextSeq).end();
-        Path tmp = dir.resolve(CURSOR + TMP);
-        try {
-            io.deleteIfExists(tmp);
-            try (JournalFile f = io.open(tmp)) {
-                JournalIo.writeFully(f, ByteBuffer.wrap(line), 0);
-                f.force();
-            }
-            io.moveAtomically(tmp, dir.resolve(CURSOR));
-            io.syncDirectory(dir);
+        if (RecoveryFiles.writeCursor(io, dir, name, line)) {
             cursorHeadOffset = store.index.live() == 0 ? appendedLogical
                     : store.index.offsets[store.index.head()];
-        } catch (IOException e) {
-            LOG.warn("queue '{}': could not write {} ({}); the next open replays more", name,
-                    CURSOR, e.toString());
         }
     }
 
     private void appendQuarantine(List<byte[]> lines) throws IOException {
-        try (JournalFile q = io.open(dir.resolve(QUARANTINE))) {
-            long at = q.size();
-            for (byte[] l : lines) {
-                boolean nl = l.length > 0 && l[l.length - 1] == '\n';
-                ByteBuffer bb = ByteBuffer.allocate(l.length + (nl ? 0 : 1));
-                bb.put(l);
-                if (!nl) {
-                    bb.put((byte) '\n');
-                }
-                bb.flip();
-                JournalIo.writeFully(q, bb, at);
-                at += bb.limit();
-            }
-            q.force();
-        }
+        RecoveryFiles.appendQuarantine(io, dir, lines);
     }
 
     // =============================================================== reading lines

@@ -7,8 +7,12 @@
  * <h2>File journal: parts and lock order</h2>
  * {@link io.spark.day9.queue.FileJournalQueue} is the public front; its package-private parts
  * are {@code JobStore} (index, heaps, counts, dedup, the state transitions of live operations
- * and replay), {@code JournalCodec} (line encoding and checks), {@code JobIndex},
- * {@code LongHeaps} and {@code JournalIo} (the I/O seam the fault tests replace). Two locks:
+ * and replay), {@code RecoveryFiles} (replay cursor, quarantine), {@code Compaction} (writes
+ * the live records to the new journal), {@code AsyncCommitter} (the commit thread of
+ * {@code enqueueAsync}), {@code JournalCodec} (line encoding and checks), {@code JobIndex},
+ * {@code LongHeaps} and {@code JournalIo} (the I/O seam the fault tests replace). The front
+ * keeps replay, the journal writer (group commit, epochs, storage failures) and the
+ * operations. Two locks:
  * <ol>
  *   <li>{@code commitLock}: held by whoever rewrites or reloads the journal file as a whole
  *   (open, recovery after a storage failure, compaction, close) and, briefly, by the group
