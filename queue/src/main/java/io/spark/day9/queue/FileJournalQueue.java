@@ -1011,12 +1011,12 @@ public final class FileJournalQueue implements JobQueue {
             throw QueueFullException.pending(name, pendingJobs, config.maxPending());
         }
         long at = now + options.delayMs();
-        String uid = JobKeys.next();
         codec.begin('E').num("id", nextId).num("ts", now).num("at", at).num("n", 0);
         if (key != null) {
             codec.str("k", key);
         }
-        codec.str("u", uid).attributes(options.attributes()).payload(payload, verbatim)
+        String uid = codec.newKey();
+        codec.attributes(options.attributes()).payload(payload, verbatim)
                 .finish();
         int length = codec.length();
         if (store.storedBytes + length > config.maxBytes()) {
@@ -1082,10 +1082,10 @@ public final class FileJournalQueue implements JobQueue {
             uids = new String[n];
             int len = 0;
             for (int i = 0; i < n; i++) {
-                uids[i] = JobKeys.next();
-                codec.begin('E').num("id", nextId + i).num("ts", now).num("at", at).num("n", 0)
-                        .str("u", uids[i]).attributes(options.attributes())
-                        .payload(payloads.get(i), verbatim[i]).finish();
+                codec.begin('E').num("id", nextId + i).num("ts", now).num("at", at).num("n", 0);
+                uids[i] = codec.newKey();
+                codec.attributes(options.attributes()).payload(payloads.get(i), verbatim[i])
+                        .finish();
                 int l = codec.length();
                 if (len + l > batchBuf.length) {
                     batchBuf = Arrays.copyOf(batchBuf, Math.max(batchBuf.length * 2, len + l));

@@ -187,6 +187,20 @@ final class JournalCodec {
         return this;
     }
 
+    /**
+     * Appends {@code "u"} with a new job key ({@link JobKeys}) written straight into the line,
+     * and returns the key.
+     */
+    String newKey() {
+        ascii(",\"u\":\"");
+        ensure(JobKeys.LENGTH + 1);
+        int at = len;
+        JobKeys.encode(buf, at);
+        len += JobKeys.LENGTH;
+        put((byte) '"');
+        return new String(buf, at, JobKeys.LENGTH, StandardCharsets.ISO_8859_1);
+    }
+
     /** Appends {@code "a"}: the attributes as a flat object of strings (nothing if empty). */
     JournalCodec attributes(java.util.Map<String, String> attrs) {
         if (attrs.isEmpty()) {
