@@ -63,7 +63,17 @@ final class JournalCodec {
 
         /** The job key, or null when the record has none (written before keys existed). */
         String uid(byte[] line) {
-            return uidStart < 0 ? null : readString(line, new int[] {uidStart}, uidEnd);
+            if (uidStart < 0) {
+                return null;
+            }
+            for (int i = uidStart + 1; i < uidEnd - 1; i++) {
+                if (line[i] == '\\') {
+                    return readString(line, new int[] {uidStart}, uidEnd);
+                }
+            }
+            // the usual key: plain ASCII (checked by the parse), one copy
+            return new String(line, uidStart + 1, uidEnd - uidStart - 2,
+                    StandardCharsets.ISO_8859_1);
         }
 
         /** The attributes, in written order; empty when the record has none. */
