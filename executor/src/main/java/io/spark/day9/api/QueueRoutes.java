@@ -29,7 +29,7 @@ import java.util.Map;
  *
  * <ul>
  *   <li>{@code POST …/enqueue[?dedupKey=&delayMs=]}: the body is the job, any JSON object up to
- *       {@code QUEUE_MAX_JOB_BYTES}, stored byte for byte → {@code {"id","duplicate","stats"}}</li>
+ *       {@code QUEUE_MAX_JOB_BYTES}, stored byte for byte → {@code {"id","duplicate","key","stats"}}</li>
  *   <li>{@code POST …/claim {"max","visibilityMs"}} → {@code {"jobs":[{"id","receipt","attempt",
  *       "enqueuedAt","visibleUntil","payload"}]}} with {@code payload} exactly the enqueued body</li>
  *   <li>{@code POST …/ack {"id","receipt"}} or, for a batch, {@code {"acks":[{"id","receipt"},
@@ -146,6 +146,7 @@ public final class QueueRoutes implements ApiRoutes {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("id", result.id());
         out.put("duplicate", result.duplicate());
+        out.put("key", result.key());
         out.put("stats", stats(queue.stats()));
         ctx.json(out);
     }

@@ -2,6 +2,7 @@ package io.spark.day9.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.spark.day9.api.Json;
+import io.spark.day9.jobs.ProbeHandler;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -221,14 +222,10 @@ final class KillResumeCommand implements Callable<Integer> {
         }
     }
 
-    /** Where each probe record starts: the probe writes {@code queue} first. */
-    static final String RECORD_START = "{\"queue\":";
-
     /**
-     * The probe records of {@code run} in {@code probe}. Each line is split at every
-     * {@link #RECORD_START}, and each piece parsed on its own: a torn piece (the record being
-     * written as we read, or cut by a kill) is skipped, and a whole record after it on the same
-     * line still counts.
+     * The probe records of {@code run} in {@code probe}, read with
+     * {@link ProbeHandler#parseLine}: a torn record (being written as we read, or cut by a kill)
+     * is skipped, and a whole record after it on the same line still counts.
      */
     static Processed processed(Path probe, String run) throws IOException {
         if (!Files.exists(probe)) {
@@ -242,13 +239,9 @@ final class KillResumeCommand implements Callable<Integer> {
                 if (!line.contains(run)) {
                     continue;
                 }
-                for (String piece : pieces(line)) {
-                    JsonNode data;
-                    try {
-                        data = Json.mapper().readTree(piece).path("data");
-                    } catch (IOException e) {
-                        continue; // torn: being written as we read, or cut by the kill
-                    }
+                // robust to a torn line (skipped) and to records run together on one line
+                for (JsonNode rec : ProbeHandler.parseLine(line, Json.mapper())) {
+                    JsonNode data = rec.path("data");
                     if (run.equals(data.path("run").asText())) {
                         lines++;
                         seqs.add(data.path("seq").asLong());
@@ -257,21 +250,6 @@ final class KillResumeCommand implements Callable<Integer> {
             }
         }
         return new Processed(lines, seqs);
-    }
-
-    /** A line cut at each record start (a line normally holds exactly one record). */
-    static List<String> pieces(String line) {
-        List<String> out = new java.util.ArrayList<>();
-        int from = line.indexOf(RECORD_START);
-        if (from < 0) {
-            return List.of(line);
-        }
-        while (from >= 0) {
-            int next = line.indexOf(RECORD_START, from + 1);
-            out.add(next < 0 ? line.substring(from) : line.substring(from, next));
-            from = next;
-        }
-        return out;
     }
 
     /** Deletes the drill's temp directory; what cannot be deleted is named, not fatal. */

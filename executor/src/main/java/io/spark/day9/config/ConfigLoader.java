@@ -35,7 +35,7 @@ import java.util.stream.Collectors;
  * variables that look like Day9's but are not ({@link UnknownVariables}).
  */
 public final class ConfigLoader {
-    private static final Pattern QUEUE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
+    private static final Pattern QUEUE_NAME = io.spark.day9.queue.QueueNames.PATTERN;
     private static final int MIN_TOKEN_CHARS = 16;
     private static final Pattern SYMBOL = Pattern.compile("[A-Z0-9]{2,20}");
 

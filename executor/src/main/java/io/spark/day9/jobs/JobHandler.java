@@ -25,9 +25,20 @@ public interface JobHandler {
      * @param type    the payload's {@code job} field
      * @param payload the whole payload
      * @param enqueuedAt when the job was enqueued (epoch ms)
+     * @param key     the job's key, unique for good (null for a job stored before keys)
+     * @param attributes the job's attributes, never null
      */
     record Job(String queue, long id, int attempt, String type, JsonNode payload,
-               long enqueuedAt) {
+               long enqueuedAt, String key, java.util.Map<String, String> attributes) {
+        public Job {
+            attributes = attributes == null ? java.util.Map.of() : attributes;
+        }
+
+        /** A delivery without key or attributes. */
+        public Job(String queue, long id, int attempt, String type, JsonNode payload,
+                   long enqueuedAt) {
+            this(queue, id, attempt, type, payload, enqueuedAt, null, java.util.Map.of());
+        }
     }
 
     /** What to do with the job after handling. */

@@ -10,6 +10,9 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
@@ -22,7 +25,10 @@ import java.util.function.LongSupplier;
  * ack: {@code {"queue","id","attempt","job","at","data"}}. The write reaches the OS before the
  * ack is journaled, so a process crash (kill -9) never loses a line for an acked job; the file
  * is not fsynced (a machine crash may lose its tail) and rolls to {@code processed.ndjson.1} at
- * 16 MiB. A payload {@code data.workMs} (0..1000) makes the probe work that long, so a drill
+ * 16 MiB. One record per line: each record and its newline go out in one write, and on open a
+ * torn last line (a kill mid-write) is terminated before anything is appended, so a new record
+ * never joins it. {@link #parseLine} reads a line robustly (a torn fragment is skipped; records
+ * run together by an older version are split). A payload {@code data.workMs} (0..1000) makes the probe work that long, so a drill
  * can kill the process mid-processing.
  */
 public final class ProbeHandler implements JobHandler, AutoCloseable {
@@ -31,6 +37,8 @@ public final class ProbeHandler implements JobHandler, AutoCloseable {
     static final String FILE = "processed.ndjson";
     private static final long ROLL_BYTES = 16L << 20;
     private static final long MAX_WORK_MS = 1000;
+    /** Every record starts so: the handler writes {@code queue} first. */
+    private static final String RECORD_START = "{\"queue\":";
 
     private final Path file;
     private final ObjectMapper json;
@@ -83,11 +91,49 @@ public final class ProbeHandler implements JobHandler, AutoCloseable {
             SecureFiles.ensureFile(file);
             out = Files.newOutputStream(file, StandardOpenOption.APPEND);
             written = Files.size(file);
+            if (written > 0 && !endsWithNewline(file, written)) {
+                out.write('\n'); // terminate the torn line a kill left: never append to it
+                out.flush();
+                written++;
+            }
         }
-        out.write(bytes);
-        out.write('\n');
+        byte[] whole = Arrays.copyOf(bytes, bytes.length + 1);
+        whole[bytes.length] = '\n';
+        out.write(whole); // the record and its newline in one write
         out.flush(); // to the OS: survives kill -9
-        written += bytes.length + 1;
+        written += whole.length;
+    }
+
+    private static boolean endsWithNewline(Path f, long size) throws IOException {
+        try (var ch = java.nio.channels.FileChannel.open(f, StandardOpenOption.READ)) {
+            java.nio.ByteBuffer last = java.nio.ByteBuffer.allocate(1);
+            ch.read(last, size - 1);
+            return last.get(0) == '\n';
+        }
+    }
+
+    /**
+     * The records of one line of the probe file: normally one; none for a torn fragment; each
+     * of them when records were run together on one line (a file written before lines were
+     * written whole). Parts that are not a whole JSON object are skipped.
+     */
+    public static List<JsonNode> parseLine(String line, ObjectMapper json) {
+        List<JsonNode> out = new ArrayList<>(1);
+        int from = line.indexOf(RECORD_START);
+        while (from >= 0) {
+            int next = line.indexOf(RECORD_START, from + 1);
+            String part = line.substring(from, next < 0 ? line.length() : next).strip();
+            try {
+                JsonNode n = json.readTree(part);
+                if (n != null && n.isObject()) {
+                    out.add(n);
+                }
+            } catch (IOException e) {
+                // a torn fragment: not a record
+            }
+            from = next;
+        }
+        return out;
     }
 
     /** Closes the record file. */

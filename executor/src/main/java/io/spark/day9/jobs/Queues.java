@@ -6,11 +6,15 @@ import io.spark.day9.event.Subscription;
 import io.spark.day9.fs.SecureFiles;
 import io.spark.day9.lifecycle.Component;
 import io.spark.day9.lifecycle.Health;
-import io.spark.day9.queue.FileJournalQueue;
 import io.spark.day9.queue.JobQueue;
+import io.spark.day9.queue.JobQueueFactory;
+import io.spark.day9.queue.QueueBackends;
 import io.spark.day9.queue.QueueConfig;
+import io.spark.day9.queue.QueueNames;
+import io.spark.day9.queue.QueuePolicy;
 import io.spark.day9.queue.QueueStats;
 import io.spark.day9.queue.event.QueueEvent;
+import io.spark.day9.queue.event.QueueListener;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,39 +23,55 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The executor's durable queues under {@code QUEUE_DIR}: {@code QUEUE_NAME} is opened (and
- * recovered) at start; any other name is opened on first use, with the same settings, up to
- * {@link #MAX_QUEUES}. Subscribers added here (metrics, audit, the worker's wake-up) see every
- * queue's events, including queues opened later: each queue's {@code QueueListener} feeds one
+ * The executor's queues, made by one {@link JobQueueFactory} (the backend seam: the file
+ * journal under {@code QUEUE_DIR} by default). At start {@code QUEUE_NAME} is opened (and
+ * recovered; failing that, start fails), then every other queue the backend already stores
+ * (each directory under {@code QUEUE_DIR} with a legal {@link QueueNames queue name}), up to
+ * {@link #MAX_QUEUES}, so queues with pending jobs show in stats, health and metrics after a
+ * restart. A stored queue that cannot be opened does not stop the start: it is reported in
+ * health with its reason. Any other name is opened on first use, with the same policy.
+ * Subscribers added here (metrics, audit, the worker's wake-up) see every queue's events,
+ * recovery events at open included: each queue's {@code QueueListener} feeds one
  * {@link EventPublisher}. Operator actions on dead letters ({@link #redrive}, {@link #purge})
  * are published as {@link DlqAction}s, with the actor.
  *
- * <p>Health: DOWN until the default queue is open; DEGRADED while a queue's storage is failing
- * (disk full, I/O error) or after corrupt lines were quarantined at open.
+ * <p>Health, per queue: {@code status} UP, or DEGRADED while its storage is failing (disk
+ * full, I/O error: until a write succeeds again) or when it set aside corrupt lines at open
+ * ({@code quarantinedLines > 0}); a cut torn tail ({@code tornTailBytes}, an unacknowledged
+ * partial write) is shown but is no fault. The component is DOWN until the default queue is
+ * open and while the default queue's storage is failing (so readiness fails: it cannot take
+ * signals), DEGRADED when any queue is degraded or a stored queue could not be opened.
  */
 public final class Queues implements Component {
     private static final Logger log = LoggerFactory.getLogger(Queues.class);
     /** Most queues one executor keeps open. */
     public static final int MAX_QUEUES = 64;
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
 
     private final QueueConfig template;
-    private final LongSupplier clock;
+    private final QueuePolicy policy;
+    private final JobQueueFactory factory;
     private final Map<String, JobQueue> open = new ConcurrentHashMap<>();
     private final Map<String, String> storageFailures = new ConcurrentHashMap<>();
     private final EventPublisher<QueueEvent> events = new EventPublisher<>("queue");
     private final EventPublisher<DlqAction> actions = new EventPublisher<>("queue-dlq");
     private final List<Consumer<String>> openListeners = new CopyOnWriteArrayList<>();
+    private final Map<String, String> openFailures = new ConcurrentHashMap<>();
     private volatile boolean running;
 
+    /** Queues on the file journal under {@code QUEUE_DIR}, on {@code clock}. */
     public Queues(Day9Config.Queue config, LongSupplier clock) {
+        this(config, QueueBackends.file(config.journal().fileJournal(), clock));
+    }
+
+    /** Queues made by {@code factory}, with the policy of {@code config}. */
+    public Queues(Day9Config.Queue config, JobQueueFactory factory) {
         this.template = config.journal();
-        this.clock = clock;
+        this.policy = template.policy();
+        this.factory = factory;
         events.subscribe(this::track);
     }
 
@@ -100,7 +120,7 @@ public final class Queues implements Component {
      * Tells {@code listener} the name of every queue open now and of each queue opened later,
      * once the queue is open (metrics pre-create the queue's series with it).
      */
-    public void onOpen(java.util.function.Consumer<String> listener) {
+    public void onOpen(Consumer<String> listener) {
         openListeners.add(listener);
         open.keySet().forEach(listener);
     }
@@ -110,6 +130,35 @@ public final class Queues implements Component {
         SecureFiles.ensureDirectory(template.dir());
         running = true;
         get(template.name());
+        openStored();
+    }
+
+    /** Opens every queue the backend stores, up to the limit; failures go to health. */
+    private void openStored() {
+        List<String> stored;
+        try {
+            stored = factory.existing();
+        } catch (RuntimeException e) {
+            log.error("cannot list the stored queues of the {}", factory, e);
+            openFailures.put("*", "cannot list stored queues: " + e.getMessage());
+            return;
+        }
+        for (String name : stored) {
+            if (open.containsKey(name)) {
+                continue;
+            }
+            if (open.size() >= MAX_QUEUES) {
+                openFailures.put(name, "not opened: more than " + MAX_QUEUES + " queues");
+                log.warn("queue {} not opened at start: more than {} queues", name, MAX_QUEUES);
+                continue;
+            }
+            try {
+                get(name);
+            } catch (RuntimeException e) {
+                openFailures.put(name, e.getMessage() == null ? e.toString() : e.getMessage());
+                log.error("queue {} could not be opened at start; the others run", name, e);
+            }
+        }
     }
 
     @Override
@@ -138,13 +187,13 @@ public final class Queues implements Component {
 
     /** {@code QUEUE_VISIBILITY_MS}: the visibility of a claim that does not say. */
     public long visibilityMs() {
-        return template.visibilityMs();
+        return policy.visibilityMs();
     }
 
     /**
      * The queue called {@code name}, opened on first use.
      *
-     * @throws IllegalArgumentException for a name that is not 1-64 of {@code [A-Za-z0-9_-]}
+     * @throws IllegalArgumentException for a name that breaks the {@link QueueNames} rule
      * @throws TooManyQueuesException past {@link #MAX_QUEUES}
      */
     public JobQueue get(String name) {
@@ -152,9 +201,8 @@ public final class Queues implements Component {
         if (q != null) {
             return q;
         }
-        if (!NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("queue name must be 1-64 letters, digits, '_' or "
-                    + "'-', starting with a letter or digit");
+        if (!QueueNames.isValid(name)) {
+            throw new IllegalArgumentException("queue name must be " + QueueNames.RULE);
         }
         synchronized (open) {
             if (!running) {
@@ -165,11 +213,13 @@ public final class Queues implements Component {
                 if (open.size() >= MAX_QUEUES) {
                     throw new TooManyQueuesException(MAX_QUEUES);
                 }
-                q = FileJournalQueue.builder(withName(name)).clock(clock).open();
-                q.subscribe(events::publish); // the queue module's listener, at the boundary
+                // the listener goes in before recovery, so subscribers see what it quarantined;
+                // the queue module's own listener feeds the one publisher, at the boundary
+                q = factory.open(name, policy, List.<QueueListener>of(events::publish));
                 open.put(name, q);
+                openFailures.remove(name);
                 log.info("queue {} open: {}", name, q.stats());
-                for (java.util.function.Consumer<String> l : openListeners) {
+                for (Consumer<String> l : openListeners) {
                     l.accept(name);
                 }
             }
@@ -197,12 +247,27 @@ public final class Queues implements Component {
         }
         Map<String, Object> details = new LinkedHashMap<>();
         boolean degraded = false;
+        boolean defaultFailing = false;
         for (QueueStats s : stats()) {
             Map<String, Object> one = describe(s);
-            String failure = storageFailures.get(s.queue());
+            String failure = s.storageFailing() ? s.lastStorageError()
+                    : storageFailures.get(s.queue());
+            boolean bad = failure != null || s.quarantinedLines() > 0;
+            one.put("status", bad ? Health.Status.DEGRADED.name() : Health.Status.UP.name());
             one.put("storage", failure == null ? "ok" : "failing: " + failure);
-            degraded |= failure != null || s.quarantinedLines() > 0;
+            degraded |= bad;
+            defaultFailing |= failure != null && s.queue().equals(template.name());
             details.put(s.queue(), one);
+        }
+        for (Map.Entry<String, String> f : openFailures.entrySet()) {
+            if (!open.containsKey(f.getKey())) {
+                details.put(f.getKey(), Map.of("status", Health.Status.DEGRADED.name(),
+                        "open", "failed: " + f.getValue()));
+                degraded = true;
+            }
+        }
+        if (defaultFailing) {
+            return Health.down(details);
         }
         return degraded ? Health.degraded(details) : Health.up(details);
     }
@@ -219,6 +284,8 @@ public final class Queues implements Component {
         one.put("journalBytes", s.journalBytes());
         one.put("lagSeconds", s.oldestReadyAgeMs() / 1000.0);
         one.put("quarantinedLines", s.quarantinedLines());
+        one.put("tornTailBytes", s.tornTailBytes());
+        one.put("storageFailing", s.storageFailing());
         return one;
     }
 
@@ -228,13 +295,6 @@ public final class Queues implements Component {
         } else if (e instanceof QueueEvent.StorageRecovered r) {
             storageFailures.remove(r.queue());
         }
-    }
-
-    private QueueConfig withName(String name) {
-        QueueConfig t = template;
-        return new QueueConfig(t.dir(), name, t.fsync(), t.visibilityMs(), t.maxDeliveries(),
-                t.dedupWindowMs(), t.maxPending(), t.maxBytes(), t.maxJobBytes(),
-                t.backoffBaseMs(), t.backoffMaxMs(), t.batchWindowMicros(), t.compactMinBytes());
     }
 
     /** More queues were asked for than one executor keeps open. */

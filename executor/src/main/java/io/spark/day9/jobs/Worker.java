@@ -233,7 +233,8 @@ public final class Worker implements Component {
             } else {
                 route = h.getKey();
                 outcome = run(queue, claimed, h.getValue(), new JobHandler.Job(queue.name(),
-                        claimed.id(), claimed.attempt(), type, payload, claimed.enqueuedAt()));
+                        claimed.id(), claimed.attempt(), type, payload, claimed.enqueuedAt(),
+                        claimed.key(), claimed.attributes()));
             }
         }
         outcomeName = settle(queue, claimed, outcome);

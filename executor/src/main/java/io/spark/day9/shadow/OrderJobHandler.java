@@ -10,9 +10,11 @@ import org.slf4j.LoggerFactory;
  * The worker's handler for {@code {"job":"order","data":{…}}}: the same fields as
  * {@code POST /api/private/order}, through the same {@link OrderRouter}.
  * <ul>
- *   <li>Without a {@code clientOrderId}, the job's own identity is used ({@code q-<queue>-<id>}),
- *       so a redelivery after a crash or a visibility expiry is recognised as the same order and
- *       never placed twice.</li>
+ *   <li>Without a {@code clientOrderId}, the job's key is used: 128 random bits written with the
+ *       job, never reused even when a lost journal tail lets a numeric id come back (a job
+ *       stored before keys existed falls back to {@code q-<queue>-<id>}). So a redelivery
+ *       after a crash or a visibility expiry is recognised as the same order and never placed
+ *       twice, and a new job never collides with an old order.</li>
  *   <li>The decision time is the job's enqueue time, so the latency measured includes the time
  *       the signal waited in the queue.</li>
  *   <li>An invalid order goes to the dead-letter queue with the exchange's code; a book not yet
@@ -48,7 +50,9 @@ public final class OrderJobHandler implements JobHandler {
         long decisionAt = job.enqueuedAt();
         OrderRequest r;
         try {
-            r = OrderRequest.parse(body, "q-" + job.queue() + "-" + job.id(),
+            String defaultId = job.key() != null ? job.key()
+                    : "q-" + job.queue() + "-" + job.id();
+            r = OrderRequest.parse(body, defaultId,
                     decisionAt > 0 ? decisionAt : System.currentTimeMillis(), "queue");
             OrderRouter.Routed routed = router.submit(r, job.attempt() > 1);
             log.debug("order job {} -> {} {}", job.id(), routed.shadow().orderId(),

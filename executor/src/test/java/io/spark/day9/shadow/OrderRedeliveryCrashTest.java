@@ -166,7 +166,8 @@ class OrderRedeliveryCrashTest {
                     .POST(HttpRequest.BodyPublishers.ofString(job(i))));
             assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
             JsonNode a = Json.mapper().readTree(r.body());
-            ids.add("q-signals-" + a.path("id").asLong());
+            // the default clientOrderId is the job's key from the enqueue answer
+            ids.add(a.path("key").asText());
         }
         Path shadowDir = work.resolve("runtime/shadow");
         for (double share : KILL_AT) {

@@ -1,5 +1,7 @@
 package io.spark.day9.queue;
 
+import java.util.Map;
+
 /**
  * A job handed to a consumer by {@link JobQueue#claim}. The consumer must
  * {@link JobQueue#ack ack}, {@link JobQueue#nack nack} or {@link JobQueue#extend extend} it with
@@ -12,7 +14,22 @@ package io.spark.day9.queue;
  * @param enqueuedAt epoch milliseconds of the enqueue
  * @param visibleUntil epoch milliseconds at which the claim lapses unless extended
  * @param payload exactly the bytes that were enqueued (the array is the caller's to keep)
+ * @param key the job's key, unique for good ({@link EnqueueResult#key()}); null only for a
+ *     job stored before keys existed
+ * @param attributes the attributes given at enqueue ({@link EnqueueOptions#attributes()}),
+ *     never null, unmodifiable
  */
 public record ClaimedJob(long id, String receipt, int attempt, long enqueuedAt,
-                         long visibleUntil, byte[] payload) {
+                         long visibleUntil, byte[] payload, String key,
+                         Map<String, String> attributes) {
+
+    public ClaimedJob {
+        attributes = attributes == null ? Map.of() : attributes;
+    }
+
+    /** A job without key or attributes. */
+    public ClaimedJob(long id, String receipt, int attempt, long enqueuedAt, long visibleUntil,
+                      byte[] payload) {
+        this(id, receipt, attempt, enqueuedAt, visibleUntil, payload, null, Map.of());
+    }
 }

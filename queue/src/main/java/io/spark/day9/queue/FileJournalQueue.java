@@ -1,8 +1,6 @@
 package io.spark.day9.queue;
 
 import io.spark.day9.queue.JournalIo.JournalFile;
-import io.spark.day9.queue.LongHeaps.IdHeap;
-import io.spark.day9.queue.LongHeaps.TimerHeap;
 import io.spark.day9.queue.event.QueueEvent;
 import io.spark.day9.queue.event.QueueListener;
 import java.io.IOException;
@@ -14,16 +12,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -64,10 +58,13 @@ import org.slf4j.LoggerFactory;
  *   <tr><th>t</th><th>members</th><th>meaning</th></tr>
  *   <tr><td>H</td><td>v, gen, nid, nseq</td><td>header, first line of every journal file:
  *       format version 1, generation (+1 per compaction), next job id, next receipt</td></tr>
- *   <tr><td>E</td><td>id, ts, at, n, [k], p | b</td><td>enqueue: job id, enqueued-at,
- *       visible-at, deliveries so far, optional dedup key, then the payload: {@code p} holds it
- *       verbatim when it is one JSON value in valid UTF-8 with no CR/LF, else {@code b} holds
- *       it in base64. The payload is always the last member before {@code c}</td></tr>
+ *   <tr><td>E</td><td>id, ts, at, n, [k], [u], [a], p | b</td><td>enqueue: job id,
+ *       enqueued-at, visible-at, deliveries so far, optional dedup key, the job key (22
+ *       base64url characters, 128 random bits, never reused; absent in records written before
+ *       keys), the attributes as a flat object of strings (absent when none), then the
+ *       payload: {@code p} holds it verbatim when it is one JSON value in valid UTF-8 with no
+ *       CR/LF, else {@code b} holds it in base64. The payload is always the last member before
+ *       {@code c}</td></tr>
  *   <tr><td>C</td><td>id, r, n, dl</td><td>claim: receipt, delivery count after this claim,
  *       visibility deadline</td></tr>
  *   <tr><td>X</td><td>id, r, dl</td><td>extend: new deadline for receipt r</td></tr>
@@ -87,7 +84,9 @@ import org.slf4j.LoggerFactory;
  * only ever ahead of the journal for callers that have not returned yet. If a write or fsync
  * fails, every caller whose line is not durable gets a {@link QueueStorageException}, the
  * queue refuses further work, and on the next call it truncates the journal to its last
- * durable byte and rebuilds memory from disk (resuming when the disk has recovered).
+ * durable byte and rebuilds memory from disk (resuming when the disk has recovered). The
+ * failure stays reported ({@link QueueStats#storageFailing()}) until a write succeeds again:
+ * the cut alone proves nothing, as it works on a full disk.
  * Batch calls follow the same rule for all their lines at once: {@link #enqueueAll} checks
  * the bounds of the whole batch before appending anything, appends one contiguous block and
  * waits for one commit; {@link #ackAll} appends one line per owning item and waits for one
@@ -97,9 +96,12 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Recovery on open</h2>
  * Take the directory lock (else {@link QueueLockedException}); delete {@code *.tmp}; replay
- * from the cursor (or from the start); cut a torn tail (bytes after the last valid line); move
- * every invalid line that has a valid line after it to {@code quarantine.ndjson} (counted,
- * logged, published) and compact so it leaves the journal. A line is valid only if its
+ * from the cursor (or from the start) through {@link JobStore}, so {@link JobState#canMoveTo}
+ * governs replay too; move every invalid complete line, wherever it is, to
+ * {@code quarantine.ndjson} (each counted in {@code quarantinedLines}, logged, published as
+ * {@link QueueEvent.LineQuarantined}); cut an unterminated last line (a torn write, never
+ * acknowledged: counted in {@code tornTailBytes}, not quarantined); compact so quarantined
+ * lines leave the journal. A line is valid only if its
  * checksum matches, so a corrupt payload is never delivered; payloads are checked again when
  * read for a claim.
  *
@@ -126,7 +128,7 @@ public final class FileJournalQueue implements JobQueue {
     static final String QUARANTINE = "quarantine.ndjson";
     static final String LOCK = "lock";
     static final String TMP = ".tmp";
-    private static final Logger LOG = LoggerFactory.getLogger(FileJournalQueue.class);
+    static final Logger LOG = LoggerFactory.getLogger(FileJournalQueue.class);
     private static final int READ_CHUNK = 1 << 20;
     private static final long CURSOR_EVERY_BYTES = 4L << 20;
     private static final int MAX_CLAIM = 10_000;
@@ -136,11 +138,8 @@ public final class FileJournalQueue implements JobQueue {
     /** Claim reads: largest single read. */
     private static final int RUN_MAX = 1 << 20;
 
-    private record Dedup(long id, long expiresAt) {
-    }
-
     private final QueueConfig config;
-    private final String name;
+    final String name;
     private final Path dir;
     private final Path journalPath;
     private final LongSupplier clock;
@@ -148,7 +147,7 @@ public final class FileJournalQueue implements JobQueue {
     private final CopyOnWriteArrayList<QueueListener> listeners = new CopyOnWriteArrayList<>();
 
     /** Guards every field below that is not volatile. */
-    private final ReentrantLock lock = new ReentrantLock();
+    final ReentrantLock lock = new ReentrantLock();
     /** Held by the commit leader while it writes and forces a batch; taken before lock. */
     private final ReentrantLock commitLock = new ReentrantLock();
     /** Signalled (under commitLock) when a leader's batch is done: durable advanced or failed. */
@@ -170,7 +169,7 @@ public final class FileJournalQueue implements JobQueue {
     // file offset = logical - fileBase.
     private long fileBase;
     private long appendedLogical;
-    private volatile long durableLogical;
+    volatile long durableLogical;
     private byte[] pending = new byte[64 * 1024];
     private int pendingLen;
     private volatile int pendingRecords;
@@ -179,53 +178,26 @@ public final class FileJournalQueue implements JobQueue {
     private int inFlightLen;
     private byte[] spare;
 
-    private volatile long epoch;
-    private final List<Long> epochDurableEnds = new CopyOnWriteArrayList<>();
-    private volatile IOException failure;
-    private volatile boolean closed;
+    volatile long epoch;
+    final List<Long> epochDurableEnds = new CopyOnWriteArrayList<>();
+    volatile IOException failure;
+    volatile boolean closed;
 
     /** ALWAYS mode: a multi-line operation buffers its lines and forces once. Under lock. */
-    private boolean deferForce;
+    boolean deferForce;
     /** Lines of one enqueueAll being built. Guarded by lock. */
     private byte[] batchBuf = new byte[64 * 1024];
-    /** enqueueAsync calls not yet durable, in journal order. Guarded by lock. */
-    private final ArrayDeque<AsyncWaiter> asyncWaiters = new ArrayDeque<>();
-    /** enqueueAsync calls handed to the commit thread, not yet staged. */
-    private final ConcurrentLinkedQueue<AsyncRequest> asyncInbox = new ConcurrentLinkedQueue<>();
-    /** Stages asyncInbox and completes asyncWaiters; started on the first enqueueAsync. */
-    private volatile Thread committer;
-    /** True while the commit thread parks for want of work (cleared by whoever wakes it). */
-    private volatile boolean committerSleeping;
-    private static final java.lang.invoke.VarHandle COMMITTER_SLEEPING;
-    private static final int MAX_ASYNC_BULK = 4096;
+    /** The commit thread of enqueueAsync and its waiters. */
+    private final AsyncCommitter async = new AsyncCommitter(this);
 
-    static {
-        try {
-            COMMITTER_SLEEPING = java.lang.invoke.MethodHandles.lookup().findVarHandle(
-                    FileJournalQueue.class, "committerSleeping", boolean.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
-    private record AsyncRequest(byte[] payload, EnqueueOptions options, boolean verbatim,
-                                CompletableFuture<EnqueueResult> future) {
-    }
-
-    private record AsyncWaiter(long ep, long end, EnqueueResult result, QueueEvent event,
-                               CompletableFuture<EnqueueResult> future) {
-    }
-
-    private JobIndex index = new JobIndex();
-    private final IdHeap ready = new IdHeap();
-    private final TimerHeap timers = new TimerHeap();
-    private final long[] counts = new long[JobState.values().length];
-    private long storedBytes;
-    private final LinkedHashMap<String, Dedup> dedup = new LinkedHashMap<>();
+    /** Jobs, heaps, counts and dedup keys. Guarded by lock. */
+    private final JobStore store = new JobStore();
     private long quarantined;
+    /** Bytes of unterminated last lines cut at recovery. Guarded by lock. */
+    private long tornTailBytes;
+    /** The storage failure, from a failed write until a write succeeds again. */
+    private volatile String storageError;
     private long cursorHeadOffset = -1;
-    private long oldestReadyId = -1;
-    private long oldestReadyTs;
 
     private FileJournalQueue(QueueConfig config, LongSupplier clock, JournalIo io,
                              List<QueueListener> initial) {
@@ -340,16 +312,16 @@ public final class FileJournalQueue implements JobQueue {
     /** Rebuilds all in-memory state from the journal. Holds commitLock and lock. */
     private void load(List<QueueEvent> events) throws IOException {
         long now = clock.getAsLong();
-        index = new JobIndex();
-        ready.clear();
-        timers.clear();
-        Arrays.fill(counts, 0);
-        storedBytes = 0;
-        dedup.clear();
+        store.index = new JobIndex();
+        store.ready.clear();
+        store.timers.clear();
+        Arrays.fill(store.counts, 0);
+        store.storedBytes = 0;
+        store.dedup.clear();
         pendingLen = 0;
         pendingRecords = 0;
         inFlightBuf = null;
-        oldestReadyId = -1;
+        store.oldestReadyId = -1;
         nextId = 1;
         nextSeq = 1;
         gen = 0;
@@ -373,26 +345,42 @@ public final class FileJournalQueue implements JobQueue {
             gen = rec.gen;
         }
         long start = 0;
-        Cursor cursor = readCursor(size);
+        RecoveryFiles.Cursor cursor = readCursor(size);
         if (cursor != null) {
-            start = cursor.offset;
-            nextId = Math.max(nextId, cursor.nid);
-            nextSeq = Math.max(nextSeq, cursor.nseq);
+            start = cursor.offset();
+            nextId = Math.max(nextId, cursor.nid());
+            nextSeq = Math.max(nextSeq, cursor.nseq());
         }
         List<long[]> bad = new ArrayList<>();
         long lastGoodEnd = scan(start, size, now, bad);
-        // Torn tail: everything after the last valid line.
+        // The tail: everything after the last valid line. Its complete lines are invalid
+        // lines like any other (quarantined and counted, one by one); an unterminated last
+        // fragment is a write that never completed, so was never acknowledged: cut, counted
+        // as tornTailBytes, not quarantined.
         if (size > lastGoodEnd) {
             byte[] tail = readRange(lastGoodEnd, (int) Math.min(size - lastGoodEnd, 1 << 26));
-            boolean completeLine = false;
-            for (byte b : tail) {
-                completeLine |= b == '\n';
+            List<byte[]> lines = new ArrayList<>();
+            int from = 0;
+            for (int i = 0; i < tail.length; i++) {
+                if (tail[i] == '\n') {
+                    lines.add(Arrays.copyOfRange(tail, from, i + 1));
+                    events.add(new QueueEvent.LineQuarantined(name, lastGoodEnd + from,
+                            i + 1 - from, "invalid line at the end of the journal"));
+                    from = i + 1;
+                }
             }
-            if (completeLine) {
-                appendQuarantine(List.of(tail));
+            long torn = size - lastGoodEnd - from;
+            if (!lines.isEmpty()) {
+                appendQuarantine(lines);
+                quarantined += lines.size();
+                LOG.error("queue '{}': {} invalid line(s) at the end of {} moved to {}", name,
+                        lines.size(), journalPath, QUARANTINE);
             }
-            LOG.warn("queue '{}': cut torn tail of {} bytes at offset {} of {}", name,
-                    size - lastGoodEnd, lastGoodEnd, journalPath);
+            if (torn > 0) {
+                tornTailBytes += torn;
+                LOG.warn("queue '{}': cut a torn last line of {} bytes at offset {} of {}", name,
+                        torn, lastGoodEnd + from, journalPath);
+            }
             journal.truncate(lastGoodEnd);
             journal.force();
             events.add(new QueueEvent.TailTruncated(name, lastGoodEnd, size - lastGoodEnd));
@@ -409,7 +397,7 @@ public final class FileJournalQueue implements JobQueue {
             }
         }
         setEnd(size);
-        finishReplay(now);
+        store.finishReplay(now);
         if (!quarantine.isEmpty()) {
             appendQuarantine(quarantine);
             quarantined += quarantine.size();
@@ -472,7 +460,7 @@ public final class FileJournalQueue implements JobQueue {
                 long lineOffset = bufPos + lineStart;
                 String why = codec.decode(buf, lineStart, i, rec);
                 if (why == null) {
-                    why = apply(lineOffset, i - lineStart + 1, now);
+                    why = apply(buf, lineOffset, i - lineStart + 1, now);
                 }
                 if (why == null) {
                     lastGoodEnd = lineOffset + (i - lineStart) + 1;
@@ -492,9 +480,16 @@ public final class FileJournalQueue implements JobQueue {
         return lastGoodEnd;
     }
 
-    /** Applies one decoded replay record at {@code lineOffset}. Returns a reason if invalid. */
-    private String apply(long fileOffset, int lineLength, long now) {
+    /**
+     * Applies one decoded replay record at {@code lineOffset}. Returns a reason if invalid.
+     * State changes go through {@link JobStore#replayMove}, so {@link JobState#canMoveTo}
+     * governs replay as it governs live operations; a record that asks for an illegal move
+     * (or names a job that is gone) changes nothing. A waiting job is kept READY until
+     * {@link JobStore#finishReplay} classifies it against the clock.
+     */
+    private String apply(byte[] line, long fileOffset, int lineLength, long now) {
         long logical = fileBase + fileOffset;
+        JobIndex index = store.index;
         int slot = rec.type == 'E' || rec.type == 'H' || rec.type == 'K' ? -1
                 : index.find(rec.id);
         switch (rec.type) {
@@ -509,18 +504,18 @@ public final class FileJournalQueue implements JobQueue {
                 if (rec.id <= index.lastId() || rec.id <= 0) {
                     return "job id " + rec.id + " out of order";
                 }
-                index.add(rec.id, logical, rec.at, JobState.DELAYED,
+                index.add(rec.id, logical, rec.at, JobState.READY,
                         (int) Math.min(rec.n, JobIndex.MAX_ATTEMPT), lineLength);
                 nextId = Math.max(nextId, rec.id + 1);
                 if (rec.key != null && rec.ts + config.dedupWindowMs() > now) {
-                    dedup.remove(rec.key);
-                    dedup.put(rec.key, new Dedup(rec.id, rec.ts + config.dedupWindowMs()));
+                    store.dedup.remove(rec.key);
+                    store.dedup.put(rec.key, new JobStore.Dedup(rec.id,
+                            rec.ts + config.dedupWindowMs(), rec.uid(line)));
                 }
             }
             case 'C' -> {
                 nextSeq = Math.max(nextSeq, rec.r + 1);
-                if (slot >= 0 && index.state(slot) != JobState.DEAD) {
-                    index.setState(slot, JobState.IN_FLIGHT);
+                if (slot >= 0 && store.replayMove(slot, JobState.IN_FLIGHT)) {
                     index.setAttempt(slot, (int) Math.min(rec.n, JobIndex.MAX_ATTEMPT));
                     index.aux[slot] = rec.r;
                     index.times[slot] = rec.dl;
@@ -534,28 +529,26 @@ public final class FileJournalQueue implements JobQueue {
             }
             case 'N' -> {
                 if (slot >= 0 && index.state(slot) == JobState.IN_FLIGHT
-                        && index.aux[slot] == rec.r) {
-                    index.setState(slot, JobState.DELAYED);
+                        && index.aux[slot] == rec.r && store.replayMove(slot, JobState.READY)) {
                     index.times[slot] = rec.at;
                     index.aux[slot] = 0;
                 }
             }
             case 'A', 'P' -> {
                 if (slot >= 0) {
-                    index.remove(slot);
+                    store.replayMove(slot, JobState.ACKED);
                 }
             }
             case 'D' -> {
-                if (slot >= 0) {
-                    index.setState(slot, JobState.DEAD);
+                if (slot >= 0 && store.replayMove(slot, JobState.DEAD)) {
                     index.setAttempt(slot, (int) Math.min(rec.n, JobIndex.MAX_ATTEMPT));
                     index.times[slot] = rec.ts;
                     index.aux[slot] = logical;
                 }
             }
             case 'R' -> {
-                if (slot >= 0 && index.state(slot) == JobState.DEAD) {
-                    index.setState(slot, JobState.DELAYED);
+                if (slot >= 0 && index.state(slot) == JobState.DEAD
+                        && store.replayMove(slot, JobState.READY)) {
                     index.setAttempt(slot, 0);
                     index.times[slot] = rec.at;
                     index.aux[slot] = 0;
@@ -568,123 +561,26 @@ public final class FileJournalQueue implements JobQueue {
         return null;
     }
 
-    /** After replay: classify waiting jobs, rebuild heaps and counters. */
-    private void finishReplay(long now) {
-        Arrays.fill(counts, 0);
-        storedBytes = 0;
-        ready.clear();
-        timers.clear();
-        for (int s = index.head(); s < index.tail(); s++) {
-            JobState st = index.state(s);
-            if (st == JobState.ACKED) {
-                continue;
-            }
-            if (st == JobState.DELAYED || st == JobState.READY) {
-                if (index.times[s] <= now) {
-                    st = JobState.READY;
-                    ready.push(index.ids[s]);
-                } else {
-                    st = JobState.DELAYED;
-                    timers.push(index.times[s], index.ids[s]);
-                }
-                index.setState(s, st);
-            } else if (st == JobState.IN_FLIGHT) {
-                timers.push(index.times[s], index.ids[s]);
-            }
-            counts[st.ordinal()]++;
-            storedBytes += index.lineLength(s);
-        }
-        if (index.wantsCompaction()) {
-            index.compactInPlace();
-        }
-    }
-
-    private record Cursor(long offset, long nid, long nseq) {
-    }
-
     /** The cursor if it exists and matches this journal, else null (full replay). */
-    private Cursor readCursor(long size) {
-        Path p = dir.resolve(CURSOR);
-        if (!Files.exists(p)) {
-            return null;
-        }
-        try {
-            byte[] b = Files.readAllBytes(p);
-            int end = b.length;
-            while (end > 0 && (b[end - 1] == '\n' || b[end - 1] == '\r')) {
-                end--;
-            }
-            String why = codec.decode(b, 0, end, rec);
-            if (why == null && rec.type != 'K') {
-                why = "not a cursor line";
-            }
-            if (why == null && (rec.gen != gen || gen == 0)) {
-                why = "generation " + rec.gen + " does not match the journal's " + gen;
-            }
-            if (why == null && (rec.at < 0 || rec.at > size)) {
-                why = "offset " + rec.at + " beyond the journal's " + size + " bytes";
-            }
-            long offset = rec.at;
-            long nid = rec.nid;
-            long nseq = rec.nseq;
-            if (why == null && offset < size) {
-                byte[] line = readFileLine(offset, size);
-                if (offset == 0 || readRange(offset - 1, 1)[0] != '\n' || line == null
-                        || codec.decode(line, 0, line.length, rec) != null || rec.type != 'E') {
-                    why = "offset " + offset + " is not the start of an enqueue line";
-                }
-            }
-            if (why != null) {
-                LOG.warn("queue '{}': ignoring {} ({}); replaying the whole journal", name, p,
-                        why);
-                return null;
-            }
-            return new Cursor(offset, nid, nseq);
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("queue '{}': cannot read {} ({}); replaying the whole journal", name, p,
-                    e.toString());
-            return null;
-        }
+    private RecoveryFiles.Cursor readCursor(long size) {
+        return RecoveryFiles.readCursor(dir, name, gen, size, codec, rec, this::readFileLine,
+                this::readRange);
     }
 
     /** Writes cursor.txt atomically. Holds both locks, nothing pending. Failures only log. */
     private void writeCursor() {
-        long headFileOffset = index.live() == 0 ? appendedLogical - fileBase
-                : index.offsets[index.head()] - fileBase;
+        long headFileOffset = store.index.live() == 0 ? appendedLogical - fileBase
+                : store.index.offsets[store.index.head()] - fileBase;
         byte[] line = codec.begin('K').num("gen", gen).num("at", headFileOffset)
                 .num("nid", nextId).num("nseq", nextSeq).end();
-        Path tmp = dir.resolve(CURSOR + TMP);
-        try {
-            io.deleteIfExists(tmp);
-            try (JournalFile f = io.open(tmp)) {
-                JournalIo.writeFully(f, ByteBuffer.wrap(line), 0);
-                f.force();
-            }
-            io.moveAtomically(tmp, dir.resolve(CURSOR));
-            io.syncDirectory(dir);
-            cursorHeadOffset = index.live() == 0 ? appendedLogical : index.offsets[index.head()];
-        } catch (IOException e) {
-            LOG.warn("queue '{}': could not write {} ({}); the next open replays more", name,
-                    CURSOR, e.toString());
+        if (RecoveryFiles.writeCursor(io, dir, name, line)) {
+            cursorHeadOffset = store.index.live() == 0 ? appendedLogical
+                    : store.index.offsets[store.index.head()];
         }
     }
 
     private void appendQuarantine(List<byte[]> lines) throws IOException {
-        try (JournalFile q = io.open(dir.resolve(QUARANTINE))) {
-            long at = q.size();
-            for (byte[] l : lines) {
-                boolean nl = l.length > 0 && l[l.length - 1] == '\n';
-                ByteBuffer bb = ByteBuffer.allocate(l.length + (nl ? 0 : 1));
-                bb.put(l);
-                if (!nl) {
-                    bb.put((byte) '\n');
-                }
-                bb.flip();
-                JournalIo.writeFully(q, bb, at);
-                at += bb.limit();
-            }
-            q.force();
-        }
+        RecoveryFiles.appendQuarantine(io, dir, lines);
     }
 
     // =============================================================== reading lines
@@ -758,14 +654,15 @@ public final class FileJournalQueue implements JobQueue {
     /** Reads and checks a job's enqueue line into rec; returns the line, or null if corrupt. */
     private byte[] readEnqueue(int slot) {
         try {
-            byte[] line = readLine(index.offsets[slot], index.lineLength(slot));
+            byte[] line = readLine(store.index.offsets[slot], store.index.lineLength(slot));
             if (line == null || codec.decode(line, 0, line.length, rec) != null
-                    || rec.type != 'E' || rec.id != index.ids[slot]) {
+                    || rec.type != 'E' || rec.id != store.index.ids[slot]) {
                 return null;
             }
             return line;
         } catch (IOException | RuntimeException e) {
-            LOG.error("queue '{}': cannot read job {}: {}", name, index.ids[slot], e.toString());
+            LOG.error("queue '{}': cannot read job {}: {}", name, store.index.ids[slot],
+                    e.toString());
             return null;
         }
     }
@@ -801,6 +698,7 @@ public final class FileJournalQueue implements JobQueue {
             }
             appendedLogical += len;
             durableLogical = appendedLogical;
+            writeSucceeded();
             return start;
         }
         if (pendingLen + len > pending.length) {
@@ -817,7 +715,7 @@ public final class FileJournalQueue implements JobQueue {
      * Ends a multi-line operation (under lock): in ALWAYS mode writes and forces the lines it
      * buffered, once. Nobody else can have taken them: flushBatch needs the lock.
      */
-    private void commitDeferred() {
+    void commitDeferred() {
         deferForce = false;
         if (config.fsync() != FsyncMode.ALWAYS || pendingLen == 0) {
             return;
@@ -834,10 +732,12 @@ public final class FileJournalQueue implements JobQueue {
         pendingLen = 0;
         pendingRecords = 0;
         durableLogical = appendedLogical;
+        writeSucceeded();
     }
 
     /** Marks the queue failed (under lock): callers not yet durable will throw. */
     private void failStorage(IOException e) {
+        storageError = e.toString();
         if (failure == null) {
             failure = e;
             epochDurableEnds.add(durableLogical);
@@ -851,6 +751,18 @@ public final class FileJournalQueue implements JobQueue {
     private final List<QueueEvent> pendingEvents = new ArrayList<>();
 
     /**
+     * A journal write (and its force, if any) succeeded, under lock: a storage failure still
+     * reported ends here, not when recovery merely cut the journal back.
+     */
+    private void writeSucceeded() {
+        if (storageError != null) {
+            storageError = null;
+            LOG.warn("queue '{}': journal writes succeed again", name);
+            pendingEvents.add(new QueueEvent.StorageRecovered(name));
+        }
+    }
+
+    /**
      * Waits until the line ending at {@code end}, appended in {@code ep}, is durable.
      *
      * <p>Group commit: the first waiter whose line is not durable becomes the leader, marks
@@ -860,7 +772,7 @@ public final class FileJournalQueue implements JobQueue {
      * one of the rest leads the next batch. So followers never queue behind the fsync one lock
      * hand-off at a time, and producers keep appending while it runs.
      */
-    private void awaitDurable(long ep, long end) {
+    void awaitDurable(long ep, long end) {
         if (ep == epoch && durableLogical >= end) {
             return;
         }
@@ -963,6 +875,7 @@ public final class FileJournalQueue implements JobQueue {
             if (ep == epoch) {
                 durableLogical = start + len;
             }
+            writeSucceeded();
         } finally {
             lock.unlock();
         }
@@ -984,6 +897,7 @@ public final class FileJournalQueue implements JobQueue {
             pendingLen = 0;
             pendingRecords = 0;
             durableLogical = appendedLogical;
+            writeSucceeded();
         } else if (config.fsync() == FsyncMode.NONE) {
             journal.force();
         }
@@ -993,7 +907,7 @@ public final class FileJournalQueue implements JobQueue {
      * Before an operation: if a storage failure is pending, truncate the journal to its last
      * durable byte and reload from disk. Throws if the disk is still failing.
      */
-    private void ensureHealthy() {
+    void ensureHealthy() {
         if (closed) {
             throw QueueClosedException.of(name);
         }
@@ -1027,8 +941,10 @@ public final class FileJournalQueue implements JobQueue {
                 appendedLogical = appendedLogical + 1; // never reuse positions
                 load(events);
                 failure = null;
-                LOG.warn("queue '{}': journal recovered after a storage failure", name);
-                events.add(new QueueEvent.StorageRecovered(name));
+                // storageError stays set (and health DEGRADED) until a write succeeds: the
+                // cut above works even on a full disk, so it proves nothing.
+                LOG.warn("queue '{}': journal reloaded after a storage failure; writes are "
+                        + "tried again", name);
             } catch (IOException e) {
                 failure = e;
                 throw QueueStorageException.of(name, "recovering the journal", e);
@@ -1049,7 +965,7 @@ public final class FileJournalQueue implements JobQueue {
     }
 
     /** An enqueue applied to memory and the write buffer, not yet known durable. */
-    private record Staged(EnqueueResult result, QueueEvent event, long ep, long end) {
+    record Staged(EnqueueResult result, QueueEvent event, long ep, long end) {
     }
 
     @Override
@@ -1081,16 +997,16 @@ public final class FileJournalQueue implements JobQueue {
     }
 
     /** Checks bounds and dedup, appends the E line and indexes the job. Holds lock. */
-    private Staged stageEnqueue(byte[] payload, EnqueueOptions options, boolean verbatim) {
+    Staged stageEnqueue(byte[] payload, EnqueueOptions options, boolean verbatim) {
         checkUsable();
         long now = clock.getAsLong();
         String key = options.dedupKey();
-        Dedup hit = key == null ? null : dedupLookup(key, now);
+        JobStore.Dedup hit = key == null ? null : store.dedupLookup(key, now);
         if (hit != null) {
-            return new Staged(new EnqueueResult(hit.id(), true),
+            return new Staged(new EnqueueResult(hit.id(), true, hit.key()),
                     new QueueEvent.DedupHit(name, hit.id(), key), epoch, appendedLogical);
         }
-        long pendingJobs = pendingCount();
+        long pendingJobs = store.pendingCount();
         if (pendingJobs >= config.maxPending()) {
             throw QueueFullException.pending(name, pendingJobs, config.maxPending());
         }
@@ -1099,35 +1015,24 @@ public final class FileJournalQueue implements JobQueue {
         if (key != null) {
             codec.str("k", key);
         }
-        codec.payload(payload, verbatim).finish();
+        String uid = codec.newKey();
+        codec.attributes(options.attributes()).payload(payload, verbatim)
+                .finish();
         int length = codec.length();
-        if (storedBytes + length > config.maxBytes()) {
-            throw QueueFullException.bytes(name, storedBytes, length, config.maxBytes());
+        if (store.storedBytes + length > config.maxBytes()) {
+            throw QueueFullException.bytes(name, store.storedBytes, length, config.maxBytes());
         }
         long id = nextId;
         long off = append(codec.buffer(), length, 1);
         nextId++;
-        indexNew(id, off, at, options.delayMs() > 0, length);
+        store.indexNew(id, off, at, options.delayMs() > 0, length);
         if (key != null) {
-            dedup.remove(key);
-            dedup.put(key, new Dedup(id, now + config.dedupWindowMs()));
+            store.dedup.remove(key);
+            store.dedup.put(key, new JobStore.Dedup(id, now + config.dedupWindowMs(), uid));
         }
-        return new Staged(new EnqueueResult(id, false),
+        return new Staged(new EnqueueResult(id, false, uid),
                 new QueueEvent.Enqueued(name, id, length, options.delayMs()), epoch,
                 appendedLogical);
-    }
-
-    /** Indexes a job whose E line was just appended at {@code off}. Holds lock. */
-    private void indexNew(long id, long off, long at, boolean delayed, int length) {
-        JobState st = delayed ? JobState.DELAYED : JobState.READY;
-        index.add(id, off, at, st, 0, length);
-        counts[st.ordinal()]++;
-        storedBytes += length;
-        if (st == JobState.READY) {
-            ready.push(id);
-        } else {
-            timers.push(at, id);
-        }
     }
 
     /**
@@ -1160,6 +1065,7 @@ public final class FileJournalQueue implements JobQueue {
         ensureHealthy();
         List<QueueEvent> events = new ArrayList<>(n);
         long firstId;
+        String[] uids;
         long ep;
         long end;
         appending.incrementAndGet();
@@ -1167,16 +1073,19 @@ public final class FileJournalQueue implements JobQueue {
         try {
             checkUsable();
             long now = clock.getAsLong();
-            long pendingJobs = pendingCount();
+            long pendingJobs = store.pendingCount();
             if (pendingJobs + n > config.maxPending()) {
                 throw QueueFullException.pendingBatch(name, pendingJobs, n, config.maxPending());
             }
             long at = now + options.delayMs();
             int[] lineEnd = new int[n];
+            uids = new String[n];
             int len = 0;
             for (int i = 0; i < n; i++) {
-                codec.begin('E').num("id", nextId + i).num("ts", now).num("at", at).num("n", 0)
-                        .payload(payloads.get(i), verbatim[i]).finish();
+                codec.begin('E').num("id", nextId + i).num("ts", now).num("at", at).num("n", 0);
+                uids[i] = codec.newKey();
+                codec.attributes(options.attributes()).payload(payloads.get(i), verbatim[i])
+                        .finish();
                 int l = codec.length();
                 if (len + l > batchBuf.length) {
                     batchBuf = Arrays.copyOf(batchBuf, Math.max(batchBuf.length * 2, len + l));
@@ -1185,8 +1094,8 @@ public final class FileJournalQueue implements JobQueue {
                 len += l;
                 lineEnd[i] = len;
             }
-            if (storedBytes + len > config.maxBytes()) {
-                throw QueueFullException.bytes(name, storedBytes, len, config.maxBytes());
+            if (store.storedBytes + len > config.maxBytes()) {
+                throw QueueFullException.bytes(name, store.storedBytes, len, config.maxBytes());
             }
             // Commit rule: the block is appended first; memory follows; durability below.
             long start = append(batchBuf, len, n);
@@ -1195,7 +1104,7 @@ public final class FileJournalQueue implements JobQueue {
             for (int i = 0; i < n; i++) {
                 int from = i == 0 ? 0 : lineEnd[i - 1];
                 int l = lineEnd[i] - from;
-                indexNew(firstId + i, start + from, at, options.delayMs() > 0, l);
+                store.indexNew(firstId + i, start + from, at, options.delayMs() > 0, l);
                 events.add(new QueueEvent.Enqueued(name, firstId + i, l, options.delayMs()));
             }
             if (batchBuf.length > (1 << 20)) {
@@ -1211,7 +1120,7 @@ public final class FileJournalQueue implements JobQueue {
         publish(events);
         List<EnqueueResult> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            out.add(new EnqueueResult(firstId + i, false));
+            out.add(new EnqueueResult(firstId + i, false, uids[i]));
         }
         return out;
     }
@@ -1248,217 +1157,12 @@ public final class FileJournalQueue implements JobQueue {
             future.completeExceptionally(e);
             return future;
         }
-        asyncInbox.add(new AsyncRequest(payload, options, verbatim, future));
-        if (closed) {
-            failInbox(); // close may have run after our check: nobody else would answer it
-        } else {
-            wakeCommitter();
-        }
+        async.submit(payload, options, verbatim, future);
         return future;
     }
 
-    private void wakeCommitter() {
-        Thread t = committer;
-        if (t == null) {
-            synchronized (asyncInbox) {
-                t = committer;
-                if (t == null) {
-                    t = new Thread(this::commitLoop, "day9-queue-commit-" + name);
-                    t.setDaemon(true);
-                    committer = t;
-                    t.start();
-                    return;
-                }
-            }
-        }
-        if (committerSleeping && COMMITTER_SLEEPING.compareAndSet(this, true, false)) {
-            LockSupport.unpark(t);
-        }
-    }
 
-    /** Fails every job still in the inbox with "closed" (each is taken by exactly one poll). */
-    private void failInbox() {
-        AsyncRequest r;
-        while ((r = asyncInbox.poll()) != null) {
-            r.future().completeExceptionally(QueueClosedException.of(name));
-        }
-    }
 
-    /**
-     * The commit thread: takes the inbox in bulk and stages it, then waits for (or leads) the
-     * group commit that covers the newest waiting future and completes every durable one.
-     * Parks when there is nothing to do; exits once the queue is closed.
-     */
-    private void commitLoop() {
-        List<AsyncRequest> bulk = new ArrayList<>();
-        while (true) {
-            AsyncRequest r;
-            while (bulk.size() < MAX_ASYNC_BULK && (r = asyncInbox.poll()) != null) {
-                bulk.add(r);
-            }
-            if (!bulk.isEmpty()) {
-                stageAsync(bulk);
-                bulk.clear();
-            }
-            long ep = -1;
-            long end = 0;
-            lock.lock();
-            try {
-                AsyncWaiter last = asyncWaiters.peekLast();
-                if (last != null) {
-                    ep = last.ep();
-                    end = last.end();
-                }
-            } finally {
-                lock.unlock();
-            }
-            if (ep >= 0) {
-                try {
-                    awaitDurable(ep, end);
-                } catch (QueueStorageException e) {
-                    // completeAsync fails exactly the waiters whose lines were not durable
-                } catch (RuntimeException e) {
-                    LOG.error("queue '{}': commit thread: {}", name, e.toString());
-                }
-                completeAsync(null);
-                continue;
-            }
-            if (!asyncInbox.isEmpty()) {
-                continue;
-            }
-            if (closed) {
-                failInbox();
-                return;
-            }
-            committerSleeping = true;
-            if (asyncInbox.isEmpty() && !closed) {
-                LockSupport.parkNanos(100_000_000L); // woken by wakeCommitter
-            }
-            committerSleeping = false;
-        }
-    }
-
-    /**
-     * Stages a bulk of async enqueues under one hold of the state lock; refused ones fail at
-     * once, the others wait in {@link #asyncWaiters} for their commit. Commit thread only.
-     */
-    private void stageAsync(List<AsyncRequest> bulk) {
-        List<AsyncRequest> refused = new ArrayList<>();
-        List<RuntimeException> why = new ArrayList<>();
-        try {
-            ensureHealthy();
-        } catch (QueueException | QueueStorageException e) {
-            for (AsyncRequest r : bulk) {
-                r.future().completeExceptionally(e);
-            }
-            return;
-        }
-        lock.lock();
-        try {
-            deferForce = true;
-            for (AsyncRequest r : bulk) {
-                try {
-                    Staged st = stageEnqueue(r.payload(), r.options(), r.verbatim());
-                    asyncWaiters.addLast(new AsyncWaiter(st.ep(), st.end(), st.result(),
-                            st.event(), r.future()));
-                } catch (QueueException | QueueStorageException e) {
-                    refused.add(r);
-                    why.add(e);
-                }
-            }
-            try {
-                commitDeferred(); // ALWAYS: one write and one force for the bulk
-            } catch (QueueStorageException e) {
-                // the epoch moved on: completeAsync fails the waiters that were not durable
-            }
-        } finally {
-            deferForce = false;
-            lock.unlock();
-        }
-        for (int i = 0; i < refused.size(); i++) {
-            refused.get(i).future().completeExceptionally(why.get(i));
-        }
-    }
-
-    /**
-     * Completes the async waiters that are durable, and fails those a storage failure cut
-     * off; with {@code orElse} non-null, fails every other one with it (close). Never under
-     * lock when futures complete.
-     */
-    private void completeAsync(QueueException orElse) {
-        List<AsyncWaiter> ok = new ArrayList<>();
-        List<AsyncWaiter> failed = new ArrayList<>();
-        IOException cause;
-        lock.lock();
-        try {
-            while (!asyncWaiters.isEmpty()) {
-                AsyncWaiter w = asyncWaiters.peekFirst();
-                if (w.ep() == epoch && failure == null) {
-                    if (durableLogical < w.end()) {
-                        break;
-                    }
-                    ok.add(asyncWaiters.pollFirst());
-                } else if (w.ep() == epoch) {
-                    break; // failing: the commit that failed is about to bump the epoch
-                } else {
-                    asyncWaiters.pollFirst();
-                    boolean kept = w.ep() < epochDurableEnds.size()
-                            && w.end() <= epochDurableEnds.get((int) w.ep());
-                    (kept ? ok : failed).add(w);
-                }
-            }
-            if (orElse != null) {
-                failed.addAll(asyncWaiters);
-                asyncWaiters.clear();
-            }
-            cause = failure;
-        } finally {
-            lock.unlock();
-        }
-        if (!ok.isEmpty()) {
-            List<QueueEvent> events = new ArrayList<>(ok.size());
-            for (AsyncWaiter w : ok) {
-                events.add(w.event());
-            }
-            publish(events);
-        }
-        for (AsyncWaiter w : ok) {
-            w.future().complete(w.result());
-        }
-        for (AsyncWaiter w : failed) {
-            RuntimeException e = orElse != null && w.ep() == epoch ? orElse
-                    : QueueStorageException.of(name, "journal commit", cause != null ? cause
-                    : new IOException("journal was reloaded after a storage failure"));
-            w.future().completeExceptionally(e);
-        }
-    }
-
-    private Dedup dedupLookup(String key, long now) {
-        // Evict expired keys from the oldest end (insertion order ~ expiry order).
-        Iterator<Map.Entry<String, Dedup>> it = dedup.entrySet().iterator();
-        for (int i = 0; i < 8 && it.hasNext(); i++) {
-            Map.Entry<String, Dedup> e = it.next();
-            if (e.getValue().expiresAt() <= now) {
-                it.remove();
-            } else {
-                break;
-            }
-        }
-        Dedup d = dedup.get(key);
-        if (d == null || d.expiresAt() <= now) {
-            return null;
-        }
-        int slot = index.find(d.id());
-        if (slot < 0 || !index.state(slot).isPending()) {
-            return null; // acked, dead or purged: the key is free again
-        }
-        return d;
-    }
-
-    private long pendingCount() {
-        return counts[JobState.READY.ordinal()] + counts[JobState.DELAYED.ordinal()]
-                + counts[JobState.IN_FLIGHT.ordinal()];
-    }
 
     private void checkUsable() {
         if (closed) {
@@ -1470,61 +1174,18 @@ public final class FileJournalQueue implements JobQueue {
         }
     }
 
-    private void move(int slot, JobState to) {
-        JobState from = index.state(slot);
-        if (!from.canMoveTo(to)) {
-            throw new IllegalStateException("job " + index.ids[slot] + ": illegal move " + from
-                    + " -> " + to);
-        }
-        counts[from.ordinal()]--;
-        if (to == JobState.ACKED) {
-            storedBytes -= index.lineLength(slot);
-            index.remove(slot);
-        } else {
-            counts[to.ordinal()]++;
-            index.setState(slot, to);
-        }
-    }
 
-    /** Moves due timer entries: delayed jobs and expired claims become ready. Holds lock. */
-    private void promote(long now) {
-        while (timers.size() > 0 && timers.peekTime() <= now) {
-            long t = timers.peekTime();
-            long id = timers.peekId();
-            timers.pop();
-            int slot = index.find(id);
-            if (slot < 0 || index.times[slot] != t) {
-                continue;
-            }
-            JobState st = index.state(slot);
-            if (st == JobState.DELAYED || st == JobState.IN_FLIGHT) {
-                move(slot, JobState.READY);
-                index.aux[slot] = 0;
-                ready.push(id);
-            }
-        }
-        long live = counts[JobState.DELAYED.ordinal()] + counts[JobState.IN_FLIGHT.ordinal()];
-        if (timers.size() > 2 * live + 4096) {
-            timers.clear();
-            for (int s = index.head(); s < index.tail(); s++) {
-                JobState st = index.state(s);
-                if (st == JobState.DELAYED || st == JobState.IN_FLIGHT) {
-                    timers.push(index.times[s], index.ids[s]);
-                }
-            }
-        }
-    }
 
     private String deadLetter(int slot, long now, String reason, List<QueueEvent> events) {
         String why = reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) : reason;
-        long id = index.ids[slot];
-        int attempts = index.attempt(slot);
+        long id = store.index.ids[slot];
+        int attempts = store.index.attempt(slot);
         byte[] line = codec.begin('D').num("id", id).num("ts", now).num("n", attempts)
                 .str("why", why).end();
         long off = append(line);
-        move(slot, JobState.DEAD);
-        index.times[slot] = now;
-        index.aux[slot] = off;
+        store.move(slot, JobState.DEAD);
+        store.index.times[slot] = now;
+        store.index.aux[slot] = off;
         events.add(new QueueEvent.DeadLettered(name, id, attempts, why));
         LOG.warn("queue '{}': job {} dead-lettered after {} deliveries: {}", name, id, attempts,
                 why);
@@ -1555,15 +1216,15 @@ public final class FileJournalQueue implements JobQueue {
         try {
             checkUsable();
             long now = clock.getAsLong();
-            promote(now);
+            store.promote(now);
             deferForce = true;
-            while (n < max && ready.size() > 0) {
-                long id = ready.poll();
-                int slot = index.find(id);
-                if (slot < 0 || index.state(slot) != JobState.READY) {
+            while (n < max && store.ready.size() > 0) {
+                long id = store.ready.poll();
+                int slot = store.index.find(id);
+                if (slot < 0 || store.index.state(slot) != JobState.READY) {
                     continue;
                 }
-                int attempt = index.attempt(slot);
+                int attempt = store.index.attempt(slot);
                 if (attempt >= config.maxDeliveries()) {
                     deadLetter(slot, now, "max deliveries (" + config.maxDeliveries()
                             + ") exhausted", events);
@@ -1575,11 +1236,11 @@ public final class FileJournalQueue implements JobQueue {
                         .num("dl", deadline);
                 appendCodecLine();
                 nextSeq++;
-                move(slot, JobState.IN_FLIGHT);
-                index.setAttempt(slot, attempt + 1);
-                index.aux[slot] = seq;
-                index.times[slot] = deadline;
-                timers.push(deadline, id);
+                store.move(slot, JobState.IN_FLIGHT);
+                store.index.setAttempt(slot, attempt + 1);
+                store.index.aux[slot] = seq;
+                store.index.times[slot] = deadline;
+                store.timers.push(deadline, id);
                 if (n == ids.length) {
                     ids = Arrays.copyOf(ids, n * 2);
                     seqs = Arrays.copyOf(seqs, n * 2);
@@ -1603,14 +1264,17 @@ public final class FileJournalQueue implements JobQueue {
         try {
             int[] slots = new int[n];
             for (int i = 0; i < n; i++) {
-                int slot = index.find(ids[i]);
+                int slot = store.index.find(ids[i]);
                 // settled or re-claimed meanwhile (visibility shorter than I/O): skip
-                slots[i] = slot < 0 || index.state(slot) != JobState.IN_FLIGHT
-                        || index.aux[slot] != seqs[i] ? -1 : slot;
+                slots[i] = slot < 0 || store.index.state(slot) != JobState.IN_FLIGHT
+                        || store.index.aux[slot] != seqs[i] ? -1 : slot;
             }
             byte[][] payloads = new byte[n][];
             long[] enqueuedAt = new long[n];
-            readPayloads(slots, n, payloads, enqueuedAt);
+            String[] keys = new String[n];
+            List<Map<String, String>> attrs = new ArrayList<>(java.util.Collections.nCopies(n,
+                    Map.of()));
+            readPayloads(slots, n, payloads, enqueuedAt, keys, attrs);
             for (int i = 0; i < n; i++) {
                 int slot = slots[i];
                 if (slot < 0) {
@@ -1621,9 +1285,9 @@ public final class FileJournalQueue implements JobQueue {
                     corrupt.add(i);
                     continue;
                 }
-                int attempt = index.attempt(slot);
+                int attempt = store.index.attempt(slot);
                 out.add(new ClaimedJob(ids[i], Long.toString(seqs[i]), attempt, enqueuedAt[i],
-                        index.times[slot], payload));
+                        store.index.times[slot], payload, keys[i], attrs.get(i)));
                 events.add(new QueueEvent.Claimed(name, ids[i], attempt));
                 if (attempt > 1) {
                     events.add(new QueueEvent.Redelivered(name, ids[i], attempt));
@@ -1647,7 +1311,8 @@ public final class FileJournalQueue implements JobQueue {
      * then each line is checksummed on its own; a run whose read fails falls back to one read
      * per line. Lines still in the write buffers are copied from memory. Holds lock.
      */
-    private void readPayloads(int[] slots, int n, byte[][] payloads, long[] enqueuedAt) {
+    private void readPayloads(int[] slots, int n, byte[][] payloads, long[] enqueuedAt,
+                              String[] keys, List<Map<String, String>> attrs) {
         long fileEnd = inFlightBuf != null ? inFlightStart : appendedLogical - pendingLen;
         int i = 0;
         while (i < n) {
@@ -1656,16 +1321,16 @@ public final class FileJournalQueue implements JobQueue {
                 i++;
                 continue;
             }
-            long off = index.offsets[s];
-            long runEnd = off + index.lineLength(s);
+            long off = store.index.offsets[s];
+            long runEnd = off + store.index.lineLength(s);
             int j = i + 1;
-            if (index.lineLength(s) > 0 && runEnd <= fileEnd) {
+            if (store.index.lineLength(s) > 0 && runEnd <= fileEnd) {
                 while (j < n) {
                     int t = slots[j];
                     if (t >= 0) {
-                        long o = index.offsets[t];
-                        long e = o + index.lineLength(t);
-                        if (index.lineLength(t) <= 0 || o < runEnd || o - runEnd > RUN_GAP
+                        long o = store.index.offsets[t];
+                        long e = o + store.index.lineLength(t);
+                        if (store.index.lineLength(t) <= 0 || o < runEnd || o - runEnd > RUN_GAP
                                 || e > fileEnd || e - off > RUN_MAX) {
                             break;
                         }
@@ -1693,10 +1358,10 @@ public final class FileJournalQueue implements JobQueue {
                 int to;
                 if (run != null) {
                     line = run;
-                    from = (int) (index.offsets[t] - off);
-                    to = from + index.lineLength(t) - 1;
+                    from = (int) (store.index.offsets[t] - off);
+                    to = from + store.index.lineLength(t) - 1;
                     if (line[to] != '\n' || codec.decode(line, from, to, rec) != null
-                            || rec.type != 'E' || rec.id != index.ids[t]) {
+                            || rec.type != 'E' || rec.id != store.index.ids[t]) {
                         continue; // payloads[k] stays null: corrupt
                     }
                 } else {
@@ -1708,6 +1373,8 @@ public final class FileJournalQueue implements JobQueue {
                 try {
                     payloads[k] = rec.payload(line);
                     enqueuedAt[k] = rec.ts;
+                    keys[k] = rec.uid(line);
+                    attrs.set(k, rec.attributes(line));
                 } catch (IllegalArgumentException e) {
                     payloads[k] = null;
                 }
@@ -1725,9 +1392,9 @@ public final class FileJournalQueue implements JobQueue {
             checkUsable();
             long now = clock.getAsLong();
             for (int i : which) {
-                int slot = index.find(ids[i]);
-                if (slot >= 0 && index.state(slot) == JobState.IN_FLIGHT
-                        && index.aux[slot] == seqs[i]) {
+                int slot = store.index.find(ids[i]);
+                if (slot >= 0 && store.index.state(slot) == JobState.IN_FLIGHT
+                        && store.index.aux[slot] == seqs[i]) {
                     deadLetter(slot, now, "journal record unreadable (checksum mismatch); "
                             + "payload withheld", events);
                 }
@@ -1762,16 +1429,16 @@ public final class FileJournalQueue implements JobQueue {
 
     /** The slot of an in-flight job whose receipt matches; throws otherwise. Holds lock. */
     private int owned(long id, String receipt, long seq) {
-        int slot = index.find(id);
+        int slot = store.index.find(id);
         if (slot < 0) {
             if (id <= 0 || id >= nextId) {
                 throw UnknownJobException.of(name, id);
             }
-            throw StaleReceiptException.of(name, id, receipt, JobState.ACKED, 0);
+            throw StaleReceiptException.settled(name, id, receipt);
         }
-        if (index.state(slot) != JobState.IN_FLIGHT || index.aux[slot] != seq) {
-            throw StaleReceiptException.of(name, id, receipt, index.state(slot),
-                    index.attempt(slot));
+        if (store.index.state(slot) != JobState.IN_FLIGHT || store.index.aux[slot] != seq) {
+            throw StaleReceiptException.of(name, id, receipt, store.index.state(slot),
+                    store.index.attempt(slot));
         }
         return slot;
     }
@@ -1779,19 +1446,46 @@ public final class FileJournalQueue implements JobQueue {
     @Override
     public void ack(long id, String receipt) {
         long seq = parseReceipt(receipt);
+        writeOp((now, events) -> {
+            int slot = owned(id, receipt, seq);
+            int attempt = store.index.attempt(slot);
+            append(codec.begin('A').num("id", id).num("r", seq).end());
+            store.move(slot, JobState.ACKED);
+            events.add(new QueueEvent.Acked(name, id, attempt));
+            return null;
+        });
+        maintenance();
+    }
+
+    /** One write operation's part under the state lock (see {@link #writeOp}). */
+    @FunctionalInterface
+    private interface Op<T> {
+        /** Checks, appends the line(s), applies the change in memory; adds its events. */
+        T apply(long now, List<QueueEvent> events);
+    }
+
+    /**
+     * The one sequence every single-job write operation follows (the commit rule): recover
+     * from a past storage failure if needed; under the state lock check that the queue is
+     * usable, promote due timers, then let {@code op} check, append and apply; release the
+     * lock; wait until the appended line(s) are durable (group commit); only then publish the
+     * events and return. A failed commit throws {@link QueueStorageException} and nothing is
+     * published. Batch operations ({@link #enqueueAll}, {@link #ackAll}, claim) follow the
+     * same steps with one commit for all their lines.
+     */
+    private <T> T writeOp(Op<T> op) {
         ensureHealthy();
+        List<QueueEvent> events = new ArrayList<>(2);
+        T result;
         long ep;
         long end;
-        int attempt;
         appending.incrementAndGet();
         lock.lock();
         try {
             checkUsable();
-            promote(clock.getAsLong());
-            int slot = owned(id, receipt, seq);
-            attempt = index.attempt(slot);
-            append(codec.begin('A').num("id", id).num("r", seq).end());
-            move(slot, JobState.ACKED);
+            long now = clock.getAsLong();
+            store.promote(now);
+            result = op.apply(now, events);
             end = appendedLogical;
             ep = epoch;
         } finally {
@@ -1799,8 +1493,8 @@ public final class FileJournalQueue implements JobQueue {
             appending.decrementAndGet();
         }
         awaitDurable(ep, end);
-        publish(List.of(new QueueEvent.Acked(name, id, attempt)));
-        maintenance();
+        publish(events);
+        return result;
     }
 
     /**
@@ -1837,31 +1531,32 @@ public final class FileJournalQueue implements JobQueue {
         lock.lock();
         try {
             checkUsable();
-            promote(clock.getAsLong());
+            store.promote(clock.getAsLong());
             deferForce = true;
             for (int i = 0; i < n; i++) {
                 long id = acks.get(i).id();
                 String receipt = acks.get(i).receipt();
-                int slot = index.find(id);
+                int slot = store.index.find(id);
                 if (slot < 0) {
                     out[i] = id <= 0 || id >= nextId
                             ? new AckResult(id, AckResult.Status.UNKNOWN_JOB,
                                     UnknownJobException.of(name, id).getMessage())
                             : new AckResult(id, AckResult.Status.STALE_RECEIPT,
-                                    StaleReceiptException.of(name, id, receipt, JobState.ACKED, 0)
+                                    StaleReceiptException.settled(name, id, receipt)
                                             .getMessage());
                     continue;
                 }
-                if (index.state(slot) != JobState.IN_FLIGHT || index.aux[slot] != seqs[i]) {
+                if (store.index.state(slot) != JobState.IN_FLIGHT
+                        || store.index.aux[slot] != seqs[i]) {
                     out[i] = new AckResult(id, AckResult.Status.STALE_RECEIPT,
-                            StaleReceiptException.of(name, id, receipt, index.state(slot),
-                                    index.attempt(slot)).getMessage());
+                            StaleReceiptException.of(name, id, receipt, store.index.state(slot),
+                                    store.index.attempt(slot)).getMessage());
                     continue;
                 }
-                int attempt = index.attempt(slot);
+                int attempt = store.index.attempt(slot);
                 codec.begin('A').num("id", id).num("r", seqs[i]);
                 appendCodecLine();
-                move(slot, JobState.ACKED);
+                store.move(slot, JobState.ACKED);
                 out[i] = AckResult.acked(id);
                 events.add(new QueueEvent.Acked(name, id, attempt));
             }
@@ -1895,47 +1590,29 @@ public final class FileJournalQueue implements JobQueue {
             throw new IllegalArgumentException("delayMs must be in 0.."
                     + EnqueueOptions.MAX_DELAY_MS + ", but got " + delayMs);
         }
-        ensureHealthy();
-        List<QueueEvent> events = new ArrayList<>();
-        long ep;
-        long end;
-        JobState result;
-        appending.incrementAndGet();
-        lock.lock();
-        try {
-            checkUsable();
-            long now = clock.getAsLong();
-            promote(now);
+        return writeOp((now, events) -> {
             int slot = owned(id, receipt, seq);
-            int attempt = index.attempt(slot);
+            int attempt = store.index.attempt(slot);
             if (attempt >= config.maxDeliveries()) {
                 deadLetter(slot, now, "nacked on the last allowed delivery (" + attempt + " of "
                         + config.maxDeliveries() + ")", events);
-                result = JobState.DEAD;
-            } else {
-                long delay = delayMs != null ? delayMs : backoffMs(attempt);
-                long at = now + delay;
-                append(codec.begin('N').num("id", id).num("r", seq).num("at", at).end());
-                result = delay > 0 ? JobState.DELAYED : JobState.READY;
-                move(slot, result);
-                index.aux[slot] = 0;
-                index.times[slot] = at;
-                if (result == JobState.READY) {
-                    ready.push(id);
-                } else {
-                    timers.push(at, id);
-                }
-                events.add(new QueueEvent.Nacked(name, id, attempt, delay));
+                return JobState.DEAD;
             }
-            end = appendedLogical;
-            ep = epoch;
-        } finally {
-            lock.unlock();
-            appending.decrementAndGet();
-        }
-        awaitDurable(ep, end);
-        publish(events);
-        return result;
+            long delay = delayMs != null ? delayMs : backoffMs(attempt);
+            long at = now + delay;
+            append(codec.begin('N').num("id", id).num("r", seq).num("at", at).end());
+            JobState result = delay > 0 ? JobState.DELAYED : JobState.READY;
+            store.move(slot, result);
+            store.index.aux[slot] = 0;
+            store.index.times[slot] = at;
+            if (result == JobState.READY) {
+                store.ready.push(id);
+            } else {
+                store.timers.push(at, id);
+            }
+            events.add(new QueueEvent.Nacked(name, id, attempt, delay));
+            return result;
+        });
     }
 
     @Override
@@ -1943,55 +1620,21 @@ public final class FileJournalQueue implements JobQueue {
         long seq = parseReceipt(receipt);
         String why = reason == null || reason.isBlank() ? "dead-lettered by its consumer"
                 : reason.strip();
-        ensureHealthy();
-        List<QueueEvent> events = new ArrayList<>();
-        long ep;
-        long end;
-        appending.incrementAndGet();
-        lock.lock();
-        try {
-            checkUsable();
-            long now = clock.getAsLong();
-            promote(now);
-            int slot = owned(id, receipt, seq);
-            deadLetter(slot, now, why, events);
-            end = appendedLogical;
-            ep = epoch;
-        } finally {
-            lock.unlock();
-            appending.decrementAndGet();
-        }
-        awaitDurable(ep, end);
-        publish(events);
+        writeOp((now, events) -> deadLetter(owned(id, receipt, seq), now, why, events));
     }
 
     @Override
     public long extend(long id, String receipt, long visibilityMs) {
         long seq = parseReceipt(receipt);
         checkVisibility(visibilityMs);
-        ensureHealthy();
-        long ep;
-        long end;
-        long deadline;
-        appending.incrementAndGet();
-        lock.lock();
-        try {
-            checkUsable();
-            long now = clock.getAsLong();
-            promote(now);
+        return writeOp((now, events) -> {
             int slot = owned(id, receipt, seq);
-            deadline = now + visibilityMs;
+            long deadline = now + visibilityMs;
             append(codec.begin('X').num("id", id).num("r", seq).num("dl", deadline).end());
-            index.times[slot] = deadline;
-            timers.push(deadline, id);
-            end = appendedLogical;
-            ep = epoch;
-        } finally {
-            lock.unlock();
-            appending.decrementAndGet();
-        }
-        awaitDurable(ep, end);
-        return deadline;
+            store.index.times[slot] = deadline;
+            store.timers.push(deadline, id);
+            return deadline;
+        });
     }
 
     @Override
@@ -2010,26 +1653,27 @@ public final class FileJournalQueue implements JobQueue {
         try {
             long now = clock.getAsLong();
             if (failure == null) {
-                promote(now);
+                store.promote(now);
             }
             long age = 0;
-            if (ready.size() > 0) {
-                long id = ready.peek();
-                if (id != oldestReadyId) {
-                    int slot = index.find(id);
+            if (store.ready.size() > 0) {
+                long id = store.ready.peek();
+                if (id != store.oldestReadyId) {
+                    int slot = store.index.find(id);
                     if (slot >= 0 && readEnqueue(slot) != null) {
-                        oldestReadyId = id;
-                        oldestReadyTs = rec.ts;
+                        store.oldestReadyId = id;
+                        store.oldestReadyTs = rec.ts;
                     }
                 }
-                if (id == oldestReadyId) {
-                    age = Math.max(0, now - oldestReadyTs);
+                if (id == store.oldestReadyId) {
+                    age = Math.max(0, now - store.oldestReadyTs);
                 }
             }
-            return new QueueStats(name, pendingCount(), counts[JobState.READY.ordinal()],
-                    counts[JobState.DELAYED.ordinal()], counts[JobState.IN_FLIGHT.ordinal()],
-                    counts[JobState.DEAD.ordinal()], storedBytes, appendedLogical - fileBase,
-                    age, quarantined);
+            long[] c = store.counts;
+            return new QueueStats(name, store.pendingCount(), c[JobState.READY.ordinal()],
+                    c[JobState.DELAYED.ordinal()], c[JobState.IN_FLIGHT.ordinal()],
+                    c[JobState.DEAD.ordinal()], store.storedBytes, appendedLogical - fileBase,
+                    age, quarantined, tornTailBytes, storageError != null, storageError);
         } finally {
             lock.unlock();
         }
@@ -2046,18 +1690,19 @@ public final class FileJournalQueue implements JobQueue {
         List<DeadLetter> out = new ArrayList<>();
         lock.lock();
         try {
-            int from = Arrays.binarySearch(index.ids, index.head(), index.tail(), afterId + 1);
+            int from = Arrays.binarySearch(store.index.ids, store.index.head(),
+                    store.index.tail(), afterId + 1);
             if (from < 0) {
                 from = -from - 1;
             }
-            for (int s = from; s < index.tail() && out.size() < limit; s++) {
-                if (index.state(s) != JobState.DEAD) {
+            for (int s = from; s < store.index.tail() && out.size() < limit; s++) {
+                if (store.index.state(s) != JobState.DEAD) {
                     continue;
                 }
-                long id = index.ids[s];
+                long id = store.index.ids[s];
                 String reason = "unknown (dead-letter record unreadable)";
                 try {
-                    byte[] d = readLine(index.aux[s], 0);
+                    byte[] d = readLine(store.index.aux[s], 0);
                     if (d != null && codec.decode(d, 0, d.length, rec) == null
                             && rec.type == 'D' && rec.why != null) {
                         reason = rec.why;
@@ -2078,7 +1723,7 @@ public final class FileJournalQueue implements JobQueue {
                         reason = reason + "; payload undecodable";
                     }
                 }
-                out.add(new DeadLetter(id, index.attempt(s), ts, index.times[s], reason,
+                out.add(new DeadLetter(id, store.index.attempt(s), ts, store.index.times[s], reason,
                         payload));
             }
         } finally {
@@ -2120,39 +1765,39 @@ public final class FileJournalQueue implements JobQueue {
             long now = clock.getAsLong();
             List<Long> targets = new ArrayList<>();
             if (ids == null) {
-                for (int s = index.head(); s < index.tail(); s++) {
-                    if (index.state(s) == JobState.DEAD) {
-                        targets.add(index.ids[s]);
+                for (int s = store.index.head(); s < store.index.tail(); s++) {
+                    if (store.index.state(s) == JobState.DEAD) {
+                        targets.add(store.index.ids[s]);
                     }
                 }
             } else {
                 for (Long id : ids) {
-                    int slot = index.find(Objects.requireNonNull(id, "id"));
+                    int slot = store.index.find(Objects.requireNonNull(id, "id"));
                     if (slot < 0) {
                         throw UnknownJobException.of(name, id);
                     }
-                    if (index.state(slot) != JobState.DEAD) {
-                        throw UnknownJobException.notDead(name, id, index.state(slot));
+                    if (store.index.state(slot) != JobState.DEAD) {
+                        throw UnknownJobException.notDead(name, id, store.index.state(slot));
                     }
                     targets.add(id);
                 }
             }
             for (long id : targets) {
-                int slot = index.find(id);
-                if (slot < 0 || index.state(slot) != JobState.DEAD) {
+                int slot = store.index.find(id);
+                if (slot < 0 || store.index.state(slot) != JobState.DEAD) {
                     continue; // listed twice
                 }
                 if (purge) {
                     append(codec.begin('P').num("id", id).end());
-                    move(slot, JobState.ACKED);
+                    store.move(slot, JobState.ACKED);
                     events.add(new QueueEvent.Purged(name, id));
                 } else {
                     append(codec.begin('R').num("id", id).num("at", now).end());
-                    move(slot, JobState.READY);
-                    index.setAttempt(slot, 0);
-                    index.aux[slot] = 0;
-                    index.times[slot] = now;
-                    ready.push(id);
+                    store.move(slot, JobState.READY);
+                    store.index.setAttempt(slot, 0);
+                    store.index.aux[slot] = 0;
+                    store.index.times[slot] = now;
+                    store.ready.push(id);
                     events.add(new QueueEvent.Redriven(name, id));
                 }
                 done++;
@@ -2179,11 +1824,12 @@ public final class FileJournalQueue implements JobQueue {
         long headMoved;
         lock.lock();
         try {
-            if (index.wantsCompaction()) {
-                index.compactInPlace();
+            if (store.index.wantsCompaction()) {
+                store.index.compactInPlace();
             }
             size = appendedLogical - fileBase;
-            long head = index.live() == 0 ? appendedLogical : index.offsets[index.head()];
+            long head = store.index.live() == 0 ? appendedLogical
+                    : store.index.offsets[store.index.head()];
             headMoved = cursorHeadOffset < 0 ? Long.MAX_VALUE : head - cursorHeadOffset;
         } finally {
             lock.unlock();
@@ -2203,7 +1849,7 @@ public final class FileJournalQueue implements JobQueue {
     private long storedBytesSnapshot() {
         lock.lock();
         try {
-            return storedBytes;
+            return store.storedBytes;
         } finally {
             lock.unlock();
         }
@@ -2268,61 +1914,27 @@ public final class FileJournalQueue implements JobQueue {
         long before = appendedLogical - fileBase;
         long now = clock.getAsLong();
         Path tmp = dir.resolve(JOURNAL + TMP);
-        int slots = index.tail() - index.head();
-        long[] newOff = new long[slots];
-        long[] newAux = new long[slots];
-        int[] newLen = new int[slots];
-        List<Integer> dropped = new ArrayList<>();
         long newGen = gen + 1;
-        long pos;
+        Compaction.Layout layout;
         // Step 1: write the live records to the temp file (the old journal stays the truth).
         try {
             io.deleteIfExists(tmp);
             try (JournalFile out = io.open(tmp)) {
-                ChunkWriter w = new ChunkWriter(out);
                 long savedGen = gen;
                 gen = newGen;
-                w.write(header());
+                byte[] newHeader = header();
                 gen = savedGen;
-                for (int s = index.head(); s < index.tail(); s++) {
-                    JobState st = index.state(s);
-                    if (st == JobState.ACKED) {
-                        continue;
+                layout = Compaction.writeLive(out, newHeader, store, new Compaction.Lines() {
+                    @Override
+                    public byte[] enqueueLine(int slot) {
+                        return readEnqueue(slot);
                     }
-                    byte[] line = readEnqueue(s);
-                    if (line == null) {
-                        dropped.add(s);
-                        continue;
+
+                    @Override
+                    public byte[] line(long logical) throws IOException {
+                        return readLine(logical, 0);
                     }
-                    int i = s - index.head();
-                    long at = st == JobState.READY || st == JobState.DELAYED ? index.times[s]
-                            : rec.at;
-                    codec.begin('E').num("id", rec.id).num("ts", rec.ts).num("at", at)
-                            .num("n", index.attempt(s));
-                    if (rec.key != null && rec.ts + config.dedupWindowMs() > now) {
-                        codec.str("k", rec.key);
-                    }
-                    byte[] e = codec.rawPayload(line, rec).end();
-                    newOff[i] = w.position();
-                    newLen[i] = e.length;
-                    w.write(e);
-                    if (st == JobState.IN_FLIGHT) {
-                        w.write(codec.begin('C').num("id", index.ids[s]).num("r", index.aux[s])
-                                .num("n", index.attempt(s)).num("dl", index.times[s]).end());
-                    } else if (st == JobState.DEAD) {
-                        String why = "unknown";
-                        byte[] d = readLine(index.aux[s], 0);
-                        if (d != null && codec.decode(d, 0, d.length, rec) == null
-                                && rec.why != null) {
-                            why = rec.why;
-                        }
-                        newAux[i] = w.position();
-                        w.write(codec.begin('D').num("id", index.ids[s]).num("ts", index.times[s])
-                                .num("n", index.attempt(s)).str("why", why).end());
-                    }
-                }
-                w.flush();
-                pos = w.position();
+                }, codec, rec, now, config.dedupWindowMs());
                 // Step 2: force the temp file before it can replace the journal.
                 out.force();
             }
@@ -2352,78 +1964,48 @@ public final class FileJournalQueue implements JobQueue {
             throw e;
         }
         // Step 5: memory follows the new file.
+        long pos = layout.size();
+        long[] newOff = layout.offsets();
+        long[] newAux = layout.deadOffsets();
+        int[] newLen = layout.lengths();
+        List<Integer> dropped = layout.dropped();
         gen = newGen;
         fileBase = appendedLogical + 1;
         appendedLogical = fileBase + pos;
         durableLogical = appendedLogical;
-        storedBytes = 0;
-        for (int s = index.head(); s < index.tail(); s++) {
-            if (index.state(s) == JobState.ACKED) {
+        store.storedBytes = 0;
+        for (int s = store.index.head(); s < store.index.tail(); s++) {
+            if (store.index.state(s) == JobState.ACKED) {
                 continue;
             }
-            int i = s - index.head();
-            index.offsets[s] = fileBase + newOff[i];
-            index.setLineLength(s, newLen[i]);
-            if (index.state(s) == JobState.DEAD) {
-                index.aux[s] = fileBase + newAux[i];
+            int i = s - store.index.head();
+            store.index.offsets[s] = fileBase + newOff[i];
+            store.index.setLineLength(s, newLen[i]);
+            if (store.index.state(s) == JobState.DEAD) {
+                store.index.aux[s] = fileBase + newAux[i];
             }
         }
         for (int s : dropped) {
             LOG.error("queue '{}': job {} dropped by compaction: its record is corrupt", name,
-                    index.ids[s]);
+                    store.index.ids[s]);
             events.add(new QueueEvent.LineQuarantined(name, -1, 0,
-                    "job " + index.ids[s] + " record corrupt at compaction"));
-            counts[index.state(s).ordinal()]--;
-            index.remove(s);
+                    "job " + store.index.ids[s] + " record corrupt at compaction"));
+            store.counts[store.index.state(s).ordinal()]--;
+            store.index.remove(s);
         }
-        for (int s = index.head(); s < index.tail(); s++) {
-            if (index.state(s) != JobState.ACKED) {
-                storedBytes += index.lineLength(s);
+        for (int s = store.index.head(); s < store.index.tail(); s++) {
+            if (store.index.state(s) != JobState.ACKED) {
+                store.storedBytes += store.index.lineLength(s);
             }
         }
-        oldestReadyId = -1;
-        index.compactInPlace();
+        store.oldestReadyId = -1;
+        store.index.compactInPlace();
         // Step 6: the cursor names the new generation (a stale cursor is ignored anyway).
         writeCursor();
         long took = System.nanoTime() - t0;
         LOG.info("queue '{}': compacted journal {} -> {} bytes, {} live jobs", name, before, pos,
-                index.live());
-        events.add(new QueueEvent.Compacted(name, before, pos, index.live(), took));
-    }
-
-    /** Buffers positional writes to a file. */
-    private static final class ChunkWriter {
-        private final JournalFile out;
-        private final ByteBuffer buf = ByteBuffer.allocate(1 << 20);
-        private long written;
-
-        ChunkWriter(JournalFile out) {
-            this.out = out;
-        }
-
-        long position() {
-            return written + buf.position();
-        }
-
-        void write(byte[] b) throws IOException {
-            if (b.length > buf.remaining()) {
-                flush();
-            }
-            if (b.length > buf.capacity()) {
-                JournalIo.writeFully(out, ByteBuffer.wrap(b), written);
-                written += b.length;
-                return;
-            }
-            buf.put(b);
-        }
-
-        void flush() throws IOException {
-            buf.flip();
-            int n = buf.remaining();
-            JournalIo.writeFully(out, buf, written);
-            written += n;
-            buf.clear();
-        }
+                store.index.live());
+        events.add(new QueueEvent.Compacted(name, before, pos, store.index.live(), took));
     }
 
     // =============================================================== events, close
@@ -2449,7 +2031,7 @@ public final class FileJournalQueue implements JobQueue {
         publish(copy);
     }
 
-    private void publish(List<QueueEvent> events) {
+    void publish(List<QueueEvent> events) {
         for (QueueEvent e : events) {
             for (QueueListener l : listeners) {
                 try {
@@ -2485,12 +2067,7 @@ public final class FileJournalQueue implements JobQueue {
             lock.unlock();
             commitLock.unlock();
         }
-        completeAsync(QueueClosedException.of(name));
-        failInbox();
-        Thread t = committer;
-        if (t != null) {
-            LockSupport.unpark(t);
-        }
+        async.closed(QueueClosedException.of(name));
     }
 
     /** Test hook: drop file handles and the lock as a killed process would, writing nothing. */
@@ -2503,12 +2080,7 @@ public final class FileJournalQueue implements JobQueue {
             lock.unlock();
         }
         // a real crash takes the callers with it; here they hear "closed" (outcome unknown)
-        completeAsync(QueueClosedException.of(name));
-        failInbox();
-        Thread t = committer;
-        if (t != null) {
-            LockSupport.unpark(t);
-        }
+        async.closed(QueueClosedException.of(name));
     }
 
     private void closeQuietly() {

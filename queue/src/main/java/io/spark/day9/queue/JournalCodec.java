@@ -38,6 +38,12 @@ final class JournalCodec {
         long nseq;
         String key;
         String why;
+        /** Job key ({@code "u"}) location, quotes included; uidStart < 0 when absent. */
+        int uidStart = -1;
+        int uidEnd;
+        /** Attributes object ({@code "a"}) location; attrStart < 0 when absent. */
+        int attrStart = -1;
+        int attrEnd;
         /** Payload location inside the line buffer; payloadStart < 0 when absent. */
         int payloadStart = -1;
         int payloadEnd;
@@ -51,6 +57,44 @@ final class JournalCodec {
             payloadStart = -1;
             payloadEnd = 0;
             base64 = false;
+            uidStart = -1;
+            attrStart = -1;
+        }
+
+        /** The job key, or null when the record has none (written before keys existed). */
+        String uid(byte[] line) {
+            if (uidStart < 0) {
+                return null;
+            }
+            for (int i = uidStart + 1; i < uidEnd - 1; i++) {
+                if (line[i] == '\\') {
+                    return readString(line, new int[] {uidStart}, uidEnd);
+                }
+            }
+            // the usual key: plain ASCII (checked by the parse), one copy
+            return new String(line, uidStart + 1, uidEnd - uidStart - 2,
+                    StandardCharsets.ISO_8859_1);
+        }
+
+        /** The attributes, in written order; empty when the record has none. */
+        java.util.Map<String, String> attributes(byte[] line) {
+            if (attrStart < 0) {
+                return java.util.Map.of();
+            }
+            java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+            int[] pos = {attrStart + 1};
+            if (line[pos[0]] != '}') {
+                while (true) {
+                    String k = readString(line, pos, attrEnd);
+                    expect(line, pos, ':');
+                    out.put(k, readString(line, pos, attrEnd));
+                    if (line[pos[0]] == '}') {
+                        break;
+                    }
+                    expect(line, pos, ',');
+                }
+            }
+            return java.util.Collections.unmodifiableMap(out);
         }
 
         /** The payload bytes, decoded from base64 when needed. */
@@ -150,6 +194,49 @@ final class JournalCodec {
         ascii(name);
         ascii("\":");
         jsonString(value);
+        return this;
+    }
+
+    /**
+     * Appends {@code "u"} with a new job key ({@link JobKeys}) written straight into the line,
+     * and returns the key.
+     */
+    String newKey() {
+        ascii(",\"u\":\"");
+        ensure(JobKeys.LENGTH + 1);
+        int at = len;
+        JobKeys.encode(buf, at);
+        len += JobKeys.LENGTH;
+        put((byte) '"');
+        return new String(buf, at, JobKeys.LENGTH, StandardCharsets.ISO_8859_1);
+    }
+
+    /** Appends {@code "a"}: the attributes as a flat object of strings (nothing if empty). */
+    JournalCodec attributes(java.util.Map<String, String> attrs) {
+        if (attrs.isEmpty()) {
+            return this;
+        }
+        ascii(",\"a\":{");
+        boolean first = true;
+        for (java.util.Map.Entry<String, String> e : attrs.entrySet()) {
+            if (!first) {
+                put((byte) ',');
+            }
+            first = false;
+            jsonString(e.getKey());
+            put((byte) ':');
+            jsonString(e.getValue());
+        }
+        put((byte) '}');
+        return this;
+    }
+
+    /** Appends member {@code name} whose encoded value is {@code line[from, to)}. */
+    JournalCodec raw(String name, byte[] line, int from, int to) {
+        ascii(",\"");
+        ascii(name);
+        ascii("\":");
+        putBytes(line, from, to - from);
         return this;
     }
 
@@ -320,6 +407,16 @@ final class JournalCodec {
                     }
                 }
                 case K -> rec.key = readString(b, pos, end);
+                case U -> {
+                    rec.uidStart = pos[0];
+                    skipString(b, pos, end);
+                    rec.uidEnd = pos[0];
+                }
+                case A -> {
+                    rec.attrStart = pos[0];
+                    skipStringObject(b, pos, end);
+                    rec.attrEnd = pos[0];
+                }
                 case WHY -> rec.why = readString(b, pos, end);
                 default -> {
                     long v = readLong(b, pos, end);
@@ -359,6 +456,8 @@ final class JournalCodec {
     private static final int B = 'b';
     private static final int T = 't';
     private static final int K = 'k';
+    private static final int U = 'u';
+    private static final int A = 'a';
     private static final int N = 'n';
     private static final int R = 'r';
     private static final int WHY = ('w' << 16) | ('h' << 8) | 'y';
@@ -431,6 +530,61 @@ final class JournalCodec {
         }
         pos[0] = p;
         return neg ? -v : v;
+    }
+
+    /** Checks a string (as {@link #readString} would) and moves past it, allocating nothing. */
+    private static void skipString(byte[] b, int[] pos, int end) {
+        expect(b, pos, '"');
+        int p = pos[0];
+        while (true) {
+            if (p >= end) {
+                throw new IllegalArgumentException("unterminated string");
+            }
+            byte c = b[p++];
+            if (c == '"') {
+                break;
+            }
+            if (c == '\\') {
+                if (p >= end) {
+                    throw new IllegalArgumentException("unterminated string");
+                }
+                byte e = b[p++];
+                if (e == 'u') {
+                    for (int i = 0; i < 4; i++) {
+                        if (p >= end || Character.digit(b[p++], 16) < 0) {
+                            throw new IllegalArgumentException("bad \\u escape");
+                        }
+                    }
+                } else if ("\"\\/bfnrt".indexOf(e) < 0) {
+                    throw new IllegalArgumentException("bad escape");
+                }
+            } else if ((c & 0xff) < 0x20 || (c & 0x80) != 0) {
+                throw new IllegalArgumentException("raw control or non-ASCII byte in string");
+            }
+        }
+        pos[0] = p;
+    }
+
+    /** Checks a flat object of string members ({@code {"k":"v",...}}) and moves past it. */
+    private static void skipStringObject(byte[] b, int[] pos, int end) {
+        expect(b, pos, '{');
+        if (pos[0] < end && b[pos[0]] == '}') {
+            pos[0]++;
+            return;
+        }
+        while (true) {
+            skipString(b, pos, end);
+            expect(b, pos, ':');
+            skipString(b, pos, end);
+            if (pos[0] >= end) {
+                throw new IllegalArgumentException("unterminated object");
+            }
+            if (b[pos[0]] == '}') {
+                pos[0]++;
+                return;
+            }
+            expect(b, pos, ',');
+        }
     }
 
     private static String readString(byte[] b, int[] pos, int end) {
@@ -553,7 +707,7 @@ final class JournalCodec {
                 }
                 while (true) {
                     skipWs(b, pos);
-                    jsonStringSyntax(b, pos);
+                    jsonStringSyntax(b, pos, true);
                     skipWs(b, pos);
                     expect(b, pos, ':');
                     skipWs(b, pos);
@@ -586,7 +740,7 @@ final class JournalCodec {
                     }
                 }
             }
-            case '"' -> jsonStringSyntax(b, pos);
+            case '"' -> jsonStringSyntax(b, pos, false);
             case 't' -> literal(b, pos, "true");
             case 'f' -> literal(b, pos, "false");
             case 'n' -> literal(b, pos, "null");
@@ -634,9 +788,15 @@ final class JournalCodec {
         return p;
     }
 
-    private static void jsonStringSyntax(byte[] b, int[] pos) {
+    /**
+     * Checks one JSON string. In a member name ({@code key}) an escaped surrogate must form a
+     * pair ({@code \\uD8xx\\uDCxx}), as Jackson requires of field names; in a value a lone
+     * escaped surrogate is accepted, as Jackson accepts it there.
+     */
+    private static void jsonStringSyntax(byte[] b, int[] pos, boolean key) {
         expect(b, pos, '"');
         int p = pos[0];
+        boolean wantLow = false;
         while (true) {
             byte c = b[p++];
             if (c == '"') {
@@ -645,18 +805,32 @@ final class JournalCodec {
             if ((c & 0xff) < 0x20) {
                 throw new IllegalArgumentException("control character in string");
             }
+            int unit = -1;
             if (c == '\\') {
                 byte e = b[p++];
                 if (e == 'u') {
+                    unit = 0;
                     for (int i = 0; i < 4; i++) {
-                        if (Character.digit(b[p++], 16) < 0) {
+                        int d = Character.digit(b[p++], 16);
+                        if (d < 0) {
                             throw new IllegalArgumentException("bad \\u escape");
                         }
+                        unit = unit << 4 | d;
                     }
                 } else if ("\"\\/bfnrt".indexOf(e) < 0) {
                     throw new IllegalArgumentException("bad escape");
                 }
             }
+            if (key) {
+                boolean low = unit >= 0xDC00 && unit <= 0xDFFF;
+                if (wantLow != low) {
+                    throw new IllegalArgumentException("broken surrogate pair in member name");
+                }
+                wantLow = unit >= 0xD800 && unit <= 0xDBFF;
+            }
+        }
+        if (wantLow) {
+            throw new IllegalArgumentException("broken surrogate pair in member name");
         }
         pos[0] = p;
     }

@@ -1,18 +1,19 @@
 package io.spark.day9.queue;
 
 import java.nio.file.Path;
-import java.util.Map;
-import java.util.function.Function;
-import java.util.regex.Pattern;
 
 /**
- * Immutable configuration of one queue, checked as it is built. Durations are milliseconds
- * unless the name says otherwise; sizes are bytes.
+ * The whole configuration of one file-journal queue: its {@link #name()}, the
+ * backend-neutral {@link #policy()} and the {@link #fileJournal()} storage settings, flattened
+ * into one record so existing call sites and {@code with*} copies keep working. A backend that
+ * does not store files (in-memory, JetStream) reads only {@link #policy()}. Immutable, checked
+ * as it is built: the name by {@link QueueNames}, the rest by {@link QueuePolicy} and
+ * {@link FileJournalConfig}. Durations are milliseconds unless the name says otherwise; sizes
+ * are bytes.
  *
  * @param dir the queue root ({@code QUEUE_DIR}); this queue's files live in
  *     {@code dir/<name>/}
- * @param name the queue name ({@code QUEUE_NAME}): 1..64 of {@code [A-Za-z0-9_.-]}, not
- *     starting with a dot
+ * @param name the queue name ({@code QUEUE_NAME}); see {@link QueueNames}
  * @param fsync when records are forced to disk ({@code QUEUE_FSYNC})
  * @param visibilityMs default claim visibility ({@code QUEUE_VISIBILITY_MS})
  * @param maxDeliveries deliveries before a job is dead-lettered ({@code QUEUE_MAX_DELIVERIES})
@@ -34,66 +35,51 @@ public record QueueConfig(Path dir, String name, FsyncMode fsync, long visibilit
                           int maxJobBytes, long backoffBaseMs, long backoffMaxMs,
                           int batchWindowMicros, long compactMinBytes) {
 
-    public static final Path DEFAULT_DIR = Path.of("runtime", "queue");
+    public static final Path DEFAULT_DIR = FileJournalConfig.DEFAULT_DIR;
     public static final String DEFAULT_NAME = "signals";
-    public static final FsyncMode DEFAULT_FSYNC = FsyncMode.BATCH;
-    public static final long DEFAULT_VISIBILITY_MS = 10_000;
-    public static final int DEFAULT_MAX_DELIVERIES = 5;
-    public static final long DEFAULT_DEDUP_WINDOW_MS = 120_000;
-    public static final long DEFAULT_MAX_PENDING = 1_000_000;
-    public static final long DEFAULT_MAX_BYTES = 1L << 30;
-    public static final int DEFAULT_MAX_JOB_BYTES = 256 * 1024;
-    public static final long DEFAULT_BACKOFF_BASE_MS = 1_000;
-    public static final long DEFAULT_BACKOFF_MAX_MS = 300_000;
-    public static final int DEFAULT_BATCH_WINDOW_MICROS = 500;
-    public static final long DEFAULT_COMPACT_MIN_BYTES = 64L << 20;
+    public static final FsyncMode DEFAULT_FSYNC = FileJournalConfig.DEFAULT_FSYNC;
+    public static final long DEFAULT_VISIBILITY_MS = QueuePolicy.DEFAULT_VISIBILITY_MS;
+    public static final int DEFAULT_MAX_DELIVERIES = QueuePolicy.DEFAULT_MAX_DELIVERIES;
+    public static final long DEFAULT_DEDUP_WINDOW_MS = QueuePolicy.DEFAULT_DEDUP_WINDOW_MS;
+    public static final long DEFAULT_MAX_PENDING = QueuePolicy.DEFAULT_MAX_PENDING;
+    public static final long DEFAULT_MAX_BYTES = QueuePolicy.DEFAULT_MAX_BYTES;
+    public static final int DEFAULT_MAX_JOB_BYTES = QueuePolicy.DEFAULT_MAX_JOB_BYTES;
+    public static final long DEFAULT_BACKOFF_BASE_MS = QueuePolicy.DEFAULT_BACKOFF_BASE_MS;
+    public static final long DEFAULT_BACKOFF_MAX_MS = QueuePolicy.DEFAULT_BACKOFF_MAX_MS;
+    public static final int DEFAULT_BATCH_WINDOW_MICROS =
+            FileJournalConfig.DEFAULT_BATCH_WINDOW_MICROS;
+    public static final long DEFAULT_COMPACT_MIN_BYTES =
+            FileJournalConfig.DEFAULT_COMPACT_MIN_BYTES;
 
     /** Longest visibility a claim or extend may ask for: 7 days. */
-    public static final long MAX_VISIBILITY_MS = 7L * 24 * 3600 * 1000;
+    public static final long MAX_VISIBILITY_MS = QueuePolicy.MAX_VISIBILITY_MS;
     /** Largest accepted {@link #maxJobBytes}: 64 MiB. */
-    public static final int MAX_JOB_BYTES_LIMIT = 64 << 20;
-
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9_.-]{0,63}");
+    public static final int MAX_JOB_BYTES_LIMIT = QueuePolicy.MAX_JOB_BYTES_LIMIT;
 
     public QueueConfig {
-        if (dir == null) {
-            throw new IllegalArgumentException("dir (QUEUE_DIR) must be set");
-        }
-        if (name == null || !NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("queue name must be 1..64 of [A-Za-z0-9_.-], "
-                    + "not starting with '.', but got '" + name + "'");
-        }
-        if (fsync == null) {
-            throw new IllegalArgumentException("fsync (QUEUE_FSYNC) must be set");
-        }
-        positive("visibilityMs (QUEUE_VISIBILITY_MS)", visibilityMs, MAX_VISIBILITY_MS);
-        positive("maxDeliveries (QUEUE_MAX_DELIVERIES)", maxDeliveries, 1_000_000);
-        positive("dedupWindowMs (QUEUE_DEDUP_WINDOW_MS)", dedupWindowMs, 30L * 24 * 3600 * 1000);
-        positive("maxPending (QUEUE_MAX_PENDING)", maxPending, Integer.MAX_VALUE - 16);
-        positive("maxBytes (QUEUE_MAX_BYTES)", maxBytes, Long.MAX_VALUE / 4);
-        positive("maxJobBytes (QUEUE_MAX_JOB_BYTES)", maxJobBytes, MAX_JOB_BYTES_LIMIT);
-        positive("backoffBaseMs (QUEUE_BACKOFF_BASE_MS)", backoffBaseMs, MAX_VISIBILITY_MS);
-        positive("backoffMaxMs (QUEUE_BACKOFF_MAX_MS)", backoffMaxMs, MAX_VISIBILITY_MS);
-        if (backoffMaxMs < backoffBaseMs) {
-            throw new IllegalArgumentException("backoffMaxMs " + backoffMaxMs
-                    + " must be >= backoffBaseMs " + backoffBaseMs);
-        }
-        if (batchWindowMicros < 0 || batchWindowMicros > 100_000) {
-            throw new IllegalArgumentException(
-                    "batchWindowMicros must be in 0..100000, but got " + batchWindowMicros);
-        }
-        positive("compactMinBytes (QUEUE_COMPACT_MIN_BYTES)", compactMinBytes, Long.MAX_VALUE);
-        if (maxBytes < maxJobBytes) {
-            throw new IllegalArgumentException("maxBytes " + maxBytes
-                    + " must be >= maxJobBytes " + maxJobBytes);
-        }
+        QueueNames.check(name);
+        new FileJournalConfig(dir, fsync, batchWindowMicros, compactMinBytes);
+        new QueuePolicy(visibilityMs, maxDeliveries, dedupWindowMs, maxPending, maxBytes,
+                maxJobBytes, backoffBaseMs, backoffMaxMs);
     }
 
-    private static void positive(String what, long value, long max) {
-        if (value <= 0 || value > max) {
-            throw new IllegalArgumentException(what + " must be in 1.." + max + ", but got "
-                    + value);
-        }
+    /** Queue {@code name} with the given policy and file-journal settings. */
+    public static QueueConfig of(String name, QueuePolicy policy, FileJournalConfig file) {
+        return new QueueConfig(file.dir(), name, file.fsync(), policy.visibilityMs(),
+                policy.maxDeliveries(), policy.dedupWindowMs(), policy.maxPending(),
+                policy.maxBytes(), policy.maxJobBytes(), policy.backoffBaseMs(),
+                policy.backoffMaxMs(), file.batchWindowMicros(), file.compactMinBytes());
+    }
+
+    /** The backend-neutral part: delivery, dedup, bounds, backoff. */
+    public QueuePolicy policy() {
+        return new QueuePolicy(visibilityMs, maxDeliveries, dedupWindowMs, maxPending, maxBytes,
+                maxJobBytes, backoffBaseMs, backoffMaxMs);
+    }
+
+    /** The file-journal part: directory, fsync, batch window, compaction. */
+    public FileJournalConfig fileJournal() {
+        return new FileJournalConfig(dir, fsync, batchWindowMicros, compactMinBytes);
     }
 
     /** All defaults, for the queue {@code name} under {@code dir}. */
@@ -107,52 +93,6 @@ public record QueueConfig(Path dir, String name, FsyncMode fsync, long visibilit
     /** All defaults: {@code runtime/queue/signals}. */
     public static QueueConfig ofDefaults() {
         return of(DEFAULT_DIR, DEFAULT_NAME);
-    }
-
-    /**
-     * Reads {@code QUEUE_DIR, QUEUE_NAME, QUEUE_FSYNC, QUEUE_VISIBILITY_MS,
-     * QUEUE_MAX_DELIVERIES, QUEUE_DEDUP_WINDOW_MS, QUEUE_MAX_PENDING, QUEUE_MAX_BYTES,
-     * QUEUE_MAX_JOB_BYTES, QUEUE_BACKOFF_BASE_MS, QUEUE_BACKOFF_MAX_MS,
-     * QUEUE_FSYNC_BATCH_WINDOW_US, QUEUE_COMPACT_MIN_BYTES} from {@code env}, defaulting
-     * each one that is absent or blank.
-     */
-    public static QueueConfig fromEnv(Map<String, String> env) {
-        Function<String, String> get = k -> {
-            String v = env.get(k);
-            return v == null || v.isBlank() ? null : v.trim();
-        };
-        return new QueueConfig(
-                get.apply("QUEUE_DIR") == null ? DEFAULT_DIR : Path.of(get.apply("QUEUE_DIR")),
-                get.apply("QUEUE_NAME") == null ? DEFAULT_NAME : get.apply("QUEUE_NAME"),
-                get.apply("QUEUE_FSYNC") == null ? DEFAULT_FSYNC
-                        : FsyncMode.parse(get.apply("QUEUE_FSYNC")),
-                num(get, "QUEUE_VISIBILITY_MS", DEFAULT_VISIBILITY_MS),
-                (int) num(get, "QUEUE_MAX_DELIVERIES", DEFAULT_MAX_DELIVERIES),
-                num(get, "QUEUE_DEDUP_WINDOW_MS", DEFAULT_DEDUP_WINDOW_MS),
-                num(get, "QUEUE_MAX_PENDING", DEFAULT_MAX_PENDING),
-                num(get, "QUEUE_MAX_BYTES", DEFAULT_MAX_BYTES),
-                (int) num(get, "QUEUE_MAX_JOB_BYTES", DEFAULT_MAX_JOB_BYTES),
-                num(get, "QUEUE_BACKOFF_BASE_MS", DEFAULT_BACKOFF_BASE_MS),
-                num(get, "QUEUE_BACKOFF_MAX_MS", DEFAULT_BACKOFF_MAX_MS),
-                (int) num(get, "QUEUE_FSYNC_BATCH_WINDOW_US", DEFAULT_BATCH_WINDOW_MICROS),
-                num(get, "QUEUE_COMPACT_MIN_BYTES", DEFAULT_COMPACT_MIN_BYTES));
-    }
-
-    private static long num(Function<String, String> get, String key, long dflt) {
-        String v = get.apply(key);
-        if (v == null) {
-            return dflt;
-        }
-        try {
-            long n = Long.parseLong(v);
-            if (n > Integer.MAX_VALUE && (key.endsWith("DELIVERIES") || key.endsWith("JOB_BYTES")
-                    || key.endsWith("_US"))) {
-                throw new IllegalArgumentException(key + " is too large: " + v);
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be an integer, but got '" + v + "'");
-        }
     }
 
     /** This queue's directory: {@code dir/name}. */

@@ -25,9 +25,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The behaviour every {@link JobQueue} backend must have. A backend's test extends this and
- * implements {@link #open(QueueConfig, ManualClock)}; everything runs on a manual clock.
+ * implements {@link #open(QueueConfig, ManualClock)}; everything runs on a manual clock. Published
+ * in {@code day9-queue}'s test-jar, so a backend in another module runs the same suite (a
+ * backend without files reads only {@link QueueConfig#policy()}; {@link #reopenWith} must give
+ * back the jobs of the queue that was closed, as a restart would).
  */
-abstract class JobQueueContract {
+public abstract class JobQueueContract {
     static final long VIS = 10_000;
 
     @TempDir

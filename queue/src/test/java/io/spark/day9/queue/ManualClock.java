@@ -4,14 +4,14 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /** A clock tests move by hand: no sleeps. */
-final class ManualClock implements LongSupplier {
+public final class ManualClock implements LongSupplier {
     private final AtomicLong now;
 
-    ManualClock(long start) {
+    public ManualClock(long start) {
         now = new AtomicLong(start);
     }
 
-    ManualClock() {
+    public ManualClock() {
         this(1_700_000_000_000L);
     }
 
@@ -20,7 +20,7 @@ final class ManualClock implements LongSupplier {
         return now.get();
     }
 
-    void advance(long ms) {
+    public void advance(long ms) {
         now.addAndGet(ms);
     }
 }
