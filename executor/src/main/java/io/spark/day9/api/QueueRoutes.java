@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.javalin.http.Context;
 import io.spark.day9.shadow.OrderJobHandler;
+import io.spark.day9.jobs.JobHandler;
 import io.spark.day9.jobs.Queues;
 import io.spark.day9.queue.Ack;
 import io.spark.day9.queue.AckResult;
@@ -133,6 +134,17 @@ public final class QueueRoutes implements ApiRoutes {
         }
     }
 
+    /** The attributes that record each role with a job, made once. */
+    private static final Map<Role, Map<String, String>> ROLE_ATTRIBUTES = roleAttributes();
+
+    private static Map<Role, Map<String, String>> roleAttributes() {
+        Map<Role, Map<String, String>> m = new java.util.EnumMap<>(Role.class);
+        for (Role r : Role.values()) {
+            m.put(r, Map.of(JobHandler.ROLE_ATTRIBUTE, r.id()));
+        }
+        return m;
+    }
+
     private void enqueue(Context ctx) {
         // the body and parameters are checked before the queue is opened: a rejected request
         // creates no queue directory
@@ -140,7 +152,9 @@ public final class QueueRoutes implements ApiRoutes {
         if (!Requests.role(ctx).covers(Role.TRADE)) {
             requireTradeForOrders(body);
         }
-        EnqueueOptions options = options(ctx);
+        // the caller's role goes with the job: the order handler checks it again at delivery
+        EnqueueOptions options = options(ctx).withAttributes(ROLE_ATTRIBUTES.get(
+                Requests.role(ctx)));
         JobQueue queue = queue(ctx);
         EnqueueResult result = queue.enqueue(body, options);
         Map<String, Object> out = new LinkedHashMap<>();

@@ -13,6 +13,13 @@ import com.fasterxml.jackson.databind.JsonNode;
  */
 @FunctionalInterface
 public interface JobHandler {
+    /**
+     * The job attribute holding the role of the caller that enqueued it over HTTP
+     * ({@code read}, {@code trade} or {@code admin}); absent for a job enqueued in process or
+     * stored before roles were recorded. A handler with side effects checks it again.
+     */
+    String ROLE_ATTRIBUTE = "role";
+
 
     Outcome handle(Job job) throws Exception;
 

@@ -103,6 +103,12 @@ public final class QueueMetrics {
                 QueueStats::dead, null);
         gauge(registry, queues, "spark_queue_journal_bytes", "size of the journal file",
                 QueueStats::journalBytes, Unit.BYTES);
+        gauge(registry, queues, "spark_queue_storage_failing", "1 while the queue's storage is "
+                + "failing (disk full, I/O error), until a write succeeds again; else 0",
+                st -> st.storageFailing() ? 1 : 0, null);
+        gauge(registry, queues, "spark_queue_torn_tail_bytes", "bytes of an unterminated last "
+                + "journal line (a write cut by a crash, never acknowledged) cut at open",
+                QueueStats::tornTailBytes, Unit.BYTES);
         queues.subscribe(this::onEvent);
         queues.onOpen(this::declare);
     }

@@ -17,6 +17,10 @@ import org.slf4j.LoggerFactory;
  *       twice, and a new job never collides with an old order.</li>
  *   <li>The decision time is the job's enqueue time, so the latency measured includes the time
  *       the signal waited in the queue.</li>
+ *   <li>The role that enqueued the job ({@link JobHandler#ROLE_ATTRIBUTE}) is checked again:
+ *       a job recorded with a role below trade (read, or public) never places an order; it is
+ *       dead-lettered. A job with no recorded role was enqueued in process (or stored before
+ *       roles were recorded) and is trusted.</li>
  *   <li>An invalid order goes to the dead-letter queue with the exchange's code; a book not yet
  *       synced, or the same order still being placed by an earlier delivery, is retried
  *       after a second; a refused mode dead-letters.</li>
@@ -26,6 +30,8 @@ public final class OrderJobHandler implements JobHandler {
     private static final Logger log = LoggerFactory.getLogger(OrderJobHandler.class);
     /** The job type this handles. */
     public static final String TYPE = "order";
+    /** Roles whose jobs may place orders (trade and what covers it). */
+    static final java.util.Set<String> PLACING_ROLES = java.util.Set.of("trade", "admin");
 
     private final OrderRouter router;
     private final ObjectMapper json;
@@ -37,6 +43,11 @@ public final class OrderJobHandler implements JobHandler {
 
     @Override
     public Outcome handle(Job job) throws Exception {
+        String role = job.attributes().get(ROLE_ATTRIBUTE);
+        if (role != null && !PLACING_ROLES.contains(role)) {
+            return Outcome.deadLetter("order job enqueued by a caller with the '" + role
+                    + "' role: placing orders needs the trade role");
+        }
         JsonNode data = job.payload().path("data");
         if (!data.isObject()) {
             return Outcome.deadLetter("order job without a 'data' object");

@@ -112,10 +112,15 @@ class QueuesTest {
             }
         };
         Queues queues = new Queues(config(), failingStorage);
+        io.prometheus.metrics.model.registry.PrometheusRegistry registry =
+                new io.prometheus.metrics.model.registry.PrometheusRegistry();
+        new io.spark.day9.metrics.QueueMetrics(registry, queues);
         queues.start();
         try {
             assertThat(queues.health().status()).isEqualTo(Health.Status.UP);
+            assertThat(scrape(registry)).contains("spark_queue_storage_failing{queue=\"signals\"} 0");
             failing.set(true);
+            assertThat(scrape(registry)).contains("spark_queue_storage_failing{queue=\"signals\"} 1");
             Health h = queues.health();
             assertThat(h.status()).isEqualTo(Health.Status.DOWN); // readiness fails on DOWN
             @SuppressWarnings("unchecked")
@@ -125,8 +130,17 @@ class QueuesTest {
             assertThat(q.get("storageFailing")).isEqualTo(true);
             failing.set(false);
             assertThat(queues.health().status()).isEqualTo(Health.Status.UP);
+            assertThat(scrape(registry)).contains("spark_queue_storage_failing{queue=\"signals\"} 0");
         } finally {
             queues.stop();
         }
+    }
+
+    private static String scrape(io.prometheus.metrics.model.registry.PrometheusRegistry registry)
+            throws java.io.IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        io.prometheus.metrics.expositionformats.ExpositionFormats.init()
+                .getPrometheusTextFormatWriter().write(out, registry.scrape());
+        return out.toString(java.nio.charset.StandardCharsets.UTF_8);
     }
 }
