@@ -4,7 +4,6 @@ import io.spark.day9.queue.JournalIo.JournalFile;
 import io.spark.day9.queue.event.QueueEvent;
 import io.spark.day9.queue.event.QueueListener;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -19,8 +18,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -146,58 +143,24 @@ public final class FileJournalQueue implements JobQueue {
     private final JournalIo io;
     private final CopyOnWriteArrayList<QueueListener> listeners = new CopyOnWriteArrayList<>();
 
-    /** Guards every field below that is not volatile. */
+    /** The state lock: guards the store, the writer's buffers and every part's state. */
     final ReentrantLock lock = new ReentrantLock();
-    /** Held by the commit leader while it writes and forces a batch; taken before lock. */
-    private final ReentrantLock commitLock = new ReentrantLock();
-    /** Signalled (under commitLock) when a leader's batch is done: durable advanced or failed. */
-    private final java.util.concurrent.locks.Condition batchDone = commitLock.newCondition();
-    /** True while a leader writes and forces a batch outside commitLock. Guarded by it. */
-    private boolean flushing;
-    private final AtomicInteger appending = new AtomicInteger();
     private final JournalCodec codec = new JournalCodec();
     private final JournalCodec.Rec rec = new JournalCodec.Rec();
-
-    private FileChannel lockChannel;
-    private FileLock fileLock;
-    private JournalFile journal;
-    private long gen;
-    private long nextId = 1;
-    private long nextSeq = 1;
-
-    // Positions are logical: they only grow, across compactions and recoveries.
-    // file offset = logical - fileBase.
-    private long fileBase;
-    private long appendedLogical;
-    volatile long durableLogical;
-    private byte[] pending = new byte[64 * 1024];
-    private int pendingLen;
-    private volatile int pendingRecords;
-    private byte[] inFlightBuf;
-    private long inFlightStart;
-    private int inFlightLen;
-    private byte[] spare;
-
-    volatile long epoch;
-    final List<Long> epochDurableEnds = new CopyOnWriteArrayList<>();
-    volatile IOException failure;
-    volatile boolean closed;
-
-    /** ALWAYS mode: a multi-line operation buffers its lines and forces once. Under lock. */
-    boolean deferForce;
-    /** Lines of one enqueueAll being built. Guarded by lock. */
-    private byte[] batchBuf = new byte[64 * 1024];
+    /** Jobs, heaps, counts, dedup keys, id and receipt counters. Guarded by lock. */
+    private final JobStore store = new JobStore();
+    /** The journal file, group commit and storage failures. */
+    final JournalWriter writer;
+    /** Replay at open and after a storage failure; the cursor. */
+    private final Recovery recovery;
     /** The commit thread of enqueueAsync and its waiters. */
     private final AsyncCommitter async = new AsyncCommitter(this);
 
-    /** Jobs, heaps, counts and dedup keys. Guarded by lock. */
-    private final JobStore store = new JobStore();
-    private long quarantined;
-    /** Bytes of unterminated last lines cut at recovery. Guarded by lock. */
-    private long tornTailBytes;
-    /** The storage failure, from a failed write until a write succeeds again. */
-    private volatile String storageError;
-    private long cursorHeadOffset = -1;
+    private FileChannel lockChannel;
+    private FileLock fileLock;
+    volatile boolean closed;
+    /** Lines of one enqueueAll being built. Guarded by lock. */
+    private byte[] batchBuf = new byte[64 * 1024];
 
     private FileJournalQueue(QueueConfig config, LongSupplier clock, JournalIo io,
                              List<QueueListener> initial) {
@@ -208,6 +171,8 @@ public final class FileJournalQueue implements JobQueue {
         this.clock = clock;
         this.io = io;
         this.listeners.addAll(initial);
+        this.writer = new JournalWriter(config, journalPath, io, lock, this::publish);
+        this.recovery = new Recovery(config, journalPath, io, writer, store, codec, rec);
     }
 
     /** Opens (creating if needed) the queue with the system clock. */
@@ -289,9 +254,7 @@ public final class FileJournalQueue implements JobQueue {
             closeQuietly();
             throw QueueStorageException.of(name, "opening " + dir, e);
         }
-        commitLock.lock();
-        awaitNoFlush();
-        lock.lock();
+        writer.lockAll();
         try {
             io.deleteIfExists(dir.resolve(JOURNAL + TMP));
             io.deleteIfExists(dir.resolve(CURSOR + TMP));
@@ -303,358 +266,36 @@ public final class FileJournalQueue implements JobQueue {
             closeQuietly();
             throw e;
         } finally {
-            lock.unlock();
-            commitLock.unlock();
+            writer.unlockAll();
         }
         publish(events);
     }
 
-    /** Rebuilds all in-memory state from the journal. Holds commitLock and lock. */
+    /**
+     * Rebuilds all in-memory state from the journal ({@link Recovery#replay}), then compacts
+     * when replay asks for it. Holds commitLock and lock.
+     */
     private void load(List<QueueEvent> events) throws IOException {
-        long now = clock.getAsLong();
-        store.index = new JobIndex();
-        store.ready.clear();
-        store.timers.clear();
-        Arrays.fill(store.counts, 0);
-        store.storedBytes = 0;
-        store.dedup.clear();
-        pendingLen = 0;
-        pendingRecords = 0;
-        inFlightBuf = null;
-        store.oldestReadyId = -1;
-        nextId = 1;
-        nextSeq = 1;
-        gen = 0;
-        fileBase = appendedLogical;
-        journal = io.open(journalPath);
-        long size = journal.size();
-        if (size == 0) {
-            gen = 1;
-            byte[] h = header();
-            JournalIo.writeFully(journal, ByteBuffer.wrap(h), 0);
-            journal.force();
-            io.syncDirectory(dir);
-            setEnd(h.length);
-            cursorHeadOffset = -1;
+        if (!recovery.replay(clock.getAsLong(), events)) {
             return;
         }
-        // The header names the generation the cursor must match.
-        byte[] first = readFileLine(0, size);
-        if (first != null && codec.decode(first, 0, first.length, rec) == null
-                && rec.type == 'H') {
-            gen = rec.gen;
+        try {
+            compactLocked(events);
+        } catch (IOException e) {
+            if (writer.failure != null) {
+                throw e;
+            }
+            LOG.warn("queue '{}': compaction after recovery failed ({}); the old journal "
+                    + "stays and is repaired again at the next open", name, e.toString());
         }
-        long start = 0;
-        RecoveryFiles.Cursor cursor = readCursor(size);
-        if (cursor != null) {
-            start = cursor.offset();
-            nextId = Math.max(nextId, cursor.nid());
-            nextSeq = Math.max(nextSeq, cursor.nseq());
-        }
-        List<long[]> bad = new ArrayList<>();
-        long lastGoodEnd = scan(start, size, now, bad);
-        // The tail: everything after the last valid line. Its complete lines are invalid
-        // lines like any other (quarantined and counted, one by one); an unterminated last
-        // fragment is a write that never completed, so was never acknowledged: cut, counted
-        // as tornTailBytes, not quarantined.
-        if (size > lastGoodEnd) {
-            byte[] tail = readRange(lastGoodEnd, (int) Math.min(size - lastGoodEnd, 1 << 26));
-            List<byte[]> lines = new ArrayList<>();
-            int from = 0;
-            for (int i = 0; i < tail.length; i++) {
-                if (tail[i] == '\n') {
-                    lines.add(Arrays.copyOfRange(tail, from, i + 1));
-                    events.add(new QueueEvent.LineQuarantined(name, lastGoodEnd + from,
-                            i + 1 - from, "invalid line at the end of the journal"));
-                    from = i + 1;
-                }
-            }
-            long torn = size - lastGoodEnd - from;
-            if (!lines.isEmpty()) {
-                appendQuarantine(lines);
-                quarantined += lines.size();
-                LOG.error("queue '{}': {} invalid line(s) at the end of {} moved to {}", name,
-                        lines.size(), journalPath, QUARANTINE);
-            }
-            if (torn > 0) {
-                tornTailBytes += torn;
-                LOG.warn("queue '{}': cut a torn last line of {} bytes at offset {} of {}", name,
-                        torn, lastGoodEnd + from, journalPath);
-            }
-            journal.truncate(lastGoodEnd);
-            journal.force();
-            events.add(new QueueEvent.TailTruncated(name, lastGoodEnd, size - lastGoodEnd));
-            size = lastGoodEnd;
-        }
-        List<byte[]> quarantine = new ArrayList<>();
-        for (long[] span : bad) {
-            if (span[0] < lastGoodEnd) {
-                quarantine.add(readRange(span[0], (int) span[1]));
-                LOG.error("queue '{}': corrupt journal line at offset {} ({} bytes) moved to {}",
-                        name, span[0], span[1], QUARANTINE);
-                events.add(new QueueEvent.LineQuarantined(name, span[0], (int) span[1],
-                        "invalid line"));
-            }
-        }
-        setEnd(size);
-        store.finishReplay(now);
-        if (!quarantine.isEmpty()) {
-            appendQuarantine(quarantine);
-            quarantined += quarantine.size();
-        }
-        if (!quarantine.isEmpty() || gen == 0 || size == 0) {
-            if (size == 0) {
-                gen = Math.max(gen, 1);
-            }
-            try {
-                compactLocked(events);
-            } catch (IOException e) {
-                if (failure != null) {
-                    throw e;
-                }
-                LOG.warn("queue '{}': compaction after recovery failed ({}); the old journal "
-                        + "stays and is repaired again at the next open", name, e.toString());
-            }
-        }
-    }
-
-    private void setEnd(long fileSize) {
-        appendedLogical = fileBase + fileSize;
-        durableLogical = appendedLogical;
-    }
-
-    private byte[] header() {
-        return codec.begin('H').num("v", 1).num("gen", gen).num("nid", nextId)
-                .num("nseq", nextSeq).end();
-    }
-
-    /**
-     * Reads lines from {@code start} to {@code size}, applying the valid ones. Adds
-     * {offset, length} of invalid ones to {@code bad}. Returns the end of the last valid line.
-     */
-    private long scan(long start, long size, long now, List<long[]> bad) throws IOException {
-        byte[] buf = new byte[(int) Math.min(READ_CHUNK, Math.max(size - start, 16))];
-        int have = 0;
-        long bufPos = start;
-        long lastGoodEnd = start;
-        long pos = start;
-        while (pos < size || have > 0) {
-            if (pos < size) {
-                if (have == buf.length) {
-                    buf = Arrays.copyOf(buf, buf.length * 2);
-                }
-                ByteBuffer bb = ByteBuffer.wrap(buf, have, (int) Math.min(buf.length - have,
-                        size - pos));
-                int n = journal.read(bb, pos);
-                if (n < 0) {
-                    break;
-                }
-                have += n;
-                pos += n;
-            }
-            int lineStart = 0;
-            for (int i = 0; i < have; i++) {
-                if (buf[i] != '\n') {
-                    continue;
-                }
-                long lineOffset = bufPos + lineStart;
-                String why = codec.decode(buf, lineStart, i, rec);
-                if (why == null) {
-                    why = apply(buf, lineOffset, i - lineStart + 1, now);
-                }
-                if (why == null) {
-                    lastGoodEnd = lineOffset + (i - lineStart) + 1;
-                } else {
-                    bad.add(new long[] {lineOffset, i - lineStart + 1});
-                }
-                lineStart = i + 1;
-            }
-            if (lineStart > 0) {
-                System.arraycopy(buf, lineStart, buf, 0, have - lineStart);
-                have -= lineStart;
-                bufPos += lineStart;
-            } else if (pos >= size) {
-                break; // a fragment without newline at the end: torn tail
-            }
-        }
-        return lastGoodEnd;
-    }
-
-    /**
-     * Applies one decoded replay record at {@code lineOffset}. Returns a reason if invalid.
-     * State changes go through {@link JobStore#replayMove}, so {@link JobState#canMoveTo}
-     * governs replay as it governs live operations; a record that asks for an illegal move
-     * (or names a job that is gone) changes nothing. A waiting job is kept READY until
-     * {@link JobStore#finishReplay} classifies it against the clock.
-     */
-    private String apply(byte[] line, long fileOffset, int lineLength, long now) {
-        long logical = fileBase + fileOffset;
-        JobIndex index = store.index;
-        int slot = rec.type == 'E' || rec.type == 'H' || rec.type == 'K' ? -1
-                : index.find(rec.id);
-        switch (rec.type) {
-            case 'H' -> {
-                if (fileOffset != 0) {
-                    return "header not at start";
-                }
-                nextId = Math.max(nextId, rec.nid);
-                nextSeq = Math.max(nextSeq, rec.nseq);
-            }
-            case 'E' -> {
-                if (rec.id <= index.lastId() || rec.id <= 0) {
-                    return "job id " + rec.id + " out of order";
-                }
-                index.add(rec.id, logical, rec.at, JobState.READY,
-                        (int) Math.min(rec.n, JobIndex.MAX_ATTEMPT), lineLength);
-                nextId = Math.max(nextId, rec.id + 1);
-                if (rec.key != null && rec.ts + config.dedupWindowMs() > now) {
-                    store.dedup.remove(rec.key);
-                    store.dedup.put(rec.key, new JobStore.Dedup(rec.id,
-                            rec.ts + config.dedupWindowMs(), rec.uid(line)));
-                }
-            }
-            case 'C' -> {
-                nextSeq = Math.max(nextSeq, rec.r + 1);
-                if (slot >= 0 && store.replayMove(slot, JobState.IN_FLIGHT)) {
-                    index.setAttempt(slot, (int) Math.min(rec.n, JobIndex.MAX_ATTEMPT));
-                    index.aux[slot] = rec.r;
-                    index.times[slot] = rec.dl;
-                }
-            }
-            case 'X' -> {
-                if (slot >= 0 && index.state(slot) == JobState.IN_FLIGHT
-                        && index.aux[slot] == rec.r) {
-                    index.times[slot] = rec.dl;
-                }
-            }
-            case 'N' -> {
-                if (slot >= 0 && index.state(slot) == JobState.IN_FLIGHT
-                        && index.aux[slot] == rec.r && store.replayMove(slot, JobState.READY)) {
-                    index.times[slot] = rec.at;
-                    index.aux[slot] = 0;
-                }
-            }
-            case 'A', 'P' -> {
-                if (slot >= 0) {
-                    store.replayMove(slot, JobState.ACKED);
-                }
-            }
-            case 'D' -> {
-                if (slot >= 0 && store.replayMove(slot, JobState.DEAD)) {
-                    index.setAttempt(slot, (int) Math.min(rec.n, JobIndex.MAX_ATTEMPT));
-                    index.times[slot] = rec.ts;
-                    index.aux[slot] = logical;
-                }
-            }
-            case 'R' -> {
-                if (slot >= 0 && index.state(slot) == JobState.DEAD
-                        && store.replayMove(slot, JobState.READY)) {
-                    index.setAttempt(slot, 0);
-                    index.times[slot] = rec.at;
-                    index.aux[slot] = 0;
-                }
-            }
-            default -> {
-                return "record type '" + rec.type + "' does not belong in the journal";
-            }
-        }
-        return null;
-    }
-
-    /** The cursor if it exists and matches this journal, else null (full replay). */
-    private RecoveryFiles.Cursor readCursor(long size) {
-        return RecoveryFiles.readCursor(dir, name, gen, size, codec, rec, this::readFileLine,
-                this::readRange);
-    }
-
-    /** Writes cursor.txt atomically. Holds both locks, nothing pending. Failures only log. */
-    private void writeCursor() {
-        long headFileOffset = store.index.live() == 0 ? appendedLogical - fileBase
-                : store.index.offsets[store.index.head()] - fileBase;
-        byte[] line = codec.begin('K').num("gen", gen).num("at", headFileOffset)
-                .num("nid", nextId).num("nseq", nextSeq).end();
-        if (RecoveryFiles.writeCursor(io, dir, name, line)) {
-            cursorHeadOffset = store.index.live() == 0 ? appendedLogical
-                    : store.index.offsets[store.index.head()];
-        }
-    }
-
-    private void appendQuarantine(List<byte[]> lines) throws IOException {
-        RecoveryFiles.appendQuarantine(io, dir, lines);
     }
 
     // =============================================================== reading lines
 
-    private byte[] readRange(long fileOffset, int length) throws IOException {
-        ByteBuffer bb = ByteBuffer.allocate(length);
-        JournalIo.readFully(journal, bb, fileOffset);
-        return bb.array();
-    }
-
-    /** The file line at fileOffset without its newline, or null if no newline before limit. */
-    private byte[] readFileLine(long fileOffset, long limit) throws IOException {
-        int chunk = 4096;
-        while (true) {
-            int n = (int) Math.min(chunk, limit - fileOffset);
-            if (n <= 0) {
-                return null;
-            }
-            byte[] b = readRange(fileOffset, n);
-            for (int i = 0; i < n; i++) {
-                if (b[i] == '\n') {
-                    return Arrays.copyOf(b, i);
-                }
-            }
-            if (n < chunk || chunk >= (1 << 28)) {
-                return null;
-            }
-            chunk *= 4;
-        }
-    }
-
-    /**
-     * The line starting at logical position {@code logical}, without its newline, from the
-     * write buffer, the batch being written, or the file. Holds lock.
-     */
-    private byte[] readLine(long logical, int knownLength) throws IOException {
-        long pendingStart = appendedLogical - pendingLen;
-        byte[] src = null;
-        long base = 0;
-        int limit = 0;
-        if (logical >= pendingStart) {
-            src = pending;
-            base = pendingStart;
-            limit = pendingLen;
-        } else if (inFlightBuf != null && logical >= inFlightStart) {
-            src = inFlightBuf;
-            base = inFlightStart;
-            limit = inFlightLen;
-        }
-        if (src != null) {
-            int from = (int) (logical - base);
-            for (int i = from; i < limit; i++) {
-                if (src[i] == '\n') {
-                    return Arrays.copyOfRange(src, from, i);
-                }
-            }
-            return null;
-        }
-        long fileEnd = (inFlightBuf != null ? inFlightStart : pendingStart) - fileBase;
-        long off = logical - fileBase;
-        if (knownLength > 0) {
-            if (off + knownLength > fileEnd) {
-                return null;
-            }
-            byte[] b = readRange(off, knownLength);
-            return b[knownLength - 1] == '\n' ? Arrays.copyOf(b, knownLength - 1) : null;
-        }
-        return readFileLine(off, fileEnd);
-    }
-
     /** Reads and checks a job's enqueue line into rec; returns the line, or null if corrupt. */
     private byte[] readEnqueue(int slot) {
         try {
-            byte[] line = readLine(store.index.offsets[slot], store.index.lineLength(slot));
+            byte[] line = writer.readLine(store.index.offsets[slot], store.index.lineLength(slot));
             if (line == null || codec.decode(line, 0, line.length, rec) != null
                     || rec.type != 'E' || rec.id != store.index.ids[slot]) {
                 return null;
@@ -669,238 +310,10 @@ public final class FileJournalQueue implements JobQueue {
 
     // =============================================================== write path
 
-    /** Appends a line under lock. Returns its logical start. */
-    private long append(byte[] line) {
-        return append(line, line.length, 1);
-    }
-
     /** Appends the line just finished in the codec, without copying it first. */
     private long appendCodecLine() {
         codec.finish();
-        return append(codec.buffer(), codec.length(), 1);
-    }
-
-    /**
-     * Appends {@code records} whole lines, {@code b[0, len)}, under lock. Returns the logical
-     * start of the first. In ALWAYS mode they are written and forced here (one force for all),
-     * unless {@link #deferForce} is set: then they wait in the write buffer for
-     * {@link #commitDeferred()} at the end of the operation.
-     */
-    private long append(byte[] b, int len, int records) {
-        long start = appendedLogical;
-        if (config.fsync() == FsyncMode.ALWAYS && !deferForce) {
-            try {
-                JournalIo.writeFully(journal, ByteBuffer.wrap(b, 0, len), start - fileBase);
-                journal.force();
-            } catch (IOException e) {
-                failStorage(e);
-                throw QueueStorageException.of(name, "journal write", e);
-            }
-            appendedLogical += len;
-            durableLogical = appendedLogical;
-            writeSucceeded();
-            return start;
-        }
-        if (pendingLen + len > pending.length) {
-            pending = Arrays.copyOf(pending, Math.max(pending.length * 2, pendingLen + len));
-        }
-        System.arraycopy(b, 0, pending, pendingLen, len);
-        pendingLen += len;
-        pendingRecords += records;
-        appendedLogical += len;
-        return start;
-    }
-
-    /**
-     * Ends a multi-line operation (under lock): in ALWAYS mode writes and forces the lines it
-     * buffered, once. Nobody else can have taken them: flushBatch needs the lock.
-     */
-    void commitDeferred() {
-        deferForce = false;
-        if (config.fsync() != FsyncMode.ALWAYS || pendingLen == 0) {
-            return;
-        }
-        long start = appendedLogical - pendingLen;
-        try {
-            JournalIo.writeFully(journal, ByteBuffer.wrap(pending, 0, pendingLen),
-                    start - fileBase);
-            journal.force();
-        } catch (IOException e) {
-            failStorage(e);
-            throw QueueStorageException.of(name, "journal write", e);
-        }
-        pendingLen = 0;
-        pendingRecords = 0;
-        durableLogical = appendedLogical;
-        writeSucceeded();
-    }
-
-    /** Marks the queue failed (under lock): callers not yet durable will throw. */
-    private void failStorage(IOException e) {
-        storageError = e.toString();
-        if (failure == null) {
-            failure = e;
-            epochDurableEnds.add(durableLogical);
-            epoch++;
-            LOG.error("queue '{}': journal I/O failed, refusing writes until it recovers: {}",
-                    name, e.toString());
-            pendingEvents.add(new QueueEvent.StorageFailed(name, e.toString()));
-        }
-    }
-
-    private final List<QueueEvent> pendingEvents = new ArrayList<>();
-
-    /**
-     * A journal write (and its force, if any) succeeded, under lock: a storage failure still
-     * reported ends here, not when recovery merely cut the journal back.
-     */
-    private void writeSucceeded() {
-        if (storageError != null) {
-            storageError = null;
-            LOG.warn("queue '{}': journal writes succeed again", name);
-            pendingEvents.add(new QueueEvent.StorageRecovered(name));
-        }
-    }
-
-    /**
-     * Waits until the line ending at {@code end}, appended in {@code ep}, is durable.
-     *
-     * <p>Group commit: the first waiter whose line is not durable becomes the leader, marks
-     * {@code flushing} and writes and forces everything appended so far <em>without</em>
-     * holding commitLock; every other waiter sleeps on {@code batchDone} meanwhile, and all of
-     * them wake together when the batch is done. Most return at once (their line was in it);
-     * one of the rest leads the next batch. So followers never queue behind the fsync one lock
-     * hand-off at a time, and producers keep appending while it runs.
-     */
-    void awaitDurable(long ep, long end) {
-        if (ep == epoch && durableLogical >= end) {
-            return;
-        }
-        commitLock.lock();
-        try {
-            while (true) {
-                if (ep != epoch) {
-                    if (ep < epochDurableEnds.size() && end <= epochDurableEnds.get((int) ep)) {
-                        return;
-                    }
-                    IOException f = failure;
-                    throw QueueStorageException.of(name, "journal commit",
-                            f != null ? f : new IOException("journal was reloaded after a "
-                                    + "storage failure"));
-                }
-                if (durableLogical >= end) {
-                    return;
-                }
-                if (flushing) {
-                    batchDone.awaitUninterruptibly();
-                    continue;
-                }
-                flushing = true;
-                commitLock.unlock();
-                try {
-                    flushBatch();
-                } finally {
-                    commitLock.lock();
-                    flushing = false;
-                    batchDone.signalAll();
-                }
-            }
-        } finally {
-            commitLock.unlock();
-            drainPendingEvents();
-        }
-    }
-
-    /** Under commitLock: waits until no leader is writing a batch outside the lock. */
-    private void awaitNoFlush() {
-        while (flushing) {
-            batchDone.awaitUninterruptibly();
-        }
-    }
-
-    /** Leader: writes and forces everything appended so far. Runs with {@code flushing} set
-     *  (commitLock released), so no other flush, compaction, recovery or close runs. */
-    private void flushBatch() {
-        if (config.fsync() == FsyncMode.BATCH && config.batchWindowMicros() > 0
-                && appending.get() > 0) {
-            long deadline = System.nanoTime() + config.batchWindowMicros() * 1000L;
-            while (appending.get() > 0 && System.nanoTime() < deadline) {
-                LockSupport.parkNanos(20_000);
-            }
-        }
-        byte[] buf;
-        int len;
-        int records;
-        long start;
-        long ep;
-        lock.lock();
-        try {
-            if (failure != null || pendingLen == 0) {
-                return;
-            }
-            buf = pending;
-            len = pendingLen;
-            records = pendingRecords;
-            start = appendedLogical - pendingLen;
-            inFlightBuf = buf;
-            inFlightStart = start;
-            inFlightLen = len;
-            pending = spare != null && spare.length >= 4096 ? spare : new byte[64 * 1024];
-            spare = null;
-            pendingLen = 0;
-            pendingRecords = 0;
-            ep = epoch;
-        } finally {
-            lock.unlock();
-        }
-        long t0 = System.nanoTime();
-        IOException err = null;
-        try {
-            JournalIo.writeFully(journal, ByteBuffer.wrap(buf, 0, len), start - fileBase);
-            if (config.fsync() == FsyncMode.BATCH) {
-                journal.force();
-            }
-        } catch (IOException e) {
-            err = e;
-        }
-        long took = System.nanoTime() - t0;
-        lock.lock();
-        try {
-            inFlightBuf = null;
-            spare = buf;
-            if (err != null) {
-                failStorage(err);
-                return;
-            }
-            if (ep == epoch) {
-                durableLogical = start + len;
-            }
-            writeSucceeded();
-        } finally {
-            lock.unlock();
-        }
-        publish(List.of(new QueueEvent.FsyncBatch(name, records, len, took)));
-    }
-
-    /** Writes and forces everything pending. Holds commitLock and lock. */
-    private void flushLocked() throws IOException {
-        if (pendingLen > 0) {
-            long start = appendedLogical - pendingLen;
-            try {
-                JournalIo.writeFully(journal, ByteBuffer.wrap(pending, 0, pendingLen),
-                        start - fileBase);
-                journal.force();
-            } catch (IOException e) {
-                failStorage(e);
-                throw e;
-            }
-            pendingLen = 0;
-            pendingRecords = 0;
-            durableLogical = appendedLogical;
-            writeSucceeded();
-        } else if (config.fsync() == FsyncMode.NONE) {
-            journal.force();
-        }
+        return writer.append(codec.buffer(), codec.length(), 1);
     }
 
     /**
@@ -911,48 +324,33 @@ public final class FileJournalQueue implements JobQueue {
         if (closed) {
             throw QueueClosedException.of(name);
         }
-        if (failure == null) {
+        if (writer.failure == null) {
             return;
         }
         List<QueueEvent> events = new ArrayList<>();
-        commitLock.lock();
-        awaitNoFlush();
-        lock.lock();
+        writer.lockAll();
         try {
             if (closed) {
                 throw QueueClosedException.of(name);
             }
-            if (failure == null) {
+            if (writer.failure == null) {
                 return;
             }
             try {
-                try {
-                    journal.close();
-                } catch (IOException ignored) {
-                    // reopening below
-                }
-                long keep = durableLogical - fileBase;
-                try (JournalFile f = io.open(journalPath)) {
-                    if (f.size() > keep) {
-                        f.truncate(keep);
-                    }
-                    f.force();
-                }
-                appendedLogical = appendedLogical + 1; // never reuse positions
+                writer.cutToDurable();
                 load(events);
-                failure = null;
+                writer.failure = null;
                 // storageError stays set (and health DEGRADED) until a write succeeds: the
                 // cut above works even on a full disk, so it proves nothing.
                 LOG.warn("queue '{}': journal reloaded after a storage failure; writes are "
                         + "tried again", name);
             } catch (IOException e) {
-                failure = e;
+                writer.failure = e;
                 throw QueueStorageException.of(name, "recovering the journal", e);
             }
         } finally {
-            lock.unlock();
-            commitLock.unlock();
-            drainPendingEvents();
+            writer.unlockAll();
+            writer.drainPendingEvents();
             publish(events);
         }
     }
@@ -973,15 +371,15 @@ public final class FileJournalQueue implements JobQueue {
         boolean verbatim = checkPayload(payload, options);
         ensureHealthy();
         Staged staged;
-        appending.incrementAndGet();
+        writer.appending.incrementAndGet();
         lock.lock();
         try {
             staged = stageEnqueue(payload, options, verbatim);
         } finally {
             lock.unlock();
-            appending.decrementAndGet();
+            writer.appending.decrementAndGet();
         }
-        awaitDurable(staged.ep(), staged.end());
+        writer.awaitDurable(staged.ep(), staged.end());
         publish(List.of(staged.event()));
         return staged.result();
     }
@@ -1004,14 +402,14 @@ public final class FileJournalQueue implements JobQueue {
         JobStore.Dedup hit = key == null ? null : store.dedupLookup(key, now);
         if (hit != null) {
             return new Staged(new EnqueueResult(hit.id(), true, hit.key()),
-                    new QueueEvent.DedupHit(name, hit.id(), key), epoch, appendedLogical);
+                    new QueueEvent.DedupHit(name, hit.id(), key), writer.epoch, writer.appendedLogical);
         }
         long pendingJobs = store.pendingCount();
         if (pendingJobs >= config.maxPending()) {
             throw QueueFullException.pending(name, pendingJobs, config.maxPending());
         }
         long at = now + options.delayMs();
-        codec.begin('E').num("id", nextId).num("ts", now).num("at", at).num("n", 0);
+        codec.begin('E').num("id", store.nextId).num("ts", now).num("at", at).num("n", 0);
         if (key != null) {
             codec.str("k", key);
         }
@@ -1022,17 +420,17 @@ public final class FileJournalQueue implements JobQueue {
         if (store.storedBytes + length > config.maxBytes()) {
             throw QueueFullException.bytes(name, store.storedBytes, length, config.maxBytes());
         }
-        long id = nextId;
-        long off = append(codec.buffer(), length, 1);
-        nextId++;
+        long id = store.nextId;
+        long off = writer.append(codec.buffer(), length, 1);
+        store.nextId++;
         store.indexNew(id, off, at, options.delayMs() > 0, length);
         if (key != null) {
             store.dedup.remove(key);
             store.dedup.put(key, new JobStore.Dedup(id, now + config.dedupWindowMs(), uid));
         }
         return new Staged(new EnqueueResult(id, false, uid),
-                new QueueEvent.Enqueued(name, id, length, options.delayMs()), epoch,
-                appendedLogical);
+                new QueueEvent.Enqueued(name, id, length, options.delayMs()), writer.epoch,
+                writer.appendedLogical);
     }
 
     /**
@@ -1068,7 +466,7 @@ public final class FileJournalQueue implements JobQueue {
         String[] uids;
         long ep;
         long end;
-        appending.incrementAndGet();
+        writer.appending.incrementAndGet();
         lock.lock();
         try {
             checkUsable();
@@ -1082,7 +480,7 @@ public final class FileJournalQueue implements JobQueue {
             uids = new String[n];
             int len = 0;
             for (int i = 0; i < n; i++) {
-                codec.begin('E').num("id", nextId + i).num("ts", now).num("at", at).num("n", 0);
+                codec.begin('E').num("id", store.nextId + i).num("ts", now).num("at", at).num("n", 0);
                 uids[i] = codec.newKey();
                 codec.attributes(options.attributes()).payload(payloads.get(i), verbatim[i])
                         .finish();
@@ -1098,9 +496,9 @@ public final class FileJournalQueue implements JobQueue {
                 throw QueueFullException.bytes(name, store.storedBytes, len, config.maxBytes());
             }
             // Commit rule: the block is appended first; memory follows; durability below.
-            long start = append(batchBuf, len, n);
-            firstId = nextId;
-            nextId += n;
+            long start = writer.append(batchBuf, len, n);
+            firstId = store.nextId;
+            store.nextId += n;
             for (int i = 0; i < n; i++) {
                 int from = i == 0 ? 0 : lineEnd[i - 1];
                 int l = lineEnd[i] - from;
@@ -1110,13 +508,13 @@ public final class FileJournalQueue implements JobQueue {
             if (batchBuf.length > (1 << 20)) {
                 batchBuf = new byte[64 * 1024]; // do not keep a huge batch's buffer
             }
-            end = appendedLogical;
-            ep = epoch;
+            end = writer.appendedLogical;
+            ep = writer.epoch;
         } finally {
             lock.unlock();
-            appending.decrementAndGet();
+            writer.appending.decrementAndGet();
         }
-        awaitDurable(ep, end);
+        writer.awaitDurable(ep, end);
         publish(events);
         List<EnqueueResult> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
@@ -1168,7 +566,7 @@ public final class FileJournalQueue implements JobQueue {
         if (closed) {
             throw QueueClosedException.of(name);
         }
-        IOException f = failure;
+        IOException f = writer.failure;
         if (f != null) {
             throw QueueStorageException.of(name, "journal", f);
         }
@@ -1182,7 +580,7 @@ public final class FileJournalQueue implements JobQueue {
         int attempts = store.index.attempt(slot);
         byte[] line = codec.begin('D').num("id", id).num("ts", now).num("n", attempts)
                 .str("why", why).end();
-        long off = append(line);
+        long off = writer.append(line);
         store.move(slot, JobState.DEAD);
         store.index.times[slot] = now;
         store.index.aux[slot] = off;
@@ -1211,13 +609,13 @@ public final class FileJournalQueue implements JobQueue {
         int n = 0;
         long ep;
         long end;
-        appending.incrementAndGet();
+        writer.appending.incrementAndGet();
         lock.lock();
         try {
             checkUsable();
             long now = clock.getAsLong();
             store.promote(now);
-            deferForce = true;
+            writer.deferForce = true;
             while (n < max && store.ready.size() > 0) {
                 long id = store.ready.poll();
                 int slot = store.index.find(id);
@@ -1230,12 +628,12 @@ public final class FileJournalQueue implements JobQueue {
                             + ") exhausted", events);
                     continue;
                 }
-                long seq = nextSeq;
+                long seq = store.nextSeq;
                 long deadline = now + visibilityMs;
                 codec.begin('C').num("id", id).num("r", seq).num("n", attempt + 1)
                         .num("dl", deadline);
                 appendCodecLine();
-                nextSeq++;
+                store.nextSeq++;
                 store.move(slot, JobState.IN_FLIGHT);
                 store.index.setAttempt(slot, attempt + 1);
                 store.index.aux[slot] = seq;
@@ -1249,15 +647,15 @@ public final class FileJournalQueue implements JobQueue {
                 seqs[n] = seq;
                 n++;
             }
-            commitDeferred();
-            end = appendedLogical;
-            ep = epoch;
+            writer.commitDeferred();
+            end = writer.appendedLogical;
+            ep = writer.epoch;
         } finally {
-            deferForce = false;
+            writer.deferForce = false;
             lock.unlock();
-            appending.decrementAndGet();
+            writer.appending.decrementAndGet();
         }
-        awaitDurable(ep, end);
+        writer.awaitDurable(ep, end);
         List<ClaimedJob> out = new ArrayList<>(n);
         List<Integer> corrupt = new ArrayList<>();
         lock.lock();
@@ -1313,7 +711,7 @@ public final class FileJournalQueue implements JobQueue {
      */
     private void readPayloads(int[] slots, int n, byte[][] payloads, long[] enqueuedAt,
                               String[] keys, List<Map<String, String>> attrs) {
-        long fileEnd = inFlightBuf != null ? inFlightStart : appendedLogical - pendingLen;
+        long fileEnd = writer.fileEndLogical();
         int i = 0;
         while (i < n) {
             int s = slots[i];
@@ -1342,7 +740,7 @@ public final class FileJournalQueue implements JobQueue {
             byte[] run = null;
             if (j - i > 1) {
                 try {
-                    run = readRange(off - fileBase, (int) (runEnd - off));
+                    run = writer.readRange(off - writer.fileBase, (int) (runEnd - off));
                 } catch (IOException | RuntimeException e) {
                     LOG.warn("queue '{}': reading {} bytes of claimed jobs failed ({}); "
                             + "reading them one by one", name, runEnd - off, e.toString());
@@ -1399,12 +797,12 @@ public final class FileJournalQueue implements JobQueue {
                             + "payload withheld", events);
                 }
             }
-            end = appendedLogical;
-            ep = epoch;
+            end = writer.appendedLogical;
+            ep = writer.epoch;
         } finally {
             lock.unlock();
         }
-        awaitDurable(ep, end);
+        writer.awaitDurable(ep, end);
     }
 
     private static void checkVisibility(long visibilityMs) {
@@ -1431,7 +829,7 @@ public final class FileJournalQueue implements JobQueue {
     private int owned(long id, String receipt, long seq) {
         int slot = store.index.find(id);
         if (slot < 0) {
-            if (id <= 0 || id >= nextId) {
+            if (id <= 0 || id >= store.nextId) {
                 throw UnknownJobException.of(name, id);
             }
             throw StaleReceiptException.settled(name, id, receipt);
@@ -1449,7 +847,7 @@ public final class FileJournalQueue implements JobQueue {
         writeOp((now, events) -> {
             int slot = owned(id, receipt, seq);
             int attempt = store.index.attempt(slot);
-            append(codec.begin('A').num("id", id).num("r", seq).end());
+            writer.append(codec.begin('A').num("id", id).num("r", seq).end());
             store.move(slot, JobState.ACKED);
             events.add(new QueueEvent.Acked(name, id, attempt));
             return null;
@@ -1479,20 +877,20 @@ public final class FileJournalQueue implements JobQueue {
         T result;
         long ep;
         long end;
-        appending.incrementAndGet();
+        writer.appending.incrementAndGet();
         lock.lock();
         try {
             checkUsable();
             long now = clock.getAsLong();
             store.promote(now);
             result = op.apply(now, events);
-            end = appendedLogical;
-            ep = epoch;
+            end = writer.appendedLogical;
+            ep = writer.epoch;
         } finally {
             lock.unlock();
-            appending.decrementAndGet();
+            writer.appending.decrementAndGet();
         }
-        awaitDurable(ep, end);
+        writer.awaitDurable(ep, end);
         publish(events);
         return result;
     }
@@ -1527,18 +925,18 @@ public final class FileJournalQueue implements JobQueue {
         List<QueueEvent> events = new ArrayList<>(n);
         long ep;
         long end;
-        appending.incrementAndGet();
+        writer.appending.incrementAndGet();
         lock.lock();
         try {
             checkUsable();
             store.promote(clock.getAsLong());
-            deferForce = true;
+            writer.deferForce = true;
             for (int i = 0; i < n; i++) {
                 long id = acks.get(i).id();
                 String receipt = acks.get(i).receipt();
                 int slot = store.index.find(id);
                 if (slot < 0) {
-                    out[i] = id <= 0 || id >= nextId
+                    out[i] = id <= 0 || id >= store.nextId
                             ? new AckResult(id, AckResult.Status.UNKNOWN_JOB,
                                     UnknownJobException.of(name, id).getMessage())
                             : new AckResult(id, AckResult.Status.STALE_RECEIPT,
@@ -1560,15 +958,15 @@ public final class FileJournalQueue implements JobQueue {
                 out[i] = AckResult.acked(id);
                 events.add(new QueueEvent.Acked(name, id, attempt));
             }
-            commitDeferred();
-            end = appendedLogical;
-            ep = epoch;
+            writer.commitDeferred();
+            end = writer.appendedLogical;
+            ep = writer.epoch;
         } finally {
-            deferForce = false;
+            writer.deferForce = false;
             lock.unlock();
-            appending.decrementAndGet();
+            writer.appending.decrementAndGet();
         }
-        awaitDurable(ep, end);
+        writer.awaitDurable(ep, end);
         publish(events);
         if (!events.isEmpty()) {
             maintenance();
@@ -1600,7 +998,7 @@ public final class FileJournalQueue implements JobQueue {
             }
             long delay = delayMs != null ? delayMs : backoffMs(attempt);
             long at = now + delay;
-            append(codec.begin('N').num("id", id).num("r", seq).num("at", at).end());
+            writer.append(codec.begin('N').num("id", id).num("r", seq).num("at", at).end());
             JobState result = delay > 0 ? JobState.DELAYED : JobState.READY;
             store.move(slot, result);
             store.index.aux[slot] = 0;
@@ -1630,7 +1028,7 @@ public final class FileJournalQueue implements JobQueue {
         return writeOp((now, events) -> {
             int slot = owned(id, receipt, seq);
             long deadline = now + visibilityMs;
-            append(codec.begin('X').num("id", id).num("r", seq).num("dl", deadline).end());
+            writer.append(codec.begin('X').num("id", id).num("r", seq).num("dl", deadline).end());
             store.index.times[slot] = deadline;
             store.timers.push(deadline, id);
             return deadline;
@@ -1639,7 +1037,7 @@ public final class FileJournalQueue implements JobQueue {
 
     @Override
     public QueueStats stats() {
-        if (failure != null) {
+        if (writer.failure != null) {
             try {
                 ensureHealthy(); // stats should show the journal's truth after a failure
             } catch (QueueStorageException e) {
@@ -1652,7 +1050,7 @@ public final class FileJournalQueue implements JobQueue {
         lock.lock();
         try {
             long now = clock.getAsLong();
-            if (failure == null) {
+            if (writer.failure == null) {
                 store.promote(now);
             }
             long age = 0;
@@ -1672,8 +1070,8 @@ public final class FileJournalQueue implements JobQueue {
             long[] c = store.counts;
             return new QueueStats(name, store.pendingCount(), c[JobState.READY.ordinal()],
                     c[JobState.DELAYED.ordinal()], c[JobState.IN_FLIGHT.ordinal()],
-                    c[JobState.DEAD.ordinal()], store.storedBytes, appendedLogical - fileBase,
-                    age, quarantined, tornTailBytes, storageError != null, storageError);
+                    c[JobState.DEAD.ordinal()], store.storedBytes, writer.appendedLogical - writer.fileBase,
+                    age, recovery.quarantined, recovery.tornTailBytes, writer.storageError != null, writer.storageError);
         } finally {
             lock.unlock();
         }
@@ -1702,7 +1100,7 @@ public final class FileJournalQueue implements JobQueue {
                 long id = store.index.ids[s];
                 String reason = "unknown (dead-letter record unreadable)";
                 try {
-                    byte[] d = readLine(store.index.aux[s], 0);
+                    byte[] d = writer.readLine(store.index.aux[s], 0);
                     if (d != null && codec.decode(d, 0, d.length, rec) == null
                             && rec.type == 'D' && rec.why != null) {
                         reason = rec.why;
@@ -1758,7 +1156,7 @@ public final class FileJournalQueue implements JobQueue {
         long ep;
         long end;
         int done = 0;
-        appending.incrementAndGet();
+        writer.appending.incrementAndGet();
         lock.lock();
         try {
             checkUsable();
@@ -1788,11 +1186,11 @@ public final class FileJournalQueue implements JobQueue {
                     continue; // listed twice
                 }
                 if (purge) {
-                    append(codec.begin('P').num("id", id).end());
+                    writer.append(codec.begin('P').num("id", id).end());
                     store.move(slot, JobState.ACKED);
                     events.add(new QueueEvent.Purged(name, id));
                 } else {
-                    append(codec.begin('R').num("id", id).num("at", now).end());
+                    writer.append(codec.begin('R').num("id", id).num("at", now).end());
                     store.move(slot, JobState.READY);
                     store.index.setAttempt(slot, 0);
                     store.index.aux[slot] = 0;
@@ -1802,13 +1200,13 @@ public final class FileJournalQueue implements JobQueue {
                 }
                 done++;
             }
-            end = appendedLogical;
-            ep = epoch;
+            end = writer.appendedLogical;
+            ep = writer.epoch;
         } finally {
             lock.unlock();
-            appending.decrementAndGet();
+            writer.appending.decrementAndGet();
         }
-        awaitDurable(ep, end);
+        writer.awaitDurable(ep, end);
         publish(events);
         if (purge) {
             maintenance();
@@ -1827,10 +1225,10 @@ public final class FileJournalQueue implements JobQueue {
             if (store.index.wantsCompaction()) {
                 store.index.compactInPlace();
             }
-            size = appendedLogical - fileBase;
-            long head = store.index.live() == 0 ? appendedLogical
+            size = writer.appendedLogical - writer.fileBase;
+            long head = store.index.live() == 0 ? writer.appendedLogical
                     : store.index.offsets[store.index.head()];
-            headMoved = cursorHeadOffset < 0 ? Long.MAX_VALUE : head - cursorHeadOffset;
+            headMoved = recovery.cursorHeadOffset < 0 ? Long.MAX_VALUE : head - recovery.cursorHeadOffset;
         } finally {
             lock.unlock();
         }
@@ -1857,21 +1255,18 @@ public final class FileJournalQueue implements JobQueue {
 
     /** Flushes and writes cursor.txt so the next open replays from the oldest live job. */
     void checkpoint() {
-        commitLock.lock();
-        awaitNoFlush();
-        lock.lock();
+        writer.lockAll();
         try {
-            if (closed || failure != null) {
+            if (closed || writer.failure != null) {
                 return;
             }
-            flushLocked();
-            writeCursor();
+            writer.flushLocked();
+            recovery.writeCursor();
         } catch (IOException e) {
             LOG.warn("queue '{}': checkpoint failed: {}", name, e.toString());
         } finally {
-            lock.unlock();
-            commitLock.unlock();
-            drainPendingEvents();
+            writer.unlockAll();
+            writer.drainPendingEvents();
         }
     }
 
@@ -1886,19 +1281,16 @@ public final class FileJournalQueue implements JobQueue {
     public void compact() {
         ensureHealthy();
         List<QueueEvent> events = new ArrayList<>();
-        commitLock.lock();
-        awaitNoFlush();
-        lock.lock();
+        writer.lockAll();
         try {
             checkUsable();
-            flushLocked();
+            writer.flushLocked();
             compactLocked(events);
         } catch (IOException e) {
             throw QueueStorageException.of(name, "compaction", e);
         } finally {
-            lock.unlock();
-            commitLock.unlock();
-            drainPendingEvents();
+            writer.unlockAll();
+            writer.drainPendingEvents();
         }
         publish(events);
     }
@@ -1911,19 +1303,17 @@ public final class FileJournalQueue implements JobQueue {
      */
     private void compactLocked(List<QueueEvent> events) throws IOException {
         long t0 = System.nanoTime();
-        long before = appendedLogical - fileBase;
+        long before = writer.appendedLogical - writer.fileBase;
         long now = clock.getAsLong();
         Path tmp = dir.resolve(JOURNAL + TMP);
-        long newGen = gen + 1;
+        long newGen = writer.gen + 1;
         Compaction.Layout layout;
         // Step 1: write the live records to the temp file (the old journal stays the truth).
         try {
             io.deleteIfExists(tmp);
             try (JournalFile out = io.open(tmp)) {
-                long savedGen = gen;
-                gen = newGen;
-                byte[] newHeader = header();
-                gen = savedGen;
+                byte[] newHeader = JournalWriter.header(codec, newGen, store.nextId,
+                        store.nextSeq);
                 layout = Compaction.writeLive(out, newHeader, store, new Compaction.Lines() {
                     @Override
                     public byte[] enqueueLine(int slot) {
@@ -1932,7 +1322,7 @@ public final class FileJournalQueue implements JobQueue {
 
                     @Override
                     public byte[] line(long logical) throws IOException {
-                        return readLine(logical, 0);
+                        return writer.readLine(logical, 0);
                     }
                 }, codec, rec, now, config.dedupWindowMs());
                 // Step 2: force the temp file before it can replace the journal.
@@ -1946,33 +1336,17 @@ public final class FileJournalQueue implements JobQueue {
             }
             throw e instanceof IOException io1 ? io1 : new IOException(e);
         }
-        // Step 3 (commit point): atomic rename over the journal.
-        io.moveAtomically(tmp, journalPath);
-        // From here the file on disk is the new journal; a failure means reload from disk.
-        try {
-            // Step 4: force the directory so the rename survives a power loss.
-            io.syncDirectory(dir);
-            JournalFile old = journal;
-            journal = io.open(journalPath);
-            try {
-                old.close();
-            } catch (IOException ignored) {
-                // the old inode is unlinked anyway
-            }
-        } catch (IOException e) {
-            failStorage(e);
-            throw e;
-        }
+        // Step 3 (commit point): atomic rename over the journal. From here the file on disk
+        // is the new journal; a failure means reload from disk. Step 4: force the directory
+        // so the rename survives a power loss.
+        writer.replaceWith(tmp);
         // Step 5: memory follows the new file.
         long pos = layout.size();
         long[] newOff = layout.offsets();
         long[] newAux = layout.deadOffsets();
         int[] newLen = layout.lengths();
         List<Integer> dropped = layout.dropped();
-        gen = newGen;
-        fileBase = appendedLogical + 1;
-        appendedLogical = fileBase + pos;
-        durableLogical = appendedLogical;
+        long fileBase = writer.rebase(newGen, pos);
         store.storedBytes = 0;
         for (int s = store.index.head(); s < store.index.tail(); s++) {
             if (store.index.state(s) == JobState.ACKED) {
@@ -2001,7 +1375,7 @@ public final class FileJournalQueue implements JobQueue {
         store.oldestReadyId = -1;
         store.index.compactInPlace();
         // Step 6: the cursor names the new generation (a stale cursor is ignored anyway).
-        writeCursor();
+        recovery.writeCursor();
         long took = System.nanoTime() - t0;
         LOG.info("queue '{}': compacted journal {} -> {} bytes, {} live jobs", name, before, pos,
                 store.index.live());
@@ -2014,21 +1388,6 @@ public final class FileJournalQueue implements JobQueue {
     public AutoCloseable subscribe(QueueListener listener) {
         listeners.add(Objects.requireNonNull(listener, "listener"));
         return () -> listeners.remove(listener);
-    }
-
-    private void drainPendingEvents() {
-        List<QueueEvent> copy;
-        lock.lock();
-        try {
-            if (pendingEvents.isEmpty()) {
-                return;
-            }
-            copy = new ArrayList<>(pendingEvents);
-            pendingEvents.clear();
-        } finally {
-            lock.unlock();
-        }
-        publish(copy);
     }
 
     void publish(List<QueueEvent> events) {
@@ -2045,27 +1404,24 @@ public final class FileJournalQueue implements JobQueue {
 
     @Override
     public void close() {
-        commitLock.lock();
-        awaitNoFlush();
-        lock.lock();
+        writer.lockAll();
         try {
             if (closed) {
                 return;
             }
             closed = true;
-            if (failure == null && journal != null) {
+            if (writer.failure == null && writer.isOpen()) {
                 try {
-                    flushLocked();
-                    journal.force();
-                    writeCursor();
+                    writer.flushLocked();
+                    writer.force();
+                    recovery.writeCursor();
                 } catch (IOException e) {
                     LOG.error("queue '{}': flush at close failed: {}", name, e.toString());
                 }
             }
             closeQuietly();
         } finally {
-            lock.unlock();
-            commitLock.unlock();
+            writer.unlockAll();
         }
         async.closed(QueueClosedException.of(name));
     }
@@ -2085,9 +1441,7 @@ public final class FileJournalQueue implements JobQueue {
 
     private void closeQuietly() {
         try {
-            if (journal != null) {
-                journal.close();
-            }
+            writer.close();
         } catch (IOException ignored) {
             // closing anyway
         }

@@ -33,6 +33,9 @@ final class JobStore {
     final LinkedHashMap<String, Dedup> dedup = new LinkedHashMap<>();
     long oldestReadyId = -1;
     long oldestReadyTs;
+    /** The next job id and the next receipt (claim sequence), each only ever growing. */
+    long nextId = 1;
+    long nextSeq = 1;
 
     /** Forgets everything (before a replay). */
     void clear() {
