@@ -130,10 +130,6 @@ public final class FileJournalQueue implements JobQueue {
     private static final long CURSOR_EVERY_BYTES = 4L << 20;
     private static final int MAX_CLAIM = 10_000;
     private static final int MAX_REASON = 400;
-    /** Claim reads: largest gap between lines read over rather than split into two reads. */
-    private static final int RUN_GAP = 4096;
-    /** Claim reads: largest single read. */
-    private static final int RUN_MAX = 1 << 20;
 
     private final QueueConfig config;
     final String name;
@@ -151,6 +147,10 @@ public final class FileJournalQueue implements JobQueue {
     private final JobStore store = new JobStore();
     /** The journal file, group commit and storage failures. */
     final JournalWriter writer;
+    /** Reads and checks jobs' lines back. Guarded by lock. */
+    private final JobLines lines;
+    /** Rewrites the journal to its live records. */
+    private final Compaction compaction;
     /** Replay at open and after a storage failure; the cursor. */
     private final Recovery recovery;
     /** The commit thread of enqueueAsync and its waiters. */
@@ -172,7 +172,10 @@ public final class FileJournalQueue implements JobQueue {
         this.io = io;
         this.listeners.addAll(initial);
         this.writer = new JournalWriter(config, journalPath, io, lock, this::publish);
+        this.lines = new JobLines(name, writer, store, codec, rec);
         this.recovery = new Recovery(config, journalPath, io, writer, store, codec, rec);
+        this.compaction = new Compaction(config, clock, io, writer, store, lines, recovery, codec,
+                rec);
     }
 
     /** Opens (creating if needed) the queue with the system clock. */
@@ -280,7 +283,7 @@ public final class FileJournalQueue implements JobQueue {
             return;
         }
         try {
-            compactLocked(events);
+            compaction.run(events);
         } catch (IOException e) {
             if (writer.failure != null) {
                 throw e;
@@ -291,22 +294,6 @@ public final class FileJournalQueue implements JobQueue {
     }
 
     // =============================================================== reading lines
-
-    /** Reads and checks a job's enqueue line into rec; returns the line, or null if corrupt. */
-    private byte[] readEnqueue(int slot) {
-        try {
-            byte[] line = writer.readLine(store.index.offsets[slot], store.index.lineLength(slot));
-            if (line == null || codec.decode(line, 0, line.length, rec) != null
-                    || rec.type != 'E' || rec.id != store.index.ids[slot]) {
-                return null;
-            }
-            return line;
-        } catch (IOException | RuntimeException e) {
-            LOG.error("queue '{}': cannot read job {}: {}", name, store.index.ids[slot],
-                    e.toString());
-            return null;
-        }
-    }
 
     // =============================================================== write path
 
@@ -402,7 +389,8 @@ public final class FileJournalQueue implements JobQueue {
         JobStore.Dedup hit = key == null ? null : store.dedupLookup(key, now);
         if (hit != null) {
             return new Staged(new EnqueueResult(hit.id(), true, hit.key()),
-                    new QueueEvent.DedupHit(name, hit.id(), key), writer.epoch, writer.appendedLogical);
+                    new QueueEvent.DedupHit(name, hit.id(), key), writer.epoch,
+                    writer.appendedLogical);
         }
         long pendingJobs = store.pendingCount();
         if (pendingJobs >= config.maxPending()) {
@@ -480,7 +468,8 @@ public final class FileJournalQueue implements JobQueue {
             uids = new String[n];
             int len = 0;
             for (int i = 0; i < n; i++) {
-                codec.begin('E').num("id", store.nextId + i).num("ts", now).num("at", at).num("n", 0);
+                codec.begin('E').num("id", store.nextId + i).num("ts", now).num("at", at)
+                        .num("n", 0);
                 uids[i] = codec.newKey();
                 codec.attributes(options.attributes()).payload(payloads.get(i), verbatim[i])
                         .finish();
@@ -672,7 +661,7 @@ public final class FileJournalQueue implements JobQueue {
             String[] keys = new String[n];
             List<Map<String, String>> attrs = new ArrayList<>(java.util.Collections.nCopies(n,
                     Map.of()));
-            readPayloads(slots, n, payloads, enqueuedAt, keys, attrs);
+            lines.readPayloads(slots, n, payloads, enqueuedAt, keys, attrs);
             for (int i = 0; i < n; i++) {
                 int slot = slots[i];
                 if (slot < 0) {
@@ -699,86 +688,6 @@ public final class FileJournalQueue implements JobQueue {
         }
         publish(events);
         return out;
-    }
-
-    /**
-     * Reads and checks the payloads of claimed jobs ({@code slots[i] < 0}: skip) into
-     * {@code payloads} (null when the line is corrupt or unreadable) and their enqueue times.
-     * Lines already in the file are read with one positional read per run of nearby lines (in
-     * offset order, gaps up to {@link #RUN_GAP} bytes, up to {@link #RUN_MAX} bytes a run),
-     * then each line is checksummed on its own; a run whose read fails falls back to one read
-     * per line. Lines still in the write buffers are copied from memory. Holds lock.
-     */
-    private void readPayloads(int[] slots, int n, byte[][] payloads, long[] enqueuedAt,
-                              String[] keys, List<Map<String, String>> attrs) {
-        long fileEnd = writer.fileEndLogical();
-        int i = 0;
-        while (i < n) {
-            int s = slots[i];
-            if (s < 0) {
-                i++;
-                continue;
-            }
-            long off = store.index.offsets[s];
-            long runEnd = off + store.index.lineLength(s);
-            int j = i + 1;
-            if (store.index.lineLength(s) > 0 && runEnd <= fileEnd) {
-                while (j < n) {
-                    int t = slots[j];
-                    if (t >= 0) {
-                        long o = store.index.offsets[t];
-                        long e = o + store.index.lineLength(t);
-                        if (store.index.lineLength(t) <= 0 || o < runEnd || o - runEnd > RUN_GAP
-                                || e > fileEnd || e - off > RUN_MAX) {
-                            break;
-                        }
-                        runEnd = e;
-                    }
-                    j++;
-                }
-            }
-            byte[] run = null;
-            if (j - i > 1) {
-                try {
-                    run = writer.readRange(off - writer.fileBase, (int) (runEnd - off));
-                } catch (IOException | RuntimeException e) {
-                    LOG.warn("queue '{}': reading {} bytes of claimed jobs failed ({}); "
-                            + "reading them one by one", name, runEnd - off, e.toString());
-                }
-            }
-            for (int k = i; k < j; k++) {
-                int t = slots[k];
-                if (t < 0) {
-                    continue;
-                }
-                byte[] line;
-                int from;
-                int to;
-                if (run != null) {
-                    line = run;
-                    from = (int) (store.index.offsets[t] - off);
-                    to = from + store.index.lineLength(t) - 1;
-                    if (line[to] != '\n' || codec.decode(line, from, to, rec) != null
-                            || rec.type != 'E' || rec.id != store.index.ids[t]) {
-                        continue; // payloads[k] stays null: corrupt
-                    }
-                } else {
-                    line = readEnqueue(t);
-                    if (line == null) {
-                        continue;
-                    }
-                }
-                try {
-                    payloads[k] = rec.payload(line);
-                    enqueuedAt[k] = rec.ts;
-                    keys[k] = rec.uid(line);
-                    attrs.set(k, rec.attributes(line));
-                } catch (IllegalArgumentException e) {
-                    payloads[k] = null;
-                }
-            }
-            i = j;
-        }
     }
 
     private void deadLetterCorrupt(long[] ids, long[] seqs, List<Integer> which,
@@ -1058,7 +967,7 @@ public final class FileJournalQueue implements JobQueue {
                 long id = store.ready.peek();
                 if (id != store.oldestReadyId) {
                     int slot = store.index.find(id);
-                    if (slot >= 0 && readEnqueue(slot) != null) {
+                    if (slot >= 0 && lines.readEnqueue(slot) != null) {
                         store.oldestReadyId = id;
                         store.oldestReadyTs = rec.ts;
                     }
@@ -1070,8 +979,9 @@ public final class FileJournalQueue implements JobQueue {
             long[] c = store.counts;
             return new QueueStats(name, store.pendingCount(), c[JobState.READY.ordinal()],
                     c[JobState.DELAYED.ordinal()], c[JobState.IN_FLIGHT.ordinal()],
-                    c[JobState.DEAD.ordinal()], store.storedBytes, writer.appendedLogical - writer.fileBase,
-                    age, recovery.quarantined, recovery.tornTailBytes, writer.storageError != null, writer.storageError);
+                    c[JobState.DEAD.ordinal()], store.storedBytes, writer.size(), age,
+                    recovery.quarantined, recovery.tornTailBytes, writer.storageError != null,
+                    writer.storageError);
         } finally {
             lock.unlock();
         }
@@ -1100,15 +1010,14 @@ public final class FileJournalQueue implements JobQueue {
                 long id = store.index.ids[s];
                 String reason = "unknown (dead-letter record unreadable)";
                 try {
-                    byte[] d = writer.readLine(store.index.aux[s], 0);
-                    if (d != null && codec.decode(d, 0, d.length, rec) == null
-                            && rec.type == 'D' && rec.why != null) {
-                        reason = rec.why;
+                    String why = lines.deadReason(store.index.aux[s]);
+                    if (why != null) {
+                        reason = why;
                     }
                 } catch (IOException e) {
                     LOG.warn("queue '{}': cannot read dead letter {}: {}", name, id, e.toString());
                 }
-                byte[] line = readEnqueue(s);
+                byte[] line = lines.readEnqueue(s);
                 byte[] payload = new byte[0];
                 long ts = 0;
                 if (line == null) {
@@ -1228,7 +1137,8 @@ public final class FileJournalQueue implements JobQueue {
             size = writer.appendedLogical - writer.fileBase;
             long head = store.index.live() == 0 ? writer.appendedLogical
                     : store.index.offsets[store.index.head()];
-            headMoved = recovery.cursorHeadOffset < 0 ? Long.MAX_VALUE : head - recovery.cursorHeadOffset;
+            long cursorHead = recovery.cursorHeadOffset;
+            headMoved = cursorHead < 0 ? Long.MAX_VALUE : head - cursorHead;
         } finally {
             lock.unlock();
         }
@@ -1285,7 +1195,7 @@ public final class FileJournalQueue implements JobQueue {
         try {
             checkUsable();
             writer.flushLocked();
-            compactLocked(events);
+            compaction.run(events);
         } catch (IOException e) {
             throw QueueStorageException.of(name, "compaction", e);
         } finally {
@@ -1293,93 +1203,6 @@ public final class FileJournalQueue implements JobQueue {
             writer.drainPendingEvents();
         }
         publish(events);
-    }
-
-    /**
-     * Writes the live records to journal.ndjson.tmp, forces it, renames it over the journal
-     * and forces the directory. Holds commitLock and lock, nothing pending. A crash before
-     * the rename leaves the old journal (the tmp file is deleted at open); after it, the new
-     * one. Either holds every live job.
-     */
-    private void compactLocked(List<QueueEvent> events) throws IOException {
-        long t0 = System.nanoTime();
-        long before = writer.appendedLogical - writer.fileBase;
-        long now = clock.getAsLong();
-        Path tmp = dir.resolve(JOURNAL + TMP);
-        long newGen = writer.gen + 1;
-        Compaction.Layout layout;
-        // Step 1: write the live records to the temp file (the old journal stays the truth).
-        try {
-            io.deleteIfExists(tmp);
-            try (JournalFile out = io.open(tmp)) {
-                byte[] newHeader = JournalWriter.header(codec, newGen, store.nextId,
-                        store.nextSeq);
-                layout = Compaction.writeLive(out, newHeader, store, new Compaction.Lines() {
-                    @Override
-                    public byte[] enqueueLine(int slot) {
-                        return readEnqueue(slot);
-                    }
-
-                    @Override
-                    public byte[] line(long logical) throws IOException {
-                        return writer.readLine(logical, 0);
-                    }
-                }, codec, rec, now, config.dedupWindowMs());
-                // Step 2: force the temp file before it can replace the journal.
-                out.force();
-            }
-        } catch (IOException | RuntimeException e) {
-            try {
-                io.deleteIfExists(tmp);
-            } catch (IOException ignored) {
-                // deleted at next open
-            }
-            throw e instanceof IOException io1 ? io1 : new IOException(e);
-        }
-        // Step 3 (commit point): atomic rename over the journal. From here the file on disk
-        // is the new journal; a failure means reload from disk. Step 4: force the directory
-        // so the rename survives a power loss.
-        writer.replaceWith(tmp);
-        // Step 5: memory follows the new file.
-        long pos = layout.size();
-        long[] newOff = layout.offsets();
-        long[] newAux = layout.deadOffsets();
-        int[] newLen = layout.lengths();
-        List<Integer> dropped = layout.dropped();
-        long fileBase = writer.rebase(newGen, pos);
-        store.storedBytes = 0;
-        for (int s = store.index.head(); s < store.index.tail(); s++) {
-            if (store.index.state(s) == JobState.ACKED) {
-                continue;
-            }
-            int i = s - store.index.head();
-            store.index.offsets[s] = fileBase + newOff[i];
-            store.index.setLineLength(s, newLen[i]);
-            if (store.index.state(s) == JobState.DEAD) {
-                store.index.aux[s] = fileBase + newAux[i];
-            }
-        }
-        for (int s : dropped) {
-            LOG.error("queue '{}': job {} dropped by compaction: its record is corrupt", name,
-                    store.index.ids[s]);
-            events.add(new QueueEvent.LineQuarantined(name, -1, 0,
-                    "job " + store.index.ids[s] + " record corrupt at compaction"));
-            store.counts[store.index.state(s).ordinal()]--;
-            store.index.remove(s);
-        }
-        for (int s = store.index.head(); s < store.index.tail(); s++) {
-            if (store.index.state(s) != JobState.ACKED) {
-                store.storedBytes += store.index.lineLength(s);
-            }
-        }
-        store.oldestReadyId = -1;
-        store.index.compactInPlace();
-        // Step 6: the cursor names the new generation (a stale cursor is ignored anyway).
-        recovery.writeCursor();
-        long took = System.nanoTime() - t0;
-        LOG.info("queue '{}': compacted journal {} -> {} bytes, {} live jobs", name, before, pos,
-                store.index.live());
-        events.add(new QueueEvent.Compacted(name, before, pos, store.index.live(), took));
     }
 
     // =============================================================== events, close

@@ -77,11 +77,12 @@ import java.util.function.Consumer;
  * durable byte and rebuilds memory from disk (resuming when the disk has recovered). The
  * failure stays reported ({@link QueueStats#storageFailing()}) until a write succeeds again:
  * the cut alone proves nothing, as it works on a full disk.
- * Batch calls follow the same rule for all their lines at once: {@link FileJournalQueue#enqueueAll} checks
- * the bounds of the whole batch before appending anything, appends one contiguous block and
- * waits for one commit; {@link FileJournalQueue#ackAll} appends one line per owning item and waits for one
- * commit; {@link FileJournalQueue#enqueueAsync} appends on the caller's thread and completes its future from
- * the commit thread once the line is durable. In ALWAYS mode a multi-line call writes its
+ * Batch calls follow the same rule for all their lines at once:
+ * {@link FileJournalQueue#enqueueAll} checks the bounds of the whole batch before appending
+ * anything, appends one contiguous block and waits for one commit;
+ * {@link FileJournalQueue#ackAll} appends one line per owning item and waits for one commit;
+ * {@link FileJournalQueue#enqueueAsync} appends on the commit thread and completes its future
+ * there once the line is durable. In ALWAYS mode a multi-line call writes its
  * lines with one write and one force.
  *
  * <h2>Positions, epochs, failures</h2>

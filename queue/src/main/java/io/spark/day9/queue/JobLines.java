@@ -1,0 +1,153 @@
+package io.spark.day9.queue;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads stored jobs' lines back from the journal (write buffer, batch being written, or file,
+ * through {@link JournalWriter}) and checks each one on its own: a line whose checksum or id
+ * does not match is reported as unreadable (null), never delivered. Claim reads the payloads
+ * of a whole claim with one positional read per run of nearby lines; stats, the dead-letter
+ * view and compaction read single lines. The shared {@code rec} holds the last line decoded.
+ *
+ * <p>Threading: none of its own; called under the queue's state lock.
+ */
+final class JobLines implements Compaction.Lines {
+    /** Claim reads: largest gap between lines read over rather than split into two reads. */
+    private static final int RUN_GAP = 4096;
+    /** Claim reads: largest single read. */
+    private static final int RUN_MAX = 1 << 20;
+
+    private final String name;
+    private final JournalWriter writer;
+    private final JobStore store;
+    private final JournalCodec codec;
+    private final JournalCodec.Rec rec;
+
+    JobLines(String name, JournalWriter writer, JobStore store, JournalCodec codec,
+             JournalCodec.Rec rec) {
+        this.name = name;
+        this.writer = writer;
+        this.store = store;
+        this.codec = codec;
+        this.rec = rec;
+    }
+
+    /** Reads and checks a job's enqueue line into rec; returns the line, or null if corrupt. */
+    byte[] readEnqueue(int slot) {
+        try {
+            byte[] line = writer.readLine(store.index.offsets[slot],
+                    store.index.lineLength(slot));
+            if (line == null || codec.decode(line, 0, line.length, rec) != null
+                    || rec.type != 'E' || rec.id != store.index.ids[slot]) {
+                return null;
+            }
+            return line;
+        } catch (IOException | RuntimeException e) {
+            FileJournalQueue.LOG.error("queue '{}': cannot read job {}: {}", name,
+                    store.index.ids[slot], e.toString());
+            return null;
+        }
+    }
+
+    @Override
+    public byte[] enqueueLine(int slot) {
+        return readEnqueue(slot);
+    }
+
+    @Override
+    public byte[] line(long logical) throws IOException {
+        return writer.readLine(logical, 0);
+    }
+
+    /** The reason stored in the D line at logical position {@code logical}, or null. */
+    String deadReason(long logical) throws IOException {
+        byte[] d = writer.readLine(logical, 0);
+        if (d != null && codec.decode(d, 0, d.length, rec) == null && rec.type == 'D') {
+            return rec.why;
+        }
+        return null;
+    }
+
+    /**
+     * Reads and checks the payloads of claimed jobs ({@code slots[i] < 0}: skip) into
+     * {@code payloads} (null when the line is corrupt or unreadable) and their enqueue times.
+     * Lines already in the file are read with one positional read per run of nearby lines (in
+     * offset order, gaps up to {@link #RUN_GAP} bytes, up to {@link #RUN_MAX} bytes a run),
+     * then each line is checksummed on its own; a run whose read fails falls back to one read
+     * per line. Lines still in the write buffers are copied from memory. Holds lock.
+     */
+    void readPayloads(int[] slots, int n, byte[][] payloads, long[] enqueuedAt,
+                              String[] keys, List<Map<String, String>> attrs) {
+        long fileEnd = writer.fileEndLogical();
+        int i = 0;
+        while (i < n) {
+            int s = slots[i];
+            if (s < 0) {
+                i++;
+                continue;
+            }
+            long off = store.index.offsets[s];
+            long runEnd = off + store.index.lineLength(s);
+            int j = i + 1;
+            if (store.index.lineLength(s) > 0 && runEnd <= fileEnd) {
+                while (j < n) {
+                    int t = slots[j];
+                    if (t >= 0) {
+                        long o = store.index.offsets[t];
+                        long e = o + store.index.lineLength(t);
+                        if (store.index.lineLength(t) <= 0 || o < runEnd || o - runEnd > RUN_GAP
+                                || e > fileEnd || e - off > RUN_MAX) {
+                            break;
+                        }
+                        runEnd = e;
+                    }
+                    j++;
+                }
+            }
+            byte[] run = null;
+            if (j - i > 1) {
+                try {
+                    run = writer.readRange(off - writer.fileBase, (int) (runEnd - off));
+                } catch (IOException | RuntimeException e) {
+                    FileJournalQueue.LOG.warn("queue '{}': reading {} bytes of claimed jobs "
+                            + "failed ({}); reading them one by one", name, runEnd - off,
+                            e.toString());
+                }
+            }
+            for (int k = i; k < j; k++) {
+                int t = slots[k];
+                if (t < 0) {
+                    continue;
+                }
+                byte[] line;
+                int from;
+                int to;
+                if (run != null) {
+                    line = run;
+                    from = (int) (store.index.offsets[t] - off);
+                    to = from + store.index.lineLength(t) - 1;
+                    if (line[to] != '\n' || codec.decode(line, from, to, rec) != null
+                            || rec.type != 'E' || rec.id != store.index.ids[t]) {
+                        continue; // payloads[k] stays null: corrupt
+                    }
+                } else {
+                    line = readEnqueue(t);
+                    if (line == null) {
+                        continue;
+                    }
+                }
+                try {
+                    payloads[k] = rec.payload(line);
+                    enqueuedAt[k] = rec.ts;
+                    keys[k] = rec.uid(line);
+                    attrs.set(k, rec.attributes(line));
+                } catch (IllegalArgumentException e) {
+                    payloads[k] = null;
+                }
+            }
+            i = j;
+        }
+    }
+}
