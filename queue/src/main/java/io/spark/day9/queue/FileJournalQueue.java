@@ -1,6 +1,5 @@
 package io.spark.day9.queue;
 
-import io.spark.day9.queue.JournalIo.JournalFile;
 import io.spark.day9.queue.event.QueueEvent;
 import io.spark.day9.queue.event.QueueListener;
 import java.io.IOException;
@@ -14,7 +13,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -28,79 +26,32 @@ import org.slf4j.LoggerFactory;
  * group commit, a compact in-memory index, compaction, and crash recovery. Open it with
  * {@link #open(QueueConfig)} or {@link #builder(QueueConfig)}.
  *
- * <h2>Files in {@code QUEUE_DIR/<queue>/} (directory 0700, files 0600)</h2>
- * <table>
- *   <caption>Files</caption>
- *   <tr><th>file</th><th>content</th></tr>
- *   <tr><td>{@code journal.ndjson}</td><td>the journal: one record per line (below); the only
- *       file that holds jobs</td></tr>
- *   <tr><td>{@code cursor.txt}</td><td>replay checkpoint: one {@code K} line naming the journal
- *       generation, the byte offset of the oldest live job's {@code E} line and the id and
- *       receipt counters. Replay starts there when it matches the journal; deleting it is
- *       always safe and means a full replay</td></tr>
- *   <tr><td>{@code quarantine.ndjson}</td><td>corrupt lines moved out of the journal at
- *       recovery, verbatim, one per line</td></tr>
- *   <tr><td>{@code lock}</td><td>empty; held with an OS file lock while the queue is
- *       open</td></tr>
- *   <tr><td>{@code *.tmp}</td><td>a compaction or cursor being written; deleted at
- *       open</td></tr>
- * </table>
+ * <h2>Parts</h2>
+ * This class is the front: it checks arguments, runs every write operation through one
+ * sequence (see {@code writeOp}) and publishes events. The package-private parts do the rest
+ * (the package doc gives the lock order): {@code JournalWriter} owns the journal file and its
+ * format (the files of {@code QUEUE_DIR/<queue>/}, the line format and the commit rule are
+ * documented there, once), the write buffer, group commit, fsync modes and storage failures;
+ * {@code Recovery} replays the journal at open and after a storage failure (torn tail,
+ * quarantine, cursor); {@code JobStore} holds the jobs and the state machine replay and live
+ * operations share; {@code JobLines} reads jobs' lines back and checks them;
+ * {@code Compaction} rewrites the journal to its live records; {@code AsyncCommitter} is the
+ * commit thread of {@link #enqueueAsync}.
  *
- * <h2>Journal line format</h2>
- * Every line is a flat JSON object, written in this member order, ending with
- * {@code "c"}: the CRC32C of all bytes of the line before {@code ,"c":}, as 8 lowercase hex
- * digits. Numbers are decimal; times are epoch milliseconds; ids start at 1.
- * <table>
- *   <caption>Records</caption>
- *   <tr><th>t</th><th>members</th><th>meaning</th></tr>
- *   <tr><td>H</td><td>v, gen, nid, nseq</td><td>header, first line of every journal file:
- *       format version 1, generation (+1 per compaction), next job id, next receipt</td></tr>
- *   <tr><td>E</td><td>id, ts, at, n, [k], [u], [a], p | b</td><td>enqueue: job id,
- *       enqueued-at, visible-at, deliveries so far, optional dedup key, the job key (22
- *       base64url characters, 128 random bits, never reused; absent in records written before
- *       keys), the attributes as a flat object of strings (absent when none), then the
- *       payload: {@code p} holds it verbatim when it is one JSON value in valid UTF-8 with no
- *       CR/LF, else {@code b} holds it in base64. The payload is always the last member before
- *       {@code c}</td></tr>
- *   <tr><td>C</td><td>id, r, n, dl</td><td>claim: receipt, delivery count after this claim,
- *       visibility deadline</td></tr>
- *   <tr><td>X</td><td>id, r, dl</td><td>extend: new deadline for receipt r</td></tr>
- *   <tr><td>N</td><td>id, r, at</td><td>nack: the job is visible again at {@code at}</td></tr>
- *   <tr><td>A</td><td>id, r</td><td>ack: the job is done and removed</td></tr>
- *   <tr><td>D</td><td>id, ts, n, why</td><td>dead-lettered at ts after n deliveries</td></tr>
- *   <tr><td>R</td><td>id, at</td><td>redrive: dead letter ready again, delivery count 0</td></tr>
- *   <tr><td>P</td><td>id</td><td>purge: dead letter removed</td></tr>
- * </table>
- * Example: {@code {"t":"E","id":7,"ts":1700000000000,"at":1700000000000,"n":0,
- * "p":{"job":"test-job-1","data":"test-data"},"c":"5f1e0a9b"}}
- *
- * <h2>Commit rule</h2>
+ * <h2>Commit rule, in short</h2>
  * Every operation, under the state lock, checks the in-memory index, appends its line to the
  * write buffer and applies its change to memory; outside the lock it waits until its line is
- * durable, and only then returns and publishes its event. The journal is the truth: memory is
- * only ever ahead of the journal for callers that have not returned yet. If a write or fsync
- * fails, every caller whose line is not durable gets a {@link QueueStorageException}, the
- * queue refuses further work, and on the next call it truncates the journal to its last
- * durable byte and rebuilds memory from disk (resuming when the disk has recovered). The
- * failure stays reported ({@link QueueStats#storageFailing()}) until a write succeeds again:
- * the cut alone proves nothing, as it works on a full disk.
- * Batch calls follow the same rule for all their lines at once: {@link #enqueueAll} checks
- * the bounds of the whole batch before appending anything, appends one contiguous block and
- * waits for one commit; {@link #ackAll} appends one line per owning item and waits for one
- * commit; {@link #enqueueAsync} appends on the caller's thread and completes its future from
- * the commit thread once the line is durable. In ALWAYS mode a multi-line call writes its
- * lines with one write and one force.
+ * durable, and only then returns and publishes its event. If a write or fsync fails, every
+ * caller whose line is not durable gets a {@link QueueStorageException}, the queue refuses
+ * further work, and on the next call it truncates the journal to its last durable byte and
+ * rebuilds memory from disk; the failure stays reported
+ * ({@link QueueStats#storageFailing()}) until a write succeeds again.
  *
  * <h2>Recovery on open</h2>
  * Take the directory lock (else {@link QueueLockedException}); delete {@code *.tmp}; replay
- * from the cursor (or from the start) through {@link JobStore}, so {@link JobState#canMoveTo}
- * governs replay too; move every invalid complete line, wherever it is, to
- * {@code quarantine.ndjson} (each counted in {@code quarantinedLines}, logged, published as
- * {@link QueueEvent.LineQuarantined}); cut an unterminated last line (a torn write, never
- * acknowledged: counted in {@code tornTailBytes}, not quarantined); compact so quarantined
- * lines leave the journal. A line is valid only if its
- * checksum matches, so a corrupt payload is never delivered; payloads are checked again when
- * read for a claim.
+ * (invalid complete lines go to {@code quarantine.ndjson}, counted; an unterminated last line
+ * is cut, counted in {@code tornTailBytes}); compact if lines were quarantined. A line is
+ * valid only if its checksum matches, so a corrupt payload is never delivered.
  *
  * <h2>Visibility tracking: model, cost, threading</h2>
  * Ready jobs sit in a min-heap of ids (oldest first); delayed jobs and claims sit in a
@@ -126,7 +77,6 @@ public final class FileJournalQueue implements JobQueue {
     static final String LOCK = "lock";
     static final String TMP = ".tmp";
     static final Logger LOG = LoggerFactory.getLogger(FileJournalQueue.class);
-    private static final int READ_CHUNK = 1 << 20;
     private static final long CURSOR_EVERY_BYTES = 4L << 20;
     private static final int MAX_CLAIM = 10_000;
     private static final int MAX_REASON = 400;
@@ -569,10 +519,7 @@ public final class FileJournalQueue implements JobQueue {
         int attempts = store.index.attempt(slot);
         byte[] line = codec.begin('D').num("id", id).num("ts", now).num("n", attempts)
                 .str("why", why).end();
-        long off = writer.append(line);
-        store.move(slot, JobState.DEAD);
-        store.index.times[slot] = now;
-        store.index.aux[slot] = off;
+        store.deadLettered(slot, now, writer.append(line));
         events.add(new QueueEvent.DeadLettered(name, id, attempts, why));
         LOG.warn("queue '{}': job {} dead-lettered after {} deliveries: {}", name, id, attempts,
                 why);
@@ -591,62 +538,13 @@ public final class FileJournalQueue implements JobQueue {
                     + max);
         }
         checkVisibility(visibilityMs);
-        ensureHealthy();
         List<QueueEvent> events = new ArrayList<>();
-        long[] ids = new long[Math.min(max, 1024)];
-        long[] seqs = new long[ids.length];
-        int n = 0;
-        long ep;
-        long end;
-        writer.appending.incrementAndGet();
-        lock.lock();
-        try {
-            checkUsable();
-            long now = clock.getAsLong();
-            store.promote(now);
-            writer.deferForce = true;
-            while (n < max && store.ready.size() > 0) {
-                long id = store.ready.poll();
-                int slot = store.index.find(id);
-                if (slot < 0 || store.index.state(slot) != JobState.READY) {
-                    continue;
-                }
-                int attempt = store.index.attempt(slot);
-                if (attempt >= config.maxDeliveries()) {
-                    deadLetter(slot, now, "max deliveries (" + config.maxDeliveries()
-                            + ") exhausted", events);
-                    continue;
-                }
-                long seq = store.nextSeq;
-                long deadline = now + visibilityMs;
-                codec.begin('C').num("id", id).num("r", seq).num("n", attempt + 1)
-                        .num("dl", deadline);
-                appendCodecLine();
-                store.nextSeq++;
-                store.move(slot, JobState.IN_FLIGHT);
-                store.index.setAttempt(slot, attempt + 1);
-                store.index.aux[slot] = seq;
-                store.index.times[slot] = deadline;
-                store.timers.push(deadline, id);
-                if (n == ids.length) {
-                    ids = Arrays.copyOf(ids, n * 2);
-                    seqs = Arrays.copyOf(seqs, n * 2);
-                }
-                ids[n] = id;
-                seqs[n] = seq;
-                n++;
-            }
-            writer.commitDeferred();
-            end = writer.appendedLogical;
-            ep = writer.epoch;
-        } finally {
-            writer.deferForce = false;
-            lock.unlock();
-            writer.appending.decrementAndGet();
-        }
-        writer.awaitDurable(ep, end);
+        Claims c = stage(events, true, (now, ev) -> claimReady(max, now, visibilityMs, ev));
+        long[] ids = c.ids();
+        long[] seqs = c.seqs();
+        int n = c.n();
         List<ClaimedJob> out = new ArrayList<>(n);
-        List<Integer> corrupt = new ArrayList<>();
+        List<Integer> corrupt = null;
         lock.lock();
         try {
             int[] slots = new int[n];
@@ -656,38 +554,74 @@ public final class FileJournalQueue implements JobQueue {
                 slots[i] = slot < 0 || store.index.state(slot) != JobState.IN_FLIGHT
                         || store.index.aux[slot] != seqs[i] ? -1 : slot;
             }
-            byte[][] payloads = new byte[n][];
-            long[] enqueuedAt = new long[n];
-            String[] keys = new String[n];
-            List<Map<String, String>> attrs = new ArrayList<>(java.util.Collections.nCopies(n,
-                    Map.of()));
-            lines.readPayloads(slots, n, payloads, enqueuedAt, keys, attrs);
+            ClaimedJob[] jobs = lines.readClaims(slots, seqs, n);
             for (int i = 0; i < n; i++) {
-                int slot = slots[i];
-                if (slot < 0) {
+                if (slots[i] < 0) {
                     continue;
                 }
-                byte[] payload = payloads[i];
-                if (payload == null) {
+                ClaimedJob job = jobs[i];
+                if (job == null) {
+                    if (corrupt == null) {
+                        corrupt = new ArrayList<>();
+                    }
                     corrupt.add(i);
                     continue;
                 }
-                int attempt = store.index.attempt(slot);
-                out.add(new ClaimedJob(ids[i], Long.toString(seqs[i]), attempt, enqueuedAt[i],
-                        store.index.times[slot], payload, keys[i], attrs.get(i)));
-                events.add(new QueueEvent.Claimed(name, ids[i], attempt));
-                if (attempt > 1) {
-                    events.add(new QueueEvent.Redelivered(name, ids[i], attempt));
+                out.add(job);
+                events.add(new QueueEvent.Claimed(name, ids[i], job.attempt()));
+                if (job.attempt() > 1) {
+                    events.add(new QueueEvent.Redelivered(name, ids[i], job.attempt()));
                 }
             }
         } finally {
             lock.unlock();
         }
-        if (!corrupt.isEmpty()) {
+        if (corrupt != null) {
             deadLetterCorrupt(ids, seqs, corrupt, events);
         }
         publish(events);
         return out;
+    }
+
+    /** The jobs one claim took, in order: ids and receipts of the first {@code n}. */
+    private record Claims(long[] ids, long[] seqs, int n) {
+    }
+
+    /**
+     * Claim's part under the state lock: takes up to {@code max} ready jobs, oldest first,
+     * dead-letters those out of deliveries, appends a C line for each other one and moves it in
+     * flight. No job is claimed twice: each comes off the ready heap once, so the ready count
+     * bounds the arrays.
+     */
+    private Claims claimReady(int max, long now, long visibilityMs, List<QueueEvent> events) {
+        int cap = Math.min(max, store.ready.size());
+        long[] ids = new long[cap];
+        long[] seqs = new long[cap];
+        int n = 0;
+        while (n < max && store.ready.size() > 0) {
+            long id = store.ready.poll();
+            int slot = store.index.find(id);
+            if (slot < 0 || store.index.state(slot) != JobState.READY) {
+                continue;
+            }
+            int attempt = store.index.attempt(slot);
+            if (attempt >= config.maxDeliveries()) {
+                deadLetter(slot, now, "max deliveries (" + config.maxDeliveries()
+                        + ") exhausted", events);
+                continue;
+            }
+            long seq = store.nextSeq;
+            long deadline = now + visibilityMs;
+            codec.begin('C').num("id", id).num("r", seq).num("n", attempt + 1)
+                    .num("dl", deadline);
+            appendCodecLine();
+            store.nextSeq++;
+            store.claim(slot, attempt + 1, seq, deadline);
+            ids[n] = id;
+            seqs[n] = seq;
+            n++;
+        }
+        return new Claims(ids, seqs, n);
     }
 
     private void deadLetterCorrupt(long[] ids, long[] seqs, List<Integer> which,
@@ -764,7 +698,7 @@ public final class FileJournalQueue implements JobQueue {
         maintenance();
     }
 
-    /** One write operation's part under the state lock (see {@link #writeOp}). */
+    /** One write operation's part under the state lock (see {@link #stage}). */
     @FunctionalInterface
     private interface Op<T> {
         /** Checks, appends the line(s), applies the change in memory; adds its events. */
@@ -772,17 +706,18 @@ public final class FileJournalQueue implements JobQueue {
     }
 
     /**
-     * The one sequence every single-job write operation follows (the commit rule): recover
-     * from a past storage failure if needed; under the state lock check that the queue is
-     * usable, promote due timers, then let {@code op} check, append and apply; release the
-     * lock; wait until the appended line(s) are durable (group commit); only then publish the
-     * events and return. A failed commit throws {@link QueueStorageException} and nothing is
-     * published. Batch operations ({@link #enqueueAll}, {@link #ackAll}, claim) follow the
-     * same steps with one commit for all their lines.
+     * The one sequence of a write operation (the commit rule): recover from a past storage
+     * failure if needed; under the state lock check that the queue is usable, promote due
+     * timers, then let {@code op} check, append and apply ({@code multiLine}: its lines wait
+     * in the write buffer so ALWAYS mode writes and forces them once); release the lock; wait
+     * until the appended lines are durable (group commit). The caller then publishes
+     * {@code events} and returns; a failed commit throws {@link QueueStorageException} and
+     * nothing is published. {@link #enqueue}, {@link #enqueueAll} and {@link #ackAll} spell
+     * the same steps out (enqueues without the promote, which cannot change what they check)
+     * so their hot paths allocate no lambda per call.
      */
-    private <T> T writeOp(Op<T> op) {
+    private <T> T stage(List<QueueEvent> events, boolean multiLine, Op<T> op) {
         ensureHealthy();
-        List<QueueEvent> events = new ArrayList<>(2);
         T result;
         long ep;
         long end;
@@ -792,14 +727,26 @@ public final class FileJournalQueue implements JobQueue {
             checkUsable();
             long now = clock.getAsLong();
             store.promote(now);
+            writer.deferForce = multiLine;
             result = op.apply(now, events);
+            if (multiLine) {
+                writer.commitDeferred();
+            }
             end = writer.appendedLogical;
             ep = writer.epoch;
         } finally {
+            writer.deferForce = false;
             lock.unlock();
             writer.appending.decrementAndGet();
         }
         writer.awaitDurable(ep, end);
+        return result;
+    }
+
+    /** A single-job write operation: {@link #stage}, then publish its events. */
+    private <T> T writeOp(Op<T> op) {
+        List<QueueEvent> events = new ArrayList<>(2);
+        T result = stage(events, false, op);
         publish(events);
         return result;
     }
@@ -909,14 +856,7 @@ public final class FileJournalQueue implements JobQueue {
             long at = now + delay;
             writer.append(codec.begin('N').num("id", id).num("r", seq).num("at", at).end());
             JobState result = delay > 0 ? JobState.DELAYED : JobState.READY;
-            store.move(slot, result);
-            store.index.aux[slot] = 0;
-            store.index.times[slot] = at;
-            if (result == JobState.READY) {
-                store.ready.push(id);
-            } else {
-                store.timers.push(at, id);
-            }
+            store.requeue(slot, result, at);
             events.add(new QueueEvent.Nacked(name, id, attempt, delay));
             return result;
         });
@@ -937,9 +877,9 @@ public final class FileJournalQueue implements JobQueue {
         return writeOp((now, events) -> {
             int slot = owned(id, receipt, seq);
             long deadline = now + visibilityMs;
-            writer.append(codec.begin('X').num("id", id).num("r", seq).num("dl", deadline).end());
-            store.index.times[slot] = deadline;
-            store.timers.push(deadline, id);
+            writer.append(codec.begin('X').num("id", id).num("r", seq).num("dl", deadline)
+                    .end());
+            store.extend(slot, deadline);
             return deadline;
         });
     }
@@ -1060,65 +1000,54 @@ public final class FileJournalQueue implements JobQueue {
     }
 
     private int settleDead(List<Long> ids, boolean purge) {
-        ensureHealthy();
         List<QueueEvent> events = new ArrayList<>();
-        long ep;
-        long end;
-        int done = 0;
-        writer.appending.incrementAndGet();
-        lock.lock();
-        try {
-            checkUsable();
-            long now = clock.getAsLong();
-            List<Long> targets = new ArrayList<>();
-            if (ids == null) {
-                for (int s = store.index.head(); s < store.index.tail(); s++) {
-                    if (store.index.state(s) == JobState.DEAD) {
-                        targets.add(store.index.ids[s]);
-                    }
-                }
-            } else {
-                for (Long id : ids) {
-                    int slot = store.index.find(Objects.requireNonNull(id, "id"));
-                    if (slot < 0) {
-                        throw UnknownJobException.of(name, id);
-                    }
-                    if (store.index.state(slot) != JobState.DEAD) {
-                        throw UnknownJobException.notDead(name, id, store.index.state(slot));
-                    }
-                    targets.add(id);
-                }
-            }
-            for (long id : targets) {
-                int slot = store.index.find(id);
-                if (slot < 0 || store.index.state(slot) != JobState.DEAD) {
-                    continue; // listed twice
-                }
-                if (purge) {
-                    writer.append(codec.begin('P').num("id", id).end());
-                    store.move(slot, JobState.ACKED);
-                    events.add(new QueueEvent.Purged(name, id));
-                } else {
-                    writer.append(codec.begin('R').num("id", id).num("at", now).end());
-                    store.move(slot, JobState.READY);
-                    store.index.setAttempt(slot, 0);
-                    store.index.aux[slot] = 0;
-                    store.index.times[slot] = now;
-                    store.ready.push(id);
-                    events.add(new QueueEvent.Redriven(name, id));
-                }
-                done++;
-            }
-            end = writer.appendedLogical;
-            ep = writer.epoch;
-        } finally {
-            lock.unlock();
-            writer.appending.decrementAndGet();
-        }
-        writer.awaitDurable(ep, end);
+        int done = stage(events, false, (now, ev) -> settleDeadLocked(ids, purge, now, ev));
         publish(events);
         if (purge) {
             maintenance();
+        }
+        return done;
+    }
+
+    /** Redrives or purges the listed dead letters (all of them: {@code ids} null). */
+    private int settleDeadLocked(List<Long> ids, boolean purge, long now,
+                                 List<QueueEvent> events) {
+        List<Long> targets = new ArrayList<>();
+        if (ids == null) {
+            for (int s = store.index.head(); s < store.index.tail(); s++) {
+                if (store.index.state(s) == JobState.DEAD) {
+                    targets.add(store.index.ids[s]);
+                }
+            }
+        } else {
+            for (Long id : ids) {
+                int slot = store.index.find(Objects.requireNonNull(id, "id"));
+                if (slot < 0) {
+                    throw UnknownJobException.of(name, id);
+                }
+                if (store.index.state(slot) != JobState.DEAD) {
+                    throw UnknownJobException.notDead(name, id, store.index.state(slot));
+                }
+                targets.add(id);
+            }
+        }
+        int done = 0;
+        for (long id : targets) {
+            int slot = store.index.find(id);
+            if (slot < 0 || store.index.state(slot) != JobState.DEAD) {
+                continue; // listed twice
+            }
+            if (purge) {
+                writer.append(codec.begin('P').num("id", id).end());
+                store.move(slot, JobState.ACKED);
+                events.add(new QueueEvent.Purged(name, id));
+            } else {
+                writer.append(codec.begin('R').num("id", id).num("at", now).end());
+                store.index.setAttempt(slot, 0);
+                store.requeue(slot, JobState.READY, now);
+                events.add(new QueueEvent.Redriven(name, id));
+            }
+            done++;
         }
         return done;
     }

@@ -1,8 +1,6 @@
 package io.spark.day9.queue;
 
 import java.io.IOException;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Reads stored jobs' lines back from the journal (write buffer, batch being written, or file,
@@ -71,15 +69,16 @@ final class JobLines implements Compaction.Lines {
     }
 
     /**
-     * Reads and checks the payloads of claimed jobs ({@code slots[i] < 0}: skip) into
-     * {@code payloads} (null when the line is corrupt or unreadable) and their enqueue times.
+     * Reads and checks the enqueue lines of claimed jobs ({@code slots[i] < 0}: skip) and
+     * returns each one's {@link ClaimedJob} (receipt {@code seqs[i]}), null where the line is
+     * corrupt, unreadable or undecodable.
      * Lines already in the file are read with one positional read per run of nearby lines (in
      * offset order, gaps up to {@link #RUN_GAP} bytes, up to {@link #RUN_MAX} bytes a run),
      * then each line is checksummed on its own; a run whose read fails falls back to one read
      * per line. Lines still in the write buffers are copied from memory. Holds lock.
      */
-    void readPayloads(int[] slots, int n, byte[][] payloads, long[] enqueuedAt,
-                              String[] keys, List<Map<String, String>> attrs) {
+    ClaimedJob[] readClaims(int[] slots, long[] seqs, int n) {
+        ClaimedJob[] jobs = new ClaimedJob[n];
         long fileEnd = writer.fileEndLogical();
         int i = 0;
         while (i < n) {
@@ -130,7 +129,7 @@ final class JobLines implements Compaction.Lines {
                     to = from + store.index.lineLength(t) - 1;
                     if (line[to] != '\n' || codec.decode(line, from, to, rec) != null
                             || rec.type != 'E' || rec.id != store.index.ids[t]) {
-                        continue; // payloads[k] stays null: corrupt
+                        continue; // jobs[k] stays null: corrupt
                     }
                 } else {
                     line = readEnqueue(t);
@@ -139,15 +138,15 @@ final class JobLines implements Compaction.Lines {
                     }
                 }
                 try {
-                    payloads[k] = rec.payload(line);
-                    enqueuedAt[k] = rec.ts;
-                    keys[k] = rec.uid(line);
-                    attrs.set(k, rec.attributes(line));
+                    jobs[k] = new ClaimedJob(store.index.ids[t], Long.toString(seqs[k]),
+                            store.index.attempt(t), rec.ts, store.index.times[t],
+                            rec.payload(line), rec.uid(line), rec.attributes(line));
                 } catch (IllegalArgumentException e) {
-                    payloads[k] = null;
+                    jobs[k] = null; // undecodable: corrupt
                 }
             }
             i = j;
         }
+        return jobs;
     }
 }

@@ -122,6 +122,41 @@ final class JobStore {
         return true;
     }
 
+    /** A live claim: IN_FLIGHT on delivery {@code attempt}, receipt {@code seq}, until
+     *  {@code deadline}. */
+    void claim(int slot, int attempt, long seq, long deadline) {
+        move(slot, JobState.IN_FLIGHT);
+        index.setAttempt(slot, attempt);
+        index.aux[slot] = seq;
+        index.times[slot] = deadline;
+        timers.push(deadline, index.ids[slot]);
+    }
+
+    /** A claim extended to {@code deadline} (the old timer entry goes stale). */
+    void extend(int slot, long deadline) {
+        index.times[slot] = deadline;
+        timers.push(deadline, index.ids[slot]);
+    }
+
+    /** A nack or redrive: waiting again, {@code to} READY or DELAYED until {@code at}. */
+    void requeue(int slot, JobState to, long at) {
+        move(slot, to);
+        index.aux[slot] = 0;
+        index.times[slot] = at;
+        if (to == JobState.READY) {
+            ready.push(index.ids[slot]);
+        } else {
+            timers.push(at, index.ids[slot]);
+        }
+    }
+
+    /** Dead-lettered at {@code now}; its D line starts at logical {@code lineOffset}. */
+    void deadLettered(int slot, long now, long lineOffset) {
+        move(slot, JobState.DEAD);
+        index.times[slot] = now;
+        index.aux[slot] = lineOffset;
+    }
+
     /** Moves due timer entries: delayed jobs and expired claims become ready. */
     void promote(long now) {
         while (timers.size() > 0 && timers.peekTime() <= now) {
