@@ -3,13 +3,8 @@ package io.spark.day9.queue;
 import io.spark.day9.queue.event.QueueEvent;
 import io.spark.day9.queue.event.QueueListener;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -53,22 +48,12 @@ import org.slf4j.LoggerFactory;
  * is cut, counted in {@code tornTailBytes}); compact if lines were quarantined. A line is
  * valid only if its checksum matches, so a corrupt payload is never delivered.
  *
- * <h2>Visibility tracking: model, cost, threading</h2>
- * Ready jobs sit in a min-heap of ids (oldest first); delayed jobs and claims sit in a
- * min-heap of (time, id) pairs keyed by visible-at or deadline. No timer runs in the
- * background: every operation first promotes the timer entries that are due ({@code O(k log n)}
- * for k due entries). Timer entries are never removed early: an extend or settle leaves the
- * old entry behind and it is discarded when popped (its time no longer matches the index);
- * the heap is rebuilt from the index when stale entries outnumber live ones, so it stays
- * {@code O(pending)}. Claim is {@code O(log n)} per job plus one positional read per run of
- * nearby enqueue lines (each line checksummed on its own); ack, nack and extend are one
- * binary search plus one appended line. Memory: 40 bytes per stored job in {@link JobIndex},
- * plus 8 (ready) or 16 (timer) bytes of heap, with growth
- * slack at most 1.5x: below 100 bytes per pending job; payloads stay on disk. Dedup keys cost a
- * map entry (about 100 bytes plus the key) each, for at most the dedup window. Thread safety:
- * all state is guarded by one state lock; the fsync runs outside it under a separate commit
- * lock, so producers keep appending while a leader forces the previous batch. The one
- * background thread is the commit thread of {@link #enqueueAsync}, started on first use.
+ * <h2>Visibility tracking, cost, threading</h2>
+ * No timer runs in the background: every operation first promotes the delayed jobs and
+ * claims that are due; the model, its cost and memory are in {@code JobStore}'s doc. Thread
+ * safety: all state is guarded by one state lock; the fsync runs outside it (group commit),
+ * so producers keep appending while a leader forces the previous batch. The one background
+ * thread is the commit thread of {@link #enqueueAsync}, started on first use.
  */
 public final class FileJournalQueue implements JobQueue {
     static final String JOURNAL = "journal.ndjson";
@@ -106,8 +91,8 @@ public final class FileJournalQueue implements JobQueue {
     /** The commit thread of enqueueAsync and its waiters. */
     private final AsyncCommitter async = new AsyncCommitter(this);
 
-    private FileChannel lockChannel;
-    private FileLock fileLock;
+    /** The locked queue directory; null until open. */
+    private QueueDirectory directory;
     volatile boolean closed;
     /** Lines of one enqueueAll being built. Guarded by lock. */
     private byte[] batchBuf = new byte[64 * 1024];
@@ -184,27 +169,8 @@ public final class FileJournalQueue implements JobQueue {
     private void openFiles() {
         List<QueueEvent> events = new ArrayList<>();
         try {
-            boolean rootExisted = Files.isDirectory(config.dir());
-            Files.createDirectories(dir);
-            if (!rootExisted) {
-                JournalIo.SystemIo.restrict(config.dir(), JournalIo.SystemIo.DIR_MODE);
-            }
-            JournalIo.SystemIo.restrict(dir, JournalIo.SystemIo.DIR_MODE);
-            Path lockPath = dir.resolve(LOCK);
-            lockChannel = FileChannel.open(lockPath, StandardOpenOption.CREATE,
-                    StandardOpenOption.WRITE);
-            JournalIo.SystemIo.restrict(lockPath, JournalIo.SystemIo.FILE_MODE);
-            try {
-                fileLock = lockChannel.tryLock();
-            } catch (OverlappingFileLockException e) {
-                fileLock = null;
-            }
-            if (fileLock == null) {
-                lockChannel.close();
-                throw QueueLockedException.of(name, lockPath);
-            }
+            directory = QueueDirectory.lock(config);
         } catch (IOException e) {
-            closeQuietly();
             throw QueueStorageException.of(name, "opening " + dir, e);
         }
         writer.lockAll();
@@ -790,21 +756,14 @@ public final class FileJournalQueue implements JobQueue {
             for (int i = 0; i < n; i++) {
                 long id = acks.get(i).id();
                 String receipt = acks.get(i).receipt();
-                int slot = store.index.find(id);
-                if (slot < 0) {
-                    out[i] = id <= 0 || id >= store.nextId
-                            ? new AckResult(id, AckResult.Status.UNKNOWN_JOB,
-                                    UnknownJobException.of(name, id).getMessage())
-                            : new AckResult(id, AckResult.Status.STALE_RECEIPT,
-                                    StaleReceiptException.settled(name, id, receipt)
-                                            .getMessage());
+                int slot;
+                try {
+                    slot = owned(id, receipt, seqs[i]); // judged as ack would, answered per item
+                } catch (UnknownJobException e) {
+                    out[i] = new AckResult(id, AckResult.Status.UNKNOWN_JOB, e.getMessage());
                     continue;
-                }
-                if (store.index.state(slot) != JobState.IN_FLIGHT
-                        || store.index.aux[slot] != seqs[i]) {
-                    out[i] = new AckResult(id, AckResult.Status.STALE_RECEIPT,
-                            StaleReceiptException.of(name, id, receipt, store.index.state(slot),
-                                    store.index.attempt(slot)).getMessage());
+                } catch (StaleReceiptException e) {
+                    out[i] = new AckResult(id, AckResult.Status.STALE_RECEIPT, e.getMessage());
                     continue;
                 }
                 int attempt = store.index.attempt(slot);
@@ -902,20 +861,7 @@ public final class FileJournalQueue implements JobQueue {
             if (writer.failure == null) {
                 store.promote(now);
             }
-            long age = 0;
-            if (store.ready.size() > 0) {
-                long id = store.ready.peek();
-                if (id != store.oldestReadyId) {
-                    int slot = store.index.find(id);
-                    if (slot >= 0 && lines.readEnqueue(slot) != null) {
-                        store.oldestReadyId = id;
-                        store.oldestReadyTs = rec.ts;
-                    }
-                }
-                if (id == store.oldestReadyId) {
-                    age = Math.max(0, now - store.oldestReadyTs);
-                }
-            }
+            long age = lines.oldestReadyAge(now);
             long[] c = store.counts;
             return new QueueStats(name, store.pendingCount(), c[JobState.READY.ordinal()],
                     c[JobState.DELAYED.ordinal()], c[JobState.IN_FLIGHT.ordinal()],
@@ -935,48 +881,12 @@ public final class FileJournalQueue implements JobQueue {
         if (closed) {
             throw QueueClosedException.of(name);
         }
-        List<DeadLetter> out = new ArrayList<>();
         lock.lock();
         try {
-            int from = Arrays.binarySearch(store.index.ids, store.index.head(),
-                    store.index.tail(), afterId + 1);
-            if (from < 0) {
-                from = -from - 1;
-            }
-            for (int s = from; s < store.index.tail() && out.size() < limit; s++) {
-                if (store.index.state(s) != JobState.DEAD) {
-                    continue;
-                }
-                long id = store.index.ids[s];
-                String reason = "unknown (dead-letter record unreadable)";
-                try {
-                    String why = lines.deadReason(store.index.aux[s]);
-                    if (why != null) {
-                        reason = why;
-                    }
-                } catch (IOException e) {
-                    LOG.warn("queue '{}': cannot read dead letter {}: {}", name, id, e.toString());
-                }
-                byte[] line = lines.readEnqueue(s);
-                byte[] payload = new byte[0];
-                long ts = 0;
-                if (line == null) {
-                    reason = reason + "; journal record unreadable, payload withheld";
-                } else {
-                    ts = rec.ts;
-                    try {
-                        payload = rec.payload(line);
-                    } catch (IllegalArgumentException e) {
-                        reason = reason + "; payload undecodable";
-                    }
-                }
-                out.add(new DeadLetter(id, store.index.attempt(s), ts, store.index.times[s], reason,
-                        payload));
-            }
+            return lines.deadLetters(afterId, limit);
         } finally {
             lock.unlock();
         }
-        return out;
     }
 
     @Override
@@ -1197,15 +1107,8 @@ public final class FileJournalQueue implements JobQueue {
         } catch (IOException ignored) {
             // closing anyway
         }
-        try {
-            if (fileLock != null) {
-                fileLock.release();
-            }
-            if (lockChannel != null) {
-                lockChannel.close();
-            }
-        } catch (IOException ignored) {
-            // closing anyway
+        if (directory != null) {
+            directory.release();
         }
     }
 

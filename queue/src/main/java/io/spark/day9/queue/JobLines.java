@@ -1,6 +1,9 @@
 package io.spark.day9.queue;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * Reads stored jobs' lines back from the journal (write buffer, batch being written, or file,
@@ -66,6 +69,67 @@ final class JobLines implements Compaction.Lines {
             return rec.why;
         }
         return null;
+    }
+
+    /** Milliseconds the oldest ready job has waited (0 when none is ready or readable). */
+    long oldestReadyAge(long now) {
+        if (store.ready.size() == 0) {
+            return 0;
+        }
+        long id = store.ready.peek();
+        if (id != store.oldestReadyId) {
+            int slot = store.index.find(id);
+            if (slot >= 0 && readEnqueue(slot) != null) {
+                store.oldestReadyId = id;
+                store.oldestReadyTs = rec.ts;
+            }
+        }
+        return id == store.oldestReadyId ? Math.max(0, now - store.oldestReadyTs) : 0;
+    }
+
+    /**
+     * Up to {@code limit} dead letters with ids above {@code afterId}, in id order, each with
+     * its reason and payload; a record that no longer reads back says so in its reason.
+     */
+    List<DeadLetter> deadLetters(long afterId, int limit) {
+        List<DeadLetter> out = new ArrayList<>();
+        int from = Arrays.binarySearch(store.index.ids, store.index.head(),
+                store.index.tail(), afterId + 1);
+        if (from < 0) {
+            from = -from - 1;
+        }
+        for (int s = from; s < store.index.tail() && out.size() < limit; s++) {
+            if (store.index.state(s) != JobState.DEAD) {
+                continue;
+            }
+            long id = store.index.ids[s];
+            String reason = "unknown (dead-letter record unreadable)";
+            try {
+                String why = deadReason(store.index.aux[s]);
+                if (why != null) {
+                    reason = why;
+                }
+            } catch (IOException e) {
+                FileJournalQueue.LOG.warn("queue '{}': cannot read dead letter {}: {}", name, id,
+                        e.toString());
+            }
+            byte[] line = readEnqueue(s);
+            byte[] payload = new byte[0];
+            long ts = 0;
+            if (line == null) {
+                reason = reason + "; journal record unreadable, payload withheld";
+            } else {
+                ts = rec.ts;
+                try {
+                    payload = rec.payload(line);
+                } catch (IllegalArgumentException e) {
+                    reason = reason + "; payload undecodable";
+                }
+            }
+            out.add(new DeadLetter(id, store.index.attempt(s), ts, store.index.times[s], reason,
+                    payload));
+        }
+        return out;
     }
 
     /**

@@ -18,6 +18,20 @@ import java.util.Map;
  * visible-at, because time is not replayed; {@link #finishReplay} then classifies each waiting
  * job as READY or DELAYED against the clock, as an enqueue with a delay would.
  *
+ * <p><b>Visibility tracking: model, cost, threading.</b> Ready jobs sit in a min-heap of ids
+ * (oldest first); delayed jobs and claims sit in a min-heap of (time, id) pairs keyed by
+ * visible-at or deadline. No timer runs in the background: every operation first promotes the
+ * timer entries that are due ({@link #promote}, {@code O(k log n)} for k due entries). Timer
+ * entries are never removed early: an extend or settle leaves the old entry behind and it is
+ * discarded when popped (its time no longer matches the index); the heap is rebuilt from the
+ * index when stale entries outnumber live ones, so it stays {@code O(pending)}. Claim is
+ * {@code O(log n)} per job plus one positional read per run of nearby enqueue lines (each line
+ * checksummed on its own); ack, nack and extend are one binary search plus one appended line.
+ * Memory: 40 bytes per stored job in {@link JobIndex}, plus 8 (ready) or 16 (timer) bytes of
+ * heap, with growth slack at most 1.5x: below 100 bytes per pending job; payloads stay on
+ * disk. Dedup keys cost a map entry (about 100 bytes plus the key) each, for at most the dedup
+ * window.
+ *
  * <p>Thread safety: none of its own; guarded by the queue's state lock.
  */
 final class JobStore {
