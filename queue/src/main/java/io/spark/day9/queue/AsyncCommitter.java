@@ -177,7 +177,7 @@ final class AsyncCommitter {
             q.writer.deferForce = true;
             for (AsyncRequest r : bulk) {
                 try {
-                    FileJournalQueue.Staged st = q.stageEnqueue(r.payload(), r.options(),
+                    Enqueuer.Staged st = q.stageEnqueue(r.payload(), r.options(),
                             r.verbatim());
                     asyncWaiters.addLast(new AsyncWaiter(st.ep(), st.end(), st.result(),
                             st.event(), r.future()));

@@ -82,6 +82,8 @@ public final class FileJournalQueue implements JobQueue {
     private final JobStore store = new JobStore();
     /** The journal file, group commit and storage failures. */
     final JournalWriter writer;
+    /** Stages enqueues: dedup, bounds, the E line, the index. Guarded by lock. */
+    private final Enqueuer enqueuer;
     /** Reads and checks jobs' lines back. Guarded by lock. */
     private final JobLines lines;
     /** Rewrites the journal to its live records. */
@@ -94,8 +96,6 @@ public final class FileJournalQueue implements JobQueue {
     /** The locked queue directory; null until open. */
     private QueueDirectory directory;
     volatile boolean closed;
-    /** Lines of one enqueueAll being built. Guarded by lock. */
-    private byte[] batchBuf = new byte[64 * 1024];
 
     private FileJournalQueue(QueueConfig config, LongSupplier clock, JournalIo io,
                              List<QueueListener> initial) {
@@ -107,6 +107,7 @@ public final class FileJournalQueue implements JobQueue {
         this.io = io;
         this.listeners.addAll(initial);
         this.writer = new JournalWriter(config, journalPath, io, lock, this::publish);
+        this.enqueuer = new Enqueuer(config, clock, writer, store, codec);
         this.lines = new JobLines(name, writer, store, codec, rec);
         this.recovery = new Recovery(config, journalPath, io, writer, store, codec, rec);
         this.compaction = new Compaction(config, clock, io, writer, store, lines, recovery, codec,
@@ -265,15 +266,11 @@ public final class FileJournalQueue implements JobQueue {
         return name;
     }
 
-    /** An enqueue applied to memory and the write buffer, not yet known durable. */
-    record Staged(EnqueueResult result, QueueEvent event, long ep, long end) {
-    }
-
     @Override
     public EnqueueResult enqueue(byte[] payload, EnqueueOptions options) {
         boolean verbatim = checkPayload(payload, options);
         ensureHealthy();
-        Staged staged;
+        Enqueuer.Staged staged;
         writer.appending.incrementAndGet();
         lock.lock();
         try {
@@ -297,44 +294,10 @@ public final class FileJournalQueue implements JobQueue {
         return JournalCodec.isEmbeddableJson(payload);
     }
 
-    /** Checks bounds and dedup, appends the E line and indexes the job. Holds lock. */
-    Staged stageEnqueue(byte[] payload, EnqueueOptions options, boolean verbatim) {
+    /** Stages one enqueue ({@link Enqueuer#stage}) once the queue is usable. Holds lock. */
+    Enqueuer.Staged stageEnqueue(byte[] payload, EnqueueOptions options, boolean verbatim) {
         checkUsable();
-        long now = clock.getAsLong();
-        String key = options.dedupKey();
-        JobStore.Dedup hit = key == null ? null : store.dedupLookup(key, now);
-        if (hit != null) {
-            return new Staged(new EnqueueResult(hit.id(), true, hit.key()),
-                    new QueueEvent.DedupHit(name, hit.id(), key), writer.epoch,
-                    writer.appendedLogical);
-        }
-        long pendingJobs = store.pendingCount();
-        if (pendingJobs >= config.maxPending()) {
-            throw QueueFullException.pending(name, pendingJobs, config.maxPending());
-        }
-        long at = now + options.delayMs();
-        codec.begin('E').num("id", store.nextId).num("ts", now).num("at", at).num("n", 0);
-        if (key != null) {
-            codec.str("k", key);
-        }
-        String uid = codec.newKey();
-        codec.attributes(options.attributes()).payload(payload, verbatim)
-                .finish();
-        int length = codec.length();
-        if (store.storedBytes + length > config.maxBytes()) {
-            throw QueueFullException.bytes(name, store.storedBytes, length, config.maxBytes());
-        }
-        long id = store.nextId;
-        long off = writer.append(codec.buffer(), length, 1);
-        store.nextId++;
-        store.indexNew(id, off, at, options.delayMs() > 0, length);
-        if (key != null) {
-            store.dedup.remove(key);
-            store.dedup.put(key, new JobStore.Dedup(id, now + config.dedupWindowMs(), uid));
-        }
-        return new Staged(new EnqueueResult(id, false, uid),
-                new QueueEvent.Enqueued(name, id, length, options.delayMs()), writer.epoch,
-                writer.appendedLogical);
+        return enqueuer.stage(payload, options, verbatim);
     }
 
     /**
@@ -367,52 +330,14 @@ public final class FileJournalQueue implements JobQueue {
         ensureHealthy();
         List<QueueEvent> events = new ArrayList<>(n);
         long firstId;
-        String[] uids;
+        String[] uids = new String[n];
         long ep;
         long end;
         writer.appending.incrementAndGet();
         lock.lock();
         try {
             checkUsable();
-            long now = clock.getAsLong();
-            long pendingJobs = store.pendingCount();
-            if (pendingJobs + n > config.maxPending()) {
-                throw QueueFullException.pendingBatch(name, pendingJobs, n, config.maxPending());
-            }
-            long at = now + options.delayMs();
-            int[] lineEnd = new int[n];
-            uids = new String[n];
-            int len = 0;
-            for (int i = 0; i < n; i++) {
-                codec.begin('E').num("id", store.nextId + i).num("ts", now).num("at", at)
-                        .num("n", 0);
-                uids[i] = codec.newKey();
-                codec.attributes(options.attributes()).payload(payloads.get(i), verbatim[i])
-                        .finish();
-                int l = codec.length();
-                if (len + l > batchBuf.length) {
-                    batchBuf = Arrays.copyOf(batchBuf, Math.max(batchBuf.length * 2, len + l));
-                }
-                System.arraycopy(codec.buffer(), 0, batchBuf, len, l);
-                len += l;
-                lineEnd[i] = len;
-            }
-            if (store.storedBytes + len > config.maxBytes()) {
-                throw QueueFullException.bytes(name, store.storedBytes, len, config.maxBytes());
-            }
-            // Commit rule: the block is appended first; memory follows; durability below.
-            long start = writer.append(batchBuf, len, n);
-            firstId = store.nextId;
-            store.nextId += n;
-            for (int i = 0; i < n; i++) {
-                int from = i == 0 ? 0 : lineEnd[i - 1];
-                int l = lineEnd[i] - from;
-                store.indexNew(firstId + i, start + from, at, options.delayMs() > 0, l);
-                events.add(new QueueEvent.Enqueued(name, firstId + i, l, options.delayMs()));
-            }
-            if (batchBuf.length > (1 << 20)) {
-                batchBuf = new byte[64 * 1024]; // do not keep a huge batch's buffer
-            }
+            firstId = enqueuer.stageBatch(payloads, options, verbatim, uids, events);
             end = writer.appendedLogical;
             ep = writer.epoch;
         } finally {
