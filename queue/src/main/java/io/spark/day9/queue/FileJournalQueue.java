@@ -63,8 +63,6 @@ public final class FileJournalQueue implements JobQueue {
     static final String TMP = ".tmp";
     static final Logger LOG = LoggerFactory.getLogger(FileJournalQueue.class);
     private static final long CURSOR_EVERY_BYTES = 4L << 20;
-    private static final int MAX_CLAIM = 10_000;
-    private static final int MAX_REASON = 400;
 
     private final QueueConfig config;
     final String name;
@@ -311,21 +309,14 @@ public final class FileJournalQueue implements JobQueue {
      */
     @Override
     public List<EnqueueResult> enqueueAll(List<byte[]> payloads, EnqueueOptions options) {
-        Objects.requireNonNull(payloads, "payloads");
-        Objects.requireNonNull(options, "options");
-        if (options.dedupKey() != null) {
-            throw new IllegalArgumentException("dedupKey is not accepted by enqueueAll: it names "
-                    + "one job; enqueue keyed jobs one by one");
-        }
+        QueueArgs.checkBatch(payloads, options);
         int n = payloads.size();
         if (n == 0) {
             return List.of();
         }
         boolean[] verbatim = new boolean[n];
         for (int i = 0; i < n; i++) {
-            int at = i;
-            byte[] p = Objects.requireNonNull(payloads.get(i), () -> "payloads[" + at + "]");
-            verbatim[i] = checkPayload(p, options);
+            verbatim[i] = checkPayload(QueueArgs.payload(payloads, i), options);
         }
         ensureHealthy();
         List<QueueEvent> events = new ArrayList<>(n);
@@ -405,7 +396,7 @@ public final class FileJournalQueue implements JobQueue {
 
 
     private String deadLetter(int slot, long now, String reason, List<QueueEvent> events) {
-        String why = reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) : reason;
+        String why = QueueArgs.clipReason(reason);
         long id = store.index.ids[slot];
         int attempts = store.index.attempt(slot);
         byte[] line = codec.begin('D').num("id", id).num("ts", now).num("n", attempts)
@@ -424,11 +415,7 @@ public final class FileJournalQueue implements JobQueue {
 
     @Override
     public List<ClaimedJob> claim(int max, long visibilityMs) {
-        if (max < 1 || max > MAX_CLAIM) {
-            throw new IllegalArgumentException("max must be in 1.." + MAX_CLAIM + ", but got "
-                    + max);
-        }
-        checkVisibility(visibilityMs);
+        QueueArgs.checkClaim(max, visibilityMs);
         List<QueueEvent> events = new ArrayList<>();
         Claims c = stage(events, true, (now, ev) -> claimReady(max, now, visibilityMs, ev));
         long[] ids = c.ids();
@@ -539,26 +526,6 @@ public final class FileJournalQueue implements JobQueue {
         writer.awaitDurable(ep, end);
     }
 
-    private static void checkVisibility(long visibilityMs) {
-        if (visibilityMs < 1 || visibilityMs > QueueConfig.MAX_VISIBILITY_MS) {
-            throw new IllegalArgumentException("visibilityMs must be in 1.."
-                    + QueueConfig.MAX_VISIBILITY_MS + ", but got " + visibilityMs);
-        }
-    }
-
-    private static long parseReceipt(String receipt) {
-        Objects.requireNonNull(receipt, "receipt");
-        try {
-            long r = Long.parseLong(receipt);
-            if (r <= 0) {
-                throw new NumberFormatException();
-            }
-            return r;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("malformed receipt '" + receipt + "'");
-        }
-    }
-
     /** The slot of an in-flight job whose receipt matches; throws otherwise. Holds lock. */
     private int owned(long id, String receipt, long seq) {
         int slot = store.index.find(id);
@@ -577,7 +544,7 @@ public final class FileJournalQueue implements JobQueue {
 
     @Override
     public void ack(long id, String receipt) {
-        long seq = parseReceipt(receipt);
+        long seq = QueueArgs.parseReceipt(receipt);
         writeOp((now, events) -> {
             int slot = owned(id, receipt, seq);
             int attempt = store.index.attempt(slot);
@@ -657,16 +624,7 @@ public final class FileJournalQueue implements JobQueue {
         if (n == 0) {
             return List.of();
         }
-        long[] seqs = new long[n];
-        for (int i = 0; i < n; i++) {
-            int at = i;
-            Ack a = Objects.requireNonNull(acks.get(i), () -> "acks[" + at + "]");
-            try {
-                seqs[i] = parseReceipt(a.receipt());
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("acks[" + i + "].receipt: " + e.getMessage());
-            }
-        }
+        long[] seqs = QueueArgs.parseReceipts(acks);
         ensureHealthy();
         AckResult[] out = new AckResult[n];
         List<QueueEvent> events = new ArrayList<>(n);
@@ -723,11 +681,8 @@ public final class FileJournalQueue implements JobQueue {
 
     @Override
     public JobState nack(long id, String receipt, Long delayMs) {
-        long seq = parseReceipt(receipt);
-        if (delayMs != null && (delayMs < 0 || delayMs > EnqueueOptions.MAX_DELAY_MS)) {
-            throw new IllegalArgumentException("delayMs must be in 0.."
-                    + EnqueueOptions.MAX_DELAY_MS + ", but got " + delayMs);
-        }
+        long seq = QueueArgs.parseReceipt(receipt);
+        QueueArgs.checkNackDelay(delayMs);
         return writeOp((now, events) -> {
             int slot = owned(id, receipt, seq);
             int attempt = store.index.attempt(slot);
@@ -748,16 +703,15 @@ public final class FileJournalQueue implements JobQueue {
 
     @Override
     public void deadLetter(long id, String receipt, String reason) {
-        long seq = parseReceipt(receipt);
-        String why = reason == null || reason.isBlank() ? "dead-lettered by its consumer"
-                : reason.strip();
+        long seq = QueueArgs.parseReceipt(receipt);
+        String why = QueueArgs.consumerReason(reason);
         writeOp((now, events) -> deadLetter(owned(id, receipt, seq), now, why, events));
     }
 
     @Override
     public long extend(long id, String receipt, long visibilityMs) {
-        long seq = parseReceipt(receipt);
-        checkVisibility(visibilityMs);
+        long seq = QueueArgs.parseReceipt(receipt);
+        QueueArgs.checkVisibility(visibilityMs);
         return writeOp((now, events) -> {
             int slot = owned(id, receipt, seq);
             long deadline = now + visibilityMs;
@@ -800,9 +754,7 @@ public final class FileJournalQueue implements JobQueue {
 
     @Override
     public List<DeadLetter> deadLetters(long afterId, int limit) {
-        if (limit < 1) {
-            throw new IllegalArgumentException("limit must be >= 1, but got " + limit);
-        }
+        QueueArgs.checkLimit(limit);
         if (closed) {
             throw QueueClosedException.of(name);
         }
