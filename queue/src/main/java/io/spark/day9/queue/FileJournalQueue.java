@@ -65,6 +65,8 @@ public final class FileJournalQueue implements JobQueue {
     private static final long CURSOR_EVERY_BYTES = 4L << 20;
 
     private final QueueConfig config;
+    /** The backend-neutral policy (nack backoff), made once. */
+    private final QueuePolicy policy;
     final String name;
     private final Path dir;
     private final Path journalPath;
@@ -98,6 +100,7 @@ public final class FileJournalQueue implements JobQueue {
     private FileJournalQueue(QueueConfig config, LongSupplier clock, JournalIo io,
                              List<QueueListener> initial) {
         this.config = config;
+        this.policy = config.policy();
         this.name = config.name();
         this.dir = config.queueDir();
         this.journalPath = dir.resolve(JOURNAL);
@@ -208,9 +211,7 @@ public final class FileJournalQueue implements JobQueue {
         }
     }
 
-    // =============================================================== reading lines
-
-    // =============================================================== write path
+    // =============================================================== storage failure
 
     /** Appends the line just finished in the codec, without copying it first. */
     private long appendCodecLine() {
@@ -380,9 +381,6 @@ public final class FileJournalQueue implements JobQueue {
         return future;
     }
 
-
-
-
     private void checkUsable() {
         if (closed) {
             throw QueueClosedException.of(name);
@@ -392,8 +390,6 @@ public final class FileJournalQueue implements JobQueue {
             throw QueueStorageException.of(name, "journal", f);
         }
     }
-
-
 
     private String deadLetter(int slot, long now, String reason, List<QueueEvent> events) {
         String why = QueueArgs.clipReason(reason);
@@ -672,13 +668,6 @@ public final class FileJournalQueue implements JobQueue {
         return Arrays.asList(out);
     }
 
-    /** Exponential backoff for a job nacked on delivery {@code attempt}. */
-    long backoffMs(int attempt) {
-        int shift = Math.min(Math.max(attempt - 1, 0), 40);
-        long b = config.backoffBaseMs() << shift;
-        return b <= 0 || b > config.backoffMaxMs() ? config.backoffMaxMs() : b;
-    }
-
     @Override
     public JobState nack(long id, String receipt, Long delayMs) {
         long seq = QueueArgs.parseReceipt(receipt);
@@ -691,7 +680,7 @@ public final class FileJournalQueue implements JobQueue {
                         + config.maxDeliveries() + ")", events);
                 return JobState.DEAD;
             }
-            long delay = delayMs != null ? delayMs : backoffMs(attempt);
+            long delay = delayMs != null ? delayMs : policy.backoffMs(attempt);
             long at = now + delay;
             writer.append(codec.begin('N').num("id", id).num("r", seq).num("at", at).end());
             JobState result = delay > 0 ? JobState.DELAYED : JobState.READY;
