@@ -94,8 +94,9 @@ import java.util.function.Consumer;
  * {@link #storageError} stays set until a write succeeds again.
  *
  * <p>Threading: guarded by the queue's state lock ({@code lock}) except where noted; the
- * commit lock is taken before it (see the package doc). Hot paths ({@link #append},
- * {@link #awaitDurable}) allocate nothing.
+ * commit lock is taken before it (see the package doc). The hot paths ({@code append},
+ * {@link #awaitDurable}) allocate nothing once the write buffer has grown to its working
+ * size.
  */
 final class JournalWriter {
     private final QueueConfig config;
