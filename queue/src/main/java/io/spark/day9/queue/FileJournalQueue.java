@@ -833,13 +833,15 @@ public final class FileJournalQueue implements JobQueue {
     /** After removals: compact the journal or move the cursor when worthwhile. */
     private void maintenance() {
         long size;
+        long stored;
         long headMoved;
         lock.lock();
         try {
             if (store.index.wantsCompaction()) {
                 store.index.compactInPlace();
             }
-            size = writer.appendedLogical - writer.fileBase;
+            size = writer.size();
+            stored = store.storedBytes;
             long head = store.index.live() == 0 ? writer.appendedLogical
                     : store.index.offsets[store.index.head()];
             long cursorHead = recovery.cursorHeadOffset;
@@ -847,7 +849,7 @@ public final class FileJournalQueue implements JobQueue {
         } finally {
             lock.unlock();
         }
-        boolean wantCompact = size > config.compactMinBytes() && size > 2 * storedBytesSnapshot();
+        boolean wantCompact = size > config.compactMinBytes() && size > 2 * stored;
         if (wantCompact) {
             try {
                 compact();
@@ -856,15 +858,6 @@ public final class FileJournalQueue implements JobQueue {
             }
         } else if (headMoved >= CURSOR_EVERY_BYTES) {
             checkpoint();
-        }
-    }
-
-    private long storedBytesSnapshot() {
-        lock.lock();
-        try {
-            return store.storedBytes;
-        } finally {
-            lock.unlock();
         }
     }
 
