@@ -65,8 +65,6 @@ public final class FileJournalQueue implements JobQueue {
     private static final long CURSOR_EVERY_BYTES = 4L << 20;
 
     private final QueueConfig config;
-    /** The backend-neutral policy (nack backoff), made once. */
-    private final QueuePolicy policy;
     final String name;
     private final Path dir;
     private final Path journalPath;
@@ -82,6 +80,8 @@ public final class FileJournalQueue implements JobQueue {
     private final JobStore store = new JobStore();
     /** The journal file, group commit and storage failures. */
     final JournalWriter writer;
+    /** Claim, ack, nack, extend, dead-letter, redrive, purge: checks, records, transitions. */
+    private final Deliveries deliveries;
     /** Stages enqueues: dedup, bounds, the E line, the index. Guarded by lock. */
     private final Enqueuer enqueuer;
     /** Reads and checks jobs' lines back. Guarded by lock. */
@@ -100,7 +100,6 @@ public final class FileJournalQueue implements JobQueue {
     private FileJournalQueue(QueueConfig config, LongSupplier clock, JournalIo io,
                              List<QueueListener> initial) {
         this.config = config;
-        this.policy = config.policy();
         this.name = config.name();
         this.dir = config.queueDir();
         this.journalPath = dir.resolve(JOURNAL);
@@ -108,6 +107,7 @@ public final class FileJournalQueue implements JobQueue {
         this.io = io;
         this.listeners.addAll(initial);
         this.writer = new JournalWriter(config, journalPath, io, lock, this::publish);
+        this.deliveries = new Deliveries(config, writer, store, codec);
         this.enqueuer = new Enqueuer(config, clock, writer, store, codec);
         this.lines = new JobLines(name, writer, store, codec, rec);
         this.recovery = new Recovery(config, journalPath, io, writer, store, codec, rec);
@@ -212,12 +212,6 @@ public final class FileJournalQueue implements JobQueue {
     }
 
     // =============================================================== storage failure
-
-    /** Appends the line just finished in the codec, without copying it first. */
-    private long appendCodecLine() {
-        codec.finish();
-        return writer.append(codec.buffer(), codec.length(), 1);
-    }
 
     /**
      * Before an operation: if a storage failure is pending, truncate the journal to its last
@@ -391,19 +385,6 @@ public final class FileJournalQueue implements JobQueue {
         }
     }
 
-    private String deadLetter(int slot, long now, String reason, List<QueueEvent> events) {
-        String why = QueueArgs.clipReason(reason);
-        long id = store.index.ids[slot];
-        int attempts = store.index.attempt(slot);
-        byte[] line = codec.begin('D').num("id", id).num("ts", now).num("n", attempts)
-                .str("why", why).end();
-        store.deadLettered(slot, now, writer.append(line));
-        events.add(new QueueEvent.DeadLettered(name, id, attempts, why));
-        LOG.warn("queue '{}': job {} dead-lettered after {} deliveries: {}", name, id, attempts,
-                why);
-        return why;
-    }
-
     @Override
     public List<ClaimedJob> claim(int max) {
         return claim(max, config.visibilityMs());
@@ -413,7 +394,8 @@ public final class FileJournalQueue implements JobQueue {
     public List<ClaimedJob> claim(int max, long visibilityMs) {
         QueueArgs.checkClaim(max, visibilityMs);
         List<QueueEvent> events = new ArrayList<>();
-        Claims c = stage(events, true, (now, ev) -> claimReady(max, now, visibilityMs, ev));
+        Deliveries.Claims c = stage(events, true,
+                (now, ev) -> deliveries.take(max, now, visibilityMs, ev));
         long[] ids = c.ids();
         long[] seqs = c.seqs();
         int n = c.n();
@@ -457,47 +439,6 @@ public final class FileJournalQueue implements JobQueue {
         return out;
     }
 
-    /** The jobs one claim took, in order: ids and receipts of the first {@code n}. */
-    private record Claims(long[] ids, long[] seqs, int n) {
-    }
-
-    /**
-     * Claim's part under the state lock: takes up to {@code max} ready jobs, oldest first,
-     * dead-letters those out of deliveries, appends a C line for each other one and moves it in
-     * flight. No job is claimed twice: each comes off the ready heap once, so the ready count
-     * bounds the arrays.
-     */
-    private Claims claimReady(int max, long now, long visibilityMs, List<QueueEvent> events) {
-        int cap = Math.min(max, store.ready.size());
-        long[] ids = new long[cap];
-        long[] seqs = new long[cap];
-        int n = 0;
-        while (n < max && store.ready.size() > 0) {
-            long id = store.ready.poll();
-            int slot = store.index.find(id);
-            if (slot < 0 || store.index.state(slot) != JobState.READY) {
-                continue;
-            }
-            int attempt = store.index.attempt(slot);
-            if (attempt >= config.maxDeliveries()) {
-                deadLetter(slot, now, "max deliveries (" + config.maxDeliveries()
-                        + ") exhausted", events);
-                continue;
-            }
-            long seq = store.nextSeq;
-            long deadline = now + visibilityMs;
-            codec.begin('C').num("id", id).num("r", seq).num("n", attempt + 1)
-                    .num("dl", deadline);
-            appendCodecLine();
-            store.nextSeq++;
-            store.claim(slot, attempt + 1, seq, deadline);
-            ids[n] = id;
-            seqs[n] = seq;
-            n++;
-        }
-        return new Claims(ids, seqs, n);
-    }
-
     private void deadLetterCorrupt(long[] ids, long[] seqs, List<Integer> which,
                                    List<QueueEvent> events) {
         long ep;
@@ -505,15 +446,7 @@ public final class FileJournalQueue implements JobQueue {
         lock.lock();
         try {
             checkUsable();
-            long now = clock.getAsLong();
-            for (int i : which) {
-                int slot = store.index.find(ids[i]);
-                if (slot >= 0 && store.index.state(slot) == JobState.IN_FLIGHT
-                        && store.index.aux[slot] == seqs[i]) {
-                    deadLetter(slot, now, "journal record unreadable (checksum mismatch); "
-                            + "payload withheld", events);
-                }
-            }
+            deliveries.deadLetterCorrupt(ids, seqs, which, clock.getAsLong(), events);
             end = writer.appendedLogical;
             ep = writer.epoch;
         } finally {
@@ -522,31 +455,11 @@ public final class FileJournalQueue implements JobQueue {
         writer.awaitDurable(ep, end);
     }
 
-    /** The slot of an in-flight job whose receipt matches; throws otherwise. Holds lock. */
-    private int owned(long id, String receipt, long seq) {
-        int slot = store.index.find(id);
-        if (slot < 0) {
-            if (id <= 0 || id >= store.nextId) {
-                throw UnknownJobException.of(name, id);
-            }
-            throw StaleReceiptException.settled(name, id, receipt);
-        }
-        if (store.index.state(slot) != JobState.IN_FLIGHT || store.index.aux[slot] != seq) {
-            throw StaleReceiptException.of(name, id, receipt, store.index.state(slot),
-                    store.index.attempt(slot));
-        }
-        return slot;
-    }
-
     @Override
     public void ack(long id, String receipt) {
         long seq = QueueArgs.parseReceipt(receipt);
         writeOp((now, events) -> {
-            int slot = owned(id, receipt, seq);
-            int attempt = store.index.attempt(slot);
-            writer.append(codec.begin('A').num("id", id).num("r", seq).end());
-            store.move(slot, JobState.ACKED);
-            events.add(new QueueEvent.Acked(name, id, attempt));
+            deliveries.ack(id, receipt, seq, events);
             return null;
         });
         maintenance();
@@ -633,24 +546,8 @@ public final class FileJournalQueue implements JobQueue {
             store.promote(clock.getAsLong());
             writer.deferForce = true;
             for (int i = 0; i < n; i++) {
-                long id = acks.get(i).id();
-                String receipt = acks.get(i).receipt();
-                int slot;
-                try {
-                    slot = owned(id, receipt, seqs[i]); // judged as ack would, answered per item
-                } catch (UnknownJobException e) {
-                    out[i] = new AckResult(id, AckResult.Status.UNKNOWN_JOB, e.getMessage());
-                    continue;
-                } catch (StaleReceiptException e) {
-                    out[i] = new AckResult(id, AckResult.Status.STALE_RECEIPT, e.getMessage());
-                    continue;
-                }
-                int attempt = store.index.attempt(slot);
-                codec.begin('A').num("id", id).num("r", seqs[i]);
-                appendCodecLine();
-                store.move(slot, JobState.ACKED);
-                out[i] = AckResult.acked(id);
-                events.add(new QueueEvent.Acked(name, id, attempt));
+                Ack a = acks.get(i);
+                out[i] = deliveries.ackItem(a.id(), a.receipt(), seqs[i], events);
             }
             writer.commitDeferred();
             end = writer.appendedLogical;
@@ -672,43 +569,22 @@ public final class FileJournalQueue implements JobQueue {
     public JobState nack(long id, String receipt, Long delayMs) {
         long seq = QueueArgs.parseReceipt(receipt);
         QueueArgs.checkNackDelay(delayMs);
-        return writeOp((now, events) -> {
-            int slot = owned(id, receipt, seq);
-            int attempt = store.index.attempt(slot);
-            if (attempt >= config.maxDeliveries()) {
-                deadLetter(slot, now, "nacked on the last allowed delivery (" + attempt + " of "
-                        + config.maxDeliveries() + ")", events);
-                return JobState.DEAD;
-            }
-            long delay = delayMs != null ? delayMs : policy.backoffMs(attempt);
-            long at = now + delay;
-            writer.append(codec.begin('N').num("id", id).num("r", seq).num("at", at).end());
-            JobState result = delay > 0 ? JobState.DELAYED : JobState.READY;
-            store.requeue(slot, result, at);
-            events.add(new QueueEvent.Nacked(name, id, attempt, delay));
-            return result;
-        });
+        return writeOp((now, events) -> deliveries.nack(id, receipt, seq, delayMs, now, events));
     }
 
     @Override
     public void deadLetter(long id, String receipt, String reason) {
         long seq = QueueArgs.parseReceipt(receipt);
         String why = QueueArgs.consumerReason(reason);
-        writeOp((now, events) -> deadLetter(owned(id, receipt, seq), now, why, events));
+        writeOp((now, events) -> deliveries.deadLetter(deliveries.owned(id, receipt, seq), now,
+                why, events));
     }
 
     @Override
     public long extend(long id, String receipt, long visibilityMs) {
         long seq = QueueArgs.parseReceipt(receipt);
         QueueArgs.checkVisibility(visibilityMs);
-        return writeOp((now, events) -> {
-            int slot = owned(id, receipt, seq);
-            long deadline = now + visibilityMs;
-            writer.append(codec.begin('X').num("id", id).num("r", seq).num("dl", deadline)
-                    .end());
-            store.extend(slot, deadline);
-            return deadline;
-        });
+        return writeOp((now, events) -> deliveries.extend(id, receipt, seq, visibilityMs, now));
     }
 
     @Override
@@ -777,53 +653,10 @@ public final class FileJournalQueue implements JobQueue {
 
     private int settleDead(List<Long> ids, boolean purge) {
         List<QueueEvent> events = new ArrayList<>();
-        int done = stage(events, false, (now, ev) -> settleDeadLocked(ids, purge, now, ev));
+        int done = stage(events, false, (now, ev) -> deliveries.settleDead(ids, purge, now, ev));
         publish(events);
         if (purge) {
             maintenance();
-        }
-        return done;
-    }
-
-    /** Redrives or purges the listed dead letters (all of them: {@code ids} null). */
-    private int settleDeadLocked(List<Long> ids, boolean purge, long now,
-                                 List<QueueEvent> events) {
-        List<Long> targets = new ArrayList<>();
-        if (ids == null) {
-            for (int s = store.index.head(); s < store.index.tail(); s++) {
-                if (store.index.state(s) == JobState.DEAD) {
-                    targets.add(store.index.ids[s]);
-                }
-            }
-        } else {
-            for (Long id : ids) {
-                int slot = store.index.find(Objects.requireNonNull(id, "id"));
-                if (slot < 0) {
-                    throw UnknownJobException.of(name, id);
-                }
-                if (store.index.state(slot) != JobState.DEAD) {
-                    throw UnknownJobException.notDead(name, id, store.index.state(slot));
-                }
-                targets.add(id);
-            }
-        }
-        int done = 0;
-        for (long id : targets) {
-            int slot = store.index.find(id);
-            if (slot < 0 || store.index.state(slot) != JobState.DEAD) {
-                continue; // listed twice
-            }
-            if (purge) {
-                writer.append(codec.begin('P').num("id", id).end());
-                store.move(slot, JobState.ACKED);
-                events.add(new QueueEvent.Purged(name, id));
-            } else {
-                writer.append(codec.begin('R').num("id", id).num("at", now).end());
-                store.index.setAttempt(slot, 0);
-                store.requeue(slot, JobState.READY, now);
-                events.add(new QueueEvent.Redriven(name, id));
-            }
-            done++;
         }
         return done;
     }
