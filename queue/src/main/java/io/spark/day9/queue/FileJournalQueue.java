@@ -23,15 +23,18 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Parts</h2>
  * This class is the front: it checks arguments, runs every write operation through one
- * sequence (see {@code writeOp}) and publishes events. The package-private parts do the rest
- * (the package doc gives the lock order): {@code JournalWriter} owns the journal file and its
- * format (the files of {@code QUEUE_DIR/<queue>/}, the line format and the commit rule are
- * documented there, once), the write buffer, group commit, fsync modes and storage failures;
- * {@code Recovery} replays the journal at open and after a storage failure (torn tail,
- * quarantine, cursor); {@code JobStore} holds the jobs and the state machine replay and live
- * operations share; {@code JobLines} reads jobs' lines back and checks them;
- * {@code Compaction} rewrites the journal to its live records; {@code AsyncCommitter} is the
- * commit thread of {@link #enqueueAsync}.
+ * sequence ({@code stage}, {@code writeOp}), publishes events, opens and closes. The
+ * package-private parts do the rest (the package doc lists them with the lock order):
+ * {@code JournalWriter} owns the journal file and its format (the files of
+ * {@code QUEUE_DIR/<queue>/}, the line format and the commit rule are documented there, once),
+ * the write buffer, group commit, fsync modes and storage failures; {@code Recovery} replays
+ * the journal at open and after a storage failure (torn tail, quarantine, cursor);
+ * {@code JobStore} holds the jobs and the state machine replay and live operations share;
+ * {@code Enqueuer} stages enqueues; {@code Deliveries} does claim, ack, nack, extend,
+ * dead-letter, redrive and purge under the lock; {@code JobLines} reads jobs' lines back and
+ * checks them; {@code Compaction} rewrites the journal to its live records;
+ * {@code AsyncCommitter} is the commit thread of {@link #enqueueAsync}; {@code QueueDirectory}
+ * holds the directory's lock.
  *
  * <h2>Commit rule, in short</h2>
  * Every operation, under the state lock, checks the in-memory index, appends its line to the
@@ -74,6 +77,7 @@ public final class FileJournalQueue implements JobQueue {
 
     /** The state lock: guards the store, the writer's buffers and every part's state. */
     final ReentrantLock lock = new ReentrantLock();
+    /** Line encoder and the last decoded record, shared by the parts; used under lock only. */
     private final JournalCodec codec = new JournalCodec();
     private final JournalCodec.Rec rec = new JournalCodec.Rec();
     /** Jobs, heaps, counts, dedup keys, id and receipt counters. Guarded by lock. */

@@ -18,7 +18,9 @@
  *   <li>{@code JobStore}: index, heaps, counts, dedup, id and receipt counters, and the state
  *   transitions of live operations and replay (one state machine, {@code JobState.canMoveTo});
  *   its doc holds the visibility-tracking model and cost;</li>
- *   <li>{@code Enqueuer}: stages enqueues (dedup, bounds, E line, index), single and batch;</li>
+ *   <li>{@code Enqueuer}: stages enqueues (dedup, bounds, E line, index), single and batch;
+ *   {@code Deliveries}: the under-lock part of claim, ack, nack, extend, dead-letter, redrive
+ *   and purge (ownership check, record, transition);</li>
  *   <li>{@code JobLines}: reads stored jobs' lines back and checks them (claim's run reads,
  *   the dead-letter view, stats, compaction);</li>
  *   <li>{@code Compaction}: rewrites the journal to its live records, the commit rule beside
