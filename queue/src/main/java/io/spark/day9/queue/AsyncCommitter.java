@@ -132,7 +132,7 @@ final class AsyncCommitter {
             }
             if (ep >= 0) {
                 try {
-                    q.awaitDurable(ep, end);
+                    q.writer.awaitDurable(ep, end);
                 } catch (QueueStorageException e) {
                     // completeAsync fails exactly the waiters whose lines were not durable
                 } catch (RuntimeException e) {
@@ -174,10 +174,10 @@ final class AsyncCommitter {
         }
         q.lock.lock();
         try {
-            q.deferForce = true;
+            q.writer.deferForce = true;
             for (AsyncRequest r : bulk) {
                 try {
-                    FileJournalQueue.Staged st = q.stageEnqueue(r.payload(), r.options(),
+                    Enqueuer.Staged st = q.stageEnqueue(r.payload(), r.options(),
                             r.verbatim());
                     asyncWaiters.addLast(new AsyncWaiter(st.ep(), st.end(), st.result(),
                             st.event(), r.future()));
@@ -187,12 +187,12 @@ final class AsyncCommitter {
                 }
             }
             try {
-                q.commitDeferred(); // ALWAYS: one write and one force for the bulk
+                q.writer.commitDeferred(); // ALWAYS: one write and one force for the bulk
             } catch (QueueStorageException e) {
                 // the epoch moved on: completeAsync fails the waiters that were not durable
             }
         } finally {
-            q.deferForce = false;
+            q.writer.deferForce = false;
             q.lock.unlock();
         }
         for (int i = 0; i < refused.size(); i++) {
@@ -213,17 +213,17 @@ final class AsyncCommitter {
         try {
             while (!asyncWaiters.isEmpty()) {
                 AsyncWaiter w = asyncWaiters.peekFirst();
-                if (w.ep() == q.epoch && q.failure == null) {
-                    if (q.durableLogical < w.end()) {
+                if (w.ep() == q.writer.epoch && q.writer.failure == null) {
+                    if (q.writer.durableLogical < w.end()) {
                         break;
                     }
                     ok.add(asyncWaiters.pollFirst());
-                } else if (w.ep() == q.epoch) {
+                } else if (w.ep() == q.writer.epoch) {
                     break; // failing: the commit that failed is about to bump the epoch
                 } else {
                     asyncWaiters.pollFirst();
-                    boolean kept = w.ep() < q.epochDurableEnds.size()
-                            && w.end() <= q.epochDurableEnds.get((int) w.ep());
+                    boolean kept = w.ep() < q.writer.epochDurableEnds.size()
+                            && w.end() <= q.writer.epochDurableEnds.get((int) w.ep());
                     (kept ? ok : failed).add(w);
                 }
             }
@@ -231,7 +231,7 @@ final class AsyncCommitter {
                 failed.addAll(asyncWaiters);
                 asyncWaiters.clear();
             }
-            cause = q.failure;
+            cause = q.writer.failure;
         } finally {
             q.lock.unlock();
         }
@@ -246,7 +246,7 @@ final class AsyncCommitter {
             w.future().complete(w.result());
         }
         for (AsyncWaiter w : failed) {
-            RuntimeException e = orElse != null && w.ep() == q.epoch ? orElse
+            RuntimeException e = orElse != null && w.ep() == q.writer.epoch ? orElse
                     : QueueStorageException.of(q.name, "journal commit", cause != null ? cause
                     : new IOException("journal was reloaded after a storage failure"));
             w.future().completeExceptionally(e);

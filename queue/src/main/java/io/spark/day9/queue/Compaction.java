@@ -1,21 +1,49 @@
 package io.spark.day9.queue;
 
 import io.spark.day9.queue.JournalIo.JournalFile;
+import io.spark.day9.queue.event.QueueEvent;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongSupplier;
 
 /**
- * Compaction's first step for the file journal: writes the live records (one {@code E} line
+ * The file journal's compaction: rewrites the journal to its live records (one {@code E} line
  * per stored job, its {@code C} claim when in flight, its {@code D} line when dead) after a new
- * header to a temp file, and reports where each landed. {@link FileJournalQueue} does the rest
- * of the sequence (force, atomic rename, directory force, memory follows), with the commit rule
- * beside each step there. A job whose record no longer reads back is left out and reported in
- * {@link Layout#dropped()}. Runs under the queue's commitLock and state lock.
+ * header, in six steps with the commit rule beside each one in {@link #run}: temp file, force,
+ * atomic rename (the commit point), directory force, memory follows the new file, cursor. A
+ * job whose record no longer reads back is left out, counted and published as quarantined.
+ * Runs under the queue's commitLock and state lock, with nothing pending in the write buffer.
  */
 final class Compaction {
-    private Compaction() {
+    private final QueueConfig config;
+    private final String name;
+    private final Path dir;
+    private final LongSupplier clock;
+    private final JournalIo io;
+    private final JournalWriter writer;
+    private final JobStore store;
+    private final Lines lines;
+    private final Recovery recovery;
+    private final JournalCodec codec;
+    private final JournalCodec.Rec rec;
+
+    Compaction(QueueConfig config, LongSupplier clock, JournalIo io, JournalWriter writer,
+               JobStore store, Lines lines, Recovery recovery, JournalCodec codec,
+               JournalCodec.Rec rec) {
+        this.config = config;
+        this.name = config.name();
+        this.dir = config.queueDir();
+        this.clock = clock;
+        this.io = io;
+        this.writer = writer;
+        this.store = store;
+        this.lines = lines;
+        this.recovery = recovery;
+        this.codec = codec;
+        this.rec = rec;
     }
 
     /** Reads lines of the current journal for compaction. */
@@ -35,9 +63,88 @@ final class Compaction {
                   long size) {
     }
 
-    static Layout writeLive(JournalFile out, byte[] header, JobStore store, Lines lines,
-                            JournalCodec codec, JournalCodec.Rec rec, long now,
-                            long dedupWindowMs) throws IOException {
+    /**
+     * Writes the live records to journal.ndjson.tmp, forces it, renames it over the journal
+     * and forces the directory. Holds commitLock and lock, nothing pending. A crash before
+     * the rename leaves the old journal (the tmp file is deleted at open); after it, the new
+     * one. Either holds every live job.
+     */
+    void run(List<QueueEvent> events) throws IOException {
+        long t0 = System.nanoTime();
+        long before = writer.appendedLogical - writer.fileBase;
+        long now = clock.getAsLong();
+        Path tmp = dir.resolve(FileJournalQueue.JOURNAL + FileJournalQueue.TMP);
+        long newGen = writer.gen + 1;
+        Layout layout;
+        // Step 1: write the live records to the temp file (the old journal stays the truth).
+        try {
+            io.deleteIfExists(tmp);
+            try (JournalFile out = io.open(tmp)) {
+                byte[] newHeader = JournalWriter.header(codec, newGen, store.nextId,
+                        store.nextSeq);
+                layout = writeLive(out, newHeader, store, lines, codec, rec, now,
+                        config.dedupWindowMs());
+                // Step 2: force the temp file before it can replace the journal.
+                out.force();
+            }
+        } catch (IOException | RuntimeException e) {
+            try {
+                io.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // deleted at next open
+            }
+            throw e instanceof IOException io1 ? io1 : new IOException(e);
+        }
+        // Step 3 (commit point): atomic rename over the journal. From here the file on disk
+        // is the new journal; a failure means reload from disk. Step 4: force the directory
+        // so the rename survives a power loss.
+        writer.replaceWith(tmp);
+        // Step 5: memory follows the new file.
+        long pos = layout.size();
+        long[] newOff = layout.offsets();
+        long[] newAux = layout.deadOffsets();
+        int[] newLen = layout.lengths();
+        List<Integer> dropped = layout.dropped();
+        long fileBase = writer.rebase(newGen, pos);
+        store.storedBytes = 0;
+        for (int s = store.index.head(); s < store.index.tail(); s++) {
+            if (store.index.state(s) == JobState.ACKED) {
+                continue;
+            }
+            int i = s - store.index.head();
+            store.index.offsets[s] = fileBase + newOff[i];
+            store.index.setLineLength(s, newLen[i]);
+            if (store.index.state(s) == JobState.DEAD) {
+                store.index.aux[s] = fileBase + newAux[i];
+            }
+        }
+        for (int s : dropped) {
+            FileJournalQueue.LOG.error("queue '{}': job {} dropped by compaction: its record is "
+                    + "corrupt", name, store.index.ids[s]);
+            events.add(new QueueEvent.LineQuarantined(name, -1, 0,
+                    "job " + store.index.ids[s] + " record corrupt at compaction"));
+            store.counts[store.index.state(s).ordinal()]--;
+            store.index.remove(s);
+        }
+        for (int s = store.index.head(); s < store.index.tail(); s++) {
+            if (store.index.state(s) != JobState.ACKED) {
+                store.storedBytes += store.index.lineLength(s);
+            }
+        }
+        store.oldestReadyId = -1;
+        store.index.compactInPlace();
+        // Step 6: the cursor names the new generation (a stale cursor is ignored anyway).
+        recovery.writeCursor();
+        long took = System.nanoTime() - t0;
+        FileJournalQueue.LOG.info("queue '{}': compacted journal {} -> {} bytes, {} live jobs",
+                name, before, pos, store.index.live());
+        events.add(new QueueEvent.Compacted(name, before, pos, store.index.live(), took));
+    }
+
+    /** Step 1: the live records after {@code header}; where each landed. */
+    private static Layout writeLive(JournalFile out, byte[] header, JobStore store, Lines lines,
+                                    JournalCodec codec, JournalCodec.Rec rec, long now,
+                                    long dedupWindowMs) throws IOException {
         JobIndex index = store.index;
         int slots = index.tail() - index.head();
         long[] newOff = new long[slots];

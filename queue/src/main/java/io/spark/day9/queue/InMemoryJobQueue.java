@@ -31,8 +31,6 @@ import java.util.function.LongSupplier;
 public final class InMemoryJobQueue implements JobQueue {
     /** Bytes counted per job besides its payload (toward {@code maxBytes}). */
     public static final int RECORD_OVERHEAD = 100;
-    private static final int MAX_CLAIM = 10_000;
-    private static final int MAX_REASON = 400;
 
     /** One queue's state; outlives the handles opened on it. */
     static final class Store {
@@ -183,26 +181,6 @@ public final class InMemoryJobQueue implements JobQueue {
         return j;
     }
 
-    private static long parseReceipt(String receipt) {
-        Objects.requireNonNull(receipt, "receipt");
-        try {
-            long r = Long.parseLong(receipt);
-            if (r <= 0) {
-                throw new NumberFormatException();
-            }
-            return r;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("malformed receipt '" + receipt + "'");
-        }
-    }
-
-    private static void checkVisibility(long visibilityMs) {
-        if (visibilityMs < 1 || visibilityMs > QueuePolicy.MAX_VISIBILITY_MS) {
-            throw new IllegalArgumentException("visibilityMs must be in 1.."
-                    + QueuePolicy.MAX_VISIBILITY_MS + ", but got " + visibilityMs);
-        }
-    }
-
     private void checkPayload(byte[] payload, EnqueueOptions options) {
         Objects.requireNonNull(payload, "payload");
         Objects.requireNonNull(options, "options");
@@ -212,7 +190,7 @@ public final class InMemoryJobQueue implements JobQueue {
     }
 
     private void deadLetter(Job j, long now, String reason, List<QueueEvent> events) {
-        String why = reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) : reason;
+        String why = QueueArgs.clipReason(reason);
         j.reason = why;
         j.seq = 0;
         j.time = now;
@@ -294,16 +272,10 @@ public final class InMemoryJobQueue implements JobQueue {
 
     @Override
     public List<EnqueueResult> enqueueAll(List<byte[]> payloads, EnqueueOptions options) {
-        Objects.requireNonNull(payloads, "payloads");
-        Objects.requireNonNull(options, "options");
-        if (options.dedupKey() != null) {
-            throw new IllegalArgumentException("dedupKey is not accepted by enqueueAll: it names "
-                    + "one job; enqueue keyed jobs one by one");
-        }
+        QueueArgs.checkBatch(payloads, options);
         long bytes = 0;
         for (int i = 0; i < payloads.size(); i++) {
-            int at = i;
-            byte[] p = Objects.requireNonNull(payloads.get(i), () -> "payloads[" + at + "]");
+            byte[] p = QueueArgs.payload(payloads, i);
             checkPayload(p, options);
             bytes += sizeOf(p);
         }
@@ -343,11 +315,7 @@ public final class InMemoryJobQueue implements JobQueue {
 
     @Override
     public List<ClaimedJob> claim(int max, long visibilityMs) {
-        if (max < 1 || max > MAX_CLAIM) {
-            throw new IllegalArgumentException("max must be in 1.." + MAX_CLAIM + ", but got "
-                    + max);
-        }
-        checkVisibility(visibilityMs);
+        QueueArgs.checkClaim(max, visibilityMs);
         List<ClaimedJob> out = new ArrayList<>();
         List<QueueEvent> events = new ArrayList<>();
         st.lock.lock();
@@ -382,7 +350,7 @@ public final class InMemoryJobQueue implements JobQueue {
 
     @Override
     public void ack(long id, String receipt) {
-        long seq = parseReceipt(receipt);
+        long seq = QueueArgs.parseReceipt(receipt);
         List<QueueEvent> events = new ArrayList<>(1);
         st.lock.lock();
         try {
@@ -400,16 +368,7 @@ public final class InMemoryJobQueue implements JobQueue {
     @Override
     public List<AckResult> ackAll(List<Ack> acks) {
         Objects.requireNonNull(acks, "acks");
-        long[] seqs = new long[acks.size()];
-        for (int i = 0; i < seqs.length; i++) {
-            int at = i;
-            Ack a = Objects.requireNonNull(acks.get(i), () -> "acks[" + at + "]");
-            try {
-                seqs[i] = parseReceipt(a.receipt());
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("acks[" + i + "].receipt: " + e.getMessage());
-            }
-        }
+        long[] seqs = QueueArgs.parseReceipts(acks);
         List<AckResult> out = new ArrayList<>(seqs.length);
         List<QueueEvent> events = new ArrayList<>();
         st.lock.lock();
@@ -439,11 +398,8 @@ public final class InMemoryJobQueue implements JobQueue {
 
     @Override
     public JobState nack(long id, String receipt, Long delayMs) {
-        long seq = parseReceipt(receipt);
-        if (delayMs != null && (delayMs < 0 || delayMs > EnqueueOptions.MAX_DELAY_MS)) {
-            throw new IllegalArgumentException("delayMs must be in 0.."
-                    + EnqueueOptions.MAX_DELAY_MS + ", but got " + delayMs);
-        }
+        long seq = QueueArgs.parseReceipt(receipt);
+        QueueArgs.checkNackDelay(delayMs);
         List<QueueEvent> events = new ArrayList<>(1);
         st.lock.lock();
         try {
@@ -471,9 +427,8 @@ public final class InMemoryJobQueue implements JobQueue {
 
     @Override
     public void deadLetter(long id, String receipt, String reason) {
-        long seq = parseReceipt(receipt);
-        String why = reason == null || reason.isBlank() ? "dead-lettered by its consumer"
-                : reason.strip();
+        long seq = QueueArgs.parseReceipt(receipt);
+        String why = QueueArgs.consumerReason(reason);
         List<QueueEvent> events = new ArrayList<>(1);
         st.lock.lock();
         try {
@@ -489,8 +444,8 @@ public final class InMemoryJobQueue implements JobQueue {
 
     @Override
     public long extend(long id, String receipt, long visibilityMs) {
-        long seq = parseReceipt(receipt);
-        checkVisibility(visibilityMs);
+        long seq = QueueArgs.parseReceipt(receipt);
+        QueueArgs.checkVisibility(visibilityMs);
         st.lock.lock();
         try {
             checkOpen();
@@ -525,9 +480,7 @@ public final class InMemoryJobQueue implements JobQueue {
 
     @Override
     public List<DeadLetter> deadLetters(long afterId, int limit) {
-        if (limit < 1) {
-            throw new IllegalArgumentException("limit must be >= 1, but got " + limit);
-        }
+        QueueArgs.checkLimit(limit);
         List<DeadLetter> out = new ArrayList<>();
         st.lock.lock();
         try {

@@ -18,6 +18,20 @@ import java.util.Map;
  * visible-at, because time is not replayed; {@link #finishReplay} then classifies each waiting
  * job as READY or DELAYED against the clock, as an enqueue with a delay would.
  *
+ * <p><b>Visibility tracking: model, cost, threading.</b> Ready jobs sit in a min-heap of ids
+ * (oldest first); delayed jobs and claims sit in a min-heap of (time, id) pairs keyed by
+ * visible-at or deadline. No timer runs in the background: every operation first promotes the
+ * timer entries that are due ({@link #promote}, {@code O(k log n)} for k due entries). Timer
+ * entries are never removed early: an extend or settle leaves the old entry behind and it is
+ * discarded when popped (its time no longer matches the index); the heap is rebuilt from the
+ * index when stale entries outnumber live ones, so it stays {@code O(pending)}. Claim is
+ * {@code O(log n)} per job plus one positional read per run of nearby enqueue lines (each line
+ * checksummed on its own); ack, nack and extend are one binary search plus one appended line.
+ * Memory: 40 bytes per stored job in {@link JobIndex}, plus 8 (ready) or 16 (timer) bytes of
+ * heap, with growth slack at most 1.5x: below 100 bytes per pending job; payloads stay on
+ * disk. Dedup keys cost a map entry (about 100 bytes plus the key) each, for at most the dedup
+ * window.
+ *
  * <p>Thread safety: none of its own; guarded by the queue's state lock.
  */
 final class JobStore {
@@ -33,6 +47,9 @@ final class JobStore {
     final LinkedHashMap<String, Dedup> dedup = new LinkedHashMap<>();
     long oldestReadyId = -1;
     long oldestReadyTs;
+    /** The next job id and the next receipt (claim sequence), each only ever growing. */
+    long nextId = 1;
+    long nextSeq = 1;
 
     /** Forgets everything (before a replay). */
     void clear() {
@@ -117,6 +134,41 @@ final class JobStore {
             index.setState(slot, to);
         }
         return true;
+    }
+
+    /** A live claim: IN_FLIGHT on delivery {@code attempt}, receipt {@code seq}, until
+     *  {@code deadline}. */
+    void claim(int slot, int attempt, long seq, long deadline) {
+        move(slot, JobState.IN_FLIGHT);
+        index.setAttempt(slot, attempt);
+        index.aux[slot] = seq;
+        index.times[slot] = deadline;
+        timers.push(deadline, index.ids[slot]);
+    }
+
+    /** A claim extended to {@code deadline} (the old timer entry goes stale). */
+    void extend(int slot, long deadline) {
+        index.times[slot] = deadline;
+        timers.push(deadline, index.ids[slot]);
+    }
+
+    /** A nack or redrive: waiting again, {@code to} READY or DELAYED until {@code at}. */
+    void requeue(int slot, JobState to, long at) {
+        move(slot, to);
+        index.aux[slot] = 0;
+        index.times[slot] = at;
+        if (to == JobState.READY) {
+            ready.push(index.ids[slot]);
+        } else {
+            timers.push(at, index.ids[slot]);
+        }
+    }
+
+    /** Dead-lettered at {@code now}; its D line starts at logical {@code lineOffset}. */
+    void deadLettered(int slot, long now, long lineOffset) {
+        move(slot, JobState.DEAD);
+        index.times[slot] = now;
+        index.aux[slot] = lineOffset;
     }
 
     /** Moves due timer entries: delayed jobs and expired claims become ready. */

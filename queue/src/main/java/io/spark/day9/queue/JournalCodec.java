@@ -12,7 +12,7 @@ import java.util.zip.CRC32C;
 
 /**
  * Encodes and decodes journal lines. The line format is documented in
- * {@link FileJournalQueue}; in short every line is a flat JSON object whose last member is
+ * {@link JournalWriter}; in short every line is a flat JSON object whose last member is
  * {@code "c":"<crc32c as 8 lowercase hex digits>"}, computed over every byte of the line before
  * {@code ,"c":}. An enqueue record's payload is its last member before the checksum: {@code "p"}
  * holding the payload verbatim when it is one compact JSON value in valid UTF-8 without line

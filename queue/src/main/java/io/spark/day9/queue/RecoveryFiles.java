@@ -15,7 +15,7 @@ import java.util.List;
  * generation and points at the start of an enqueue line inside the file; otherwise replay starts
  * from the beginning, which is always safe. The cursor is replaced atomically (temp file, force,
  * rename, directory force); a failure to write it only logs (the next open replays more).
- * Called by {@link FileJournalQueue} under its locks.
+ * Called by {@link Recovery} under the queue's locks.
  */
 final class RecoveryFiles {
     private RecoveryFiles() {
