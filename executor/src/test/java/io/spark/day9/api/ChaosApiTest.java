@@ -62,8 +62,13 @@ class ChaosApiTest {
      * Sends {@code GET path} on another thread and returns once the request waits on an
      * injected-latency timer of the manual clock (or has already been answered).
      */
-    private static CompletableFuture<HttpResponse<String>> delayedGet(String path) {
-        long before = time.scheduledCount();
+    /**
+     * Sends a GET that chaos delays by {@code delayMs} and returns once the request waits on
+     * its timer (or was answered), so the test can move the clock past it.
+     */
+    private static CompletableFuture<HttpResponse<String>> delayedGet(String path, long delayMs) {
+        long due = time.millis() + delayMs;
+        int before = time.pendingOnceDueAt(due);
         CompletableFuture<HttpResponse<String>> answer = CompletableFuture.supplyAsync(() -> {
             try {
                 return server.get(path);
@@ -73,7 +78,7 @@ class ChaosApiTest {
         });
         await().atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO)
                 .pollInterval(Duration.ofMillis(1))
-                .until(() -> answer.isDone() || time.scheduledCount() > before);
+                .until(() -> answer.isDone() || time.pendingOnceDueAt(due) > before);
         return answer;
     }
 
@@ -209,7 +214,7 @@ class ChaosApiTest {
         int n = 20;
         for (int i = 0; i < n; i++) {
             long t0 = time.millis();
-            CompletableFuture<HttpResponse<String>> r = delayedGet(PING);
+            CompletableFuture<HttpResponse<String>> r = delayedGet(PING, 100);
             time.advance(Duration.ofMillis(99));
             assertThat(r).as("answered before the injected latency").isNotDone();
             time.advance(Duration.ofMillis(1));
@@ -287,7 +292,7 @@ class ChaosApiTest {
         // the full rate at once, with the clock standing still
         assertThat(s.get("effectiveErrorPct").asDouble()).isEqualTo(15.0);
         // a route outside the earlier scope is in scope now: it waits the 200 ms
-        CompletableFuture<HttpResponse<String>> other = delayedGet(OTHER);
+        CompletableFuture<HttpResponse<String>> other = delayedGet(OTHER, 200);
         time.advance(Duration.ofMillis(199));
         assertThat(other).isNotDone();
         time.advance(Duration.ofMillis(1));
@@ -306,7 +311,8 @@ class ChaosApiTest {
     void everyChangeIsAuditedWithWhoBeforeAndAfter() throws Exception {
         server.post("/api/private/chaos/toggle", "{\"latencyMs\":7}");
         // the read is in scope too: it is answered once the clock has moved 7 ms
-        CompletableFuture<HttpResponse<String>> audit = delayedGet("/api/private/audit?limit=1");
+        CompletableFuture<HttpResponse<String>> audit =
+                delayedGet("/api/private/audit?limit=1", 7);
         time.advance(Duration.ofMillis(7));
         JsonNode entry = json(audit.get(10, TimeUnit.SECONDS)).get("entries").get(0);
         assertThat(entry.get("action").asText()).isEqualTo("chaos.toggle");

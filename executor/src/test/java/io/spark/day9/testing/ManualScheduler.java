@@ -139,6 +139,17 @@ public final class ManualScheduler implements Scheduler {
         return scheduled.get();
     }
 
+    /**
+     * One-shot tasks waiting that fall due exactly at {@code dueMillis}. A test that must know
+     * when a thread it does not control has started waiting on a timer of a known length
+     * awaits this to grow: unlike {@link #scheduledCount()}, it is not moved by the periodic
+     * and zero-delay work other threads schedule meanwhile (market events, ticks).
+     */
+    public synchronized int pendingOnceDueAt(long dueMillis) {
+        return (int) queue.stream().filter(t -> !t.cancelled && t.period == 0
+                && t.due == dueMillis).count();
+    }
+
     /** What tasks threw, in order. */
     public List<Throwable> failures() {
         return List.copyOf(failures);
