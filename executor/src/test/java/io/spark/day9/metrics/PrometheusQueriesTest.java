@@ -78,13 +78,13 @@ class PrometheusQueriesTest {
         }
     }
 
-    /** Starts Prometheus on loopback {@code port}, scraping the executor every second. */
+    /** Starts Prometheus on loopback {@code port}, scraping the executor twice a second. */
     private static Process startPrometheus(Path dir, int target, int port) throws Exception {
         Path config = dir.resolve("prometheus.yml");
         Files.writeString(config, """
                 global:
-                  scrape_interval: 1s
-                  scrape_timeout: 1s
+                  scrape_interval: 500ms
+                  scrape_timeout: 500ms
                 scrape_configs:
                   - job_name: day9
                     static_configs:
