@@ -55,7 +55,6 @@ public final class Queues implements Component {
     private final QueuePolicy policy;
     private final JobQueueFactory factory;
     private final Map<String, JobQueue> open = new ConcurrentHashMap<>();
-    private final Map<String, String> storageFailures = new ConcurrentHashMap<>();
     private final EventPublisher<QueueEvent> events = new EventPublisher<>("queue");
     private final EventPublisher<DlqAction> actions = new EventPublisher<>("queue-dlq");
     private final List<Consumer<String>> openListeners = new CopyOnWriteArrayList<>();
@@ -72,7 +71,6 @@ public final class Queues implements Component {
         this.template = config.journal();
         this.policy = template.policy();
         this.factory = factory;
-        events.subscribe(this::track);
     }
 
     @Override
@@ -250,8 +248,9 @@ public final class Queues implements Component {
         boolean defaultFailing = false;
         for (QueueStats s : stats()) {
             Map<String, Object> one = describe(s);
-            String failure = s.storageFailing() ? s.lastStorageError()
-                    : storageFailures.get(s.queue());
+            // the queue's own stats say whether its storage is failing, until a write succeeds
+            String failure = !s.storageFailing() ? null
+                    : java.util.Objects.requireNonNullElse(s.lastStorageError(), "I/O error");
             boolean bad = failure != null || s.quarantinedLines() > 0;
             one.put("status", bad ? Health.Status.DEGRADED.name() : Health.Status.UP.name());
             one.put("storage", failure == null ? "ok" : "failing: " + failure);
@@ -287,14 +286,6 @@ public final class Queues implements Component {
         one.put("tornTailBytes", s.tornTailBytes());
         one.put("storageFailing", s.storageFailing());
         return one;
-    }
-
-    private void track(QueueEvent e) {
-        if (e instanceof QueueEvent.StorageFailed f) {
-            storageFailures.put(f.queue(), f.message());
-        } else if (e instanceof QueueEvent.StorageRecovered r) {
-            storageFailures.remove(r.queue());
-        }
     }
 
     /** More queues were asked for than one executor keeps open. */
