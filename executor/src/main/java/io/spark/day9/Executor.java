@@ -18,8 +18,12 @@ import io.spark.day9.chaos.ChaosSettings;
 import io.spark.day9.chaos.MarketTargets;
 import io.spark.day9.config.Day9Config;
 import io.spark.day9.config.DeployEnv;
+import io.spark.day9.experiment.ReportRetention;
+import io.spark.day9.experiment.ReportWriter;
 import io.spark.day9.fs.SecureFiles;
 import io.spark.day9.jobs.ProbeHandler;
+import io.spark.day9.jobs.ProbeRetention;
+import io.spark.day9.jobs.QuarantineRetention;
 import io.spark.day9.jobs.Queues;
 import io.spark.day9.jobs.Worker;
 import io.spark.day9.lifecycle.Lifecycle;
@@ -31,6 +35,7 @@ import io.spark.day9.metrics.MarketMetrics;
 import io.spark.day9.metrics.MetricsRegistry;
 import io.spark.day9.metrics.QueueMetrics;
 import io.spark.day9.metrics.ShadowMetrics;
+import io.spark.day9.retention.RetainedKind;
 import io.spark.day9.shadow.BinanceExchangeOrders;
 import io.spark.day9.shadow.OrderJobHandler;
 import io.spark.day9.shadow.OrderRouter;
@@ -44,9 +49,12 @@ import io.spark.day9.sim.server.SimServer;
 import io.spark.day9.time.Scheduler;
 import io.spark.day9.time.SystemScheduler;
 import java.time.Clock;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -333,6 +341,26 @@ public final class Executor implements AutoCloseable {
     /** The built-in worker; later subsystems register their job handlers on it. */
     public Worker worker() {
         return worker;
+    }
+
+    /**
+     * The retained file kinds this executor owns besides snapshots, each with its own policy
+     * from {@link Day9Config.Retention}: shadow trail segments, chaos experiment reports, the
+     * probe file and the queues' quarantine files. Register each on the executor's one
+     * {@code retention.Retention}. Rolled logs are not among them: Logback rolls and deletes
+     * them itself ({@code logback.xml}).
+     *
+     * @param trailReplayFrom the UTC day of the oldest trail segment a restore would replay
+     *                        from (the oldest trail mark among the state snapshots retention
+     *                        keeps); while it is empty every trail segment is pinned
+     */
+    public List<RetainedKind> retainedKinds(Supplier<Optional<LocalDate>> trailReplayFrom) {
+        Day9Config.Retention r = config.retention();
+        return List.of(shadow.trailRetention(r.shadowTrail(), trailReplayFrom),
+                new ReportRetention(ReportWriter.defaultDir(config.paths().runtimeDir()),
+                        r.chaosReports()),
+                new ProbeRetention(config.paths().runtimeDir(), r.probe(), Json.mapper()),
+                new QuarantineRetention(config.paths().queueDir(), r.queueQuarantine()));
     }
 
     /** Graceful stop: HTTP drains in-flight requests, then the rest closes in reverse order. */

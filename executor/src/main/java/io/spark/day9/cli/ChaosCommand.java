@@ -330,7 +330,7 @@ final class ChaosCommand implements Runnable {
             ApiClient api = remote.client();
             api.get("/api/private/chaos"); // nothing answers: one line and exit 1, no report
             Path dir = reportDir != null ? reportDir
-                    : c.paths().runtimeDir().resolve("chaos").resolve("reports");
+                    : ReportWriter.defaultDir(c.paths().runtimeDir());
             ExperimentRunner runner = new ExperimentRunner(new HttpChaosTarget(api),
                     Clock.systemUTC(), Sleeper.SYSTEM, line -> {
                         System.out.println(line);

@@ -6,6 +6,7 @@ import io.spark.day9.config.Day9Config.Source;
 import io.spark.day9.market.MarketConfig;
 import io.spark.day9.queue.FsyncMode;
 import io.spark.day9.queue.QueueConfig;
+import io.spark.day9.retention.RetentionPolicy;
 import io.spark.day9.shadow.ShadowConfig;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -166,6 +167,11 @@ public final class ConfigLoader {
                 integer("SHADOW_LATENCY_MS", 0, 10_000),
                 integer("SHADOW_ORDER_TTL_SEC", 1, 30L * 24 * 3600),
                 integer("SHADOW_RTT_PROBE_SEC", 0, 3600));
+        Day9Config.Retention retention = new Day9Config.Retention(
+                retention("SHADOW_TRAIL_RETENTION_DAYS", "SHADOW_TRAIL_KEEP_LAST"),
+                retention("CHAOS_REPORT_RETENTION_DAYS", "CHAOS_REPORT_KEEP_LAST"),
+                retention("PROBE_RETENTION_DAYS", "PROBE_KEEP_LAST"),
+                retention("QUEUE_QUARANTINE_RETENTION_DAYS", "QUEUE_QUARANTINE_KEEP_LAST"));
         var server = new Day9Config.Server(host, port, env, token, adminToken, readToken,
                 maxBody, Duration.ofMillis(shutdownMs), authMaxFailures,
                 Duration.ofSeconds(authWindowSec));
@@ -226,7 +232,25 @@ public final class ConfigLoader {
                 market,
                 new Day9Config.Snapshots(retentionDays),
                 new Day9Config.Trading(mode, live, shadow, shadowSettings),
+                retention,
                 effective);
+    }
+
+    /**
+     * A retained kind's policy from its days and keep-last variables; a bad value or a policy
+     * that keeps nothing is recorded (reported with every other problem) and the kind's default
+     * policy stands in, so the rest is still checked.
+     */
+    private RetentionPolicy retention(String daysVariable, String lastVariable) {
+        int days = (int) integer(daysVariable, 0, Day9Config.Retention.MAX_DAYS);
+        int keepLast = (int) integer(lastVariable, 0, Day9Config.Retention.MAX_KEEP_LAST);
+        try {
+            return Day9Config.Retention.policy(daysVariable, days, lastVariable, keepLast);
+        } catch (IllegalArgumentException e) {
+            problems.add(new ConfigException(daysVariable, e.getMessage()));
+            return new RetentionPolicy(Integer.parseInt(defaultOf(daysVariable)),
+                    Integer.parseInt(defaultOf(lastVariable)));
+        }
     }
 
     /** Raw text with its source; {@code ${RUNTIME_DIR}} in a default is expanded. */

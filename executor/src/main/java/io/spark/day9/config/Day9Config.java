@@ -2,6 +2,7 @@ package io.spark.day9.config;
 
 import io.spark.day9.market.MarketConfig;
 import io.spark.day9.queue.QueueConfig;
+import io.spark.day9.retention.RetentionPolicy;
 import io.spark.day9.shadow.ShadowConfig.LatencyModel;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -24,11 +25,13 @@ import java.util.Optional;
  * @param market    market connectivity
  * @param snapshots snapshot retention
  * @param trading   trade mode and the do-not-send switches
+ * @param retention retention of the retained file kinds other than snapshots
  * @param effective every setting's effective value and where it came from, in {@link Setting#ALL}
  *                  order (for {@code day9 config}; secrets are masked by {@link Effective#shown()})
  */
 public record Day9Config(Server server, Paths paths, Logging logging, Chaos chaos, Queue queue,
                          Market market, Snapshots snapshots, Trading trading,
+                         Retention retention,
                          Map<String, Effective> effective) {
 
     public Day9Config {
@@ -40,6 +43,7 @@ public record Day9Config(Server server, Paths paths, Logging logging, Chaos chao
         Objects.requireNonNull(market, "market");
         Objects.requireNonNull(snapshots, "snapshots");
         Objects.requireNonNull(trading, "trading");
+        Objects.requireNonNull(retention, "retention");
         effective = Map.copyOf(effective);
     }
 
@@ -267,6 +271,54 @@ public record Day9Config(Server server, Paths paths, Logging logging, Chaos chao
     public record Snapshots(int retentionDays) {
         public Snapshots {
             range("SNAPSHOT_RETENTION_DAYS", retentionDays, 1, 3650);
+        }
+    }
+
+    /**
+     * Retention of the retained file kinds other than snapshots, one policy each (keep-days and
+     * keep-last; the rule is {@link RetentionPolicy}'s): the shadow trail's closed segments
+     * ({@code SHADOW_TRAIL_*}), chaos experiment reports ({@code CHAOS_REPORT_*}), the probe
+     * file ({@code PROBE_*}) and the queues' quarantine files ({@code QUEUE_QUARANTINE_*}).
+     * A policy that would keep nothing (both of its variables 0) is refused, naming them.
+     * Rolled logs are not here: they keep Logback's own policy ({@code logback.xml}).
+     *
+     * @param shadowTrail     {@code SHADOW_TRAIL_RETENTION_DAYS}, {@code SHADOW_TRAIL_KEEP_LAST}
+     * @param chaosReports    {@code CHAOS_REPORT_RETENTION_DAYS}, {@code CHAOS_REPORT_KEEP_LAST}
+     * @param probe           {@code PROBE_RETENTION_DAYS}, {@code PROBE_KEEP_LAST}
+     * @param queueQuarantine {@code QUEUE_QUARANTINE_RETENTION_DAYS},
+     *                        {@code QUEUE_QUARANTINE_KEEP_LAST}
+     */
+    public record Retention(RetentionPolicy shadowTrail, RetentionPolicy chaosReports,
+                            RetentionPolicy probe, RetentionPolicy queueQuarantine) {
+        /** The defaults: 30 days / 7 segments, 90 days / 10 reports, 7 days / 1, 90 days / 3. */
+        public static final Retention DEFAULTS = new Retention(new RetentionPolicy(30, 7),
+                new RetentionPolicy(90, 10), new RetentionPolicy(7, 1),
+                new RetentionPolicy(90, 3));
+        /** Largest {@code *_RETENTION_DAYS}. */
+        public static final int MAX_DAYS = 3650;
+        /** Largest {@code *_KEEP_LAST}. */
+        public static final int MAX_KEEP_LAST = 100_000;
+
+        public Retention {
+            Objects.requireNonNull(shadowTrail, "shadowTrail");
+            Objects.requireNonNull(chaosReports, "chaosReports");
+            Objects.requireNonNull(probe, "probe");
+            Objects.requireNonNull(queueQuarantine, "queueQuarantine");
+        }
+
+        /**
+         * One kind's policy from its two variables; refuses a policy that keeps nothing with a
+         * message naming both.
+         */
+        public static RetentionPolicy policy(String daysVariable, int days, String lastVariable,
+                                             int keepLast) {
+            range(daysVariable, days, 0, MAX_DAYS);
+            range(lastVariable, keepLast, 0, MAX_KEEP_LAST);
+            if (days == 0 && keepLast == 0) {
+                throw new IllegalArgumentException(daysVariable + "=0 and " + lastVariable
+                        + "=0 would keep nothing: set at least one of them above 0");
+            }
+            return new RetentionPolicy(days, keepLast);
         }
     }
 

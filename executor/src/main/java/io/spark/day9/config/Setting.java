@@ -42,6 +42,10 @@ public record Setting(String name, String defaultValue, String meaning, boolean 
                     "true lets chaos be turned on when DAY9_ENV=production"),
             s("CHAOS_RECOVERY_DEADLINE_MS", "10000",
                     "a flap or exchange fault not recovered within this counts as failed"),
+            s("CHAOS_REPORT_RETENTION_DAYS", "90", "experiment reports in RUNTIME_DIR/chaos/"
+                    + "reports older than this are deleted (0..3650; 0 = by count only)"),
+            s("CHAOS_REPORT_KEEP_LAST", "10",
+                    "newest experiment reports kept per experiment, whatever their age"),
             s("QUEUE_DIR", "${RUNTIME_DIR}/queue", "durable queue directory"),
             s("QUEUE_NAME", "signals", "queue the built-in worker consumes"),
             s("QUEUE_VISIBILITY_MS", "10000", "a claimed job not acked within this is delivered again"),
@@ -59,6 +63,15 @@ public record Setting(String name, String defaultValue, String meaning, boolean 
                     "journal size before compaction is considered"),
             s("QUEUE_WORKER_ENABLED", "true", "run the built-in worker on QUEUE_NAME"),
             s("QUEUE_WORKER_THREADS", "2", "built-in worker concurrency"),
+            s("QUEUE_QUARANTINE_RETENTION_DAYS", "90", "quarantine files not written to for "
+                    + "this long are deleted (0..3650; 0 = by count only)"),
+            s("QUEUE_QUARANTINE_KEEP_LAST", "3",
+                    "most recently written quarantine files kept, whatever their age"),
+            s("PROBE_RETENTION_DAYS", "7",
+                    "the rolled probe file is deleted once its newest record is older than this "
+                            + "(0..3650; 0 = by count only)"),
+            s("PROBE_KEEP_LAST", "1",
+                    "probe files kept whatever their age: 1 = the live one, 2 = both"),
             s("MARKET_SOURCE", "sim", "sim (embedded simulated exchange) | binance | binance-testnet"),
             s("MARKET_SYMBOLS", "BTCUSDT,ETHUSDT", "symbols whose books are kept, comma-separated"),
             s("MARKET_REST_URL", "", "REST base URL; empty = the source's (sim, "
@@ -81,6 +94,11 @@ public record Setting(String name, String defaultValue, String meaning, boolean 
             s("SNAPSHOT_RETENTION_DAYS", "7", "accepted (1..3650) and ignored until snapshots "
                     + "are built; then snapshots older than this are deleted"),
             s("SHADOW_DIR", "${RUNTIME_DIR}/shadow", "shadow order audit trail directory"),
+            s("SHADOW_TRAIL_RETENTION_DAYS", "30", "closed trail segments whose newest record "
+                    + "is older than this are deleted, unless a restart would replay them "
+                    + "(0..3650; 0 = by count only)"),
+            s("SHADOW_TRAIL_KEEP_LAST", "7", "newest closed trail segments (days) kept, "
+                    + "whatever their age"),
             s("SHADOW_AB_FRACTION", "1",
                     "testnet/live: share of order signals also executed for real (0..1)"),
             s("SHADOW_AB_FRACTIONS", "",

@@ -21,7 +21,7 @@ final class UnknownVariables {
     /** Prefixes of Day9's variables (and of those announced for it, e.g. {@code READ_}). */
     static final Set<String> PREFIXES = Set.of("DAY9_", "API_", "ADMIN_", "READ_", "TRADE_",
             "LIVE_", "RUNTIME_", "LOG_", "HTTP_", "SHUTDOWN_", "AUDIT_", "CHAOS_", "QUEUE_",
-            "MARKET_", "SIM_", "SNAPSHOT_", "SHADOW_");
+            "MARKET_", "SIM_", "SNAPSHOT_", "SHADOW_", "PROBE_");
     /** Known variables read outside {@link Setting#ALL} (the {@code day9} launcher's). */
     static final Set<String> ALSO_KNOWN = Set.of("DAY9_JAVA_OPTS");
     /** Other programs' variables that share one of our prefixes. */

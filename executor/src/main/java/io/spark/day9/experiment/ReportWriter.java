@@ -31,6 +31,14 @@ public final class ReportWriter {
     private ReportWriter() {
     }
 
+    /**
+     * Where {@code day9 chaos run} writes reports unless {@code --report-dir} says otherwise,
+     * and the directory the executor's retention cleans ({@link ReportRetention}).
+     */
+    public static Path defaultDir(Path runtimeDir) {
+        return runtimeDir.resolve("chaos").resolve("reports");
+    }
+
     /** The two files written. */
     public record Written(Path markdown, Path json) {
     }

@@ -35,6 +35,8 @@ public final class ProbeHandler implements JobHandler, AutoCloseable {
     /** The job type prefix the probe takes. */
     public static final String PREFIX = "test";
     static final String FILE = "processed.ndjson";
+    /** The directory under {@code RUNTIME_DIR} that holds the probe file. */
+    static final String DIR = "probe";
     private static final long ROLL_BYTES = 16L << 20;
     private static final long MAX_WORK_MS = 1000;
     /** Every record starts so: the handler writes {@code queue} first. */
@@ -48,7 +50,7 @@ public final class ProbeHandler implements JobHandler, AutoCloseable {
     private long written;
 
     public ProbeHandler(Path runtimeDir, ObjectMapper json, LongSupplier clock) {
-        this.file = runtimeDir.resolve("probe").resolve(FILE);
+        this.file = runtimeDir.resolve(DIR).resolve(FILE);
         this.json = json;
         this.clock = clock;
     }

@@ -10,6 +10,7 @@ import io.spark.day9.market.BookView;
 import io.spark.day9.market.MarketData;
 import io.spark.day9.market.MarketEvent;
 import io.spark.day9.market.PriceLevel;
+import io.spark.day9.retention.RetentionPolicy;
 import io.spark.day9.shadow.FillModel.Fill;
 import io.spark.day9.shadow.OrderRequest.Side;
 import io.spark.day9.shadow.OrderRequest.TimeInForce;
@@ -18,6 +19,7 @@ import io.spark.day9.time.Scheduler;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -116,6 +118,19 @@ public final class ShadowExecutor implements Component {
     /** The symbols it can trade (the market's). */
     public List<String> symbols() {
         return market.symbols();
+    }
+
+    /**
+     * The trail's retained kind for the executor's retention: closed segments under
+     * {@code policy}; the open segment, today's and every segment a restart would replay (on or
+     * after {@code replayFrom}; all of them while it is empty) pinned. See {@link TrailRetention}.
+     */
+    public TrailRetention trailRetention(RetentionPolicy policy,
+                                         Supplier<Optional<LocalDate>> replayFrom) {
+        return new TrailRetention(config.dir(), policy, () -> {
+            ShadowTrail t = trail;
+            return t == null ? null : t.openDay();
+        }, clock, replayFrom);
     }
 
     /** Subscribes to shadow events (see {@link EventPublisher} for threading). */

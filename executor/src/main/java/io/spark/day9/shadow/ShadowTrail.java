@@ -60,7 +60,7 @@ public final class ShadowTrail implements AutoCloseable {
     private final Object commit = new Object();
     private boolean forcing;
     private FileChannel channel;
-    private String day;
+    private volatile String day; // read by openDay() from any thread
     private boolean torn;
 
     ShadowTrail(Path dir, ObjectMapper json) throws IOException {
@@ -278,6 +278,14 @@ public final class ShadowTrail implements AutoCloseable {
             }
             release();
         }
+    }
+
+    /**
+     * The UTC day ({@code yyyy-MM-dd}) of the segment open for appending, or null before the
+     * first write and after close; retention pins it ({@link TrailRetention}).
+     */
+    String openDay() {
+        return day;
     }
 
     /** What {@link #read} found: the trail files, and the lines it skipped as unreadable. */
