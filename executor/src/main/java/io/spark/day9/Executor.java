@@ -348,7 +348,7 @@ public final class Executor implements AutoCloseable {
      * from {@link Day9Config.Retention}: shadow trail segments, chaos experiment reports, the
      * probe file and the queues' quarantine files. Register each on the executor's one
      * {@code retention.Retention}. Rolled logs are not among them: Logback rolls and deletes
-     * them itself ({@code logback.xml}).
+     * them itself ({@code day9-logback-text.xml} and {@code day9-logback-json.xml}).
      *
      * @param trailReplayFrom the UTC day of the oldest trail segment a restore would replay
      *                        from (the oldest trail mark among the state snapshots retention

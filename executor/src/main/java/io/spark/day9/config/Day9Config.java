@@ -280,7 +280,8 @@ public record Day9Config(Server server, Paths paths, Logging logging, Chaos chao
      * ({@code SHADOW_TRAIL_*}), chaos experiment reports ({@code CHAOS_REPORT_*}), the probe
      * file ({@code PROBE_*}) and the queues' quarantine files ({@code QUEUE_QUARANTINE_*}).
      * A policy that would keep nothing (both of its variables 0) is refused, naming them.
-     * Rolled logs are not here: they keep Logback's own policy ({@code logback.xml}).
+     * Rolled logs are not here: they keep Logback's own policy
+     * ({@code day9-logback-text.xml}, {@code day9-logback-json.xml}).
      *
      * @param shadowTrail     {@code SHADOW_TRAIL_RETENTION_DAYS}, {@code SHADOW_TRAIL_KEEP_LAST}
      * @param chaosReports    {@code CHAOS_REPORT_RETENTION_DAYS}, {@code CHAOS_REPORT_KEEP_LAST}
