@@ -49,7 +49,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code format}: 1; a reader refuses any other.</li>
  *   <li>{@code kind}: {@code state} (captured by the service: one member per
  *       {@link StateSection}) or {@code manual} (the caller's data, stored as given).</li>
- *   <li>{@code createdAt}: ISO-8601 instant, UTC.</li>
+ *   <li>{@code createdAt}: ISO-8601 instant, UTC, exactly as {@link Instant#toString()} writes
+ *       it (a reader refuses any other spelling of the same instant).</li>
  *   <li>{@code size}: the number of data bytes hashed.</li>
  *   <li>{@code sha256}: lower-case hex SHA-256 of the <b>canonical data bytes</b>: the
  *       {@code data} value exactly as it stands in the file, from its first byte ({@code {}) to
@@ -255,7 +256,8 @@ public final class SnapshotStore {
                             throw new InvalidSnapshotFile(file, "data is not a JSON object");
                         }
                         dataStart = p.currentTokenLocation().getByteOffset();
-                        data = (ObjectNode) mapper.readTree(p);
+                        data = (ObjectNode) mapper.reader().without(com.fasterxml.jackson.databind
+                                .DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(p);
                         dataEnd = p.currentLocation().getByteOffset();
                     }
                     default -> p.skipChildren(); // later formats may add members
@@ -287,7 +289,7 @@ public final class SnapshotStore {
             throw new InvalidSnapshotFile(file, "createdAt is not an ISO-8601 instant: "
                     + createdAt);
         }
-        if (!at.equals(parts.createdAt())) {
+        if (!at.toString().equals(createdAt) || !at.equals(parts.createdAt())) {
             throw new InvalidSnapshotFile(file, "createdAt " + at
                     + " disagrees with the file name's " + parts.createdAt());
         }
