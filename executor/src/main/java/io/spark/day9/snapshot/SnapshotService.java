@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  *       {@code manual}).</li>
  *   <li><b>State</b> ({@link #captureState}): one member per registered {@link StateSection},
  *       captured now (kind {@code state}); automatically every {@code SNAPSHOT_INTERVAL_SEC} on
- *       the {@code snapshots} lane, and once at graceful shutdown, by the {@link #schedule()}
+ *       the {@code day9-snapshots} lane, and once at graceful shutdown, by the {@link #schedule()}
  *       component, which the wiring class adds late in the start order (so it stops early,
  *       while the components it captures are still up).</li>
  *   <li><b>Restore</b> ({@link #start()}): this component is added early in the start order,
@@ -353,7 +353,7 @@ public final class SnapshotService implements Component {
 
     /**
      * The component that takes automatic state snapshots: every {@code SNAPSHOT_INTERVAL_SEC}
-     * (when above 0) and retention every hour on the {@code snapshots} lane, and one state
+     * (when above 0) and retention every hour on the {@code day9-snapshots} lane, and one state
      * snapshot when it stops. Add it after the components whose state it captures (so it stops
      * before them).
      */
@@ -371,7 +371,7 @@ public final class SnapshotService implements Component {
 
         @Override
         public void start() {
-            lane = scheduler.lane("snapshots");
+            lane = scheduler.lane("day9-snapshots");
             Duration every = settings.interval();
             if (!every.isZero()) {
                 lane.every(every, every, () -> automatic("interval"));

@@ -164,7 +164,8 @@ class SnapshotApiTest {
         // the graceful stop took one more state snapshot: the restart restores from it
         List<String> all = files();
         assertThat(all).hasSize(5);
-        String newestBeforeStop = all.stream().filter(f -> f.contains("@state@")).reduce((a, b) -> b)
+        String newestBeforeStop = all.stream().filter(f -> f.contains("@state@"))
+                .reduce((a, b) -> b)
                 .orElseThrow();
         try (TestExecutor s = startOn(dir, time, env)) {
             JsonNode health = json(s.get("/api/private/health"));
