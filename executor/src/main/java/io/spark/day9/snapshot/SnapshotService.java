@@ -139,17 +139,14 @@ public final class SnapshotService implements Component {
     }
 
     private void restore() {
-        List<SnapshotInfo> all;
+        List<SnapshotInfo> states;
         try {
-            all = store.list();
+            states = store.stateFilesNewestFirst();
         } catch (IOException | RuntimeException e) {
             finishRestore(new SnapshotEvent.Restored(RestoreOutcome.ALL_INVALID, null, null, 0,
                     List.of(), "cannot list " + store.dir() + ": " + e));
             return;
         }
-        List<SnapshotInfo> states = new ArrayList<>(all.stream()
-                .filter(s -> s.kind() == SnapshotKind.STATE).toList());
-        java.util.Collections.reverse(states); // newest first
         if (states.isEmpty()) {
             finishRestore(new SnapshotEvent.Restored(RestoreOutcome.NONE, null, null, 0,
                     List.of(), "no state snapshot in " + store.dir()));

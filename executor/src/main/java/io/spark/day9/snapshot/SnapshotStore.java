@@ -92,6 +92,17 @@ public final class SnapshotStore {
     private final Path dir;
     private final SnapshotIo io;
     private final ObjectMapper mapper;
+    /**
+     * Verdicts of files already verified, by file name, with the size and modification time
+     * they were verified at: a committed snapshot is never rewritten, so listing (after every
+     * snapshot, for retention) re-verifies only new or changed files, not gigabytes each time.
+     * A truncated or rewritten file changes size or mtime and is verified again.
+     */
+    private final java.util.concurrent.ConcurrentHashMap<String, Verified> verified =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record Verified(long size, long modifiedMs, SnapshotInfo info) {
+    }
 
     /**
      * @param dir    the snapshot directory ({@code SNAPSHOT_DIR}); created on first write
@@ -177,7 +188,10 @@ public final class SnapshotStore {
         byte[] file = out.toByteArray();
         // commit rule: temp file, fsync, rename, directory fsync (AtomicFiles)
         io.writeAtomically(target, file);
-        return new SnapshotInfo(target, name, kind, at, file.length, sha, true, null);
+        SnapshotInfo info = new SnapshotInfo(target, name, kind, at, file.length, sha, true,
+                null);
+        remember(target, info);
+        return info;
     }
 
     /** The file name of a snapshot (see the class doc). */
@@ -313,7 +327,8 @@ public final class SnapshotStore {
     /**
      * Every snapshot file in the directory, verified, oldest first (by created-at, then name).
      * A file that cannot be read or verified is listed with {@code valid} false and its problem,
-     * dated from its name. Temp files and other files are not listed.
+     * dated from its name. Temp files and other files are not listed. A file verified before
+     * with the same size and modification time is not read again (see {@code verified}).
      */
     public List<SnapshotInfo> list() throws IOException {
         List<SnapshotInfo> out = new ArrayList<>();
@@ -329,7 +344,63 @@ public final class SnapshotStore {
         return out;
     }
 
+    /**
+     * The state snapshot files, newest first, from their names alone (nothing is read): the
+     * restore at start reads and verifies them one by one until one is valid.
+     */
+    public List<SnapshotInfo> stateFilesNewestFirst() throws IOException {
+        List<SnapshotInfo> out = new ArrayList<>();
+        for (Path f : io.list(dir)) {
+            NameParts parts = parseFileName(f.getFileName().toString());
+            if (parts != null && parts.kind() == SnapshotKind.STATE) {
+                out.add(new SnapshotInfo(f, parts.name(), parts.kind(), parts.createdAt(), -1,
+                        null, false, "not verified"));
+            }
+        }
+        out.sort(Comparator.comparing(SnapshotInfo::createdAt)
+                .thenComparing(SnapshotInfo::fileName).reversed());
+        return out;
+    }
+
+    private void remember(Path f, SnapshotInfo info) {
+        try {
+            verified.put(f.getFileName().toString(), new Verified(java.nio.file.Files.size(f),
+                    java.nio.file.Files.getLastModifiedTime(f).toMillis(), info));
+        } catch (IOException | RuntimeException e) {
+            verified.remove(f.getFileName().toString());
+        }
+    }
+
+    private SnapshotInfo cached(Path f) {
+        Verified v = verified.get(f.getFileName().toString());
+        if (v == null) {
+            return null;
+        }
+        try {
+            if (java.nio.file.Files.size(f) == v.size()
+                    && java.nio.file.Files.getLastModifiedTime(f).toMillis() == v.modifiedMs()) {
+                return v.info();
+            }
+        } catch (IOException | RuntimeException e) {
+            // gone or unreadable: verified again below
+        }
+        verified.remove(f.getFileName().toString());
+        return null;
+    }
+
     private SnapshotInfo inspect(Path f, NameParts parts) {
+        SnapshotInfo known = cached(f);
+        if (known != null) {
+            return known;
+        }
+        SnapshotInfo info = inspectNow(f, parts);
+        if (info.size() >= 0) {
+            remember(f, info);
+        }
+        return info;
+    }
+
+    private SnapshotInfo inspectNow(Path f, NameParts parts) {
         byte[] bytes;
         try {
             bytes = io.read(f);
