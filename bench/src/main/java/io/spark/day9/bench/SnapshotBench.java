@@ -111,28 +111,37 @@ final class SnapshotBench {
         RetentionPolicy policy = new RetentionPolicy(3650, 1000);
         long[] write = new long[rounds];
         long[] restore = new long[rounds];
+        long[] writeCpu = new long[rounds];
+        long[] restoreCpu = new long[rounds];
+        java.lang.management.ThreadMXBean threads =
+                java.lang.management.ManagementFactory.getThreadMXBean();
         long size = 0;
         try (SystemScheduler scheduler = new SystemScheduler()) {
             for (int i = 0; i < rounds; i++) {
                 clean(dir);
                 SnapshotService writer = service(dir, policy, scheduler,
                         new OrdersSection(resting, settled));
+                long c0 = threads.getCurrentThreadCpuTime();
                 long t0 = System.nanoTime();
                 SnapshotInfo info = writer.captureState("state", "bench");
                 write[i] = System.nanoTime() - t0;
+                writeCpu[i] = threads.getCurrentThreadCpuTime() - c0;
                 size = info.size();
                 OrdersSection target = new OrdersSection(List.of(), List.of());
                 SnapshotService reader = service(dir, policy, scheduler, target);
+                long c1 = threads.getCurrentThreadCpuTime();
                 long t1 = System.nanoTime();
                 reader.start();
                 restore[i] = System.nanoTime() - t1;
+                restoreCpu[i] = threads.getCurrentThreadCpuTime() - c1;
                 if (reader.restoreOutcome().outcome() != RestoreOutcome.RESTORED
                         || target.restored != 110_000) {
                     throw new IllegalStateException("restore failed: "
                             + reader.restoreOutcome() + ", " + target.restored + " orders");
                 }
-                System.out.printf("round %d: write %.1f ms, restore %.1f ms, %d bytes%n", i + 1,
-                        write[i] / 1e6, restore[i] / 1e6, size);
+                System.out.printf("round %d: write %.1f ms (cpu %.1f ms), restore %.1f ms "
+                        + "(cpu %.1f ms), %d bytes%n", i + 1, write[i] / 1e6, writeCpu[i] / 1e6,
+                        restore[i] / 1e6, restoreCpu[i] / 1e6, size);
             }
         } finally {
             clean(dir);
@@ -146,6 +155,9 @@ final class SnapshotBench {
         System.out.printf("restore (list, read, verify, parse, rebuild 110 000 records):     "
                 + "median %.1f ms, min %.1f ms (rounds after the first)%n",
                 median(restore) / 1e6, min(restore) / 1e6);
+        System.out.printf("thread CPU time (insensitive to other processes on the host): "
+                + "write median %.1f ms, restore median %.1f ms%n", median(writeCpu) / 1e6,
+                median(restoreCpu) / 1e6);
         System.out.printf("first round (cold JVM): write %.1f ms, restore %.1f ms%n",
                 write[0] / 1e6, restore[0] / 1e6);
     }
