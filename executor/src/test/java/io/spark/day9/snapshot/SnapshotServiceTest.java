@@ -148,6 +148,32 @@ class SnapshotServiceTest {
     }
 
     @Test
+    void aFlippedByteAnywhereInTheNewestIsSkippedByRestoreWhichFallsBackToTheOlder()
+            throws Exception {
+        Counter c = new Counter();
+        SnapshotService first = service(c);
+        first.start();
+        c.value = 1;
+        SnapshotInfo older = first.captureState("state", "test");
+        time.advance(Duration.ofSeconds(1));
+        c.value = 2;
+        SnapshotInfo newer = first.captureState("state", "test");
+        byte[] good = Files.readAllBytes(newer.file());
+        for (int i = 0; i < good.length; i++) {
+            byte[] bad = good.clone();
+            bad[i] ^= (byte) (1 << (i % 8));
+            Files.write(newer.file(), bad);
+            Counter after = new Counter();
+            SnapshotService next = service(after);
+            next.start();
+            assertThat(next.restoreOutcome().file()).as("byte %d flipped", i)
+                    .isEqualTo(older.fileName());
+            assertThat(next.restoreOutcome().skipped()).isEqualTo(1);
+            assertThat(after.value).isEqualTo(1);
+        }
+    }
+
+    @Test
     void everyStateSnapshotCorruptStartsEmptyAndSaysSo() throws Exception {
         Counter c = new Counter();
         SnapshotService first = service(c);
