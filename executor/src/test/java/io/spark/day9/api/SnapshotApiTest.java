@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.spark.day9.testing.ManualScheduler;
 import io.spark.day9.testing.TestExecutor;
-import java.net.URLEncoder;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -177,10 +175,5 @@ class SnapshotApiTest {
             assertThat(json(s.get("/api/private/snapshots")).get("restore").asText())
                     .isEqualTo("restored");
         }
-    }
-
-    @SuppressWarnings("unused")
-    private static String enc(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 }
