@@ -9,12 +9,14 @@ import io.spark.day9.api.MarketRoutes;
 import io.spark.day9.api.QueueRoutes;
 import io.spark.day9.api.ShadowReportRoutes;
 import io.spark.day9.api.ShadowRoutes;
+import io.spark.day9.api.SnapshotRoutes;
 import io.spark.day9.api.SystemRoutes;
 import io.spark.day9.audit.AuditBatcher;
 import io.spark.day9.audit.AuditComponent;
 import io.spark.day9.audit.AuditSubscriber;
 import io.spark.day9.chaos.ChaosEngine;
 import io.spark.day9.chaos.ChaosSettings;
+import io.spark.day9.chaos.ChaosStateSection;
 import io.spark.day9.chaos.MarketTargets;
 import io.spark.day9.config.Day9Config;
 import io.spark.day9.config.DeployEnv;
@@ -24,9 +26,11 @@ import io.spark.day9.fs.SecureFiles;
 import io.spark.day9.jobs.ProbeHandler;
 import io.spark.day9.jobs.ProbeRetention;
 import io.spark.day9.jobs.QuarantineRetention;
+import io.spark.day9.jobs.QueueStatsSection;
 import io.spark.day9.jobs.Queues;
 import io.spark.day9.jobs.Worker;
 import io.spark.day9.lifecycle.Lifecycle;
+import io.spark.day9.market.BookSummarySection;
 import io.spark.day9.market.MarketComponent;
 import io.spark.day9.market.ReadOnlyMarketData;
 import io.spark.day9.metrics.ChaosMetrics;
@@ -36,6 +40,9 @@ import io.spark.day9.metrics.MetricsRegistry;
 import io.spark.day9.metrics.QueueMetrics;
 import io.spark.day9.metrics.ShadowMetrics;
 import io.spark.day9.retention.RetainedKind;
+import io.spark.day9.metrics.SnapshotMetrics;
+import io.spark.day9.retention.Retention;
+import io.spark.day9.retention.RetentionPolicy;
 import io.spark.day9.shadow.BinanceExchangeOrders;
 import io.spark.day9.shadow.OrderJobHandler;
 import io.spark.day9.shadow.OrderRouter;
@@ -46,10 +53,15 @@ import io.spark.day9.sim.SimConfig;
 import io.spark.day9.sim.SimExchange;
 import io.spark.day9.sim.server.SimComponent;
 import io.spark.day9.sim.server.SimServer;
+import io.spark.day9.snapshot.SnapshotIo;
+import io.spark.day9.snapshot.SnapshotService;
+import io.spark.day9.snapshot.SnapshotSettings;
+import io.spark.day9.snapshot.SnapshotStore;
 import io.spark.day9.time.Scheduler;
 import io.spark.day9.time.SystemScheduler;
 import java.time.Clock;
 import java.time.LocalDate;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -86,6 +98,10 @@ public final class Executor implements AutoCloseable {
     private final ShadowExecutor shadow;
     private final OrderRouter router;
     private final HttpServer http;
+    /** The one retention runner; every retained file kind registers with it. */
+    private final Retention retention;
+    private final SnapshotService snapshots;
+    private SnapshotMetrics snapshotMetrics;
     private ChaosMetrics chaosMetrics; // set while wiring chaos; routes declared after start
 
     private Executor(Day9Config config, Clock clock, Scheduler scheduler,
@@ -96,6 +112,8 @@ public final class Executor implements AutoCloseable {
         this.audit = new AuditComponent(config.paths().auditDir(), clock, Json.mapper());
         this.auditBatcher = new AuditBatcher(audit);
         this.auditor = new AuditSubscriber(auditBatcher);
+        this.retention = new Retention(clock);
+        auditor.subscribeTo(retention);
         this.queues = buildQueues();
         this.worker = buildWorker();
         this.sim = buildSim();
@@ -104,7 +122,10 @@ public final class Executor implements AutoCloseable {
         this.shadow = buildShadow();
         this.router = buildRouter();
         worker.register(OrderJobHandler.TYPE, new OrderJobHandler(router, Json.mapper()));
+        this.snapshots = buildSnapshots();
         this.http = buildHttp(extraRoutes);
+        // every retained kind is registered by now: its deletion counter starts at 0
+        snapshotMetrics.retainedKinds(retention.kinds());
         startOrder();
     }
 
@@ -115,6 +136,7 @@ public final class Executor implements AutoCloseable {
         }
         lifecycle.add(audit);
         lifecycle.add(auditBatcher);
+        lifecycle.add(snapshots);  // restores before the owners of restorable sections start
         lifecycle.add(queues);
         if (sim != null) {
             lifecycle.add(sim);
@@ -126,6 +148,8 @@ public final class Executor implements AutoCloseable {
         if (config.queue().workerEnabled()) {
             lifecycle.add(worker); // after shadow and the router: it handles "order" jobs
         }
+        lifecycle.add(snapshots.schedule()); // stops right after HTTP: the shutdown snapshot
+                                             // sees every other component still up
         lifecycle.add(http);
     }
 
@@ -223,6 +247,28 @@ public final class Executor implements AutoCloseable {
         return se;
     }
 
+    /**
+     * Snapshots: the store, the service with its state sections (queue stats, market summary,
+     * chaos for the record; shadow adds its own), the snapshot retention kind, metrics and
+     * audit.
+     */
+    private SnapshotService buildSnapshots() {
+        Day9Config.Snapshots c = config.snapshots();
+        RetentionPolicy policy = new RetentionPolicy(c.retentionDays(), c.keepLast());
+        SnapshotStore store = new SnapshotStore(config.paths().snapshotDir(), SnapshotIo.FILES,
+                Json.mapper());
+        retention.register(store.retainedKind(policy));
+        SnapshotService s = new SnapshotService(new SnapshotSettings(
+                config.paths().snapshotDir(), Duration.ofSeconds(c.intervalSec()), c.maxBytes(),
+                policy), store, retention, clock, scheduler, Json.mapper());
+        s.register(new QueueStatsSection(queues, Json.mapper()));
+        s.register(new BookSummarySection(market, Json.mapper()));
+        s.register(new ChaosStateSection(chaos, Json.mapper()));
+        this.snapshotMetrics = new SnapshotMetrics(metrics.registry(), s, retention);
+        auditor.subscribeTo(s);
+        return s;
+    }
+
     /** Where orders go: only a sending mode is given an exchange order client. */
     private OrderRouter buildRouter() {
         return OrderRouter.forMode(config.trading(), shadow,
@@ -243,6 +289,7 @@ public final class Executor implements AutoCloseable {
         routes.add(new MarketRoutes(market));
         routes.add(new ChaosRoutes(chaos));
         routes.add(new ShadowReportRoutes(config.paths().shadowDir(), clock::millis));
+        routes.add(new SnapshotRoutes(snapshots, retention));
         routes.addAll(extraRoutes);
         AuthPolicy auth = authPolicy(config.server(), clock);
         HttpMetrics.observeAuth(metrics.registry(), auth::failedAuthentications,
@@ -336,6 +383,16 @@ public final class Executor implements AutoCloseable {
     /** The chaos engine. */
     public ChaosEngine chaos() {
         return chaos;
+    }
+
+    /** Snapshots: create, list, the restore outcome at start. */
+    public SnapshotService snapshots() {
+        return snapshots;
+    }
+
+    /** The one retention runner (every retained file kind is registered with it). */
+    public Retention retention() {
+        return retention;
     }
 
     /** The built-in worker; later subsystems register their job handlers on it. */

@@ -20,10 +20,12 @@ class ExecutorWiringTest {
     void componentsStartInDependencyOrderWithTheOrderRouterBetweenShadowAndWorker()
             throws Exception {
         try (TestExecutor server = TestExecutor.start(dir, Map.of())) {
-            // stop is the reverse: http, worker, orders, shadow, ... audit, the scheduler last
+            // stop is the reverse: http, snapshot-schedule (the shutdown snapshot, while the
+            // rest is up), worker, orders, shadow, ... snapshots (restore, before every owner
+            // of a restorable section starts), audit, the scheduler last
             assertThat(server.executor().lifecycle().health().keySet()).containsExactly(
-                    "scheduler", "audit", "audit-batcher", "queue", "sim-exchange", "market", "chaos",
-                    "shadow", "orders", "worker", "http");
+                    "scheduler", "audit", "audit-batcher", "snapshots", "queue", "sim-exchange",
+                    "market", "chaos", "shadow", "orders", "worker", "snapshot-schedule", "http");
         }
     }
 

@@ -73,6 +73,11 @@ public final class ProblemTypes {
                     + "placed right now; retry later", 409),
             t("trading-disabled", "Trading disabled", "live and shadow trading are both off",
                     409),
+            t("snapshot-too-large", "Snapshot too large", "a snapshot's data over "
+                    + "SNAPSHOT_MAX_BYTES (named in errors); nothing was written", 413),
+            t("snapshot-failed", "Snapshot failed", "the snapshot could not be written (disk "
+                    + "full, permission denied, read-only directory, I/O error) or the state "
+                    + "could not be captured; nothing that verifies was left behind", 503),
             t("not-ready", "Not ready", "/readyz while starting, stopping or with a component "
                     + "down", 503),
             t("internal", "Internal error", "a bug; the log has the stack trace under the "

@@ -107,6 +107,9 @@ public record Schema(String type, Map<String, Schema> properties, Schema items, 
         if (c.isRecord()) {
             return ofClass(c, depth);
         }
+        if (com.fasterxml.jackson.databind.node.ObjectNode.class.isAssignableFrom(c)) {
+            return anyObject(); // free-form data kept as given (a manual snapshot's data)
+        }
         throw new IllegalArgumentException("no schema for field type " + t.getTypeName());
     }
 

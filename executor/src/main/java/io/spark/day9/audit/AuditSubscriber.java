@@ -7,8 +7,12 @@ import io.spark.day9.event.Subscription;
 import io.spark.day9.jobs.DlqAction;
 import io.spark.day9.jobs.Queues;
 import io.spark.day9.queue.event.QueueEvent;
+import io.spark.day9.retention.Retention;
+import io.spark.day9.retention.RetentionEvent;
 import io.spark.day9.shadow.ShadowEvent;
 import io.spark.day9.shadow.ShadowExecutor;
+import io.spark.day9.snapshot.SnapshotEvent;
+import io.spark.day9.snapshot.SnapshotService;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -32,6 +36,15 @@ import java.util.Map;
  *   <tr><td>{@link ShadowEvent} placed, filled, ended, rejected</td><td>{@code shadow.order},
  *       {@code shadow.fill}, {@code shadow.canceled}/{@code shadow.expired},
  *       {@code shadow.reject}</td><td>the order id (the symbol for a reject)</td>
+ *       <td>batched</td></tr>
+ *   <tr><td>{@link SnapshotEvent} created, failed</td><td>{@code snapshot.create},
+ *       {@code snapshot.fail}</td><td>the file (the name when failed)</td><td>at once when an
+ *       operator asked, else batched</td></tr>
+ *   <tr><td>{@link SnapshotEvent.Restored}, {@link SnapshotEvent.Skipped}</td>
+ *       <td>{@code snapshot.restore}, {@code snapshot.skip}</td><td>the file</td>
+ *       <td>batched</td></tr>
+ *   <tr><td>{@link RetentionEvent.Deleted}, {@link RetentionEvent.DeleteFailed}</td>
+ *       <td>{@code retention.delete}, {@code retention.delete-failed}</td><td>the file</td>
  *       <td>batched</td></tr>
  * </table>
  *
@@ -71,6 +84,63 @@ public final class AuditSubscriber {
             dead.close();
             actions.close();
         };
+    }
+
+    /** Records snapshots written and failed, and the restore at start. */
+    public Subscription subscribeTo(SnapshotService snapshots) {
+        return snapshots.subscribe(this::onSnapshot);
+    }
+
+    /** Records every file retention deletes (or fails to delete), of every kind. */
+    public Subscription subscribeTo(Retention retention) {
+        return retention.subscribe(this::onRetention);
+    }
+
+    void onSnapshot(SnapshotEvent e) {
+        if (e instanceof SnapshotEvent.Created c) {
+            Map<String, Object> after = new LinkedHashMap<>();
+            after.put("name", c.snapshot().name());
+            after.put("kind", c.snapshot().kind().id());
+            after.put("size", c.snapshot().size());
+            after.put("sha256", c.snapshot().sha256());
+            record(c.actor(), "snapshot.create", c.snapshot().fileName(), after);
+        } else if (e instanceof SnapshotEvent.Failed f) {
+            Map<String, Object> after = new LinkedHashMap<>();
+            after.put("kind", f.kind().id());
+            after.put("reason", f.reason().id());
+            after.put("error", f.error());
+            record(f.actor(), "snapshot.fail", f.name(), after);
+        } else if (e instanceof SnapshotEvent.Skipped s) {
+            batcher.submit(SnapshotService.SYSTEM, "snapshot.skip", s.file(), null,
+                    Map.of("problem", s.problem()));
+        } else if (e instanceof SnapshotEvent.Restored r) {
+            Map<String, Object> after = new LinkedHashMap<>();
+            after.put("outcome", r.outcome().id());
+            after.put("skipped", r.skipped());
+            after.put("sections", r.sections());
+            after.put("detail", r.detail());
+            batcher.submit(SnapshotService.SYSTEM, "snapshot.restore",
+                    r.file() == null ? "-" : r.file(), null, after);
+        }
+    }
+
+    void onRetention(RetentionEvent e) {
+        if (e instanceof RetentionEvent.Deleted d) {
+            batcher.submit("retention", "retention.delete", d.file().toString(), null,
+                    Map.of("kind", d.kind(), "reason", d.reason()));
+        } else if (e instanceof RetentionEvent.DeleteFailed f) {
+            batcher.submit("retention", "retention.delete-failed", f.file().toString(), null,
+                    Map.of("kind", f.kind(), "error", f.error()));
+        }
+    }
+
+    /** An operator's action is durable before the answer; the system's own is batched. */
+    private void record(String actor, String action, String target, Object after) {
+        if (SnapshotService.SYSTEM.equals(actor)) {
+            batcher.submit(actor, action, target, null, after);
+        } else {
+            append(actor, action, target, null, after);
+        }
     }
 
     void onChaos(ChaosEvent e) {

@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
                 SimExchangeCommand.class, ChaosCommand.class,
                 AuditCommand.class,
                 ShadowCommand.class,
+                SnapshotCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Day9Command implements Runnable {
 

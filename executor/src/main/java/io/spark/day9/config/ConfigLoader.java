@@ -155,6 +155,9 @@ public final class ConfigLoader {
         MarketValues marketValues = market();
         Path snapshotDir = path("SNAPSHOT_DIR");
         int retentionDays = (int) integer("SNAPSHOT_RETENTION_DAYS", 1, 3650);
+        int keepLast = (int) integer("SNAPSHOT_KEEP_LAST", 0, 1000);
+        int snapshotIntervalSec = (int) integer("SNAPSHOT_INTERVAL_SEC", 0, 86_400);
+        long snapshotMaxBytes = integer("SNAPSHOT_MAX_BYTES", 1024, 1L << 31);
         Path shadowDir = path("SHADOW_DIR");
         TradeMode mode = choice("TRADE_MODE", TradeMode.class);
         boolean live = bool("LIVE_ENABLED");
@@ -230,7 +233,7 @@ public final class ConfigLoader {
                 chaos,
                 new Day9Config.Queue(journal, workerEnabled, workerThreads),
                 market,
-                new Day9Config.Snapshots(retentionDays),
+                snapshots(retentionDays, keepLast, snapshotIntervalSec, snapshotMaxBytes),
                 new Day9Config.Trading(mode, live, shadow, shadowSettings),
                 retention,
                 effective);
@@ -251,6 +254,22 @@ public final class ConfigLoader {
             return new RetentionPolicy(Integer.parseInt(defaultOf(daysVariable)),
                     Integer.parseInt(defaultOf(lastVariable)));
         }
+    }
+
+    /**
+     * The snapshot settings; a retention policy that would keep nothing is refused naming both
+     * variables (with SNAPSHOT_RETENTION_DAYS at least 1 it cannot happen today; the check
+     * stays as the policy's own backstop).
+     */
+    private static Day9Config.Snapshots snapshots(int days, int keepLast, int intervalSec,
+                                                  long maxBytes) {
+        try {
+            new io.spark.day9.retention.RetentionPolicy(days, keepLast);
+        } catch (IllegalArgumentException e) {
+            throw ConfigException.conflict("SNAPSHOT_RETENTION_DAYS", "SNAPSHOT_RETENTION_DAYS="
+                    + days + " and SNAPSHOT_KEEP_LAST=" + keepLast + ": " + e.getMessage());
+        }
+        return new Day9Config.Snapshots(days, keepLast, intervalSec, maxBytes);
     }
 
     /** Raw text with its source; {@code ${RUNTIME_DIR}} in a default is expanded. */

@@ -267,10 +267,21 @@ public record Day9Config(Server server, Paths paths, Logging logging, Chaos chao
         }
     }
 
-    /** Snapshot retention ({@code SNAPSHOT_RETENTION_DAYS}: accepted, not used yet). */
-    public record Snapshots(int retentionDays) {
+    /**
+     * Snapshots and their retention: {@code SNAPSHOT_RETENTION_DAYS}, {@code SNAPSHOT_KEEP_LAST},
+     * {@code SNAPSHOT_INTERVAL_SEC} (0 = no automatic snapshots), {@code SNAPSHOT_MAX_BYTES}.
+     */
+    public record Snapshots(int retentionDays, int keepLast, int intervalSec, long maxBytes) {
+        /** Default keep-last, interval and size limit. */
+        public Snapshots(int retentionDays) {
+            this(retentionDays, 3, 60, 64L * 1024 * 1024);
+        }
+
         public Snapshots {
             range("SNAPSHOT_RETENTION_DAYS", retentionDays, 1, 3650);
+            range("SNAPSHOT_KEEP_LAST", keepLast, 0, 1000);
+            range("SNAPSHOT_INTERVAL_SEC", intervalSec, 0, 86_400);
+            range("SNAPSHOT_MAX_BYTES", maxBytes, 1024, 1L << 31);
         }
     }
 

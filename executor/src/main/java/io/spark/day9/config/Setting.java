@@ -91,8 +91,14 @@ public record Setting(String name, String defaultValue, String meaning, boolean 
             s("SIM_PORT", "0", "port of the embedded simulator (0 = a free loopback port)"),
             s("SIM_SEED", "42", "seed of the simulator's random-walk market"),
             s("SNAPSHOT_DIR", "${RUNTIME_DIR}/snapshots", "snapshot directory"),
-            s("SNAPSHOT_RETENTION_DAYS", "7", "accepted (1..3650) and ignored until snapshots "
-                    + "are built; then snapshots older than this are deleted"),
+            s("SNAPSHOT_RETENTION_DAYS", "7", "snapshots older than this many days (UTC, from "
+                    + "their created-at) are deleted, except the newest valid and keep-last ones"),
+            s("SNAPSHOT_KEEP_LAST", "3", "newest valid snapshots kept per name and kind, "
+                    + "however old (0..1000)"),
+            s("SNAPSHOT_INTERVAL_SEC", "60", "automatic state snapshot every N seconds (0 = off; "
+                    + "one is still taken at graceful shutdown)"),
+            s("SNAPSHOT_MAX_BYTES", "67108864", "largest snapshot data in bytes (64 MiB); "
+                    + "manual data is also bounded by HTTP_MAX_BODY_BYTES"),
             s("SHADOW_DIR", "${RUNTIME_DIR}/shadow", "shadow order audit trail directory"),
             s("SHADOW_TRAIL_RETENTION_DAYS", "30", "closed trail segments whose newest record "
                     + "is older than this are deleted, unless a restart would replay them "
@@ -121,7 +127,7 @@ public record Setting(String name, String defaultValue, String meaning, boolean 
      * {@code day9 config} and the README say so.
      */
     public static final java.util.Set<String> NOT_USED_YET =
-            java.util.Set.of("SNAPSHOT_RETENTION_DAYS");
+            java.util.Set.of();
 
     /** False for a setting that is accepted and validated but not used yet. */
     public boolean usedYet() {

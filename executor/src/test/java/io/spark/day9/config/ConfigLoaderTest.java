@@ -255,10 +255,20 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void snapshotRetentionDaysIsMarkedAsNotUsedYet() {
-        assertThat(Setting.named("SNAPSHOT_RETENTION_DAYS").usedYet()).isFalse();
-        assertThat(Setting.named("SNAPSHOT_RETENTION_DAYS").meaning()).contains("ignored");
+    void snapshotSettingsAreUsedNowThatSnapshotsAreBuilt() {
+        // issue 13 gave SNAPSHOT_RETENTION_DAYS its meaning: it is no longer "not used yet"
+        assertThat(Setting.named("SNAPSHOT_RETENTION_DAYS").usedYet()).isTrue();
+        assertThat(Setting.named("SNAPSHOT_RETENTION_DAYS").meaning()).doesNotContain("ignored");
         assertThat(Setting.named("QUEUE_DIR").usedYet()).isTrue();
+        Day9Config c = load(Map.of());
+        assertThat(c.snapshots().keepLast()).isEqualTo(3);
+        assertThat(c.snapshots().intervalSec()).isEqualTo(60);
+        assertThat(c.snapshots().maxBytes()).isEqualTo(64L * 1024 * 1024);
+        assertThatThrownBy(() -> load(Map.of("SNAPSHOT_KEEP_LAST", "-1",
+                "SNAPSHOT_INTERVAL_SEC", "x", "SNAPSHOT_MAX_BYTES", "10")))
+                .hasMessageContaining("SNAPSHOT_KEEP_LAST")
+                .hasMessageContaining("SNAPSHOT_INTERVAL_SEC")
+                .hasMessageContaining("SNAPSHOT_MAX_BYTES");
     }
 
     @Test
