@@ -203,7 +203,7 @@ public final class Executor implements AutoCloseable {
         Day9Config.Shadow s = config.trading().shadow();
         ShadowConfig sc = new ShadowConfig(config.paths().shadowDir(), s.makerFeeBps(),
                 s.takerFeeBps(), s.latencyModel(), s.latencyMs(), s.orderTtlSec() * 1000,
-                s.rttProbeSec() * 1000);
+                s.rttProbeSec() * 1000, s.recentOrders());
         MarketComponent mc = market; // closures capture the component, not the executor
         ShadowExecutor se = new ShadowExecutor(sc, ReadOnlyMarketData.of(mc),
                 () -> mc.rest().exchangeInfo(),
