@@ -116,9 +116,19 @@ final class ShadowHeapBench {
                 System.out.printf("oldest order read back from the trail: %.2f ms (%s); its "
                         + "client order id again: %.2f ms, duplicate=%s%n", (t1 - t0) / 1e6,
                         first.orderId(), (t2 - t1) / 1e6, again.duplicate());
+                JsonNode parsed = Json.mapper().readTree(
+                        Json.mapper().writeValueAsBytes(section));
+                ShadowExecutor fresh = new ShadowExecutor(new ShadowConfig(dir, BigDecimal.TEN,
+                        BigDecimal.TEN, ShadowConfig.LatencyModel.NONE, 0, 86_400_000, 0,
+                        window), new FixedBook(), () -> info, null, System::currentTimeMillis,
+                        scheduler, Json.mapper());
+                long t4 = System.nanoTime();
+                fresh.stateSection().restore(parsed);
+                long t5 = System.nanoTime();
                 System.out.printf("state section capture: %.0f ms, %.1f MB of JSON "
-                        + "(%d recent orders)%n", (t3 - t2) / 1e6, bytes / 1e6,
-                        section.path("recent").size());
+                        + "(%d recent orders); its restore (check and load, before start): "
+                        + "%.0f ms%n", (t3 - t2) / 1e6, bytes / 1e6,
+                        section.path("recent").size(), (t5 - t4) / 1e6);
             }
         } finally {
             pool.shutdownNow();
