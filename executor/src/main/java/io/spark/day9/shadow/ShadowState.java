@@ -1,5 +1,8 @@
 package io.spark.day9.shadow;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -172,16 +175,65 @@ record ShadowState(ShadowTrail.Position mark, long seq, List<Positions.State> po
             if (!r.isObject()) {
                 throw bad(at, "must be an object");
             }
-            ShadowOrderView view = order(r, at);
-            if (view.status().resting()) {
-                throw bad(at + ".order", "a settled order is FILLED, CANCELED or EXPIRED, got "
-                        + view.status());
-            }
+            String text = text(r, "order", at + ".order");
+            String[] head = settledHead(text, at + ".order");
             long createdAt = longValue(r, "createdAt", at + ".createdAt");
-            recent.add(new SettledOrder(view.orderId(), view.clientOrderId(), view.strategy(),
-                    createdAt, r.get("order").asText().getBytes(StandardCharsets.UTF_8)));
+            recent.add(new SettledOrder(head[0], head[1], head[2], createdAt,
+                    text.getBytes(StandardCharsets.UTF_8)));
         }
         return new ShadowState(mark, seq, positions, resting, recent);
+    }
+
+    /** Components of {@link ShadowOrderView} in its array encoding. */
+    private static final int COMPONENTS = ShadowOrderView.class.getRecordComponents().length;
+    private static final int STATUS = 12;
+    private static final JsonFactory FACTORY = new JsonFactory();
+
+    /**
+     * Checks a settled order's encoding without decoding it (a restore checks up to the whole
+     * window, 100 000 orders by default: a full decode each took seconds): well-formed JSON, an
+     * array of the view's components, the identity strings present, a final status. Returns
+     * orderId, clientOrderId, strategy.
+     */
+    private static String[] settledHead(String text, String at) {
+        String[] head = new String[STATUS + 1];
+        int i = 0;
+        try (JsonParser p = FACTORY.createParser(text)) {
+            if (p.nextToken() != JsonToken.START_ARRAY) {
+                throw bad(at, "is not an encoded order: not a JSON array");
+            }
+            for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+                if (t == null) {
+                    throw bad(at, "is not an encoded order: it ends early");
+                }
+                if (i <= STATUS && t == JsonToken.VALUE_STRING) {
+                    head[i] = p.getText();
+                }
+                p.skipChildren();
+                i++;
+            }
+            if (p.nextToken() != null) {
+                throw bad(at, "is not an encoded order: text after the array");
+            }
+        } catch (java.io.IOException e) {
+            throw bad(at, "is not an encoded order: "
+                    + e.getMessage().lines().findFirst().orElse(""));
+        }
+        if (i != COMPONENTS || head[0] == null || head[1] == null || head[2] == null
+                || head[3] == null || head[STATUS] == null) {
+            throw bad(at, "is not an encoded order: needs " + COMPONENTS + " components with "
+                    + "orderId, clientOrderId, strategy, symbol and status, got " + i);
+        }
+        OrderStatus status;
+        try {
+            status = OrderStatus.valueOf(head[STATUS]);
+        } catch (IllegalArgumentException e) {
+            throw bad(at, "status " + head[STATUS] + " is unknown");
+        }
+        if (status.resting()) {
+            throw bad(at, "a settled order is FILLED, CANCELED or EXPIRED, got " + status);
+        }
+        return head;
     }
 
     private static ShadowOrderView order(JsonNode r, String at) {
