@@ -108,6 +108,10 @@ public final class ShadowExecutor implements Component {
     private final OrderIndex index = new OrderIndex();
     /** The restored section's trail mark; null replays the whole trail. */
     private ShadowTrail.Position restoredMark;
+    /** The section as restored (null when none), what a capture before the replay returns. */
+    private JsonNode restoredSection;
+    /** The trail has been replayed: the state and the trail's mark agree from now on. */
+    private boolean replayed;
     private final StateSection section = new Section();
     private final Map<String, List<Order>> resting = new HashMap<>();
     private final Positions positions = new Positions();
@@ -441,8 +445,9 @@ public final class ShadowExecutor implements Component {
     /**
      * The executor's part of the state snapshot ({@code "shadow"}, restorable): positions, open
      * orders, the recent window of settled orders and the trail mark they include, captured
-     * under the executor's monitor (format in {@link ShadowState}). Restore it before
-     * {@link #start()}: start then replays only the trail after the mark.
+     * under the executor's monitor (format in {@link ShadowState}); until start has replayed the
+     * trail, a capture returns what the replay starts from. Restore it before {@link #start()}:
+     * start then replays only the trail after the mark.
      */
     public StateSection stateSection() {
         return section;
@@ -737,6 +742,8 @@ public final class ShadowExecutor implements Component {
                     settleIfDone(live);
                 }
             }
+            replayed = true;
+            restoredSection = null;
         }
         log.debug("shadow replay done at {}", now);
     }
@@ -1032,8 +1039,12 @@ public final class ShadowExecutor implements Component {
         public JsonNode capture() {
             ShadowState state;
             synchronized (ShadowExecutor.this) { // the mark and the state agree
-                ShadowTrail.Position mark = trail != null ? trail.mark()
-                        : restoredMark != null ? restoredMark : ShadowTrail.Position.START;
+                if (!replayed) { // before or during the replay at start: what it starts from
+                    return restoredSection != null ? restoredSection.deepCopy()
+                            : new ShadowState(ShadowTrail.Position.START, seq.get(), List.of(),
+                            List.of(), List.of()).toJson();
+                }
+                ShadowTrail.Position mark = trail.mark();
                 List<ShadowState.Resting> open = new ArrayList<>();
                 for (List<Order> list : resting.values()) {
                     for (Order o : list) {
@@ -1049,7 +1060,11 @@ public final class ShadowExecutor implements Component {
 
         @Override
         public void restore(JsonNode state) {
-            restoreState(ShadowState.parse(state));
+            ShadowState parsed = ShadowState.parse(state);
+            synchronized (ShadowExecutor.this) {
+                restoreState(parsed);
+                restoredSection = state.deepCopy();
+            }
         }
     }
 

@@ -331,6 +331,28 @@ class ShadowRestoreTest {
     }
 
     @Test
+    void aCaptureBeforeTheReplayReturnsWhatTheReplayStartsFrom() throws Exception {
+        ShadowExecutor s = start(1000, null);
+        standardBook();
+        s.place(order("BUY", "MARKET", null, "1", "m1"));
+        JsonNode section = throughText(s.stateSection().capture());
+        s.place(order("BUY", "MARKET", null, "1", "m2"));
+        stopAll();
+        // not started: no trail is replayed yet, so a capture must not claim the trail's end
+        ShadowExecutor fresh = create(1000);
+        JsonNode empty = fresh.stateSection().capture();
+        assertThat(empty.path("mark").path("segment").asText()).isEmpty();
+        assertThat(empty.path("recent")).isEmpty();
+        ShadowExecutor restored = create(1000);
+        restored.stateSection().restore(section);
+        assertThat(restored.stateSection().capture()).isEqualTo(section);
+        restored.start();
+        assertThat(restored.stateSection().capture().path("mark"))
+                .isNotEqualTo(section.path("mark"));
+        assertThat(restored.positions().get(0).qty()).isEqualByComparingTo("2");
+    }
+
+    @Test
     void aSectionIsRestoredOnlyBeforeStart() throws Exception {
         ShadowExecutor s = start(1000, null);
         JsonNode section = s.stateSection().capture();
