@@ -60,6 +60,14 @@ import io.spark.day9.snapshot.SnapshotStore;
 import io.spark.day9.time.Scheduler;
 import io.spark.day9.time.SystemScheduler;
 import java.time.Clock;
+import io.spark.day9.shadow.ShadowTrail;
+import io.spark.day9.snapshot.SnapshotKind;
+import io.spark.day9.snapshot.SnapshotInfo;
+import java.nio.file.Path;
+import java.io.UncheckedIOException;
+import java.io.IOException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.Map;
 import java.time.LocalDate;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -124,6 +132,7 @@ public final class Executor implements AutoCloseable {
         worker.register(OrderJobHandler.TYPE, new OrderJobHandler(router, Json.mapper()));
         this.snapshots = buildSnapshots();
         this.http = buildHttp(extraRoutes);
+        retainedKinds(this::trailReplayFrom).forEach(retention::register);
         // every retained kind is registered by now: its deletion counter starts at 0
         snapshotMetrics.retainedKinds(retention.kinds());
         startOrder();
@@ -235,7 +244,7 @@ public final class Executor implements AutoCloseable {
         Day9Config.Shadow s = config.trading().shadow();
         ShadowConfig sc = new ShadowConfig(config.paths().shadowDir(), s.makerFeeBps(),
                 s.takerFeeBps(), s.latencyModel(), s.latencyMs(), s.orderTtlSec() * 1000,
-                s.rttProbeSec() * 1000);
+                s.rttProbeSec() * 1000, s.recentOrders());
         MarketComponent mc = market; // closures capture the component, not the executor
         ShadowExecutor se = new ShadowExecutor(sc, ReadOnlyMarketData.of(mc),
                 () -> mc.rest().exchangeInfo(),
@@ -264,6 +273,7 @@ public final class Executor implements AutoCloseable {
         s.register(new QueueStatsSection(queues, Json.mapper()));
         s.register(new BookSummarySection(market, Json.mapper()));
         s.register(new ChaosStateSection(chaos, Json.mapper()));
+        s.register(shadow.stateSection()); // restored before shadow starts and replays its trail
         this.snapshotMetrics = new SnapshotMetrics(metrics.registry(), s, retention);
         auditor.subscribeTo(s);
         return s;
@@ -398,6 +408,50 @@ public final class Executor implements AutoCloseable {
     /** The built-in worker; later subsystems register their job handlers on it. */
     public Worker worker() {
         return worker;
+    }
+
+    /** Trail marks of snapshot files already read (files never change under their name). */
+    private final Map<String, Optional<LocalDate>> trailMarks = new ConcurrentHashMap<>();
+
+    /**
+     * The UTC day of the oldest trail segment a restore could start replaying from: the oldest
+     * shadow trail mark among the valid state snapshots on disk. Empty (so every trail segment
+     * is kept) when there is no valid state snapshot, when one cannot be read, or when one has
+     * no shadow mark or a mark at the trail's start (its restore would replay the whole trail).
+     */
+    private Optional<LocalDate> trailReplayFrom() {
+        try {
+            LocalDate oldest = null;
+            boolean any = false;
+            for (SnapshotInfo info : snapshots.store().list()) {
+                if (!info.valid() || info.kind() != SnapshotKind.STATE) {
+                    continue;
+                }
+                any = true;
+                Optional<LocalDate> day = trailMarks.computeIfAbsent(info.fileName(),
+                        f -> markDay(info.file()));
+                if (day.isEmpty()) {
+                    return Optional.empty();
+                }
+                if (oldest == null || day.get().isBefore(oldest)) {
+                    oldest = day.get();
+                }
+            }
+            return any ? Optional.ofNullable(oldest) : Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            log.warn("retention: cannot read the snapshots' trail marks ({}); keeping every"
+                    + " trail segment", e.toString());
+            return Optional.empty();
+        }
+    }
+
+    private Optional<LocalDate> markDay(Path file) {
+        try {
+            return snapshots.store().dataText(file, "shadow", "mark", "segment")
+                    .flatMap(ShadowTrail::segmentDay);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**

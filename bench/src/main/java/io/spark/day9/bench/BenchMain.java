@@ -4,7 +4,8 @@ import java.util.Arrays;
 
 /**
  * Runs a benchmark suite side by side with its peers and prints figures and ratios.
- * {@code bench/run http|queue|market|chaos|shadow|snapshot} (see BENCHMARKS.md for the method).
+ * {@code bench/run http|queue|market|chaos|shadow|shadow-heap|snapshot} (see BENCHMARKS.md
+ * for the method).
  */
 public final class BenchMain {
     private BenchMain() {
@@ -26,12 +27,17 @@ public final class BenchMain {
                 ShadowBench.main(rest);
                 System.exit(0);
             }
+            case "shadow-heap" -> {
+                ShadowHeapBench.main(rest);
+                System.exit(0);
+            }
             default -> {
                 System.out.println("usage: bench/run http [seconds] [clients]"
                         + " | bench/run queue [dir] [--only=case] | bench/run market [drops]"
                         + " | bench/run chaos [seconds] [rounds] [clients]"
                         + " | bench/run shadow [rate] [seconds] [warmup]"
-                        + " | bench/run snapshot [rounds]");
+                        + " | bench/run snapshot [rounds]"
+                        + " | bench/run shadow-heap [orders] [window]");
                 System.exit(suite.equals("help") ? 0 : 2);
             }
         }

@@ -169,7 +169,8 @@ public final class ConfigLoader {
                 choice("SHADOW_LATENCY_MODEL", ShadowConfig.LatencyModel.class),
                 integer("SHADOW_LATENCY_MS", 0, 10_000),
                 integer("SHADOW_ORDER_TTL_SEC", 1, 30L * 24 * 3600),
-                integer("SHADOW_RTT_PROBE_SEC", 0, 3600));
+                integer("SHADOW_RTT_PROBE_SEC", 0, 3600),
+                (int) integer("SHADOW_RECENT_ORDERS", 1, ShadowConfig.MAX_RECENT_ORDERS));
         Day9Config.Retention retention = new Day9Config.Retention(
                 retention("SHADOW_TRAIL_RETENTION_DAYS", "SHADOW_TRAIL_KEEP_LAST"),
                 retention("CHAOS_REPORT_RETENTION_DAYS", "CHAOS_REPORT_KEEP_LAST"),

@@ -376,14 +376,25 @@ public record Day9Config(Server server, Paths paths, Logging logging, Chaos chao
      * @param latencyMs     delay of the fixed model
      * @param orderTtlSec   resting order expiry
      * @param rttProbeSec   round-trip measurement period (0 = never)
+     * @param recentOrders  settled orders kept in memory ({@code SHADOW_RECENT_ORDERS})
      */
     public record Shadow(double abFraction, java.util.Map<String, Double> abOverrides,
                          java.math.BigDecimal makerFeeBps, java.math.BigDecimal takerFeeBps,
                          LatencyModel latencyModel, long latencyMs, long orderTtlSec,
-                         long rttProbeSec) {
+                         long rttProbeSec, int recentOrders) {
         public static final Shadow DEFAULTS = new Shadow(1.0, java.util.Map.of(),
                 java.math.BigDecimal.TEN, java.math.BigDecimal.TEN, LatencyModel.NONE, 0, 86_400,
                 5);
+
+        /** Settings with the default window of recent orders. */
+        public Shadow(double abFraction, java.util.Map<String, Double> abOverrides,
+                      java.math.BigDecimal makerFeeBps, java.math.BigDecimal takerFeeBps,
+                      LatencyModel latencyModel, long latencyMs, long orderTtlSec,
+                      long rttProbeSec) {
+            this(abFraction, abOverrides, makerFeeBps, takerFeeBps, latencyModel, latencyMs,
+                    orderTtlSec, rttProbeSec,
+                    io.spark.day9.shadow.ShadowConfig.DEFAULT_RECENT_ORDERS);
+        }
 
         public Shadow {
             abOverrides = java.util.Map.copyOf(abOverrides);
@@ -405,6 +416,12 @@ public record Day9Config(Server server, Paths paths, Logging logging, Chaos chao
             if (rttProbeSec < 0) {
                 throw new IllegalArgumentException("SHADOW_RTT_PROBE_SEC=" + rttProbeSec
                         + " is invalid: must be at least 0");
+            }
+            if (recentOrders < 1 || recentOrders
+                    > io.spark.day9.shadow.ShadowConfig.MAX_RECENT_ORDERS) {
+                throw new IllegalArgumentException("SHADOW_RECENT_ORDERS=" + recentOrders
+                        + " is invalid: must be from 1 to "
+                        + io.spark.day9.shadow.ShadowConfig.MAX_RECENT_ORDERS);
             }
         }
 

@@ -117,6 +117,8 @@ public record Setting(String name, String defaultValue, String meaning, boolean 
             s("SHADOW_ORDER_TTL_SEC", "86400", "a resting shadow order expires after this"),
             s("SHADOW_RTT_PROBE_SEC", "5",
                     "how often the exchange round trip is measured with order/test (0 = never)"),
+            s("SHADOW_RECENT_ORDERS", "100000",
+                    "settled shadow orders kept in memory; older ones are read from the trail"),
             s("TRADE_MODE", "paper", "paper | testnet | live"),
             s("LIVE_ENABLED", "false", "true lets TRADE_MODE=live send real orders"),
             s("SHADOW_LIVE_ENABLED", "true",

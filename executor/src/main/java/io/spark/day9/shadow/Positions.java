@@ -72,6 +72,38 @@ final class Positions {
         }
     }
 
+    /** A position's accounting state, exactly (what a state snapshot keeps). */
+    record State(String strategy, String symbol, BigDecimal qty, BigDecimal avg,
+                 BigDecimal realized, BigDecimal fees, BigDecimal bought, BigDecimal sold,
+                 long fills) {
+    }
+
+    /** Every position's state (immutable values: safe to use after the lock is released). */
+    List<State> states() {
+        List<State> out = new ArrayList<>();
+        for (Position p : byKey.values()) {
+            out.add(new State(p.strategy, p.symbol, p.qty, p.avg, p.realized, p.fees, p.bought,
+                    p.sold, p.fills));
+        }
+        return out;
+    }
+
+    /** Replaces every position with {@code states} (restore at start). */
+    void load(List<State> states) {
+        byKey.clear();
+        for (State st : states) {
+            Position p = new Position(st.strategy(), st.symbol());
+            p.qty = st.qty();
+            p.avg = st.avg();
+            p.realized = st.realized();
+            p.fees = st.fees();
+            p.bought = st.bought();
+            p.sold = st.sold();
+            p.fills = st.fills();
+            byKey.put(st.strategy() + "\u0000" + st.symbol(), p);
+        }
+    }
+
     List<View> views(Function<String, BigDecimal> markOf) {
         List<View> out = new ArrayList<>();
         for (Position p : byKey.values()) {

@@ -18,7 +18,8 @@ import java.io.UncheckedIOException;
  * <p>The encoding is Jackson's array shape of {@link ShadowOrderView}: values in component
  * order, no field names, numbers exact (a {@link java.math.BigDecimal} keeps its scale).
  */
-record SettledOrder(String strategy, long createdAt, byte[] encoded) implements KnownOrder {
+record SettledOrder(String orderId, String clientOrderId, String strategy, long createdAt,
+                    byte[] encoded) implements KnownOrder {
     @JsonFormat(shape = JsonFormat.Shape.ARRAY)
     private interface AsArray {
     }
@@ -28,7 +29,18 @@ record SettledOrder(String strategy, long createdAt, byte[] encoded) implements 
             .addMixIn(ShadowOrderView.FillView.class, AsArray.class);
 
     static SettledOrder of(ShadowOrderView view, long createdAt) {
-        return new SettledOrder(view.strategy(), createdAt, encode(view));
+        return new SettledOrder(view.orderId(), view.clientOrderId(), view.strategy(),
+                createdAt, encode(view));
+    }
+
+    /** An order encoded by {@link #encode}, from its text (the state snapshot keeps it so). */
+    static ShadowOrderView decode(String text) {
+        try {
+            return CODEC.readValue(text, ShadowOrderView.class);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(e.getMessage().lines().findFirst().orElse(""),
+                    e);
+        }
     }
 
     @Override

@@ -15,6 +15,8 @@ import io.spark.day9.shadow.FillModel.Fill;
 import io.spark.day9.shadow.OrderRequest.Side;
 import io.spark.day9.shadow.OrderRequest.TimeInForce;
 import io.spark.day9.shadow.OrderRequest.Type;
+import io.spark.day9.shadow.TrailRecord.Head;
+import io.spark.day9.snapshot.StateSection;
 import io.spark.day9.time.Scheduler;
 import java.math.BigDecimal;
 import java.math.MathContext;
@@ -24,6 +26,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,7 +52,16 @@ import org.slf4j.LoggerFactory;
  *       waits for the latency model (a timer of the injected scheduler), fills by {@link FillModel} against the book at that
  *       moment, writes the trail and returns once the trail is durable.</li>
  *   <li>Idempotent by {@code clientOrderId}: the same id returns the first order, never a
- *       second one, also after a restart (the trail is replayed on start).</li>
+ *       second one, also after a restart (the trail is replayed on start), across the whole
+ *       dedup horizon: every order whose {@code order} line is in a trail file still on disk
+ *       (trail retention sets how long that is).</li>
+ *   <li>Bounded memory: open orders and the last {@code SHADOW_RECENT_ORDERS} settled ones stay
+ *       in memory (about 500 bytes each); every order of the trail is also in an
+ *       {@link OrderIndex} (about 60 bytes each) through which an older one is read back from
+ *       the trail by order id or client order id.</li>
+ *   <li>Restart: {@link #stateSection()} captures positions, open orders, the recent window and
+ *       the trail mark they include; restored before {@link #start()}, only the trail after the
+ *       mark is replayed. Without a restored section the whole trail is replayed.</li>
  *   <li>Resting LIMIT orders are re-checked on every trade print and every
  *       {@value #TICK_MS} ms (book crossing, queue position, expiry).</li>
  *   <li>Positions and PnL per strategy and symbol ({@link Positions}).</li>
@@ -92,6 +104,17 @@ public final class ShadowExecutor implements Component {
     /** Every order by shadow id and by client order id: a live {@link Order} until it settles. */
     private final Map<String, KnownOrder> byId = new HashMap<>();
     private final Map<String, KnownOrder> byClientId = new HashMap<>();
+    /** The settled orders kept in memory, by shadow id, oldest settlement first. */
+    private final LinkedHashMap<String, SettledOrder> window = new LinkedHashMap<>();
+    /** Every order in the trail: where its order line is. */
+    private final OrderIndex index = new OrderIndex();
+    /** The restored section's trail mark; null replays the whole trail. */
+    private ShadowTrail.Position restoredMark;
+    /** The section as restored (null when none), what a capture before the replay returns. */
+    private JsonNode restoredSection;
+    /** The trail has been replayed: the state and the trail's mark agree from now on. */
+    private boolean replayed;
+    private final StateSection section = new Section();
     private final Map<String, List<Order>> resting = new HashMap<>();
     private final Positions positions = new Positions();
     private final Deque<Double> rtts = new ArrayDeque<>();
@@ -156,11 +179,11 @@ public final class ShadowExecutor implements Component {
         }
         lane = l;
         synchronized (this) {
-            log.info("shadow executor ready: {} orders replayed from {} ({} resting, {} "
-                    + "unreadable lines skipped); fees maker {} / taker {} bps; latency model {}",
-                    byId.size(), config.dir(), resting.values().stream().mapToInt(List::size)
-                            .sum(), replaySkipped, config.makerFeeBps(), config.takerFeeBps(),
-                    config.latency());
+            log.info("shadow executor ready: {} orders in the trail of {} ({} in memory, {} "
+                    + "resting, {} unreadable lines skipped); fees maker {} / taker {} bps; "
+                    + "latency model {}", index.orders(), config.dir(), byId.size(),
+                    resting.values().stream().mapToInt(List::size).sum(), replaySkipped,
+                    config.makerFeeBps(), config.takerFeeBps(), config.latency());
         }
     }
 
@@ -182,6 +205,7 @@ public final class ShadowExecutor implements Component {
         Map<String, Object> d = new LinkedHashMap<>();
         synchronized (this) {
             d.put("orders", byId.size());
+            d.put("indexedOrders", index.orders());
             d.put("resting", resting.values().stream().mapToInt(List::size).sum());
         }
         d.put("symbolsWithRules", rules.size());
@@ -214,10 +238,18 @@ public final class ShadowExecutor implements Component {
     public Placement place(OrderRequest request) {
         OrderRequest r = request.clientOrderId() == null
                 ? request.withClientOrderId(newClientOrderId()) : request;
+        List<ShadowTrail.Position> older;
         synchronized (this) {
             KnownOrder existing = byClientId.get(r.clientOrderId());
             if (existing != null) {
                 return new Placement(existing.view(), true);
+            }
+            older = index.find(r.clientOrderId());
+        }
+        if (!older.isEmpty()) { // an order older than the window may have this id
+            Optional<ShadowOrderView> first = fromTrail(r.clientOrderId(), older, true);
+            if (first.isPresent()) {
+                return new Placement(first.get(), true);
             }
         }
         SymbolRules symbolRules;
@@ -303,6 +335,7 @@ public final class ShadowExecutor implements Component {
             // the order record carries the status at ack and the arrival snapshot
             records.set(0, o.orderRecord(now));
             ticket = trail.write(records);
+            index.add(o.id, r.clientOrderId(), ticket.first());
             settleIfDone(o);
         }
         trail.awaitDurable(ticket);
@@ -325,6 +358,17 @@ public final class ShadowExecutor implements Component {
     public Optional<ShadowOrderView> cancel(String orderId) {
         ShadowTrail.Ticket ticket;
         Order o;
+        List<ShadowTrail.Position> older;
+        synchronized (this) {
+            older = lookup(orderId) == null ? index.find(orderId) : List.of();
+        }
+        if (!older.isEmpty()) { // out of the window, so settled: never open
+            Optional<ShadowOrderView> old = fromTrail(orderId, older, false);
+            if (old.isPresent()) {
+                throw new OrderRejected(-2011, "orderId", "Unknown order sent. (the order is "
+                        + old.get().status() + ", not open)");
+            }
+        }
         synchronized (this) {
             KnownOrder known = lookup(orderId);
             if (known == null) {
@@ -350,12 +394,23 @@ public final class ShadowExecutor implements Component {
         return Optional.of(v);
     }
 
-    /** An order by shadow id or client order id. */
-    public synchronized Optional<ShadowOrderView> get(String id) {
-        return Optional.ofNullable(lookup(id)).map(KnownOrder::view);
+    /**
+     * An order by shadow id or client order id: from memory, or for an order older than the
+     * window, read back from the trail.
+     */
+    public Optional<ShadowOrderView> get(String id) {
+        List<ShadowTrail.Position> older;
+        synchronized (this) {
+            KnownOrder known = lookup(id);
+            if (known != null) {
+                return Optional.of(known.view());
+            }
+            older = index.find(id);
+        }
+        return older.isEmpty() ? Optional.empty() : fromTrail(id, older, false);
     }
 
-    /** The most recent orders, newest first. */
+    /** The most recent orders in memory (open ones and the recent window), newest first. */
     public synchronized List<ShadowOrderView> recent(String strategy, int limit) {
         List<ShadowOrderView> out = new ArrayList<>();
         List<KnownOrder> all = new ArrayList<>(byId.values());
@@ -379,7 +434,11 @@ public final class ShadowExecutor implements Component {
 
     /** Records the real leg of an A/B pair in the trail (durable when this returns). */
     public void recordReal(TrailRecord.Real record) {
-        trail.append(List.of(record.toMap()));
+        ShadowTrail.Ticket ticket;
+        synchronized (this) { // in order with the state a snapshot captures with its mark
+            ticket = trail.write(List.of(record.toMap()));
+        }
+        trail.awaitDurable(ticket);
         Double rtt = record.rttMs();
         emit(new ShadowEvent.RealPlaced(record.head().strategy(), record.head().symbol(),
                 String.valueOf(record.status()).toLowerCase(java.util.Locale.ROOT),
@@ -396,6 +455,17 @@ public final class ShadowExecutor implements Component {
             store(v.orderId(), v.clientOrderId(), SettledOrder.of(withPair(v, pairId),
                     s.createdAt()));
         }
+    }
+
+    /**
+     * The executor's part of the state snapshot ({@code "shadow"}, restorable): positions, open
+     * orders, the recent window of settled orders and the trail mark they include, captured
+     * under the executor's monitor (format in {@link ShadowState}); until start has replayed the
+     * trail, a capture returns what the replay starts from. Restore it before {@link #start()}:
+     * start then replays only the trail after the mark.
+     */
+    public StateSection stateSection() {
+        return section;
     }
 
     /** The executor's clock (epoch ms): the A/B real leg is timed on the same clock. */
@@ -643,80 +713,269 @@ public final class ShadowExecutor implements Component {
     // ------------------------------------------------------------------ replay
 
     private void replay() throws java.io.IOException {
-        replaySkipped = ShadowTrail.read(config.dir(), json, this::replayOne).skippedLines();
+        ShadowTrail.Position from = restoredMark != null ? restoredMark
+                : ShadowTrail.Position.START;
+        if (from.compareTo(ShadowTrail.Position.START) > 0) {
+            indexUntil(from);
+        }
+        int[] skipped = {0};
+        ShadowTrail.Walk w = ShadowTrail.walk(config.dir(), from, (at, line, len) -> {
+            JsonNode node = ShadowTrail.parseLine(json, line, len);
+            if (node == null) {
+                skipped[0]++;
+                log.warn("shadow trail {}: skipping an unreadable line at byte {}",
+                        at.segment(), at.offset());
+            } else {
+                TrailRecord.parse(node).ifPresent(r -> replayOne(at, r));
+            }
+            return true;
+        });
+        replaySkipped = skipped[0];
+        if (restoredMark != null) {
+            if (!w.fromFound()) {
+                log.warn("shadow: the snapshot's trail mark {} byte {} is gone (retention "
+                        + "deleted the file?); replayed the {} later trail files; lines written "
+                        + "to that file after the snapshot are lost", from.segment(),
+                        from.offset(), w.files());
+            }
+            if (w.fromBeyondEnd()) {
+                log.warn("shadow: the trail is behind the snapshot: {} is shorter than its mark "
+                        + "at byte {}; kept the snapshot's state and replayed only later files",
+                        from.segment(), from.offset());
+            }
+            if (w.fromMidLine()) {
+                log.warn("shadow: the snapshot's trail mark {} byte {} is not at a line start; "
+                        + "replayed from the next line", from.segment(), from.offset());
+            }
+        }
         long now = clock.getAsLong();
-        resting.values().forEach(l -> l.removeIf(o -> !o.resting()));
-        resting.values().removeIf(List::isEmpty);
         synchronized (this) {
+            resting.values().forEach(l -> l.removeIf(o -> !o.resting()));
+            resting.values().removeIf(List::isEmpty);
             for (KnownOrder o : List.copyOf(byId.values())) {
                 if (o instanceof Order live) {
                     settleIfDone(live);
                 }
             }
+            replayed = true;
+            restoredSection = null;
         }
         log.debug("shadow replay done at {}", now);
     }
 
-    private void replayOne(JsonNode line) {
-        TrailRecord.parse(line).ifPresent(this::replayOne);
+    /**
+     * Indexes the orders of the trail before {@code mark} (their state came from the snapshot):
+     * reads only the first fields of each {@code order} line.
+     */
+    private void indexUntil(ShadowTrail.Position mark) throws java.io.IOException {
+        byte[] prefix = "{\"kind\":\"order\"".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        ShadowTrail.walk(config.dir(), ShadowTrail.Position.START, (at, line, len) -> {
+            if (at.compareTo(mark) >= 0) {
+                return false;
+            }
+            if (!startsWith(line, len, prefix)) {
+                return true;
+            }
+            String id = null;
+            String cid = null;
+            try (com.fasterxml.jackson.core.JsonParser p = json.getFactory()
+                    .createParser(line, 0, len)) {
+                p.nextToken();
+                while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME
+                        && (id == null || cid == null)) {
+                    String field = p.currentName();
+                    p.nextToken();
+                    if (field.equals("orderId")) {
+                        id = p.getValueAsString();
+                    } else if (field.equals("clientOrderId")) {
+                        cid = p.getValueAsString();
+                    } else {
+                        p.skipChildren();
+                    }
+                }
+            } catch (java.io.IOException torn) {
+                // an unreadable line: no order to index
+            }
+            if (id != null) {
+                synchronized (this) {
+                    index.add(id, cid, at);
+                }
+            }
+            return true;
+        });
     }
 
-    private synchronized void replayOne(TrailRecord record) {
+    private static boolean startsWith(byte[] line, int len, byte[] prefix) {
+        if (len < prefix.length) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length; i++) {
+            if (line[i] != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private synchronized void replayOne(ShadowTrail.Position at, TrailRecord record) {
         if (record instanceof TrailRecord.Order r) {
-            String id = r.head().orderId();
-            OrderRequest req = new OrderRequest(r.head().symbol(), r.side(), r.type(),
-                    r.timeInForce(), r.price(), r.quantity(), r.head().strategy(),
-                    r.head().clientOrderId(), null, r.decisionAt(),
-                    r.source() == null ? "http" : r.source());
-            SymbolRules sr = new SymbolRules(req.symbol(), "", r.feeAsset() == null ? "USDT"
-                    : r.feeAsset(), BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO,
-                    BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO);
-            Order o = new Order(id, req, r.createdAt(), sr);
-            o.arrivalMid = r.arrivalMid();
-            o.arrivalBid = r.arrivalBestBid();
-            o.arrivalAsk = r.arrivalBestAsk();
-            o.ackAt = r.ackAt();
-            o.queueAhead = r.queueAhead() != null ? r.queueAhead() : BigDecimal.ZERO;
-            o.expiresAt = r.expiresAt();
-            o.pairId = r.pairId();
-            o.status = OrderStatus.NEW;
-            byId.put(id, o);
-            byClientId.put(req.clientOrderId(), o);
-            if (req.type() == Type.LIMIT && req.timeInForce() == TimeInForce.GTC) {
-                resting.computeIfAbsent(req.symbol(), k -> new ArrayList<>()).add(o);
+            Order o = orderOf(r);
+            byId.put(o.id, o);
+            byClientId.put(o.request.clientOrderId(), o);
+            index.add(o.id, o.request.clientOrderId(), at);
+            if (o.request.type() == Type.LIMIT && o.request.timeInForce() == TimeInForce.GTC) {
+                resting.computeIfAbsent(o.request.symbol(), k -> new ArrayList<>()).add(o);
             }
-            bumpSeq(id);
-        } else if (record instanceof TrailRecord.Fill r) {
-            Order o = (Order) byId.get(r.head().orderId());
-            if (o == null) {
-                return;
+            bumpSeq(o.id);
+            return;
+        }
+        if (record instanceof TrailRecord.Reject) {
+            return; // a reject record names no order: nothing to replay
+        }
+        Head h = headOf(record);
+        KnownOrder known = h.orderId() == null ? null : byId.get(h.orderId());
+        if (known == null && record instanceof TrailRecord.Real) {
+            known = byClientId.get(h.clientOrderId());
+        }
+        if (known instanceof Order o) {
+            applyToOrder(o, record);
+            if (record instanceof TrailRecord.Fill f) {
+                positions.fill(o.request.strategy(), o.request.symbol(),
+                        o.request.side() == Side.BUY, f.price(), f.qty(),
+                        f.fee() == null ? BigDecimal.ZERO : f.fee());
             }
+            if (!o.resting()) {
+                unrest(o);
+                settleIfDone(o);
+            }
+        } else if (known instanceof SettledOrder s && record instanceof TrailRecord.Real r) {
+            ShadowOrderView v = s.view();
+            SettledOrder paired = SettledOrder.of(withPair(v, r.pairId()), s.createdAt());
+            store(v.orderId(), v.clientOrderId(), paired);
+            window.replace(v.orderId(), paired);
+        }
+    }
+
+    private static Head headOf(TrailRecord r) {
+        if (r instanceof TrailRecord.Fill f) {
+            return f.head();
+        } else if (r instanceof TrailRecord.End e) {
+            return e.head();
+        } else if (r instanceof TrailRecord.Real re) {
+            return re.head();
+        } else if (r instanceof TrailRecord.Order o) {
+            return o.head();
+        }
+        return ((TrailRecord.Reject) r).head();
+    }
+
+    /** A live order as its {@code order} line left it (status NEW: later lines move it). */
+    private Order orderOf(TrailRecord.Order r) {
+        String id = r.head().orderId();
+        OrderRequest req = new OrderRequest(r.head().symbol(), r.side(), r.type(),
+                r.timeInForce(), r.price(), r.quantity(), r.head().strategy(),
+                r.head().clientOrderId(), null, r.decisionAt(),
+                r.source() == null ? "http" : r.source());
+        Order o = new Order(id, req, r.createdAt(), rulesOf(req.symbol(), r.feeAsset()));
+        o.arrivalMid = r.arrivalMid();
+        o.arrivalBid = r.arrivalBestBid();
+        o.arrivalAsk = r.arrivalBestAsk();
+        o.ackAt = r.ackAt();
+        o.queueAhead = r.queueAhead() != null ? r.queueAhead() : BigDecimal.ZERO;
+        o.expiresAt = r.expiresAt();
+        o.pairId = r.pairId();
+        o.status = OrderStatus.NEW;
+        return o;
+    }
+
+    private static SymbolRules rulesOf(String symbol, String feeAsset) {
+        return new SymbolRules(symbol, "", feeAsset == null ? "USDT" : feeAsset,
+                BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO,
+                BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO);
+    }
+
+    /** A later line of the order's (fill, end, real leg) applied to its state, not positions. */
+    private static void applyToOrder(Order o, TrailRecord record) {
+        if (record instanceof TrailRecord.Fill r) {
             BigDecimal price = r.price();
             BigDecimal qty = r.qty();
-            BigDecimal fee = r.fee();
-            o.fills.add(new ShadowOrderView.FillView(price, qty, fee, r.feeAsset(),
+            o.fills.add(new ShadowOrderView.FillView(price, qty, r.fee(), r.feeAsset(),
                     r.liquidity(), r.fillAt()));
             o.executed = o.executed.add(qty);
             o.quote = o.quote.add(price.multiply(qty));
             o.status = OrderStatus.afterFill(o.remaining());
-            positions.fill(o.request.strategy(), o.request.symbol(),
-                    o.request.side() == Side.BUY, price, qty, fee == null ? BigDecimal.ZERO : fee);
         } else if (record instanceof TrailRecord.Real r) {
-            // the real leg of an A/B pair answered: the twin is paired
-            String id = r.head().orderId();
-            Order o = id == null ? null : (Order) byId.get(id);
-            if (o == null) {
-                o = (Order) byClientId.get(r.head().clientOrderId());
-            }
-            if (o != null) {
-                o.pairId = r.pairId();
-            }
+            o.pairId = r.pairId(); // the real leg of an A/B pair answered: the twin is paired
         } else if (record instanceof TrailRecord.End r) {
-            Order o = (Order) byId.get(r.head().orderId());
-            if (o != null) {
-                o.status = r.status();
+            o.status = r.status();
+        }
+    }
+
+    /**
+     * An order older than the window, read back from the trail: the {@code order} line at one
+     * of {@code candidates} that names {@code key} (as its client order id, or with
+     * {@code clientIdOnly} false also as its shadow id), then its later lines until it settled.
+     * Outside the monitor: it reads files.
+     */
+    private Optional<ShadowOrderView> fromTrail(String key, List<ShadowTrail.Position> candidates,
+                                                boolean clientIdOnly) {
+        for (ShadowTrail.Position at : candidates) {
+            try {
+                Order o = readOrder(at, key, clientIdOnly);
+                if (o != null) {
+                    return Optional.of(o.view());
+                }
+            } catch (java.io.IOException | RuntimeException e) {
+                log.warn("shadow: order {} not read back from {} byte {}: {}", key,
+                        at.segment(), at.offset(), e.toString());
             }
-        } // a reject record names no order: nothing to replay
+        }
+        return Optional.empty();
+    }
+
+    private Order readOrder(ShadowTrail.Position at, String key, boolean clientIdOnly)
+            throws java.io.IOException {
+        Order[] found = {null};
+        byte[][] needle = {null};
+        ShadowTrail.walk(config.dir(), at, (pos, line, len) -> {
+            if (found[0] == null) { // the first line must be the order's own
+                JsonNode n = ShadowTrail.parseLine(json, line, len);
+                TrailRecord r = n == null ? null : TrailRecord.parse(n).orElse(null);
+                if (!(r instanceof TrailRecord.Order or) || !(key.equals(
+                        or.head().clientOrderId()) || !clientIdOnly
+                        && key.equals(or.head().orderId()))) {
+                    return false;
+                }
+                found[0] = orderOf(or);
+                needle[0] = ("\"orderId\":\"" + or.head().orderId() + "\"")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                return true;
+            }
+            if (!found[0].resting() || !contains(line, len, needle[0])) {
+                return found[0].resting();
+            }
+            JsonNode n = ShadowTrail.parseLine(json, line, len);
+            TrailRecord r = n == null ? null : TrailRecord.parse(n).orElse(null);
+            if (r != null && !(r instanceof TrailRecord.Order)
+                    && found[0].id.equals(headOf(r).orderId())) {
+                applyToOrder(found[0], r);
+            }
+            return found[0].resting();
+        });
+        return found[0];
+    }
+
+    private static boolean contains(byte[] line, int len, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= len; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (line[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
     }
 
     private void bumpSeq(String id) {
@@ -733,16 +992,35 @@ public final class ShadowExecutor implements Component {
 
     // ------------------------------------------------------------------ order state
 
-    /** A live order that will not change again is kept as a {@link SettledOrder} from now on. */
+    /**
+     * A live order that will not change again is kept as a {@link SettledOrder} from now on, in
+     * the recent window; the window's oldest order leaves memory (the index still finds it).
+     */
     private void settleIfDone(Order o) {
         if (!o.resting()) {
-            store(o.id, o.request.clientOrderId(), SettledOrder.of(o.view(), o.createdAt));
+            SettledOrder s = SettledOrder.of(o.view(), o.createdAt);
+            store(o.id, o.request.clientOrderId(), s);
+            window.put(o.id, s);
+            evict();
+        }
+    }
+
+    private void evict() {
+        Iterator<SettledOrder> oldest = window.values().iterator();
+        while (window.size() > config.recentOrders()) {
+            SettledOrder s = oldest.next();
+            oldest.remove();
+            byId.remove(s.orderId(), s);
+            byClientId.remove(s.clientOrderId(), s);
         }
     }
 
     private void store(String orderId, String clientOrderId, KnownOrder entry) {
         byId.put(orderId, entry);
         byClientId.put(clientOrderId, entry);
+        if (entry instanceof SettledOrder s) {
+            window.replace(orderId, s);
+        }
     }
 
     private KnownOrder lookup(String id) {
@@ -756,6 +1034,101 @@ public final class ShadowExecutor implements Component {
                 v.cummulativeQuoteQty(), v.avgPrice(), v.status(), v.fills(), v.decisionAt(),
                 v.ackAt(), v.arrivalMid(), v.arrivalBestBid(), v.arrivalBestAsk(),
                 v.priceImprovementBps(), v.expiresAt(), v.source(), pairId);
+    }
+
+    // ------------------------------------------------------------------ state snapshot
+
+    /** The {@code "shadow"} state section; see {@link #stateSection()}. */
+    private final class Section implements StateSection {
+        @Override
+        public String name() {
+            return "shadow";
+        }
+
+        @Override
+        public boolean restorable() {
+            return true;
+        }
+
+        @Override
+        public JsonNode capture() {
+            ShadowState state;
+            synchronized (ShadowExecutor.this) { // the mark and the state agree
+                if (!replayed) { // before or during the replay at start: what it starts from
+                    return restoredSection != null ? restoredSection.deepCopy()
+                            : new ShadowState(ShadowTrail.Position.START, seq.get(), List.of(),
+                            List.of(), List.of()).toJson();
+                }
+                ShadowTrail.Position mark = trail.mark();
+                List<ShadowState.Resting> open = new ArrayList<>();
+                for (List<Order> list : resting.values()) {
+                    for (Order o : list) {
+                        open.add(new ShadowState.Resting(o.view(), o.createdAt, o.queueAhead,
+                                o.rules.quoteAsset()));
+                    }
+                }
+                state = new ShadowState(mark, seq.get(), positions.states(), open,
+                        List.copyOf(window.values()));
+            }
+            return state.toJson(); // outside the monitor: the copies are immutable
+        }
+
+        @Override
+        public void restore(JsonNode state) {
+            ShadowState parsed = ShadowState.parse(state);
+            synchronized (ShadowExecutor.this) {
+                restoreState(parsed);
+                restoredSection = state.deepCopy();
+            }
+        }
+    }
+
+    /** Loads a checked section; only before {@link #start()} and only into an empty executor. */
+    private synchronized void restoreState(ShadowState state) {
+        if (trail != null || !byId.isEmpty() || restoredMark != null) {
+            throw new IllegalStateException("the shadow state is restored once, before the "
+                    + "executor starts");
+        }
+        List<Order> open = new ArrayList<>();
+        for (ShadowState.Resting r : state.resting()) {
+            ShadowOrderView v = r.view();
+            OrderRequest req = new OrderRequest(v.symbol(), Side.valueOf(v.side()),
+                    Type.valueOf(v.type()), TimeInForce.GTC, v.price(), v.origQty(),
+                    v.strategy(), v.clientOrderId(), null, v.decisionAt(),
+                    v.source() == null ? "http" : v.source());
+            Order o = new Order(v.orderId(), req, r.createdAt(), rulesOf(v.symbol(),
+                    r.feeAsset()));
+            o.fills.addAll(v.fills());
+            o.executed = v.executedQty();
+            o.quote = v.cummulativeQuoteQty();
+            o.arrivalMid = v.arrivalMid();
+            o.arrivalBid = v.arrivalBestBid();
+            o.arrivalAsk = v.arrivalBestAsk();
+            o.priceImprovementBps = v.priceImprovementBps();
+            o.queueAhead = r.queueAhead();
+            o.expiresAt = v.expiresAt();
+            o.status = v.status();
+            o.pairId = v.pairId();
+            o.ackAt = v.ackAt();
+            open.add(o);
+        }
+        positions.load(state.positions());
+        for (Order o : open) {
+            byId.put(o.id, o);
+            byClientId.put(o.request.clientOrderId(), o);
+            resting.computeIfAbsent(o.request.symbol(), k -> new ArrayList<>()).add(o);
+        }
+        for (SettledOrder s : state.recent()) {
+            byId.put(s.orderId(), s);
+            byClientId.put(s.clientOrderId(), s);
+            window.put(s.orderId(), s);
+        }
+        evict();
+        seq.accumulateAndGet(state.seq(), Math::max);
+        restoredMark = state.mark();
+        log.info("shadow state restored: {} positions, {} resting orders, {} recent orders; "
+                + "the trail is replayed from {} byte {}", state.positions().size(), open.size(),
+                state.recent().size(), restoredMark.segment(), restoredMark.offset());
     }
 
     /** One order's mutable state, guarded by the executor's monitor. */

@@ -3,12 +3,10 @@ package io.spark.day9.shadow;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.spark.day9.fs.SecureFiles;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -16,8 +14,10 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -40,6 +40,15 @@ import org.slf4j.LoggerFactory;
  * <p>Recovery: lines are whole or torn; a torn last line (a crash mid-write) is skipped by the
  * reader and counted, and the next append starts on a fresh line. A failed write is retried
  * whole by the next leader, after a newline, so no line is ever glued onto a torn one.
+ *
+ * <p>Positions: every line has a {@link Position} (file name and byte offset), known when it is
+ * written (before it is on disk): the files' sizes are read once at open, and each accepted line
+ * advances its day's end. {@link #mark()} is the position after every line accepted so far; a
+ * state snapshot taken under the writers' lock stores it, and a restart replays only the lines
+ * at or after it ({@link #walk}). A write that fails part-way and is retried shifts the later
+ * positions of that file until the next open (the retry starts after a newline); readers of a
+ * position therefore check that they are at a line start and that the line is the one they
+ * expected.
  */
 public final class ShadowTrail implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ShadowTrail.class);
@@ -62,15 +71,67 @@ public final class ShadowTrail implements AutoCloseable {
     private FileChannel channel;
     private volatile String day; // read by openDay() from any thread
     private boolean torn;
+    // positions (under writeLock): the logical end of each day's file, and the last day written
+    private final Map<String, Long> ends = new HashMap<>();
+    private Position mark = Position.START;
 
     ShadowTrail(Path dir, ObjectMapper json) throws IOException {
         this.dir = dir;
         this.json = json;
         SecureFiles.ensureDirectory(dir);
+        for (Path f : files(dir)) {
+            long size = Files.size(f);
+            // a torn last line gets a newline before the next line (see roll)
+            long end = size > 0 && !endsWithNewline(f, size) ? size + 1 : size;
+            String name = f.getFileName().toString();
+            ends.put(name, end);
+            mark = new Position(name, end);
+        }
     }
 
-    /** Where a write ended: wait for it with {@link #awaitDurable}. */
-    record Ticket(long end) {
+    /**
+     * A place in the trail: a file ({@code orders-YYYY-MM-DD.ndjson}) and a byte offset in it.
+     * Ordered by file name (so by day), then offset. {@link #START} is before every file.
+     *
+     * @param segment the file name, empty for {@link #START}
+     * @param offset  bytes from the file's start
+     */
+    public record Position(String segment, long offset) implements Comparable<Position> {
+        /** Before the first line of the first file. */
+        public static final Position START = new Position("", 0);
+
+        public Position {
+            Objects.requireNonNull(segment, "segment");
+            if (!segment.isEmpty() && !FILE_NAME.matcher(segment).matches()) {
+                throw new IllegalArgumentException("segment=" + segment
+                        + " is invalid: must be a trail file name orders-YYYY-MM-DD.ndjson");
+            }
+            if (offset < 0) {
+                throw new IllegalArgumentException("offset=" + offset
+                        + " is invalid: must be 0 or more");
+            }
+        }
+
+        @Override
+        public int compareTo(Position o) {
+            int c = segment.compareTo(o.segment);
+            return c != 0 ? c : Long.compare(offset, o.offset);
+        }
+    }
+
+    /**
+     * Where a write ended: wait for it with {@link #awaitDurable}.
+     *
+     * @param first the position of the write's first line
+     */
+    record Ticket(long end, Position first) {
+    }
+
+    /** The position after every line accepted so far (written or not yet durable). */
+    Position mark() {
+        synchronized (writeLock) {
+            return mark;
+        }
     }
 
     /** Lines of one UTC day, in the order they were written. */
@@ -126,11 +187,17 @@ public final class ShadowTrail implements AutoCloseable {
                 seg = new Segment(d);
                 pending.add(seg);
             }
+            String name = fileName(d);
+            long end = ends.getOrDefault(name, 0L);
+            Position first = new Position(name, end);
             for (byte[] line : lines) {
                 seg.add(line);
                 accepted += line.length + 1;
+                end += line.length + 1;
             }
-            return new Ticket(accepted);
+            ends.put(name, end);
+            mark = new Position(name, end);
+            return new Ticket(accepted, first);
         }
     }
 
@@ -240,7 +307,7 @@ public final class ShadowTrail implements AutoCloseable {
             channel.close();
             channel = null;
         }
-        Path file = dir.resolve("orders-" + d + ".ndjson");
+        Path file = dir.resolve(fileName(d));
         boolean existed = Files.exists(file);
         SecureFiles.ensureFile(file);
         channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
@@ -288,6 +355,34 @@ public final class ShadowTrail implements AutoCloseable {
         return day;
     }
 
+    /**
+     * The UTC day a trail segment's name carries ({@code orders-2026-12-05.ndjson} gives
+     * 2026-12-05); empty for any other name, including the empty name of the trail's start.
+     */
+    public static java.util.Optional<java.time.LocalDate> segmentDay(String segment) {
+        if (segment == null || !FILE_NAME.matcher(segment).matches()) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(java.time.LocalDate.parse(segment.substring(7, 17)));
+    }
+
+    private static String fileName(String day) {
+        return "orders-" + day + ".ndjson";
+    }
+
+    /** The trail files in {@code dir}, oldest first; none when the directory is absent. */
+    static List<Path> files(Path dir) throws IOException {
+        List<Path> files = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return files;
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            s.filter(p -> FILE_NAME.matcher(p.getFileName().toString()).matches()).sorted()
+                    .forEach(files::add);
+        }
+        return files;
+    }
+
     /** What {@link #read} found: the trail files, and the lines it skipped as unreadable. */
     public record ReadResult(int files, int skippedLines) {
     }
@@ -299,37 +394,132 @@ public final class ShadowTrail implements AutoCloseable {
      */
     public static ReadResult read(Path dir, ObjectMapper json, Consumer<JsonNode> sink)
             throws IOException {
-        if (!Files.isDirectory(dir)) {
-            return new ReadResult(0, 0);
+        int[] skipped = {0};
+        Walk w = walk(dir, Position.START, (at, line, len) -> {
+            JsonNode node = parseLine(json, line, len);
+            if (node == null) {
+                skipped[0]++;
+                log.warn("shadow trail {}: skipping an unreadable line", at.segment());
+            } else {
+                sink.accept(node);
+            }
+            return true;
+        });
+        return new ReadResult(w.files(), skipped[0]);
+    }
+
+    /** The line as a JSON object, or null when it is not one (a torn line). */
+    static JsonNode parseLine(ObjectMapper json, byte[] line, int len) {
+        try {
+            JsonNode node = json.readTree(line, 0, len);
+            return node != null && node.isObject() ? node : null;
+        } catch (IOException e) {
+            return null;
         }
-        List<Path> files = new ArrayList<>();
-        try (Stream<Path> s = Files.list(dir)) {
-            s.filter(p -> FILE_NAME.matcher(p.getFileName().toString()).matches()).sorted()
-                    .forEach(files::add);
-        }
-        int skipped = 0;
+    }
+
+    /** Visits raw lines (without their newline); returns false to stop the walk. */
+    @FunctionalInterface
+    interface LineVisitor {
+        boolean visit(Position at, byte[] line, int length) throws IOException;
+    }
+
+    /**
+     * What {@link #walk} found.
+     *
+     * @param files         files read
+     * @param fromFound     the start position's file exists (always true for {@link Position#START})
+     * @param fromBeyondEnd the start offset is past the end of its file (the trail is behind it)
+     * @param fromMidLine   the start offset is not at a line start
+     */
+    record Walk(int files, boolean fromFound, boolean fromBeyondEnd, boolean fromMidLine) {
+    }
+
+    /**
+     * Visits every non-blank line at or after {@code from}, in order, across files, until the
+     * visitor returns false. When {@code from}'s file is gone (retention), the walk starts at the
+     * next file; when its offset is beyond the file's end, that file is skipped; when the offset
+     * is not at a line start, the walk starts at the next line (the partial one is not a line of
+     * its own). The caller learns all three from the result.
+     */
+    static Walk walk(Path dir, Position from, LineVisitor visitor) throws IOException {
+        List<Path> files = files(dir);
+        boolean found = from.segment().isEmpty();
+        boolean beyond = false;
+        boolean midLine = false;
+        int read = 0;
+        byte[] buf = new byte[1 << 16];
+        byte[] line = new byte[1024];
         for (Path f : files) {
-            try (BufferedReader r = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    if (line.isBlank()) {
-                        continue;
+            String name = f.getFileName().toString();
+            int c = name.compareTo(from.segment());
+            if (c < 0) {
+                continue;
+            }
+            long offset = 0;
+            if (c == 0) {
+                found = true;
+                offset = from.offset();
+            }
+            read++;
+            try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ)) {
+                long size = ch.size();
+                if (offset > size) {
+                    beyond = true;
+                    continue;
+                }
+                boolean skipPartial = false;
+                if (offset > 0) {
+                    ByteBuffer one = ByteBuffer.allocate(1);
+                    ch.read(one, offset - 1);
+                    skipPartial = one.get(0) != '\n';
+                    midLine |= skipPartial;
+                }
+                long pos = offset;
+                long lineStart = offset;
+                int len = 0;
+                ByteBuffer bb = ByteBuffer.wrap(buf);
+                while (true) {
+                    bb.clear();
+                    int n = ch.read(bb, pos);
+                    if (n <= 0) {
+                        break;
                     }
-                    JsonNode node;
-                    try {
-                        node = json.readTree(line);
-                    } catch (IOException e) {
-                        node = null;
+                    for (int i = 0; i < n; i++) {
+                        byte b = buf[i];
+                        if (b == '\n') {
+                            if (!skipPartial && !blank(line, len)
+                                    && !visitor.visit(new Position(name, lineStart), line, len)) {
+                                return new Walk(read, found, beyond, midLine);
+                            }
+                            skipPartial = false;
+                            len = 0;
+                            lineStart = pos + i + 1;
+                        } else {
+                            if (len == line.length) {
+                                line = java.util.Arrays.copyOf(line, line.length * 2);
+                            }
+                            line[len++] = b;
+                        }
                     }
-                    if (node == null || !node.isObject()) {
-                        skipped++;
-                        log.warn("shadow trail {}: skipping an unreadable line", f.getFileName());
-                        continue;
-                    }
-                    sink.accept(node);
+                    pos += n;
+                }
+                if (!skipPartial && len > 0 && !blank(line, len)
+                        && !visitor.visit(new Position(name, lineStart), line, len)) {
+                    return new Walk(read, found, beyond, midLine);
                 }
             }
         }
-        return new ReadResult(files.size(), skipped);
+        return new Walk(read, found, beyond, midLine);
+    }
+
+    private static boolean blank(byte[] line, int len) {
+        for (int i = 0; i < len; i++) {
+            byte b = line[i];
+            if (b != ' ' && b != '\t' && b != '\r') {
+                return false;
+            }
+        }
+        return true;
     }
 }

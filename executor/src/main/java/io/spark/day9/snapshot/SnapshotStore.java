@@ -23,6 +23,7 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -322,6 +323,50 @@ public final class SnapshotStore {
         }
         return new Loaded(new SnapshotInfo(file, name, parts.kind(), at, bytes.length, sha,
                 true, null), data);
+    }
+
+    /**
+     * The text of one scalar inside a snapshot's {@code data}, found by streaming (no tree is
+     * built), e.g. {@code dataText(file, "shadow", "mark", "segment")}; empty when the file has
+     * no such member. The file is not verified here: callers ask only about files that
+     * {@link #list()} reported valid.
+     */
+    public Optional<String> dataText(Path file, String... path) throws IOException {
+        byte[] bytes = io.read(file);
+        try (JsonParser p = mapper.getFactory().createParser(bytes)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return Optional.empty();
+            }
+            String[] full = new String[path.length + 1];
+            full[0] = "data";
+            System.arraycopy(path, 0, full, 1, path.length);
+            for (int depth = 0; depth < full.length; depth++) {
+                if (!seekField(p, full[depth])) {
+                    return Optional.empty();
+                }
+                JsonToken t = p.nextToken();
+                if (depth == full.length - 1) {
+                    return t != null && t.isScalarValue() ? Optional.of(p.getText())
+                            : Optional.empty();
+                }
+                if (t != JsonToken.START_OBJECT) {
+                    return Optional.empty();
+                }
+            }
+            return Optional.empty();
+        }
+    }
+
+    /** Moves to the member {@code name} of the object the parser is in; false at its end. */
+    private static boolean seekField(JsonParser p, String name) throws IOException {
+        for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+            if (name.equals(p.currentName())) {
+                return true;
+            }
+            p.nextToken();
+            p.skipChildren();
+        }
+        return false;
     }
 
     /**
