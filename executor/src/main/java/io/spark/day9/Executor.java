@@ -37,6 +37,7 @@ import io.spark.day9.shadow.OrderRouter;
 import io.spark.day9.shadow.OrderTestProbe;
 import io.spark.day9.shadow.ShadowConfig;
 import io.spark.day9.shadow.ShadowExecutor;
+import io.spark.day9.tape.MarketTape;
 import io.spark.day9.sim.SimConfig;
 import io.spark.day9.sim.SimExchange;
 import io.spark.day9.sim.server.SimComponent;
@@ -76,6 +77,7 @@ public final class Executor implements AutoCloseable {
     private final MarketComponent market;
     private final ChaosEngine chaos;
     private final ShadowExecutor shadow;
+    private final MarketTape tape;
     private final OrderRouter router;
     private final HttpServer http;
     private ChaosMetrics chaosMetrics; // set while wiring chaos; routes declared after start
@@ -94,6 +96,7 @@ public final class Executor implements AutoCloseable {
         this.market = buildMarket();
         this.chaos = buildChaos();
         this.shadow = buildShadow();
+        this.tape = buildTape();
         this.router = buildRouter();
         worker.register(OrderJobHandler.TYPE, new OrderJobHandler(router, Json.mapper()));
         this.http = buildHttp(extraRoutes);
@@ -114,6 +117,7 @@ public final class Executor implements AutoCloseable {
         lifecycle.add(market);
         lifecycle.add(chaos);
         lifecycle.add(shadow);
+        lifecycle.add(tape);       // after market: it samples the books
         lifecycle.add(router);     // stopped after the worker: it routes "order" jobs
         if (config.queue().workerEnabled()) {
             lifecycle.add(worker); // after shadow and the router: it handles "order" jobs
@@ -154,6 +158,15 @@ public final class Executor implements AutoCloseable {
     }
 
     /** Where the exchange is: the simulator's own URLs and keys unless overridden. */
+    /** The market tape: samples the books on its lane and records trade prints. */
+    private MarketTape buildTape() {
+        MarketComponent mc = market; // closures capture the component, not the executor
+        MarketTape t = new MarketTape(config.tape(), ReadOnlyMarketData.of(mc), clock::millis,
+                scheduler);
+        mc.subscribe(t::onMarketEvent);
+        return t;
+    }
+
     private MarketComponent.Endpoints endpoints() {
         Day9Config.Market m = config.market();
         if (sim == null) {
@@ -323,6 +336,14 @@ public final class Executor implements AutoCloseable {
     /** Where orders go in this mode. */
     public OrderRouter router() {
         return router;
+    }
+
+    /**
+     * The market tape; {@code tape().retainedKind()} is its retention kind for the shared
+     * {@code retention.Retention}.
+     */
+    public MarketTape tape() {
+        return tape;
     }
 
     /** The chaos engine. */

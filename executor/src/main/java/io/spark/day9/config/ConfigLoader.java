@@ -155,6 +155,12 @@ public final class ConfigLoader {
         Path snapshotDir = path("SNAPSHOT_DIR");
         int retentionDays = (int) integer("SNAPSHOT_RETENTION_DAYS", 1, 3650);
         Path shadowDir = path("SHADOW_DIR");
+        boolean tapeEnabled = bool("TAPE_ENABLED");
+        Path tapeDir = path("TAPE_DIR");
+        long tapeIntervalMs = integer("TAPE_MIN_INTERVAL_MS", 10, 60_000);
+        long tapeSegmentBytes = integer("TAPE_SEGMENT_BYTES", 4096, 1L << 34);
+        int tapeDays = (int) integer("TAPE_RETENTION_DAYS", 0, 3650);
+        int tapeKeepLast = (int) integer("TAPE_KEEP_LAST", 0, 100_000);
         TradeMode mode = choice("TRADE_MODE", TradeMode.class);
         boolean live = bool("LIVE_ENABLED");
         boolean shadow = bool("SHADOW_LIVE_ENABLED");
@@ -201,6 +207,14 @@ public final class ConfigLoader {
                             + "MARKET_RECONNECT_BASE_MS (" + marketValues.reconnectBaseMs() + ")");
         }
         Day9Config.Market market = subsystem(marketValues::toConfig);
+        if (tapeDays == 0 && tapeKeepLast == 0) {
+            throw ConfigException.conflict("TAPE_RETENTION_DAYS", "TAPE_RETENTION_DAYS=0 and "
+                    + "TAPE_KEEP_LAST=0 would keep no tape segment: set at least one above 0");
+        }
+        var tape = new io.spark.day9.tape.TapeConfig(tapeEnabled, tapeDir,
+                new io.spark.day9.retention.RetentionPolicy(tapeDays, tapeKeepLast),
+                tapeIntervalMs, tapeSegmentBytes,
+                io.spark.day9.tape.TapeConfig.DEFAULT_MAX_TRADES_PER_TICK);
         QueueConfig journal;
         try {
             journal = new QueueConfig(queueDir, queueName, fsync, visibilityMs, maxDeliveries,
@@ -226,6 +240,7 @@ public final class ConfigLoader {
                 market,
                 new Day9Config.Snapshots(retentionDays),
                 new Day9Config.Trading(mode, live, shadow, shadowSettings),
+                tape,
                 effective);
     }
 

@@ -24,11 +24,13 @@ import java.util.Optional;
  * @param market    market connectivity
  * @param snapshots snapshot retention
  * @param trading   trade mode and the do-not-send switches
+ * @param tape      the market tape ({@code TAPE_*})
  * @param effective every setting's effective value and where it came from, in {@link Setting#ALL}
  *                  order (for {@code day9 config}; secrets are masked by {@link Effective#shown()})
  */
 public record Day9Config(Server server, Paths paths, Logging logging, Chaos chaos, Queue queue,
                          Market market, Snapshots snapshots, Trading trading,
+                         io.spark.day9.tape.TapeConfig tape,
                          Map<String, Effective> effective) {
 
     public Day9Config {
@@ -40,6 +42,7 @@ public record Day9Config(Server server, Paths paths, Logging logging, Chaos chao
         Objects.requireNonNull(market, "market");
         Objects.requireNonNull(snapshots, "snapshots");
         Objects.requireNonNull(trading, "trading");
+        Objects.requireNonNull(tape, "tape");
         effective = Map.copyOf(effective);
     }
 
