@@ -1,0 +1,182 @@
+package io.spark.day9.export;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongConsumer;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.column.ParquetProperties;
+import org.apache.parquet.conf.ParquetConfiguration;
+import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.hadoop.ParquetFileWriter;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.api.WriteSupport;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.io.LocalOutputFile;
+import org.apache.parquet.io.OutputFile;
+import org.apache.parquet.io.api.Binary;
+import org.apache.parquet.io.api.RecordConsumer;
+import org.apache.parquet.schema.LogicalTypeAnnotation;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
+import org.apache.parquet.schema.Type.Repetition;
+import org.apache.parquet.schema.Types;
+
+/**
+ * Writes feature rows to one Parquet file with parquet-java (parquet-hadoop's writer over a
+ * local {@link OutputFile}, so no Hadoop file system is involved; hadoop-common's jar, without
+ * any of its dependencies, is on the class path only because the writer's signatures name its
+ * {@code Configuration}, which is never instantiated: the configuration is parquet's plain one
+ * and Snappy comes from {@link SnappyCodecs}).
+ *
+ * <p>Fixed settings, so the same rows give the same bytes: Snappy compression, Parquet 1.0
+ * pages, dictionary encoding on, 128 MiB row groups, 1 MiB pages, no bloom filters, one
+ * key-value entry ({@code day9.export.formatVersion}); the footer's {@code created_by} is the
+ * library's own fixed version string. Nothing time-dependent is written.
+ */
+final class ParquetSink {
+    /** The Parquet schema, built from {@link Column#ALL}. */
+    static final MessageType SCHEMA = schema();
+    private static final CompressionCodecName CODEC = CompressionCodecName.SNAPPY;
+    private static final int ROW_GROUP_BYTES = 128 << 20;
+    private static final int PAGE_BYTES = 1 << 20;
+
+    private ParquetSink() {
+    }
+
+    /** The writer as the manifest describes it. */
+    static Map<String, Object> describe() {
+        return Map.of("library", "parquet-java " + ParquetWriter.class.getPackage()
+                        .getImplementationVersion(),
+                "codec", CODEC.name(), "rowGroupBytes", ROW_GROUP_BYTES, "pageBytes", PAGE_BYTES,
+                "writerVersion", "PARQUET_1_0");
+    }
+
+    private static MessageType schema() {
+        Types.MessageTypeBuilder b = Types.buildMessage();
+        for (Column c : Column.ALL) {
+            Repetition rep = c.nullable() ? Repetition.OPTIONAL : Repetition.REQUIRED;
+            switch (c.type()) {
+                case STRING -> b.primitive(PrimitiveTypeName.BINARY, rep)
+                        .as(LogicalTypeAnnotation.stringType()).named(c.name());
+                case LONG -> b.primitive(PrimitiveTypeName.INT64, rep).named(c.name());
+                case TIMESTAMP_MS -> b.primitive(PrimitiveTypeName.INT64, rep)
+                        .as(LogicalTypeAnnotation.timestampType(true,
+                                LogicalTypeAnnotation.TimeUnit.MILLIS)).named(c.name());
+                case DOUBLE -> b.primitive(PrimitiveTypeName.DOUBLE, rep).named(c.name());
+                default -> throw new IllegalStateException("unknown type " + c.type());
+            }
+        }
+        return b.named("day9_features");
+    }
+
+    /** Writes {@code rows} to {@code file} (replacing it), reporting each row written. */
+    static void write(Path file, List<FeatureRow> rows, LongConsumer progress)
+            throws IOException {
+        try (ParquetWriter<FeatureRow> w = new Builder(new LocalOutputFile(file))
+                .withConf(new PlainParquetConfiguration())
+                .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
+                .withCompressionCodec(CODEC)
+                .withCodecFactory(new SnappyCodecs())
+                .withWriterVersion(ParquetProperties.WriterVersion.PARQUET_1_0)
+                .withDictionaryEncoding(true)
+                .withRowGroupSize((long) ROW_GROUP_BYTES)
+                .withPageSize(PAGE_BYTES)
+                .withValidation(false)
+                .build()) {
+            int n = 0;
+            for (FeatureRow r : rows) {
+                w.write(r);
+                if (++n == 4096) {
+                    progress.accept(n);
+                    n = 0;
+                }
+            }
+            progress.accept(n);
+        }
+    }
+
+    private static final class Builder extends ParquetWriter.Builder<FeatureRow, Builder> {
+        Builder(OutputFile file) {
+            super(file);
+        }
+
+        @Override
+        protected Builder self() {
+            return this;
+        }
+
+        @Override
+        protected WriteSupport<FeatureRow> getWriteSupport(Configuration conf) {
+            return new RowWriteSupport();
+        }
+
+        @Override
+        protected WriteSupport<FeatureRow> getWriteSupport(ParquetConfiguration conf) {
+            return new RowWriteSupport();
+        }
+    }
+
+    /** Hands a row's fields to the record consumer in schema order, skipping absent ones. */
+    private static final class RowWriteSupport extends WriteSupport<FeatureRow> {
+        private static final Column[] COLUMNS = Column.ALL.toArray(new Column[0]);
+        private RecordConsumer out;
+
+        @Override
+        public WriteContext init(Configuration configuration) {
+            return context();
+        }
+
+        @Override
+        public WriteContext init(ParquetConfiguration configuration) {
+            return context();
+        }
+
+        private static WriteContext context() {
+            return new WriteContext(SCHEMA, Map.of("day9.export.formatVersion",
+                    Integer.toString(FeatureExport.FORMAT_VERSION)));
+        }
+
+        @Override
+        public void prepareForWrite(RecordConsumer recordConsumer) {
+            this.out = recordConsumer;
+        }
+
+        @Override
+        public void write(FeatureRow r) {
+            out.startMessage();
+            for (int i = 0; i < COLUMNS.length; i++) {
+                Column c = COLUMNS[i];
+                switch (c.type()) {
+                    case STRING -> {
+                        String v = r.strings[c.slot()];
+                        if (v != null) {
+                            out.startField(c.name(), i);
+                            out.addBinary(Binary.fromString(v));
+                            out.endField(c.name(), i);
+                        }
+                    }
+                    case LONG, TIMESTAMP_MS -> {
+                        long v = r.longs[c.slot()];
+                        if (v != FeatureRow.NO_LONG) {
+                            out.startField(c.name(), i);
+                            out.addLong(v);
+                            out.endField(c.name(), i);
+                        }
+                    }
+                    case DOUBLE -> {
+                        double v = r.doubles[c.slot()];
+                        if (!Double.isNaN(v)) {
+                            out.startField(c.name(), i);
+                            out.addDouble(v);
+                            out.endField(c.name(), i);
+                        }
+                    }
+                    default -> throw new IllegalStateException("unknown type " + c.type());
+                }
+            }
+            out.endMessage();
+        }
+    }
+}
