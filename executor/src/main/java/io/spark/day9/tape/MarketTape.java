@@ -74,7 +74,8 @@ import org.slf4j.LoggerFactory;
  *   <li>Size: a segment rolls at the UTC day's end or past {@code TAPE_SEGMENT_BYTES}.</li>
  *   <li>Age: {@link #retainedKind()} hands the segments to the shared retention with their own
  *       policy ({@code TAPE_RETENTION_DAYS}, {@code TAPE_KEEP_LAST}); a segment's age is taken
- *       from the UTC day in its name, and the segment being written is never deleted.</li>
+ *       from the end of the UTC day in its name (never its mtime), and the segment being
+ *       written is never deleted.</li>
  * </ul>
  *
  * <p>Threading: {@link #onMarketEvent} may be called from any thread (it only queues);
@@ -294,8 +295,10 @@ public final class MarketTape implements Component {
 
     /**
      * The tape's {@link RetainedKind} for the shared retention: every segment in {@code TAPE_DIR},
-     * created-at the start of the UTC day in its name (segments carry no header), the open
-     * segment pinned; one group, so the newest segment is always kept.
+     * dated (segments carry no header) at the end of the UTC day in its name, the latest time a
+     * record inside may have, so a segment goes only once all of its records are older than
+     * {@code TAPE_RETENTION_DAYS}; the open segment pinned; one group, so the newest segment is
+     * always kept.
      */
     public RetainedKind retainedKind() {
         return retainedKind(config.dir(), config.retention(), this::currentSegment);
@@ -322,8 +325,9 @@ public final class MarketTape implements Component {
                 for (Path p : segments(dir)) {
                     Matcher m = FILE_NAME.matcher(p.getFileName().toString());
                     m.matches();
-                    Instant created = LocalDate.parse(m.group(1)).atStartOfDay(ZoneOffset.UTC)
-                            .toInstant();
+                    // the end of its UTC day: the latest time a record inside may have
+                    Instant created = LocalDate.parse(m.group(1)).plusDays(1)
+                            .atStartOfDay(ZoneOffset.UTC).toInstant();
                     out.add(new RetainedFile(p, new RetentionPolicy.Candidate(
                             p.getFileName().toString(), KIND, created, true,
                             p.equals(pinned))));
