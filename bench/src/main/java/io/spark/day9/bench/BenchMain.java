@@ -4,7 +4,7 @@ import java.util.Arrays;
 
 /**
  * Runs a benchmark suite side by side with its peers and prints figures and ratios.
- * {@code bench/run http|queue|market|chaos|shadow} (see BENCHMARKS.md for the method).
+ * {@code bench/run http|queue|market|chaos|shadow|export} (see BENCHMARKS.md for the method).
  */
 public final class BenchMain {
     private BenchMain() {
@@ -17,6 +17,7 @@ public final class BenchMain {
             case "http" -> HttpBench.main(rest);
             case "queue" -> QueueBench.main(rest);
             case "market" -> MarketBench.main(rest);
+            case "export" -> ExportBench.main(rest);
             case "chaos" -> {
                 ChaosBench.main(rest);
                 System.exit(0); // the simulator's WebSocket ping thread is not a daemon
@@ -29,7 +30,8 @@ public final class BenchMain {
                 System.out.println("usage: bench/run http [seconds] [clients]"
                         + " | bench/run queue [dir] [--only=case] | bench/run market [drops]"
                         + " | bench/run chaos [seconds] [rounds] [clients]"
-                        + " | bench/run shadow [rate] [seconds] [warmup]");
+                        + " | bench/run shadow [rate] [seconds] [warmup]"
+                        + " | bench/run export [rows] [dir]");
                 System.exit(suite.equals("help") ? 0 : 2);
             }
         }

@@ -1,15 +1,11 @@
 package io.spark.day9.export;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.spark.day9.Version;
-import io.spark.day9.shadow.ShadowTrail;
-import io.spark.day9.shadow.TrailRecord;
 import io.spark.day9.tape.MarketTape;
 import java.io.IOException;
 import java.io.InputStream;
-import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -129,7 +125,7 @@ public final class FeatureExport {
             }
         }
         List<Map<String, Object>> inputs = new ArrayList<>();
-        List<Path> trailFiles = trailFiles(p.shadowDir());
+        List<Path> trailFiles = TrailScan.files(p.shadowDir());
         List<Path> tapeFiles = MarketTape.segments(p.tapeDir());
         progress.phase("hash inputs", trailFiles.size() + tapeFiles.size());
         for (Path f : trailFiles) {
@@ -145,7 +141,7 @@ public final class FeatureExport {
         TapeIndex tape = TapeIndex.load(p.tapeDir());
         progress.step(1);
         progress.phase("read trail", trailFiles.size());
-        Rows rows = readTrail(p);
+        Rows rows = readTrail(trailFiles, progress);
         List<FeatureRow> selected = rows.selected(p.from().toEpochMilli(),
                 p.to().toEpochMilli());
 
@@ -270,80 +266,73 @@ public final class FeatureExport {
         }
     }
 
-    private Rows readTrail(Params p) throws IOException {
+    private Rows readTrail(List<Path> files, Progress progress) throws IOException {
         Rows rows = new Rows();
-        ObjectMapper mapper = new ObjectMapper();
-        ShadowTrail.ReadResult rr = ShadowTrail.read(p.shadowDir(), mapper,
-                (JsonNode node) -> TrailRecord.parse(node).ifPresent(rec -> take(rows, rec)));
-        rows.skipped = rr.skippedLines();
+        for (Path f : files) {
+            rows.skipped += TrailScan.read(f, line -> take(rows, line));
+            progress.step(1);
+        }
         return rows;
     }
 
-    private void take(Rows rows, TrailRecord rec) {
-        if (rec instanceof TrailRecord.Order o) {
-            if (o.head().orderId() == null) {
-                return;
-            }
-            FeatureRow r = head(o.head(), "shadow", o.decisionAt());
-            r.strings[Column.SOURCE] = intern(o.source());
-            r.strings[Column.SIDE] = o.side() == null ? null : o.side().name();
-            r.strings[Column.ORDER_TYPE] = o.type() == null ? null : o.type().name();
-            r.doubles[Column.QUANTITY] = dbl(o.quantity());
-            r.longs[Column.QUEUE_WAIT_MS] = "queue".equals(o.source())
-                    ? Math.max(0, o.createdAt() - o.decisionAt()) : 0;
-            r.doubles[Column.FILLED_QTY] = 0.0;
-            FeatureRow earlier = rows.shadow.put(o.head().orderId(), r);
-            if (earlier != null) { // a replayed line: keep the fills seen so far
-                r.doubles[Column.FILLED_QTY] = earlier.doubles[Column.FILLED_QTY];
-                r.notional = earlier.notional;
-                r.firstFillAt = earlier.firstFillAt;
-            }
-        } else if (rec instanceof TrailRecord.Fill f) {
-            FeatureRow r = rows.shadow.computeIfAbsent(f.head().orderId(), id -> {
-                FeatureRow placeholder = new FeatureRow(); // fill before its order line
-                placeholder.doubles[Column.FILLED_QTY] = 0.0;
-                placeholder.longs[Column.DECISION_AT] = Long.MIN_VALUE;
-                return placeholder;
-            });
-            double qty = dbl(f.qty());
-            double px = dbl(f.price());
-            if (Double.isNaN(qty) || Double.isNaN(px)) {
-                return;
-            }
-            r.doubles[Column.FILLED_QTY] += qty;
-            r.notional += qty * px;
-            r.firstFillAt = r.firstFillAt == FeatureRow.NO_LONG ? f.fillAt()
-                    : Math.min(r.firstFillAt, f.fillAt());
-        } else if (rec instanceof TrailRecord.Real real) {
-            if (real.head().orderId() == null) {
-                return;
-            }
-            FeatureRow r = head(real.head(), "real", real.decisionAt());
-            double filled = real.executedQty() == null ? 0.0 : dbl(real.executedQty());
-            r.doubles[Column.FILLED_QTY] = filled;
-            double notional = 0;
-            for (TrailRecord.RealFill rf : real.fills()) {
-                try {
-                    notional += Double.parseDouble(rf.qty()) * Double.parseDouble(rf.price());
-                } catch (NumberFormatException e) {
-                    notional = Double.NaN;
+    private void take(Rows rows, TrailScan.Line l) {
+        if (l.kind == null || l.orderId == null) {
+            return;
+        }
+        switch (l.kind) {
+            case "order" -> {
+                FeatureRow r = head(l, "shadow", l.decisionAt);
+                r.strings[Column.SOURCE] = intern(l.source);
+                r.strings[Column.SIDE] = intern(l.side);
+                r.strings[Column.ORDER_TYPE] = intern(l.type);
+                r.doubles[Column.QUANTITY] = l.quantity;
+                r.longs[Column.QUEUE_WAIT_MS] = "queue".equals(l.source)
+                        ? Math.max(0, l.createdAt - l.decisionAt) : 0;
+                r.doubles[Column.FILLED_QTY] = 0.0;
+                FeatureRow earlier = rows.shadow.put(l.orderId, r);
+                if (earlier != null) { // fills read before this line, or a repeated line
+                    r.doubles[Column.FILLED_QTY] = earlier.doubles[Column.FILLED_QTY];
+                    r.notional = earlier.notional;
+                    r.firstFillAt = earlier.firstFillAt;
                 }
             }
-            r.notional = notional;
-            if (filled > 0 && real.ackAt() != null) {
-                r.firstFillAt = real.ackAt();
+            case "fill" -> {
+                FeatureRow r = rows.shadow.computeIfAbsent(l.orderId, id -> {
+                    FeatureRow placeholder = new FeatureRow(); // a fill before its order line
+                    placeholder.doubles[Column.FILLED_QTY] = 0.0;
+                    return placeholder; // no decision time: never selected on its own
+                });
+                if (Double.isNaN(l.qty) || Double.isNaN(l.price)) {
+                    return;
+                }
+                long at = l.fillTime();
+                r.doubles[Column.FILLED_QTY] += l.qty;
+                r.notional += l.qty * l.price;
+                r.firstFillAt = r.firstFillAt == FeatureRow.NO_LONG ? at
+                        : Math.min(r.firstFillAt, at);
             }
-            rows.real.add(r);
+            case "real" -> {
+                FeatureRow r = head(l, "real", l.decisionAt);
+                double filled = Double.isNaN(l.executedQty) ? 0.0 : l.executedQty;
+                r.doubles[Column.FILLED_QTY] = filled;
+                r.notional = l.fillsNotional;
+                if (filled > 0 && l.ackAt != Long.MIN_VALUE) {
+                    r.firstFillAt = l.ackAt;
+                }
+                rows.real.add(r);
+            }
+            default -> {
+            }
         }
     }
 
-    private FeatureRow head(TrailRecord.Head h, String leg, long decisionAt) {
+    private FeatureRow head(TrailScan.Line l, String leg, long decisionAt) {
         FeatureRow r = new FeatureRow();
-        r.strings[Column.ORDER_ID] = h.orderId();
-        r.strings[Column.CLIENT_ORDER_ID] = h.clientOrderId();
+        r.strings[Column.ORDER_ID] = l.orderId;
+        r.strings[Column.CLIENT_ORDER_ID] = l.clientOrderId;
         r.strings[Column.LEG] = leg;
-        r.strings[Column.STRATEGY] = intern(h.strategy());
-        r.strings[Column.SYMBOL] = intern(h.symbol());
+        r.strings[Column.STRATEGY] = intern(l.strategy == null ? "default" : l.strategy);
+        r.strings[Column.SYMBOL] = intern(l.symbol == null ? "" : l.symbol);
         r.longs[Column.DECISION_AT] = decisionAt;
         r.longs[Column.QUEUE_WAIT_MS] = 0;
         return r;
@@ -373,12 +362,7 @@ public final class FeatureExport {
             int j = s.asOf(t - WINDOW_MS); // at or before t - W, so strictly before t
             if (j >= 0) {
                 d[Column.RET_10S] = mid / s.mid(j) - 1;
-                double sum = 0;
-                for (int k = j; k < i; k++) {
-                    double lr = Math.log(s.mid(k + 1) / s.mid(k));
-                    sum += lr * lr;
-                }
-                d[Column.VOL_10S] = Math.sqrt(sum);
+                d[Column.VOL_10S] = Math.sqrt(Math.max(0, s.cumSq[i] - s.cumSq[j]));
             }
         }
         TapeIndex.Trades tr = tape.trades(symbol);
@@ -414,17 +398,6 @@ public final class FeatureExport {
 
     private String intern(String s) {
         return s == null ? null : interned.computeIfAbsent(s, x -> x);
-    }
-
-    private static double dbl(BigDecimal d) {
-        return d == null ? Double.NaN : d.doubleValue();
-    }
-
-    private static List<Path> trailFiles(Path dir) throws IOException {
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(f -> f.getFileName().toString()
-                    .matches("orders-\\d{4}-\\d{2}-\\d{2}\\.ndjson")).sorted().toList();
-        }
     }
 
     private static Map<String, Object> input(String role, Path f) throws IOException {

@@ -12,7 +12,8 @@ import java.util.Map;
  * The market tape in memory, by symbol, for point-in-time look-ups: top-of-book and trade
  * series as parallel primitive arrays sorted by observation time (stable: records with equal
  * times keep their tape order). Cost: about 40 bytes per top-of-book record and 16 per trade;
- * look-ups are binary searches.
+ * look-ups are binary searches; window sums (volatility, traded quantity) are differences of
+ * prefix sums, so each row costs O(log n) whatever the window holds.
  *
  * <p>The two questions a reader may ask, and the only ones: {@link Series#before(long)} (the
  * last record observed strictly before t: features) and {@link Series#asOf(long)} (the last
@@ -91,6 +92,8 @@ final class TapeIndex {
         final double[] bidQty;
         final double[] ask;
         final double[] askQty;
+        /** cumSq[i]: the sum of squared log returns of the mid from record 0 to record i. */
+        final double[] cumSq;
         final int n;
 
         Series(long[] at, double[] bid, double[] bidQty, double[] ask, double[] askQty, int n) {
@@ -100,6 +103,11 @@ final class TapeIndex {
             this.ask = ask;
             this.askQty = askQty;
             this.n = n;
+            this.cumSq = new double[Math.max(1, n)];
+            for (int i = 1; i < n; i++) {
+                double lr = Math.log(mid(i) / mid(i - 1));
+                cumSq[i] = cumSq[i - 1] + lr * lr;
+            }
         }
 
         /** The last record observed strictly before {@code t}, or -1. */
