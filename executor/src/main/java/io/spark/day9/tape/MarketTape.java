@@ -87,6 +87,9 @@ public final class MarketTape implements Component {
     static final Pattern FILE_NAME = Pattern.compile("tape-(\\d{4}-\\d{2}-\\d{2})-(\\d{3,})\\.csv");
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd")
             .withZone(ZoneOffset.UTC);
+    /** Powers of ten exactly representable as doubles (the line parser's fast path). */
+    static final double[] POW10 = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+        1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
     /** The retention kind's name. */
     public static final String KIND = "tape";
 
@@ -370,6 +373,7 @@ public final class MarketTape implements Component {
      */
     public static ReadResult read(Path dir, Consumer<TapeRecord> sink) throws IOException {
         List<Path> files = segments(dir);
+        Map<String, String> symbols = new HashMap<>();
         long n = 0;
         long skipped = 0;
         for (Path f : files) {
@@ -380,8 +384,7 @@ public final class MarketTape implements Component {
                     continue;
                 }
                 if (i > start) {
-                    TapeRecord r = TapeRecord.parse(new String(all, start, i - start,
-                            StandardCharsets.US_ASCII));
+                    TapeRecord r = TapeRecord.parse(all, start, i, symbols);
                     if (r == null) {
                         skipped++;
                     } else {

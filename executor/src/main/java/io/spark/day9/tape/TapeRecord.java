@@ -93,6 +93,109 @@ public sealed interface TapeRecord {
         return null;
     }
 
+    /**
+     * Parses the line {@code b[from, to)} (without its newline) like {@link #parse(String)},
+     * without making a string per line: the reader's fast path. {@code symbols} caches symbol
+     * strings by their bytes.
+     */
+    static TapeRecord parse(byte[] b, int from, int to, java.util.Map<String, String> symbols) {
+        int[] comma = new int[6];
+        int n = 0;
+        for (int i = from; i < to; i++) {
+            if (b[i] == ',') {
+                if (n == 6) {
+                    return null;
+                }
+                comma[n++] = i;
+            }
+        }
+        if (n != 6 || comma[0] != from + 1 || comma[2] == comma[1] + 1) {
+            return null;
+        }
+        byte k = b[from];
+        try {
+            long at = parseLong(b, comma[0] + 1, comma[1]);
+            String symbol = symbol(b, comma[1] + 1, comma[2], symbols);
+            double a = parseDecimal(b, comma[2] + 1, comma[3]);
+            double c = parseDecimal(b, comma[3] + 1, comma[4]);
+            if (k == 'B') {
+                return new Top(at, symbol, a, c, parseDecimal(b, comma[4] + 1, comma[5]),
+                        parseDecimal(b, comma[5] + 1, to));
+            }
+            if (k == 'T' && comma[5] == comma[4] + 2
+                    && (b[comma[4] + 1] == 'S' || b[comma[4] + 1] == 'B')) {
+                return new Trade(at, symbol, a, c, b[comma[4] + 1] == 'S',
+                        parseLong(b, comma[5] + 1, to));
+            }
+        } catch (NumberFormatException e) {
+            return null;
+        }
+        return null;
+    }
+
+    private static String symbol(byte[] b, int from, int to, java.util.Map<String, String> cache) {
+        String s = new String(b, from, to - from, java.nio.charset.StandardCharsets.US_ASCII);
+        return cache.computeIfAbsent(s, x -> x);
+    }
+
+    private static long parseLong(byte[] b, int from, int to) {
+        if (from >= to || to - from > 18) {
+            return Long.parseLong(new String(b, from, to - from,
+                    java.nio.charset.StandardCharsets.US_ASCII));
+        }
+        boolean neg = b[from] == '-';
+        long v = 0;
+        for (int i = neg ? from + 1 : from; i < to; i++) {
+            int d = b[i] - '0';
+            if (d < 0 || d > 9 || neg && to - from == 1) {
+                throw new NumberFormatException("not a number");
+            }
+            v = v * 10 + d;
+        }
+        return neg ? -v : v;
+    }
+
+    /**
+     * A plain decimal ({@code -?digits[.digits]}): with at most 15 significant digits the
+     * result is {@code mantissa / 10^scale}, one correctly rounded division of two exact
+     * doubles, hence the same double as {@link Double#parseDouble}, which handles the rest.
+     */
+    private static double parseDecimal(byte[] b, int from, int to) {
+        long m = 0;
+        int digits = 0;
+        int scale = -1;
+        boolean neg = from < to && b[from] == '-';
+        for (int i = neg ? from + 1 : from; i < to; i++) {
+            byte c = b[i];
+            if (c == '.' && scale < 0) {
+                scale = 0;
+                continue;
+            }
+            int d = c - '0';
+            if (d < 0 || d > 9 || digits >= 15) {
+                return Double.parseDouble(new String(b, from, to - from,
+                        java.nio.charset.StandardCharsets.US_ASCII));
+            }
+            m = m * 10 + d;
+            if (m != 0) {
+                digits++;
+            }
+            if (scale >= 0) {
+                scale++;
+            }
+        }
+        if (to == from || (neg && to == from + 1) || scale == 0) {
+            return Double.parseDouble(new String(b, from, to - from,
+                    java.nio.charset.StandardCharsets.US_ASCII)); // throws for "", "-", "1."
+        }
+        if (scale >= MarketTape.POW10.length) {
+            return Double.parseDouble(new String(b, from, to - from,
+                    java.nio.charset.StandardCharsets.US_ASCII));
+        }
+        double v = scale <= 0 ? m : m / MarketTape.POW10[scale];
+        return neg ? -v : v;
+    }
+
     /** A number in its shortest exact decimal form (no exponent, no trailing zeros). */
     private static String num(double d) {
         if (d == Math.rint(d) && Math.abs(d) < 1e15) {

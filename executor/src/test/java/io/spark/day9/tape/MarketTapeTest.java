@@ -226,6 +226,28 @@ class MarketTapeTest {
     }
 
     @Test
+    void theByteParserReadsEveryLineExactlyAsTheTextParser() {
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(7);
+        Map<String, String> symbols = new java.util.HashMap<>();
+        List<String> lines = new ArrayList<>(List.of("B,1,X,0.1,0.2,0.3,1e5", "B,1,X,1.,2,3,4",
+                "B,-5,X,-0.5,0,0.0000000000000000000000001,99999999999999999.5",
+                "T,1,X,1,2,S,3", "T,1,X,1,2,SS,3", "B,1,,1,2,3,4", "B,,X,1,2,3,4",
+                "B,1,X,1,2,3", "B,1,X,1,2,3,4,5", "B,1,X,-,2,3,4", "B,1,X,1.2.3,2,3,4"));
+        for (int i = 0; i < 20_000; i++) {
+            double scale = Math.pow(10, rnd.nextInt(-8, 8));
+            double px = Math.round(rnd.nextDouble() * 1e6) / 1e6 * scale;
+            lines.add(new TapeRecord.Top(rnd.nextLong(0, Long.MAX_VALUE / 2), "S" + (i % 3), px,
+                    rnd.nextDouble() * 100, px * 1.0001, rnd.nextDouble()).line());
+            lines.add(new TapeRecord.Trade(i, "S", px, rnd.nextDouble(), i % 2 == 0, i).line());
+        }
+        for (String line : lines) {
+            byte[] b = ("#" + line + "\n").getBytes(StandardCharsets.US_ASCII);
+            assertThat(TapeRecord.parse(b, 1, b.length - 1, symbols)).as(line)
+                    .isEqualTo(TapeRecord.parse(line));
+        }
+    }
+
+    @Test
     void disabledWritesNothing() throws Exception {
         ManualScheduler s = new ManualScheduler(START);
         Books books = new Books();

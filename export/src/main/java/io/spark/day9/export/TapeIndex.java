@@ -167,9 +167,12 @@ final class TapeIndex {
                 }
             }
             at[n] = t;
-            double[] vals = {a, b, c, d, e};
-            for (int i = 0; i < v.length; i++) {
-                v[i][n] = vals[i];
+            v[0][n] = a;
+            if (v.length == 5) {
+                v[1][n] = b;
+                v[2][n] = c;
+                v[3][n] = d;
+                v[4][n] = e;
             }
             n++;
         }
