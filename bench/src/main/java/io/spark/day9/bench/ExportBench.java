@@ -48,17 +48,24 @@ final class ExportBench {
         for (int run = 1; run <= 3; run++) {
             Path out = root.resolve("out-" + run);
             Map<String, Long> phases = new LinkedHashMap<>();
+            Map<String, Long> cpuPhases = new LinkedHashMap<>();
+            java.lang.management.ThreadMXBean tmx =
+                    java.lang.management.ManagementFactory.getThreadMXBean();
             long[] mark = {System.nanoTime()};
+            long[] cpuMark = {tmx.getCurrentThreadCpuTime()};
             String[] current = {null};
             FeatureExport.Progress timer = new FeatureExport.Progress() {
                 @Override
                 public void phase(String name, long total) {
                     long now = System.nanoTime();
+                    long cpuNow = tmx.getCurrentThreadCpuTime();
                     if (current[0] != null) {
                         phases.put(current[0], now - mark[0]);
+                        cpuPhases.put(current[0], cpuNow - cpuMark[0]);
                     }
                     current[0] = name;
                     mark[0] = now;
+                    cpuMark[0] = cpuNow;
                 }
             };
             java.lang.management.ThreadMXBean mx =
@@ -71,10 +78,12 @@ final class ExportBench {
             long total = System.nanoTime() - t0;
             long cpu = mx.getCurrentThreadCpuTime() - c0;
             phases.put(current[0], System.nanoTime() - mark[0]);
+            cpuPhases.put(current[0], tmx.getCurrentThreadCpuTime() - cpuMark[0]);
             long computeWrite = phases.getOrDefault("compute", 0L)
                     + phases.getOrDefault("write parquet", 0L);
             StringBuilder b = new StringBuilder();
-            phases.forEach((k, v) -> b.append(String.format(" %s %.2f s;", k, v / 1e9)));
+            phases.forEach((k, v) -> b.append(String.format(" %s %.2f s (CPU %.2f s);", k,
+                    v / 1e9, cpuPhases.getOrDefault(k, 0L) / 1e9)));
             System.out.printf("run %d: %,d rows in %.2f s = %,.0f rows/s end to end (wall);"
                             + " export thread CPU %.2f s = %,.0f rows/s per CPU second;"
                             + " compute+write %,.0f rows/s (wall); parquet %,d bytes;%s%n", run,
