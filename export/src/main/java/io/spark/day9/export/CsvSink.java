@@ -22,7 +22,10 @@ final class CsvSink {
 
     /** The writer as the manifest describes it. */
     static Map<String, Object> describe() {
-        return Map.of("library", "day9 CsvSink", "dialect", "RFC 4180, LF line ends, UTF-8");
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("library", "day9 CsvSink");
+        m.put("dialect", "RFC 4180, LF line ends, UTF-8");
+        return m;
     }
 
     static void write(Path file, List<FeatureRow> rows, LongConsumer progress)

@@ -202,7 +202,10 @@ public final class FeatureExport {
         manifest.put("skippedInputLines", skipped);
         manifest.put("rows", selected.size());
         manifest.put("outputs", outputs);
-        manifest.put("schema", Map.of("file", "schema.json", "sha256", sha256(schema)));
+        Map<String, Object> schemaEntry = new LinkedHashMap<>(); // ordered: never Map.of here
+        schemaEntry.put("file", "schema.json");
+        schemaEntry.put("sha256", sha256(schema));
+        manifest.put("schema", schemaEntry);
         Files.write(p.out().resolve("manifest.json"), json.writeValueAsBytes(manifest));
         files.add(schema);
         files.add(p.out().resolve("manifest.json"));

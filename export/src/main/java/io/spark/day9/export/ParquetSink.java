@@ -47,10 +47,14 @@ final class ParquetSink {
 
     /** The writer as the manifest describes it. */
     static Map<String, Object> describe() {
-        return Map.of("library", "parquet-java " + ParquetWriter.class.getPackage()
-                        .getImplementationVersion(),
-                "codec", CODEC.name(), "rowGroupBytes", ROW_GROUP_BYTES, "pageBytes", PAGE_BYTES,
-                "writerVersion", "PARQUET_1_0");
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("library", "parquet-java " + org.apache.parquet.Version.VERSION_NUMBER);
+        m.put("createdBy", org.apache.parquet.Version.FULL_VERSION);
+        m.put("codec", CODEC.name());
+        m.put("rowGroupBytes", ROW_GROUP_BYTES);
+        m.put("pageBytes", PAGE_BYTES);
+        m.put("writerVersion", "PARQUET_1_0");
+        return m;
     }
 
     private static MessageType schema() {
