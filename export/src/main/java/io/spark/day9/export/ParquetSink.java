@@ -1,6 +1,14 @@
 package io.spark.day9.export;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -9,6 +17,12 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.column.ParquetProperties;
 import org.apache.parquet.conf.ParquetConfiguration;
 import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.format.ColumnChunk;
+import org.apache.parquet.format.ColumnMetaData;
+import org.apache.parquet.format.Encoding;
+import org.apache.parquet.format.FileMetaData;
+import org.apache.parquet.format.RowGroup;
+import org.apache.parquet.format.Util;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.api.WriteSupport;
@@ -33,7 +47,8 @@ import org.apache.parquet.schema.Types;
  * <p>Fixed settings, so the same rows give the same bytes: Snappy compression, Parquet 1.0
  * pages, dictionary encoding on (off for the unique order ids), 128 MiB row groups, 1 MiB pages, no bloom filters, one
  * key-value entry ({@code day9.export.formatVersion}); the footer's {@code created_by} is the
- * library's own fixed version string. Nothing time-dependent is written.
+ * library's own fixed version string; the footer's encoding lists are put in a canonical order
+ * ({@link #canonicalFooter}). Nothing time-dependent is written.
  */
 final class ParquetSink {
     /** The Parquet schema, built from {@link Column#ALL}. */
@@ -100,6 +115,60 @@ final class ParquetSink {
                 }
             }
             progress.accept(n);
+        }
+        canonicalFooter(file);
+    }
+
+    /**
+     * Rewrites the footer in place with each column chunk's {@code encodings} list sorted.
+     * parquet-java collects a chunk's encodings in a {@code HashSet} of enum constants, whose
+     * iteration order follows identity hash codes and so changes from one JVM to the next: the
+     * same rows would otherwise give different footer bytes in two runs. Sorting keeps the same
+     * elements, so the footer keeps its length and every offset stays valid (checked).
+     */
+    static void canonicalFooter(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ,
+                StandardOpenOption.WRITE)) {
+            long size = ch.size();
+            ByteBuffer tail = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+            readFully(ch, tail, size - 8);
+            int len = tail.getInt(0);
+            long start = size - 8 - len;
+            ByteBuffer footer = ByteBuffer.allocate(len);
+            readFully(ch, footer, start);
+            FileMetaData md = Util.readFileMetaData(new ByteArrayInputStream(footer.array()));
+            for (RowGroup rg : md.getRow_groups()) {
+                for (ColumnChunk cc : rg.getColumns()) {
+                    ColumnMetaData m = cc.getMeta_data();
+                    if (m != null && m.isSetEncodings()) {
+                        List<Encoding> sorted = new ArrayList<>(m.getEncodings());
+                        sorted.sort(Comparator.comparingInt(Encoding::getValue));
+                        m.setEncodings(sorted);
+                    }
+                }
+            }
+            ByteArrayOutputStream out = new ByteArrayOutputStream(len);
+            Util.writeFileMetaData(md, out);
+            if (out.size() != len) {
+                throw new IOException("Parquet footer of " + file + " changed size when made "
+                        + "canonical. Expected length: " + len + ", actual length: "
+                        + out.size());
+            }
+            ByteBuffer b = ByteBuffer.wrap(out.toByteArray());
+            long pos = start;
+            while (b.hasRemaining()) {
+                pos += ch.write(b, pos);
+            }
+            ch.force(true);
+        }
+    }
+
+    private static void readFully(FileChannel ch, ByteBuffer b, long pos) throws IOException {
+        while (b.hasRemaining()) {
+            int n = ch.read(b, pos + b.position());
+            if (n < 0) {
+                throw new IOException("unexpected end of file at " + (pos + b.position()));
+            }
         }
     }
 
