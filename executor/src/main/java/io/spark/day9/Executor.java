@@ -117,7 +117,9 @@ public final class Executor implements AutoCloseable {
         lifecycle.add(market);
         lifecycle.add(chaos);
         lifecycle.add(shadow);
-        lifecycle.add(tape);       // after market: it samples the books
+        if (config.tape().enabled()) {
+            lifecycle.add(tape);   // after market: it samples the books
+        }
         lifecycle.add(router);     // stopped after the worker: it routes "order" jobs
         if (config.queue().workerEnabled()) {
             lifecycle.add(worker); // after shadow and the router: it handles "order" jobs
