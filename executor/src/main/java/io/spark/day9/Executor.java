@@ -28,6 +28,7 @@ import io.spark.day9.market.ReadOnlyMarketData;
 import io.spark.day9.metrics.ChaosMetrics;
 import io.spark.day9.metrics.HttpMetrics;
 import io.spark.day9.metrics.MarketMetrics;
+import io.spark.day9.metrics.TapeMetrics;
 import io.spark.day9.metrics.MetricsRegistry;
 import io.spark.day9.metrics.QueueMetrics;
 import io.spark.day9.metrics.ShadowMetrics;
@@ -166,6 +167,7 @@ public final class Executor implements AutoCloseable {
         MarketTape t = new MarketTape(config.tape(), ReadOnlyMarketData.of(mc), clock::millis,
                 scheduler);
         mc.subscribe(t::onMarketEvent);
+        TapeMetrics.register(metrics.registry(), t);
         return t;
     }
 

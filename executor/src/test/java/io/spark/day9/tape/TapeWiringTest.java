@@ -32,6 +32,13 @@ class TapeWiringTest {
                 MarketTape.read(tapeDir, seen::add);
                 assertThat(seen).anySatisfy(r -> assertThat(r).isInstanceOf(TapeRecord.Top.class));
             });
+            String metrics = server.get("/metrics").body();
+            java.util.regex.Matcher m = java.util.regex.Pattern
+                    .compile("(?m)^spark_tape_records_total (\\S+)$").matcher(metrics);
+            assertThat(m.find()).as(metrics).isTrue();
+            assertThat(Double.parseDouble(m.group(1))).isGreaterThan(0);
+            assertThat(metrics).contains("spark_tape_written_bytes_total",
+                    "spark_tape_dropped_trades_total 0");
             assertThat(server.executor().tape().retainedKind().kind()).isEqualTo("tape");
             assertThat(server.executor().tape().retainedKind().candidates())
                     .anySatisfy(f -> assertThat(f.candidate().pinned()).isTrue());
