@@ -48,10 +48,10 @@ import org.slf4j.LoggerFactory;
  * Segments {@code TAPE_DIR/tape-YYYY-MM-DD-NNN.csv}: the UTC day of the records inside and a
  * sequence number from 000 within the day. Plain ASCII, one record a line, fields separated by
  * commas, no header, every line ended by {@code \n}:
- * <pre>
- *   B,&lt;atMs&gt;,&lt;symbol&gt;,&lt;bid&gt;,&lt;bidQty&gt;,&lt;ask&gt;,&lt;askQty&gt;        top of book
- *   T,&lt;atMs&gt;,&lt;symbol&gt;,&lt;price&gt;,&lt;qty&gt;,&lt;S|B&gt;,&lt;tradeTimeMs&gt;   trade
- * </pre>
+ * <pre>{@code
+ *   B,<atMs>,<symbol>,<bid>,<bidQty>,<ask>,<askQty>         top of book
+ *   T,<atMs>,<symbol>,<price>,<qty>,<S|B>,<tradeTimeMs>    trade
+ * }</pre>
  * {@code atMs} is the executor's clock at observation (epoch ms, UTC); numbers are plain
  * decimals without exponent; {@code S} marks a trade whose seller was the taker (buyer maker),
  * {@code B} one whose buyer was; {@code tradeTimeMs} is the exchange's own time, kept for the

@@ -45,10 +45,11 @@ import org.apache.parquet.schema.Types;
  * and Snappy comes from {@link SnappyCodecs}).
  *
  * <p>Fixed settings, so the same rows give the same bytes: Snappy compression, Parquet 1.0
- * pages, dictionary encoding on (off for the unique order ids), 128 MiB row groups, 1 MiB pages, no bloom filters, one
- * key-value entry ({@code day9.export.formatVersion}); the footer's {@code created_by} is the
- * library's own fixed version string; the footer's encoding lists are put in a canonical order
- * ({@link #canonicalFooter}). Nothing time-dependent is written.
+ * pages, dictionary encoding on (off for the unique order ids), 128 MiB row groups, 1 MiB
+ * pages, no bloom filters, one key-value entry ({@code day9.export.formatVersion}); the
+ * footer's {@code created_by} is the library's own fixed version string; the footer's encoding
+ * lists are put in a canonical order ({@link #canonicalFooter}). Nothing time-dependent is
+ * written.
  */
 final class ParquetSink {
     /** The Parquet schema, built from {@link Column#ALL}. */
