@@ -36,6 +36,7 @@ import io.spark.day9.market.ReadOnlyMarketData;
 import io.spark.day9.metrics.ChaosMetrics;
 import io.spark.day9.metrics.HttpMetrics;
 import io.spark.day9.metrics.MarketMetrics;
+import io.spark.day9.metrics.TapeMetrics;
 import io.spark.day9.metrics.MetricsRegistry;
 import io.spark.day9.metrics.QueueMetrics;
 import io.spark.day9.metrics.ShadowMetrics;
@@ -49,6 +50,7 @@ import io.spark.day9.shadow.OrderRouter;
 import io.spark.day9.shadow.OrderTestProbe;
 import io.spark.day9.shadow.ShadowConfig;
 import io.spark.day9.shadow.ShadowExecutor;
+import io.spark.day9.tape.MarketTape;
 import io.spark.day9.sim.SimConfig;
 import io.spark.day9.sim.SimExchange;
 import io.spark.day9.sim.server.SimComponent;
@@ -104,6 +106,7 @@ public final class Executor implements AutoCloseable {
     private final MarketComponent market;
     private final ChaosEngine chaos;
     private final ShadowExecutor shadow;
+    private final MarketTape tape;
     private final OrderRouter router;
     private final HttpServer http;
     /** The one retention runner; every retained file kind registers with it. */
@@ -128,11 +131,13 @@ public final class Executor implements AutoCloseable {
         this.market = buildMarket();
         this.chaos = buildChaos();
         this.shadow = buildShadow();
+        this.tape = buildTape();
         this.router = buildRouter();
         worker.register(OrderJobHandler.TYPE, new OrderJobHandler(router, Json.mapper()));
         this.snapshots = buildSnapshots();
         this.http = buildHttp(extraRoutes);
         retainedKinds(this::trailReplayFrom).forEach(retention::register);
+        retention.register(tape.retainedKind()); // also when off: old segments still age out
         // every retained kind is registered by now: its deletion counter starts at 0
         snapshotMetrics.retainedKinds(retention.kinds());
         startOrder();
@@ -153,6 +158,9 @@ public final class Executor implements AutoCloseable {
         lifecycle.add(market);
         lifecycle.add(chaos);
         lifecycle.add(shadow);
+        if (config.tape().enabled()) {
+            lifecycle.add(tape);   // after market: it samples the books
+        }
         lifecycle.add(router);     // stopped after the worker: it routes "order" jobs
         if (config.queue().workerEnabled()) {
             lifecycle.add(worker); // after shadow and the router: it handles "order" jobs
@@ -192,6 +200,16 @@ public final class Executor implements AutoCloseable {
                 new SplittableRandom(m.simSeed()), scheduler, Json.mapper());
         new MarketMetrics(metrics.registry(), mc);
         return mc;
+    }
+
+    /** The market tape: samples the books on its lane and records trade prints. */
+    private MarketTape buildTape() {
+        MarketComponent mc = market; // closures capture the component, not the executor
+        MarketTape t = new MarketTape(config.tape(), ReadOnlyMarketData.of(mc), clock::millis,
+                scheduler);
+        mc.subscribe(t::onMarketEvent);
+        TapeMetrics.register(metrics.registry(), t);
+        return t;
     }
 
     /** Where the exchange is: the simulator's own URLs and keys unless overridden. */
@@ -388,6 +406,14 @@ public final class Executor implements AutoCloseable {
     /** Where orders go in this mode. */
     public OrderRouter router() {
         return router;
+    }
+
+    /**
+     * The market tape; {@code tape().retainedKind()} is its retention kind for the shared
+     * {@code retention.Retention}.
+     */
+    public MarketTape tape() {
+        return tape;
     }
 
     /** The chaos engine. */

@@ -4,8 +4,8 @@ import java.util.Arrays;
 
 /**
  * Runs a benchmark suite side by side with its peers and prints figures and ratios.
- * {@code bench/run http|queue|market|chaos|shadow|shadow-heap|snapshot} (see BENCHMARKS.md
- * for the method).
+ * {@code bench/run http|queue|market|chaos|shadow|shadow-heap|snapshot|export} (see
+ * BENCHMARKS.md for the method).
  */
 public final class BenchMain {
     private BenchMain() {
@@ -19,6 +19,7 @@ public final class BenchMain {
             case "queue" -> QueueBench.main(rest);
             case "market" -> MarketBench.main(rest);
             case "snapshot" -> SnapshotBench.main(rest);
+            case "export" -> ExportBench.main(rest);
             case "chaos" -> {
                 ChaosBench.main(rest);
                 System.exit(0); // the simulator's WebSocket ping thread is not a daemon
@@ -37,7 +38,8 @@ public final class BenchMain {
                         + " | bench/run chaos [seconds] [rounds] [clients]"
                         + " | bench/run shadow [rate] [seconds] [warmup]"
                         + " | bench/run snapshot [rounds]"
-                        + " | bench/run shadow-heap [orders] [window]");
+                        + " | bench/run shadow-heap [orders] [window]"
+                        + " | bench/run export [rows] [dir]");
                 System.exit(suite.equals("help") ? 0 : 2);
             }
         }

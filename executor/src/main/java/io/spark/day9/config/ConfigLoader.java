@@ -159,6 +159,12 @@ public final class ConfigLoader {
         int snapshotIntervalSec = (int) integer("SNAPSHOT_INTERVAL_SEC", 0, 86_400);
         long snapshotMaxBytes = integer("SNAPSHOT_MAX_BYTES", 1024, 1L << 31);
         Path shadowDir = path("SHADOW_DIR");
+        boolean tapeEnabled = bool("TAPE_ENABLED");
+        Path tapeDir = path("TAPE_DIR");
+        long tapeIntervalMs = integer("TAPE_MIN_INTERVAL_MS", 10, 60_000);
+        long tapeSegmentBytes = integer("TAPE_SEGMENT_BYTES", 4096, 1L << 34);
+        int tapeDays = (int) integer("TAPE_RETENTION_DAYS", 0, 3650);
+        int tapeKeepLast = (int) integer("TAPE_KEEP_LAST", 0, 100_000);
         TradeMode mode = choice("TRADE_MODE", TradeMode.class);
         boolean live = bool("LIVE_ENABLED");
         boolean shadow = bool("SHADOW_LIVE_ENABLED");
@@ -211,6 +217,14 @@ public final class ConfigLoader {
                             + "MARKET_RECONNECT_BASE_MS (" + marketValues.reconnectBaseMs() + ")");
         }
         Day9Config.Market market = subsystem(marketValues::toConfig);
+        if (tapeDays == 0 && tapeKeepLast == 0) {
+            throw ConfigException.conflict("TAPE_RETENTION_DAYS", "TAPE_RETENTION_DAYS=0 and "
+                    + "TAPE_KEEP_LAST=0 would keep no tape segment: set at least one above 0");
+        }
+        var tape = new io.spark.day9.tape.TapeConfig(tapeEnabled, tapeDir,
+                new io.spark.day9.retention.RetentionPolicy(tapeDays, tapeKeepLast),
+                tapeIntervalMs, tapeSegmentBytes,
+                io.spark.day9.tape.TapeConfig.DEFAULT_MAX_TRADES_PER_TICK);
         QueueConfig journal;
         try {
             journal = new QueueConfig(queueDir, queueName, fsync, visibilityMs, maxDeliveries,
@@ -237,6 +251,7 @@ public final class ConfigLoader {
                 snapshots(retentionDays, keepLast, snapshotIntervalSec, snapshotMaxBytes),
                 new Day9Config.Trading(mode, live, shadow, shadowSettings),
                 retention,
+                tape,
                 effective);
     }
 

@@ -26,12 +26,14 @@ import java.util.Optional;
  * @param snapshots snapshot retention
  * @param trading   trade mode and the do-not-send switches
  * @param retention retention of the retained file kinds other than snapshots
+ * @param tape      the market tape ({@code TAPE_*})
  * @param effective every setting's effective value and where it came from, in {@link Setting#ALL}
  *                  order (for {@code day9 config}; secrets are masked by {@link Effective#shown()})
  */
 public record Day9Config(Server server, Paths paths, Logging logging, Chaos chaos, Queue queue,
                          Market market, Snapshots snapshots, Trading trading,
                          Retention retention,
+                         io.spark.day9.tape.TapeConfig tape,
                          Map<String, Effective> effective) {
 
     public Day9Config {
@@ -44,6 +46,7 @@ public record Day9Config(Server server, Paths paths, Logging logging, Chaos chao
         Objects.requireNonNull(snapshots, "snapshots");
         Objects.requireNonNull(trading, "trading");
         Objects.requireNonNull(retention, "retention");
+        Objects.requireNonNull(tape, "tape");
         effective = Map.copyOf(effective);
     }
 

@@ -119,6 +119,16 @@ public record Setting(String name, String defaultValue, String meaning, boolean 
                     "how often the exchange round trip is measured with order/test (0 = never)"),
             s("SHADOW_RECENT_ORDERS", "100000",
                     "settled shadow orders kept in memory; older ones are read from the trail"),
+            s("TAPE_ENABLED", "true", "record the market tape (top of book and trades) for the "
+                    + "feature export"),
+            s("TAPE_DIR", "${RUNTIME_DIR}/tape", "market tape directory"),
+            s("TAPE_MIN_INTERVAL_MS", "100", "tape sampling period (10..60000): top of book is "
+                    + "written at most once per period per symbol, only when it changed"),
+            s("TAPE_SEGMENT_BYTES", "67108864", "a tape segment rolls past this size "
+                    + "(4096..17179869184), and at the UTC day's end"),
+            s("TAPE_RETENTION_DAYS", "7", "tape segments older than this many days are deleted "
+                    + "(0..3650; the newest is always kept)"),
+            s("TAPE_KEEP_LAST", "3", "newest tape segments kept whatever their age (0..100000)"),
             s("TRADE_MODE", "paper", "paper | testnet | live"),
             s("LIVE_ENABLED", "false", "true lets TRADE_MODE=live send real orders"),
             s("SHADOW_LIVE_ENABLED", "true",

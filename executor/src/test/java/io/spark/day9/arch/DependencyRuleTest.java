@@ -26,7 +26,8 @@ class DependencyRuleTest {
         "io.spark.day9.shadow..", "io.spark.day9.sim..", "io.spark.day9.jobs..",
         "io.spark.day9.audit..", "io.spark.day9.config..", "io.spark.day9.lifecycle..",
         "io.spark.day9.time..", "io.spark.day9.event..", "io.spark.day9.snapshot..",
-        "io.spark.day9.emergency..", "io.spark.day9.slo.."
+        "io.spark.day9.emergency..", "io.spark.day9.slo..",
+        "io.spark.day9.tape.."
     };
 
     /** What domain code must not use. */

@@ -78,6 +78,8 @@ public final class TestExecutor implements AutoCloseable {
         all.put("PORT", "0");
         all.put("RUNTIME_DIR", dir.resolve("runtime").toString());
         all.put("LOG_DIR", dir.resolve("logs").toString());
+        // the market tape writes on its own schedule; tests about it turn it on
+        all.put("TAPE_ENABLED", "false");
         all.putAll(env);
         return ConfigLoader.load(all, dir.resolve(".env"));
     }
