@@ -55,6 +55,11 @@ public record SimConfig(int port, long seed, List<String> symbols, long updateIn
                 pingIntervalMs, maxConnectionAgeMs);
     }
 
+    public SimConfig withPingIntervalMs(long ms) {
+        return new SimConfig(port, seed, symbols, updateIntervalMs, apiKey, apiSecret,
+                weightPerMinute, ms, maxConnectionAgeMs);
+    }
+
     public SimConfig withMaxConnectionAgeMs(long ms) {
         return new SimConfig(port, seed, symbols, updateIntervalMs, apiKey, apiSecret,
                 weightPerMinute, pingIntervalMs, ms);
