@@ -293,6 +293,14 @@ final class SimOrders {
     }
 
     /** Checks key, signature and timestamp; returns the parameters (query, then form body). */
+    /**
+     * Checks a signed call (API key, signature, timestamp) and counts its weight, for signed
+     * endpoints outside the order book; answers its parameters.
+     */
+    Map<String, String> checkSigned(SimCall call, int weight) {
+        return signed(call, weight);
+    }
+
     private Map<String, String> signed(SimCall call, int weight) {
         exchange.weigh(call, weight);
         String key = call.header("X-MBX-APIKEY");

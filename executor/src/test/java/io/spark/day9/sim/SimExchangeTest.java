@@ -92,7 +92,12 @@ class SimExchangeTest {
         assertThat(sim.routes()).extracting(r -> r.method() + " " + r.path()).containsExactly(
                 "GET /api/v3/ping", "GET /api/v3/time", "GET /api/v3/exchangeInfo",
                 "GET /api/v3/depth", "POST /api/v3/order/test", "POST /api/v3/order",
-                "GET /api/v3/order", "DELETE /api/v3/order");
+                "GET /api/v3/order", "DELETE /api/v3/order",
+                // market data and start-up compatibility (simmd)
+                "GET /api/v3/trades", "GET /api/v3/aggTrades", "GET /api/v3/klines",
+                "GET /api/v3/ticker/24hr", "GET /api/v3/ticker/price",
+                "GET /api/v3/ticker/bookTicker", "GET /api/v3/avgPrice",
+                "GET /sapi/v1/capital/config/getall");
     }
 
     @Test

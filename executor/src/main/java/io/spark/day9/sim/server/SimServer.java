@@ -52,12 +52,22 @@ public final class SimServer implements AutoCloseable {
             cfg.router.mount(r -> {
                 r.before("/api/*", this::limits);
                 r.exception(SimError.class, (e, ctx) -> error(ctx, e));
+                r.exception(Exception.class, (e, ctx) -> {
+                    log.warn("sim: {} {} failed", ctx.method(), ctx.path(), e);
+                    error(ctx, new SimError(500, -1000, "An unknown error occurred while "
+                            + "processing the request."));
+                });
+                r.error(404, ctx -> {
+                    error(ctx, new SimError(404, -1000, "Unknown endpoint: " + ctx.method()
+                            + " " + ctx.path() + "."));
+                });
                 for (SimRoute route : exchange.routes()) {
                     r.addHttpHandler(HandlerType.valueOf(route.method().name()), route.path(),
                             ctx -> answer(ctx, route.handler().answer(new HttpCall(ctx))));
                 }
-                r.ws("/stream", this::streams);
-                r.ws("/ws/{stream}", this::streams);
+                r.ws("/stream", ws -> streams(ws, true));
+                r.ws("/ws", ws -> streams(ws, false));
+                r.ws("/ws/{stream}", ws -> streams(ws, false));
             });
         });
     }
@@ -204,16 +214,22 @@ public final class SimServer implements AutoCloseable {
 
     // ------------------------------------------------------------------ WebSocket
 
-    private void streams(WsConfig ws) {
+    private void streams(WsConfig ws, boolean combinedConnection) {
         ws.onConnect(ctx -> {
             String combined = ctx.queryParam("streams");
             String raw = ctx.pathParamMap().get("stream");
             ctx.session.setIdleTimeout(Duration.ofHours(25));
             exchange.subscribe(new WsSubscriber(ctx, exchange),
                     combined == null ? List.of() : Arrays.asList(combined.split("/")),
-                    raw == null ? List.of() : List.of(raw));
+                    raw == null ? List.of() : List.of(raw), combinedConnection);
             ctx.enableAutomaticPings(exchange.config().pingIntervalMs(), TimeUnit.MILLISECONDS,
                     ByteBuffer.wrap(new byte[0]));
+        });
+        ws.onMessage(ctx -> {
+            String answer = exchange.onMessage(new WsSubscriber(ctx, exchange), ctx.message());
+            if (answer != null) {
+                new WsSubscriber(ctx, exchange).send(answer);
+            }
         });
         ws.onClose(ctx -> exchange.unsubscribe(new WsSubscriber(ctx, exchange)));
         ws.onError(ctx -> exchange.unsubscribe(new WsSubscriber(ctx, exchange)));
