@@ -416,7 +416,9 @@ async function ccxtChecks () {
     }
   })
 
-  // ccxt.pro: connects to /ws and subscribes by message
+  // ccxt.pro: connects to /ws and subscribes by message. ccxt needs its http agent loaded once
+  // for a plain ws:// URL (the simulator serves no TLS); without it: NotSupported
+  await ex.loadHttpProxyAgent()
   await check('ccxt.pro', 'watchOrderBook (equals REST depth at the same update id)', async () => {
     await ex.watchOrderBook(PAIR)
     let lastGap = ''
