@@ -753,6 +753,49 @@ async function streamChecks () {
       return `6 updates in sequence, last u ${prev.u}`
     } finally { s.close() }
   }, 6000)
+  await check('connector-ws', 'local book (diff stream + REST snapshot, as Binance documents) equals REST depth', async () => {
+    const s = wsStream()
+    const rest = connector()
+    try {
+      s.client.diffBookDepth(SYMBOL, '100ms')
+      await s.waitFor(m => m.e === 'depthUpdate', 'depthUpdate', 3000)
+      const snap = (await rest.depth(SYMBOL, { limit: 5000 })).data
+      const book = { bids: new Map(snap.bids.map(l => [l[0], l[1]])), asks: new Map(snap.asks.map(l => [l[0], l[1]])) }
+      let last = snap.lastUpdateId
+      let applied = 0
+      let next = 0
+      const apply = () => {
+        for (; next < s.messages.length; next++) {
+          const m = s.messages[next]
+          if (m.e !== 'depthUpdate' || m.u <= last) continue
+          assert(m.U <= last + 1, `gap: event U ${m.U} after update ${last}`)
+          for (const [side, levels] of [['bids', m.b], ['asks', m.a]]) {
+            for (const [p, q] of levels) {
+              if (Number(q) === 0) book[side].delete(p); else book[side].set(p, q)
+            }
+          }
+          last = m.u
+          applied++
+        }
+      }
+      for (let attempt = 0; attempt < 30; attempt++) {
+        apply()
+        const now = (await rest.depth(SYMBOL, { limit: 5000 })).data
+        apply()
+        if (now.lastUpdateId !== last || applied === 0) {
+          await sleep(30)
+          continue
+        }
+        const sorted = (m, desc) => [...m.entries()].sort((x, y) => desc ? y[0] - x[0] : x[0] - y[0])
+        const bids = sorted(book.bids, true)
+        const asks = sorted(book.asks, false)
+        assert(JSON.stringify(bids) === JSON.stringify(now.bids), `bids differ at update ${last}`)
+        assert(JSON.stringify(asks) === JSON.stringify(now.asks), `asks differ at update ${last}`)
+        return `equal at update ${last} after ${applied} events (${bids.length}+${asks.length} levels)`
+      }
+      throw new Error(`never at the same update id (local ${last})`)
+    } finally { s.close() }
+  }, 10_000)
   await check('connector-ws', 'stream <symbol>@depth (plain name, 1000 ms)', async () => {
     const s = wsStream()
     try {
