@@ -55,6 +55,11 @@ public record SimConfig(int port, long seed, List<String> symbols, long updateIn
                 pingIntervalMs, maxConnectionAgeMs);
     }
 
+    public SimConfig withWeightPerMinute(int weight) {
+        return new SimConfig(port, seed, symbols, updateIntervalMs, apiKey, apiSecret, weight,
+                pingIntervalMs, maxConnectionAgeMs);
+    }
+
     public SimConfig withMaxConnectionAgeMs(long ms) {
         return new SimConfig(port, seed, symbols, updateIntervalMs, apiKey, apiSecret,
                 weightPerMinute, pingIntervalMs, ms);
