@@ -140,7 +140,8 @@ public final class Executor implements AutoCloseable {
     private SimComponent buildSim() {
         Day9Config.Market m = config.market();
         return m.source() == Day9Config.MarketSource.SIM
-                ? new SimComponent(SimConfig.of(m.symbols(), m.simSeed()).withPort(m.simPort()),
+                ? new SimComponent(SimConfig.of(m.symbols(), m.simSeed()).withPort(m.simPort())
+                        .withWeightPerMinute(m.simWeightPerMinute()),
                         clock::millis, scheduler)
                 : null;
     }

@@ -189,9 +189,11 @@ public record Day9Config(Server server, Paths paths, Logging logging, Chaos chao
      * @param apiSecret API secret
      * @param simPort   embedded simulator port
      * @param simSeed   simulator seed
+     * @param simWeightPerMinute the simulator's request-weight budget per minute
      */
     public record Market(MarketSource source, MarketConfig settings, String restUrl,
-                         String apiKey, String apiSecret, int simPort, long simSeed) {
+                         String apiKey, String apiSecret, int simPort, long simSeed,
+                         int simWeightPerMinute) {
         public Market {
             Objects.requireNonNull(source, "source");
             Objects.requireNonNull(settings, "settings");
@@ -201,6 +203,10 @@ public record Day9Config(Server server, Paths paths, Logging logging, Chaos chao
             if (simPort < 0 || simPort > 65_535) {
                 throw new IllegalArgumentException("SIM_PORT=" + simPort
                         + " is invalid: must be an integer from 0 to 65535");
+            }
+            if (simWeightPerMinute < 1) {
+                throw new IllegalArgumentException("SIM_WEIGHT_PER_MINUTE=" + simWeightPerMinute
+                        + " is invalid: must be at least 1");
             }
         }
 

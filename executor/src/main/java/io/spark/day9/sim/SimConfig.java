@@ -60,6 +60,11 @@ public record SimConfig(int port, long seed, List<String> symbols, long updateIn
                 weightPerMinute, ms, maxConnectionAgeMs);
     }
 
+    public SimConfig withWeightPerMinute(int weight) {
+        return new SimConfig(port, seed, symbols, updateIntervalMs, apiKey, apiSecret, weight,
+                pingIntervalMs, maxConnectionAgeMs);
+    }
+
     public SimConfig withMaxConnectionAgeMs(long ms) {
         return new SimConfig(port, seed, symbols, updateIntervalMs, apiKey, apiSecret,
                 weightPerMinute, pingIntervalMs, ms);

@@ -328,6 +328,8 @@ public final class SimExchange implements AutoCloseable {
      */
     public void checkLimits(SimCall call) {
         long now = clock.getAsLong();
+        // every answer carries the weight used, even one that is refused or unknown
+        call.answerHeader("X-MBX-USED-WEIGHT-1M", Long.toString(weightUsedNow()));
         if (now < faults.restFaultUntil.get()) {
             faults.restRefused.incrementAndGet();
             call.answerHeader("Retry-After", Integer.toString(faults.restRetryAfterSec));
@@ -351,6 +353,12 @@ public final class SimExchange implements AutoCloseable {
 
     SimMarket marketOrNull(String symbol) {
         return markets.get(symbol.toUpperCase(Locale.ROOT));
+    }
+
+    /** The request weight used in the current minute (on the clock). */
+    public long weightUsedNow() {
+        long minute = clock.getAsLong() / 60_000;
+        return weightMinute.get() == minute ? weightUsed.get() : 0;
     }
 
     private void weighted(SimCall call, int weight) {

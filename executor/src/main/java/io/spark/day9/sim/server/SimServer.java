@@ -51,6 +51,7 @@ public final class SimServer implements AutoCloseable {
             cfg.startupWatcherEnabled = false;
             cfg.router.mount(r -> {
                 r.before("/api/*", this::limits);
+                r.before("/sapi/*", this::limits);
                 r.exception(SimError.class, (e, ctx) -> error(ctx, e));
                 r.exception(Exception.class, (e, ctx) -> {
                     log.warn("sim: {} {} failed", ctx.method(), ctx.path(), e);
