@@ -126,7 +126,17 @@ public final class SimExchange implements AutoCloseable {
                 new SimRoute(SimRoute.Method.POST, "/api/v3/order/test", orders::test),
                 new SimRoute(SimRoute.Method.POST, "/api/v3/order", orders::place),
                 get("/api/v3/order", orders::query),
-                new SimRoute(SimRoute.Method.DELETE, "/api/v3/order", orders::cancel));
+                new SimRoute(SimRoute.Method.DELETE, "/api/v3/order", orders::cancel),
+                get("/api/v3/openOrders", orders::openOrders),
+                new SimRoute(SimRoute.Method.DELETE, "/api/v3/openOrders", orders::cancelAll),
+                get("/api/v3/allOrders", orders::allOrders),
+                get("/api/v3/myTrades", orders::myTrades),
+                get("/api/v3/account", orders::account),
+                new SimRoute(SimRoute.Method.POST, "/api/v3/userDataStream", orders::openStream),
+                new SimRoute(SimRoute.Method.PUT, "/api/v3/userDataStream",
+                        orders::keepAliveStream),
+                new SimRoute(SimRoute.Method.DELETE, "/api/v3/userDataStream",
+                        orders::closeStream));
     }
 
     private static SimRoute get(String path, SimRoute.Handler handler) {
@@ -239,6 +249,65 @@ public final class SimExchange implements AutoCloseable {
         }
     }
 
+    /**
+     * One asset of an account: what it may spend and what its open orders hold.
+     *
+     * @param asset  e.g. {@code USDT}
+     * @param free   spendable
+     * @param locked held by open orders
+     */
+    public record Balance(String asset, java.math.BigDecimal free, java.math.BigDecimal locked) {
+    }
+
+    /**
+     * The balances of {@code apiKey}'s account by asset (an account not used yet shows its
+     * start balances).
+     */
+    public synchronized Map<String, Balance> balances(String apiKey) {
+        Map<String, Balance> out = new java.util.TreeMap<>();
+        orders.account(apiKey).balances().forEach((asset, b) ->
+                out.put(asset, new Balance(asset, b.free, b.locked)));
+        return out;
+    }
+
+    /** Sends a user data event to the connections of {@code listenKey} (raw or combined). */
+    void deliver(String listenKey, String payload) {
+        String raw = "raw:" + listenKey;
+        for (Map.Entry<SimSubscriber, Subscription> e : sessions.entrySet()) {
+            Set<String> streams = e.getValue().streams();
+            boolean combined = streams.contains(listenKey);
+            if (!combined && !streams.contains(raw)) {
+                continue;
+            }
+            try {
+                e.getKey().send(combined ? "{\"stream\":\"" + listenKey + "\",\"data\":"
+                        + payload + "}" : payload);
+            } catch (Exception ex) { // the adapter may throw IOException unchecked
+                sessions.remove(e.getKey());
+            }
+        }
+    }
+
+    /** Closes the connections of {@code listenKey} (closed or expired). */
+    void closeStream(String listenKey, String reason) {
+        sessions.forEach((subscriber, sub) -> {
+            if (sub.streams().contains(listenKey) || sub.streams().contains("raw:" + listenKey)) {
+                sessions.remove(subscriber);
+                subscriber.close(1000, reason);
+            }
+        });
+    }
+
+    /** The user data stream's listen keys. */
+    SimUserStreams userStreams() {
+        return orders.streams();
+    }
+
+    /** The order and account logic. */
+    SimOrders orders() {
+        return orders;
+    }
+
     /** Counts request weight (for the order endpoints). */
     void weigh(SimCall call, int weight) {
         weighted(call, weight);
@@ -330,6 +399,7 @@ public final class SimExchange implements AutoCloseable {
     // ------------------------------------------------------------------ streams
 
     private void housekeeping() {
+        expireListenKeys();
         long now = clock.getAsLong();
         sessions.forEach((subscriber, sub) -> {
             if (now - sub.connectedAt() > config.maxConnectionAgeMs()) {
@@ -337,6 +407,19 @@ public final class SimExchange implements AutoCloseable {
                 subscriber.close(1000, "connection older than the limit");
             }
         });
+    }
+
+    /**
+     * Listen keys not kept alive for 60 minutes expire: their connections get Binance's
+     * {@code listenKeyExpired} event and are closed.
+     */
+    void expireListenKeys() {
+        long now = now();
+        for (String key : orders.streams().expire(now)) {
+            deliver(key, "{\"e\":\"listenKeyExpired\",\"E\":" + now + ",\"listenKey\":\""
+                    + key + "\"}");
+            closeStream(key, "listenKey expired");
+        }
     }
 
     private void tick() {

@@ -92,7 +92,11 @@ class SimExchangeTest {
         assertThat(sim.routes()).extracting(r -> r.method() + " " + r.path()).containsExactly(
                 "GET /api/v3/ping", "GET /api/v3/time", "GET /api/v3/exchangeInfo",
                 "GET /api/v3/depth", "POST /api/v3/order/test", "POST /api/v3/order",
-                "GET /api/v3/order", "DELETE /api/v3/order");
+                "GET /api/v3/order", "DELETE /api/v3/order",
+                // accounts, order lists and the user data stream (issue 19)
+                "GET /api/v3/openOrders", "DELETE /api/v3/openOrders", "GET /api/v3/allOrders",
+                "GET /api/v3/myTrades", "GET /api/v3/account", "POST /api/v3/userDataStream",
+                "PUT /api/v3/userDataStream", "DELETE /api/v3/userDataStream");
     }
 
     @Test
