@@ -550,8 +550,8 @@ final class SimOrders {
         r.put("S", o.side());
         r.put("o", o.type);
         r.put("f", o.timeInForce);
-        r.put("q", o.origQty.toPlainString());
-        r.put("p", o.priceText());
+        r.put("q", eight(o.origQty));
+        r.put("p", o.price == null ? "0.00000000" : eight(o.price));
         r.put("P", "0.00000000");
         r.put("F", "0.00000000");
         r.put("g", -1);
@@ -560,10 +560,10 @@ final class SimOrders {
         r.put("X", o.status.name());
         r.put("r", "NONE");
         r.put("i", o.orderId);
-        r.put("l", f == null ? "0.00000000" : f.qty().toPlainString());
-        r.put("z", o.executedQty.toPlainString());
-        r.put("L", f == null ? "0.00000000" : f.price().toPlainString());
-        r.put("n", f == null ? "0" : f.commission().toPlainString());
+        r.put("l", f == null ? "0.00000000" : eight(f.qty()));
+        r.put("z", eight(o.executedQty));
+        r.put("L", f == null ? "0.00000000" : eight(f.price()));
+        r.put("n", f == null ? "0" : eight(f.commission()));
         if (f == null) {
             r.putNull("N");
         } else {
@@ -576,8 +576,8 @@ final class SimOrders {
         r.put("m", maker);
         r.put("M", false);
         r.put("O", o.time);
-        r.put("Z", o.cummulativeQuoteQty.toPlainString());
-        r.put("Y", f == null ? "0.00000000" : f.price().multiply(f.qty()).toPlainString());
+        r.put("Z", eight(o.cummulativeQuoteQty));
+        r.put("Y", f == null ? "0.00000000" : eight(f.price().multiply(f.qty())));
         r.put("Q", "0.00000000");
         r.put("W", o.time);
         r.put("V", "EXPIRE_MAKER");
