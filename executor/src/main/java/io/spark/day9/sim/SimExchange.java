@@ -165,7 +165,17 @@ public final class SimExchange implements AutoCloseable {
                 get("/api/v3/ticker/price", data::tickerPrice),
                 get("/api/v3/ticker/bookTicker", data::bookTicker),
                 get("/api/v3/avgPrice", data::avgPrice),
-                get("/sapi/v1/capital/config/getall", this::coins));
+                get("/sapi/v1/capital/config/getall", this::coins),
+                get("/api/v3/openOrders", orders::openOrders),
+                new SimRoute(SimRoute.Method.DELETE, "/api/v3/openOrders", orders::cancelAll),
+                get("/api/v3/allOrders", orders::allOrders),
+                get("/api/v3/myTrades", orders::myTrades),
+                get("/api/v3/account", orders::account),
+                new SimRoute(SimRoute.Method.POST, "/api/v3/userDataStream", orders::openStream),
+                new SimRoute(SimRoute.Method.PUT, "/api/v3/userDataStream",
+                        orders::keepAliveStream),
+                new SimRoute(SimRoute.Method.DELETE, "/api/v3/userDataStream",
+                        orders::closeStream));
     }
 
     private static SimRoute get(String path, SimRoute.Handler handler) {
@@ -341,6 +351,65 @@ public final class SimExchange implements AutoCloseable {
         }
     }
 
+    /**
+     * One asset of an account: what it may spend and what its open orders hold.
+     *
+     * @param asset  e.g. {@code USDT}
+     * @param free   spendable
+     * @param locked held by open orders
+     */
+    public record Balance(String asset, java.math.BigDecimal free, java.math.BigDecimal locked) {
+    }
+
+    /**
+     * The balances of {@code apiKey}'s account by asset (an account not used yet shows its
+     * start balances).
+     */
+    public synchronized Map<String, Balance> balances(String apiKey) {
+        Map<String, Balance> out = new java.util.TreeMap<>();
+        orders.account(apiKey).balances().forEach((asset, b) ->
+                out.put(asset, new Balance(asset, b.free, b.locked)));
+        return out;
+    }
+
+    /** Sends a user data event to the connections of {@code listenKey} (raw or combined). */
+    void deliver(String listenKey, String payload) {
+        String key = SimStreams.key(listenKey);
+        for (Map.Entry<SimSubscriber, Subscription> e : sessions.entrySet()) {
+            boolean combined = e.getValue().combinedStreams.contains(key);
+            if (!combined && !e.getValue().rawStreams.contains(key)) {
+                continue;
+            }
+            try {
+                e.getKey().send(combined ? "{\"stream\":\"" + listenKey + "\",\"data\":"
+                        + payload + "}" : payload);
+            } catch (Exception ex) { // the adapter may throw IOException unchecked
+                sessions.remove(e.getKey());
+            }
+        }
+    }
+
+    /** Closes the connections of {@code listenKey} (closed or expired). */
+    void closeStream(String listenKey, String reason) {
+        String key = SimStreams.key(listenKey);
+        sessions.forEach((subscriber, sub) -> {
+            if (sub.combinedStreams.contains(key) || sub.rawStreams.contains(key)) {
+                sessions.remove(subscriber);
+                subscriber.close(1000, reason);
+            }
+        });
+    }
+
+    /** The user data stream's listen keys. */
+    SimUserStreams userStreams() {
+        return orders.streams();
+    }
+
+    /** The order and account logic. */
+    SimOrders orders() {
+        return orders;
+    }
+
     /** Counts request weight (for the order endpoints). */
     void weigh(SimCall call, int weight) {
         weighted(call, weight);
@@ -483,6 +552,7 @@ public final class SimExchange implements AutoCloseable {
     // ------------------------------------------------------------------ streams
 
     private void housekeeping() {
+        expireListenKeys();
         long now = clock.getAsLong();
         sessions.forEach((subscriber, sub) -> {
             if (now - sub.connectedAt() > config.maxConnectionAgeMs()) {
@@ -490,6 +560,19 @@ public final class SimExchange implements AutoCloseable {
                 subscriber.close(1000, "connection older than the limit");
             }
         });
+    }
+
+    /**
+     * Listen keys not kept alive for 60 minutes expire: their connections get Binance's
+     * {@code listenKeyExpired} event and are closed.
+     */
+    void expireListenKeys() {
+        long now = now();
+        for (String key : orders.streams().expire(now)) {
+            deliver(key, "{\"e\":\"listenKeyExpired\",\"E\":" + now + ",\"listenKey\":\""
+                    + key + "\"}");
+            closeStream(key, "listenKey expired");
+        }
     }
 
     private void tick() {

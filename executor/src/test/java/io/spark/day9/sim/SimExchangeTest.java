@@ -97,7 +97,11 @@ class SimExchangeTest {
                 "GET /api/v3/trades", "GET /api/v3/aggTrades", "GET /api/v3/klines",
                 "GET /api/v3/ticker/24hr", "GET /api/v3/ticker/price",
                 "GET /api/v3/ticker/bookTicker", "GET /api/v3/avgPrice",
-                "GET /sapi/v1/capital/config/getall");
+                "GET /sapi/v1/capital/config/getall",
+                // accounts, order lists and the user data stream (issue 19)
+                "GET /api/v3/openOrders", "DELETE /api/v3/openOrders", "GET /api/v3/allOrders",
+                "GET /api/v3/myTrades", "GET /api/v3/account", "POST /api/v3/userDataStream",
+                "PUT /api/v3/userDataStream", "DELETE /api/v3/userDataStream");
     }
 
     @Test
