@@ -77,6 +77,9 @@ public record Setting(String name, String defaultValue, String meaning, boolean 
             s("MARKET_DEPTH_LIMIT", "1000", "levels in the REST depth snapshot (1..5000)"),
             s("SIM_PORT", "0", "port of the embedded simulator (0 = a free loopback port)"),
             s("SIM_SEED", "42", "seed of the simulator's random-walk market"),
+            s("SIM_START_BALANCES", io.spark.day9.sim.SimAccountConfig.DEFAULT_START_BALANCES,
+                    "free balances of each "
+                    + "simulator account at start: ASSET=amount pairs separated by commas"),
             s("SNAPSHOT_DIR", "${RUNTIME_DIR}/snapshots", "snapshot directory"),
             s("SNAPSHOT_RETENTION_DAYS", "7", "accepted (1..3650) and ignored until snapshots "
                     + "are built; then snapshots older than this are deleted"),
