@@ -37,6 +37,7 @@ import io.spark.day9.shadow.OrderRouter;
 import io.spark.day9.shadow.OrderTestProbe;
 import io.spark.day9.shadow.ShadowConfig;
 import io.spark.day9.shadow.ShadowExecutor;
+import io.spark.day9.sim.SimAccountConfig;
 import io.spark.day9.sim.SimConfig;
 import io.spark.day9.sim.SimExchange;
 import io.spark.day9.sim.server.SimComponent;
@@ -141,7 +142,9 @@ public final class Executor implements AutoCloseable {
         Day9Config.Market m = config.market();
         return m.source() == Day9Config.MarketSource.SIM
                 ? new SimComponent(SimConfig.of(m.symbols(), m.simSeed()).withPort(m.simPort())
-                        .withWeightPerMinute(m.simWeightPerMinute()),
+                        .withWeightPerMinute(m.simWeightPerMinute())
+                        .withAccount(SimAccountConfig.defaults()
+                                .withStartBalances(m.simStartBalances())),
                         clock::millis, scheduler)
                 : null;
     }

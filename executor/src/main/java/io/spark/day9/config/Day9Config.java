@@ -190,11 +190,14 @@ public record Day9Config(Server server, Paths paths, Logging logging, Chaos chao
      * @param simPort   embedded simulator port
      * @param simSeed   simulator seed
      * @param simWeightPerMinute the simulator's request-weight budget per minute
+     * @param simStartBalances free balance per asset of each simulator account at start
      */
     public record Market(MarketSource source, MarketConfig settings, String restUrl,
                          String apiKey, String apiSecret, int simPort, long simSeed,
-                         int simWeightPerMinute) {
+                         int simWeightPerMinute,
+                         java.util.Map<String, java.math.BigDecimal> simStartBalances) {
         public Market {
+            simStartBalances = java.util.Map.copyOf(simStartBalances);
             Objects.requireNonNull(source, "source");
             Objects.requireNonNull(settings, "settings");
             Objects.requireNonNull(restUrl, "restUrl");
