@@ -218,20 +218,23 @@ public final class SimExchange implements AutoCloseable {
      * and {@code GET_PROPERTY} ({@code combined}), e.g.
      * {@code {"method":"SUBSCRIBE","params":["btcusdt@trade"],"id":1}} answered
      * {@code {"result":null,"id":1}}; a bad request gets Binance's error answer
-     * ({@code {"code":2,"msg":"Invalid request: …","id":1}}, code 3 for invalid JSON). Returns
-     * the answer to send back, or null for a subscriber that is not connected.
+     * ({@code {"code":2,"msg":"Invalid request: …","id":1}}, code 3 for invalid JSON). The
+     * answer is sent to the subscriber before any event of a stream it subscribes to, and
+     * returned; null (nothing sent) for a subscriber that is not connected.
      */
     public String onMessage(SimSubscriber subscriber, String text) {
         Subscription sub = sessions.get(subscriber);
         if (sub == null) {
             return null;
         }
-        return SimWsRequests.answer(text, new SimWsRequests.Session() {
+        List<Runnable> after = new ArrayList<>(); // subscriptions start once answered
+        String answer = SimWsRequests.answer(text, new SimWsRequests.Session() {
             @Override
             public void add(List<String> names) {
+                Set<String> into = sub.combined ? sub.combinedStreams : sub.rawStreams;
                 for (String n : names) {
                     String key = SimStreams.key(n);
-                    (sub.combined ? sub.combinedStreams : sub.rawStreams).add(key);
+                    after.add(() -> into.add(key));
                 }
             }
 
@@ -261,6 +264,14 @@ public final class SimExchange implements AutoCloseable {
                 sub.combined = on;
             }
         });
+        try {
+            subscriber.send(answer);
+        } catch (Exception e) { // the adapter may throw IOException unchecked
+            sessions.remove(subscriber);
+            return answer;
+        }
+        after.forEach(Runnable::run);
+        return answer;
     }
 
     /** Stops sending to {@code subscriber} (closed, failed, or gone). */

@@ -226,12 +226,7 @@ public final class SimServer implements AutoCloseable {
             ctx.enableAutomaticPings(exchange.config().pingIntervalMs(), TimeUnit.MILLISECONDS,
                     ByteBuffer.wrap(new byte[0]));
         });
-        ws.onMessage(ctx -> {
-            String answer = exchange.onMessage(new WsSubscriber(ctx, exchange), ctx.message());
-            if (answer != null) {
-                new WsSubscriber(ctx, exchange).send(answer);
-            }
-        });
+        ws.onMessage(ctx -> exchange.onMessage(new WsSubscriber(ctx, exchange), ctx.message()));
         ws.onClose(ctx -> exchange.unsubscribe(new WsSubscriber(ctx, exchange)));
         ws.onError(ctx -> exchange.unsubscribe(new WsSubscriber(ctx, exchange)));
     }
