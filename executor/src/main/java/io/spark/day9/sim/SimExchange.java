@@ -30,9 +30,14 @@ import org.slf4j.LoggerFactory;
  * <p>REST ({@link #routes()}): {@code /api/v3/ping}, {@code /api/v3/time},
  * {@code /api/v3/exchangeInfo}, {@code /api/v3/depth} and the signed order endpoints, with
  * Binance's shapes, request weights ({@code X-MBX-USED-WEIGHT-1M}, 429 code -1003 past the
- * budget) and error bodies ({@link SimError}). Streams ({@link #subscribe}): combined streams
- * such as {@code btcusdt@bookTicker/btcusdt@depth@100ms/btcusdt@trade} with Binance's envelopes
- * and payloads, or one raw stream; connections older than {@code maxConnectionAgeMs} are closed.
+ * budget) and error bodies ({@link SimError}); the market-data endpoints ({@code trades},
+ * {@code aggTrades}, {@code klines}, tickers, {@code avgPrice}) are {@link SimMarketData}'s, built
+ * from each symbol's bounded {@link SimHistory}. Streams ({@link #subscribe}, live requests
+ * through {@link #onMessage}): combined streams such as
+ * {@code btcusdt@bookTicker/btcusdt@depth@100ms/btcusdt@trade} with Binance's envelopes and
+ * payloads, or raw streams; names match as {@link SimStreams} says; {@code @depth},
+ * {@code @kline_<i>}, {@code @ticker} and {@code @miniTicker} go out once a second on the
+ * market lane. Connections older than {@code maxConnectionAgeMs} are closed.
  *
  * <p>The market is a seeded random walk per symbol ({@link SimMarket}); {@link #book} reads the
  * simulator's own book, for tests that compare a client's local book with it. Fault hooks are

@@ -339,7 +339,13 @@ final class SimOrders {
         } catch (NumberFormatException e) {
             throw missing("timestamp");
         }
-        long recvWindow = Long.parseLong(p.getOrDefault("recvWindow", "5000"));
+        long recvWindow;
+        try {
+            recvWindow = Long.parseLong(p.getOrDefault("recvWindow", "5000"));
+        } catch (NumberFormatException e) {
+            throw new SimError(400, -1100, "Illegal characters found in parameter "
+                    + "'recvWindow'; legal range is '^[0-9]{1,20}$'.");
+        }
         long now = exchange.now();
         if (timestamp < now - recvWindow || timestamp > now + 1000) {
             throw new SimError(400, -1021, "Timestamp for this request is outside "
