@@ -170,7 +170,16 @@ public final class SimExchange implements AutoCloseable {
                 get("/api/v3/ticker/price", data::tickerPrice),
                 get("/api/v3/ticker/bookTicker", data::bookTicker),
                 get("/api/v3/avgPrice", data::avgPrice),
-                get("/sapi/v1/capital/config/getall", this::coins));
+                get("/sapi/v1/capital/config/getall", this::coins),
+                get("/sapi/v1/margin/allPairs", call -> {
+                    weighted(call, 1);
+                    orders.checkApiKey(call);
+                    return "[]"; // margin is not modelled
+                }),
+                get("/sapi/v1/margin/isolated/allPairs", call -> {
+                    orders.checkSigned(call, 10);
+                    return "[]";
+                }));
     }
 
     private static SimRoute get(String path, SimRoute.Handler handler) {
@@ -490,6 +499,12 @@ public final class SimExchange implements AutoCloseable {
         }
         return out.toString();
     }
+
+    /*
+     * GET /sapi/v1/margin/allPairs (API key, weight 1) and /sapi/v1/margin/isolated/allPairs
+     * (signed, weight 10) answer [] above: no pair is marginable. ccxt's default loadMarkets asks
+     * for both once a key is set (options fetchMargins), and only needs arrays back.
+     */
 
     private static String baseAsset(SimMarket m) {
         return m.symbol.endsWith("USDT") ? m.symbol.substring(0, m.symbol.length() - 4)

@@ -293,6 +293,18 @@ final class SimOrders {
     }
 
     /** Checks key, signature and timestamp; returns the parameters (query, then form body). */
+    /** Checks the API key of a call that needs only the key (Binance's MARKET_DATA security). */
+    void checkApiKey(SimCall call) {
+        String key = call.header("X-MBX-APIKEY");
+        if (key == null || key.isEmpty()) {
+            throw new SimError(401, -2014, "API-key format invalid.");
+        }
+        if (!key.equals(exchange.config().apiKey())) {
+            throw new SimError(401, -2015, "Invalid API-key, IP, or permissions "
+                    + "for action.");
+        }
+    }
+
     /**
      * Checks a signed call (API key, signature, timestamp) and counts its weight, for signed
      * endpoints outside the order book; answers its parameters.

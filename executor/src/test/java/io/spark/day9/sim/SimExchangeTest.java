@@ -97,7 +97,8 @@ class SimExchangeTest {
                 "GET /api/v3/trades", "GET /api/v3/aggTrades", "GET /api/v3/klines",
                 "GET /api/v3/ticker/24hr", "GET /api/v3/ticker/price",
                 "GET /api/v3/ticker/bookTicker", "GET /api/v3/avgPrice",
-                "GET /sapi/v1/capital/config/getall");
+                "GET /sapi/v1/capital/config/getall", "GET /sapi/v1/margin/allPairs",
+                "GET /sapi/v1/margin/isolated/allPairs");
     }
 
     @Test
