@@ -680,6 +680,9 @@ public final class SimExchange implements AutoCloseable {
                     }
                 }
                 for (String name : wanted) {
+                    if (name.indexOf('@') <= 0) {
+                        continue; // a name Binance does not serve: kept, never sent
+                    }
                     SimMarket m = markets.get(SimStreams.symbol(name));
                     if (m == null) {
                         continue;
