@@ -37,8 +37,18 @@ final class SimExchangeCommand implements Callable<Integer> {
                     + "SIM_START_BALANCES.")
     String balances;
 
+    @Option(names = "--weight-per-minute", defaultValue = "6000",
+            description = "Request-weight budget per minute before 429 "
+                    + "(as SIM_WEIGHT_PER_MINUTE).")
+    int weightPerMinute;
+
     @Override
     public Integer call() throws InterruptedException {
+        if (weightPerMinute < 1) {
+            System.err.println("sim-exchange: --weight-per-minute must be at least 1, got "
+                    + weightPerMinute);
+            return 2;
+        }
         List<String> upper = symbols.stream().map(s -> s.strip().toUpperCase(Locale.ROOT))
                 .toList();
         SimAccountConfig account;
@@ -51,7 +61,8 @@ final class SimExchangeCommand implements Callable<Integer> {
             return 2;
         }
         SimServer sim = SimServer.start(SimConfig.of(upper, seed).withPort(port)
-                .withUpdateIntervalMs(updateMs).withAccount(account));
+                .withUpdateIntervalMs(updateMs).withAccount(account)
+                .withWeightPerMinute(weightPerMinute));
         System.out.println("sim-exchange: REST " + sim.restUrl() + "  WebSocket " + sim.wsUrl()
                 + "  symbols " + upper + "  API key " + sim.config().apiKey());
         CountDownLatch stop = new CountDownLatch(1);

@@ -27,7 +27,10 @@ enum KlineInterval {
         this.lengthMs = lengthMs;
     }
 
-    /** The interval with Binance's code (case-sensitive: {@code 1m} is a minute, {@code 1M} a month). */
+    /**
+     * The interval with Binance's code (case-sensitive: {@code 1m} is a minute, {@code 1M} a
+     * month).
+     */
     static Optional<KlineInterval> of(String code) {
         for (KlineInterval i : values()) {
             if (i.code.equals(code)) {

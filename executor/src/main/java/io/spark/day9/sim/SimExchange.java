@@ -30,9 +30,14 @@ import org.slf4j.LoggerFactory;
  * <p>REST ({@link #routes()}): {@code /api/v3/ping}, {@code /api/v3/time},
  * {@code /api/v3/exchangeInfo}, {@code /api/v3/depth} and the signed order endpoints, with
  * Binance's shapes, request weights ({@code X-MBX-USED-WEIGHT-1M}, 429 code -1003 past the
- * budget) and error bodies ({@link SimError}). Streams ({@link #subscribe}): combined streams
- * such as {@code btcusdt@bookTicker/btcusdt@depth@100ms/btcusdt@trade} with Binance's envelopes
- * and payloads, or one raw stream; connections older than {@code maxConnectionAgeMs} are closed.
+ * budget) and error bodies ({@link SimError}); the market-data endpoints ({@code trades},
+ * {@code aggTrades}, {@code klines}, tickers, {@code avgPrice}) are {@link SimMarketData}'s, built
+ * from each symbol's bounded {@link SimHistory}. Streams ({@link #subscribe}, live requests
+ * through {@link #onMessage}): combined streams such as
+ * {@code btcusdt@bookTicker/btcusdt@depth@100ms/btcusdt@trade} with Binance's envelopes and
+ * payloads, or raw streams; names match as {@link SimStreams} says; {@code @depth},
+ * {@code @kline_<i>}, {@code @ticker} and {@code @miniTicker} go out once a second on the
+ * market lane. Connections older than {@code maxConnectionAgeMs} are closed.
  *
  * <p>The market is a seeded random walk per symbol ({@link SimMarket}); {@link #book} reads the
  * simulator's own book, for tests that compare a client's local book with it. Fault hooks are
@@ -175,7 +180,16 @@ public final class SimExchange implements AutoCloseable {
                 new SimRoute(SimRoute.Method.PUT, "/api/v3/userDataStream",
                         orders::keepAliveStream),
                 new SimRoute(SimRoute.Method.DELETE, "/api/v3/userDataStream",
-                        orders::closeStream));
+                        orders::closeStream),
+                get("/sapi/v1/margin/allPairs", call -> {
+                    weighted(call, 1);
+                    orders.checkApiKey(call);
+                    return "[]"; // margin is not modelled
+                }),
+                get("/sapi/v1/margin/isolated/allPairs", call -> {
+                    orders.checkSigned(call, 10);
+                    return "[]";
+                }));
     }
 
     private static SimRoute get(String path, SimRoute.Handler handler) {
@@ -228,20 +242,23 @@ public final class SimExchange implements AutoCloseable {
      * and {@code GET_PROPERTY} ({@code combined}), e.g.
      * {@code {"method":"SUBSCRIBE","params":["btcusdt@trade"],"id":1}} answered
      * {@code {"result":null,"id":1}}; a bad request gets Binance's error answer
-     * ({@code {"code":2,"msg":"Invalid request: …","id":1}}, code 3 for invalid JSON). Returns
-     * the answer to send back, or null for a subscriber that is not connected.
+     * ({@code {"code":2,"msg":"Invalid request: …","id":1}}, code 3 for invalid JSON). The
+     * answer is sent to the subscriber before any event of a stream it subscribes to, and
+     * returned; null (nothing sent) for a subscriber that is not connected.
      */
     public String onMessage(SimSubscriber subscriber, String text) {
         Subscription sub = sessions.get(subscriber);
         if (sub == null) {
             return null;
         }
-        return SimWsRequests.answer(text, new SimWsRequests.Session() {
+        List<Runnable> after = new ArrayList<>(); // subscriptions start once answered
+        String answer = SimWsRequests.answer(text, new SimWsRequests.Session() {
             @Override
             public void add(List<String> names) {
+                Set<String> into = sub.combined ? sub.combinedStreams : sub.rawStreams;
                 for (String n : names) {
                     String key = SimStreams.key(n);
-                    (sub.combined ? sub.combinedStreams : sub.rawStreams).add(key);
+                    after.add(() -> into.add(key));
                 }
             }
 
@@ -271,6 +288,14 @@ public final class SimExchange implements AutoCloseable {
                 sub.combined = on;
             }
         });
+        try {
+            subscriber.send(answer);
+        } catch (Exception e) { // the adapter may throw IOException unchecked
+            sessions.remove(subscriber);
+            return answer;
+        }
+        after.forEach(Runnable::run);
+        return answer;
     }
 
     /** Stops sending to {@code subscriber} (closed, failed, or gone). */
@@ -544,6 +569,12 @@ public final class SimExchange implements AutoCloseable {
         return out.toString();
     }
 
+    /*
+     * GET /sapi/v1/margin/allPairs (API key, weight 1) and /sapi/v1/margin/isolated/allPairs
+     * (signed, weight 10) answer [] above: no pair is marginable. ccxt's default loadMarkets asks
+     * for both once a key is set (options fetchMargins), and only needs arrays back.
+     */
+
     private static String baseAsset(SimMarket m) {
         return m.symbol.endsWith("USDT") ? m.symbol.substring(0, m.symbol.length() - 4)
                 : m.symbol.substring(0, 3);
@@ -732,6 +763,9 @@ public final class SimExchange implements AutoCloseable {
                     }
                 }
                 for (String name : wanted) {
+                    if (name.indexOf('@') <= 0) {
+                        continue; // a name Binance does not serve: kept, never sent
+                    }
                     SimMarket m = markets.get(SimStreams.symbol(name));
                     if (m == null) {
                         continue;

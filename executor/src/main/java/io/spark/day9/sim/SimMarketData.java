@@ -115,8 +115,9 @@ final class SimMarketData {
         } catch (SimError e) {
             throw e;
         } catch (Exception e) {
+            String name = "\"[A-Z0-9-_.]{1,20}\"";
             throw new SimError(400, -1100, "Illegal characters found in parameter 'symbols'; "
-                    + "legal range is '^\\[(\"[A-Z0-9-_.]{1,20}\"(,\"[A-Z0-9-_.]{1,20}\"){0,}){0,1}\\]$'.");
+                    + "legal range is '^\\[(" + name + "(," + name + "){0,}){0,1}\\]$'.");
         }
         return out;
     }

@@ -704,6 +704,11 @@ final class SimOrders {
         return key;
     }
 
+    /** Checks the API key of a call that needs only the key (Binance's MARKET_DATA security). */
+    void checkApiKey(SimCall call) {
+        apiKey(call);
+    }
+
     /**
      * Checks a signed call (API key, signature, timestamp) and counts its weight, for signed
      * endpoints outside the order book; answers its parameters.
@@ -760,7 +765,13 @@ final class SimOrders {
         } catch (NumberFormatException e) {
             throw missing("timestamp");
         }
-        long recvWindow = Long.parseLong(p.getOrDefault("recvWindow", "5000"));
+        long recvWindow;
+        try {
+            recvWindow = Long.parseLong(p.getOrDefault("recvWindow", "5000"));
+        } catch (NumberFormatException e) {
+            throw new SimError(400, -1100, "Illegal characters found in parameter "
+                    + "'recvWindow'; legal range is '^[0-9]{1,20}$'.");
+        }
         long now = exchange.now();
         if (timestamp < now - recvWindow || timestamp > now + 1000) {
             throw new SimError(400, -1021, "Timestamp for this request is outside "

@@ -101,7 +101,8 @@ class SimExchangeTest {
                 // accounts, order lists and the user data stream (issue 19)
                 "GET /api/v3/openOrders", "DELETE /api/v3/openOrders", "GET /api/v3/allOrders",
                 "GET /api/v3/myTrades", "GET /api/v3/account", "POST /api/v3/userDataStream",
-                "PUT /api/v3/userDataStream", "DELETE /api/v3/userDataStream");
+                "PUT /api/v3/userDataStream", "DELETE /api/v3/userDataStream",
+                "GET /sapi/v1/margin/allPairs", "GET /sapi/v1/margin/isolated/allPairs");
     }
 
     @Test

@@ -336,4 +336,21 @@ class SimMarketDataTest {
                 .isInstanceOfSatisfying(SimError.class,
                         e -> assertThat(e.code()).isEqualTo(-2015));
     }
+
+    @Test
+    void theMarginPairListsAreEmptyForAKeyAndRefusedWithoutOne() {
+        SimConfig c = sim.config();
+        FakeCall keyOnly = new FakeCall();
+        keyOnly.headers.put("X-MBX-APIKEY", c.apiKey());
+        assertThat(get("/sapi/v1/margin/allPairs", keyOnly)).isEmpty();
+        assertThat(get("/sapi/v1/margin/isolated/allPairs", new FakeCall()
+                .with("timestamp", Long.toString(time.millis())).signed(c.apiKey(),
+                        c.apiSecret()))).isEmpty();
+        assertThatThrownBy(() -> get("/sapi/v1/margin/allPairs", new FakeCall()))
+                .isInstanceOfSatisfying(SimError.class,
+                        e -> assertThat(e.code()).isEqualTo(-2014));
+        assertThatThrownBy(() -> get("/sapi/v1/margin/isolated/allPairs", keyOnly))
+                .isInstanceOfSatisfying(SimError.class,
+                        e -> assertThat(e.code()).isEqualTo(-1102));
+    }
 }

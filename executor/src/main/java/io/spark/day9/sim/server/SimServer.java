@@ -31,10 +31,13 @@ import org.slf4j.LoggerFactory;
  *   <li>REST: every {@link SimExchange#routes() route} the simulator lists is registered as it
  *       is; a {@link SimError} becomes Binance's {@code {"code":…,"msg":…}} body with its
  *       status. Adding an endpoint needs no change here.</li>
- *   <li>Before every {@code /api/*} call, {@link SimExchange#checkLimits} (the 429/418 fault
- *       hook).</li>
+ *   <li>Before every {@code /api/*} and {@code /sapi/*} call, {@link SimExchange#checkLimits}
+ *       (the 429/418 fault hook; the used-weight header). An unknown endpoint answers 404 and
+ *       an unexpected failure 500, both in Binance's JSON ({@code -1000}).</li>
  *   <li>WebSocket: combined streams at {@code /stream?streams=a/b/c}, one raw stream at
- *       {@code /ws/<stream>}; ping frames every {@code pingIntervalMs}. Sends are asynchronous:
+ *       {@code /ws/<stream>}, or a bare {@code /ws}; text frames from the client are live
+ *       subscription requests ({@link SimExchange#onMessage}); ping frames every
+ *       {@code pingIntervalMs}, client pings answered by Jetty. Sends are asynchronous:
  *       a dead or slow client never stalls the market thread.</li>
  * </ul>
  */
@@ -226,12 +229,7 @@ public final class SimServer implements AutoCloseable {
             ctx.enableAutomaticPings(exchange.config().pingIntervalMs(), TimeUnit.MILLISECONDS,
                     ByteBuffer.wrap(new byte[0]));
         });
-        ws.onMessage(ctx -> {
-            String answer = exchange.onMessage(new WsSubscriber(ctx, exchange), ctx.message());
-            if (answer != null) {
-                new WsSubscriber(ctx, exchange).send(answer);
-            }
-        });
+        ws.onMessage(ctx -> exchange.onMessage(new WsSubscriber(ctx, exchange), ctx.message()));
         ws.onClose(ctx -> exchange.unsubscribe(new WsSubscriber(ctx, exchange)));
         ws.onError(ctx -> exchange.unsubscribe(new WsSubscriber(ctx, exchange)));
     }
