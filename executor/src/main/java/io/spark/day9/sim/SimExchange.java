@@ -28,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * (the machine has no internet).
  *
  * <p>REST ({@link #routes()}): {@code /api/v3/ping}, {@code /api/v3/time},
- * {@code /api/v3/exchangeInfo}, {@code /api/v3/depth} and the signed order endpoints, with
+ * {@code /api/v3/exchangeInfo}, {@code /api/v3/depth}, the signed order, order-list and
+ * account endpoints and the user data stream's listen keys ({@link SimOrders}: balances per
+ * API key, {@link #balances}; events on {@code /ws/<listenKey>}), with
  * Binance's shapes, request weights ({@code X-MBX-USED-WEIGHT-1M}, 429 code -1003 past the
  * budget) and error bodies ({@link SimError}). Streams ({@link #subscribe}): combined streams
  * such as {@code btcusdt@bookTicker/btcusdt@depth@100ms/btcusdt@trade} with Binance's envelopes
