@@ -752,7 +752,11 @@ final class SimOrders {
         } catch (NumberFormatException e) {
             throw missing("timestamp");
         }
-        long recvWindow = Long.parseLong(p.getOrDefault("recvWindow", "5000"));
+        Long window = number(p, "recvWindow");
+        long recvWindow = window == null ? 5000 : window;
+        if (recvWindow < 1 || recvWindow > 60_000) {
+            throw new SimError(400, -1131, "recvWindow must be less than 60000");
+        }
         long now = exchange.now();
         if (timestamp < now - recvWindow || timestamp > now + 1000) {
             throw new SimError(400, -1021, "Timestamp for this request is outside "

@@ -514,6 +514,27 @@ class SimAccountTest {
     }
 
     @Test
+    void openOrdersPerSymbolAreCappedAndBadParametersAreBinanceErrors() {
+        start("USDT=1000000", 1000);
+        for (int i = 0; i < SimOrders.MAX_OPEN_PER_SYMBOL; i++) {
+            place("BTCUSDT", "BUY", "LIMIT", "0.001", "20000.00", "GTC", null);
+        }
+        assertThatThrownBy(() -> place("BTCUSDT", "BUY", "LIMIT", "0.001", "20000.00", "GTC",
+                null)).satisfies(e -> assertThat(code(e)).isEqualTo(-1013))
+                .hasMessage("Filter failure: MAX_NUM_ORDERS");
+        assertThat(place("ETHUSDT", "BUY", "LIMIT", "0.01", "1000.00", "GTC", null)
+                .path("status").asText()).isEqualTo("NEW");
+        assertThatThrownBy(() -> place("ETHUSDT", "BUY", "LIMIT", "0.01", "1000.00", "GTC",
+                "bad id!")).satisfies(e -> assertThat(code(e)).isEqualTo(-1100));
+        assertThatThrownBy(() -> get("/api/v3/openOrders", "symbol", "BTCUSDT",
+                "recvWindow", "soon")).satisfies(e -> assertThat(code(e)).isEqualTo(-1100));
+        assertThatThrownBy(() -> get("/api/v3/allOrders", "symbol", "BTCUSDT", "orderId", "x"))
+                .satisfies(e -> assertThat(code(e)).isEqualTo(-1100));
+        assertThatThrownBy(() -> get("/api/v3/myTrades"))
+                .satisfies(e -> assertThat(code(e)).isEqualTo(-1102));
+    }
+
+    @Test
     void startBalancesAreParsedStrictly() {
         assertThat(SimAccountConfig.parseBalances("usdt=100000, BTC=1,ETH=10.5"))
                 .containsExactly(Map.entry("USDT", new BigDecimal("100000")),
