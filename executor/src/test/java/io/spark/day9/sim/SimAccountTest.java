@@ -333,6 +333,34 @@ class SimAccountTest {
     }
 
     @Test
+    void aPartlyFilledLimitKeepsOnlyItsRemainderLocked() {
+        start("USDT=1000000", 1000);
+        Inbox inbox = userStream();
+        SimExchange.BookSnapshot book = sim.book("BTCUSDT");
+        BigDecimal limit = new BigDecimal(book.asks().get(1).get(0)); // takes two levels
+        BigDecimal available = new BigDecimal(book.asks().get(0).get(1))
+                .add(new BigDecimal(book.asks().get(1).get(1)));
+        BigDecimal qty = available.add(BigDecimal.ONE);
+        JsonNode o = place("BTCUSDT", "BUY", "LIMIT", qty.toPlainString(),
+                limit.toPlainString(), "GTC", "partial");
+        assertThat(o.path("status").asText()).isEqualTo("PARTIALLY_FILLED");
+        assertThat(dec(o.path("executedQty"))).isEqualByComparingTo(available);
+        BigDecimal spent = dec(o.path("cummulativeQuoteQty"));
+        BigDecimal held = BigDecimal.ONE.multiply(limit); // the unfilled 1 BTC at the limit
+        assertThat(balance("USDT").locked()).isEqualByComparingTo(held);
+        assertThat(balance("USDT").free()).isEqualByComparingTo(new BigDecimal("1000000")
+                .subtract(spent).subtract(held));
+        call(SimRoute.Method.DELETE, "/api/v3/order",
+                pairs("symbol", "BTCUSDT", "origClientOrderId", "partial"));
+        assertThat(balance("USDT").locked()).isZero();
+        assertThat(balance("USDT").free()).isEqualByComparingTo(new BigDecimal("1000000")
+                .subtract(spent));
+        assertThat(inbox.events("executionReport")).extracting(r -> r.path("x").asText()
+                + "/" + r.path("X").asText()).containsExactly("NEW/NEW",
+                "TRADE/PARTIALLY_FILLED", "TRADE/PARTIALLY_FILLED", "CANCELED/CANCELED");
+    }
+
+    @Test
     void aRestingOrderFillsAsMakerAndSpendsItsLock() {
         start("USDT=10000,BTC=0", 1000);
         Inbox inbox = userStream();
