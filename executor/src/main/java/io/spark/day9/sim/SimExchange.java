@@ -300,16 +300,6 @@ public final class SimExchange implements AutoCloseable {
         });
     }
 
-    /** The user data stream's listen keys. */
-    SimUserStreams userStreams() {
-        return orders.streams();
-    }
-
-    /** The order and account logic. */
-    SimOrders orders() {
-        return orders;
-    }
-
     /** Counts request weight (for the order endpoints). */
     void weigh(SimCall call, int weight) {
         weighted(call, weight);
