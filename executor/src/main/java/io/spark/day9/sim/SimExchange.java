@@ -28,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * (the machine has no internet).
  *
  * <p>REST ({@link #routes()}): {@code /api/v3/ping}, {@code /api/v3/time},
- * {@code /api/v3/exchangeInfo}, {@code /api/v3/depth} and the signed order endpoints, with
+ * {@code /api/v3/exchangeInfo}, {@code /api/v3/depth}, the signed order, order-list and
+ * account endpoints and the user data stream's listen keys ({@link SimOrders}: balances per
+ * API key, {@link #balances}; events on {@code /ws/<listenKey>}), with
  * Binance's shapes, request weights ({@code X-MBX-USED-WEIGHT-1M}, 429 code -1003 past the
  * budget) and error bodies ({@link SimError}); the market-data endpoints ({@code trades},
  * {@code aggTrades}, {@code klines}, tickers, {@code avgPrice}) are {@link SimMarketData}'s, built
@@ -423,16 +425,6 @@ public final class SimExchange implements AutoCloseable {
                 subscriber.close(1000, reason);
             }
         });
-    }
-
-    /** The user data stream's listen keys. */
-    SimUserStreams userStreams() {
-        return orders.streams();
-    }
-
-    /** The order and account logic. */
-    SimOrders orders() {
-        return orders;
     }
 
     /** Counts request weight (for the order endpoints). */

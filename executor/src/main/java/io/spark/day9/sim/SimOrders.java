@@ -765,12 +765,10 @@ final class SimOrders {
         } catch (NumberFormatException e) {
             throw missing("timestamp");
         }
-        long recvWindow;
-        try {
-            recvWindow = Long.parseLong(p.getOrDefault("recvWindow", "5000"));
-        } catch (NumberFormatException e) {
-            throw new SimError(400, -1100, "Illegal characters found in parameter "
-                    + "'recvWindow'; legal range is '^[0-9]{1,20}$'.");
+        Long window = number(p, "recvWindow");
+        long recvWindow = window == null ? 5000 : window;
+        if (recvWindow < 1 || recvWindow > 60_000) {
+            throw new SimError(400, -1131, "recvWindow must be less than 60000");
         }
         long now = exchange.now();
         if (timestamp < now - recvWindow || timestamp > now + 1000) {

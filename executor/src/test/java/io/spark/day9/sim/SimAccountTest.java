@@ -333,6 +333,34 @@ class SimAccountTest {
     }
 
     @Test
+    void aPartlyFilledLimitKeepsOnlyItsRemainderLocked() {
+        start("USDT=1000000", 1000);
+        Inbox inbox = userStream();
+        SimExchange.BookSnapshot book = sim.book("BTCUSDT");
+        BigDecimal limit = new BigDecimal(book.asks().get(1).get(0)); // takes two levels
+        BigDecimal available = new BigDecimal(book.asks().get(0).get(1))
+                .add(new BigDecimal(book.asks().get(1).get(1)));
+        BigDecimal qty = available.add(BigDecimal.ONE);
+        JsonNode o = place("BTCUSDT", "BUY", "LIMIT", qty.toPlainString(),
+                limit.toPlainString(), "GTC", "partial");
+        assertThat(o.path("status").asText()).isEqualTo("PARTIALLY_FILLED");
+        assertThat(dec(o.path("executedQty"))).isEqualByComparingTo(available);
+        BigDecimal spent = dec(o.path("cummulativeQuoteQty"));
+        BigDecimal held = BigDecimal.ONE.multiply(limit); // the unfilled 1 BTC at the limit
+        assertThat(balance("USDT").locked()).isEqualByComparingTo(held);
+        assertThat(balance("USDT").free()).isEqualByComparingTo(new BigDecimal("1000000")
+                .subtract(spent).subtract(held));
+        call(SimRoute.Method.DELETE, "/api/v3/order",
+                pairs("symbol", "BTCUSDT", "origClientOrderId", "partial"));
+        assertThat(balance("USDT").locked()).isZero();
+        assertThat(balance("USDT").free()).isEqualByComparingTo(new BigDecimal("1000000")
+                .subtract(spent));
+        assertThat(inbox.events("executionReport")).extracting(r -> r.path("x").asText()
+                + "/" + r.path("X").asText()).containsExactly("NEW/NEW",
+                "TRADE/PARTIALLY_FILLED", "TRADE/PARTIALLY_FILLED", "CANCELED/CANCELED");
+    }
+
+    @Test
     void aRestingOrderFillsAsMakerAndSpendsItsLock() {
         start("USDT=10000,BTC=0", 1000);
         Inbox inbox = userStream();
@@ -511,6 +539,27 @@ class SimAccountTest {
         assertThatThrownBy(() -> get("/api/v3/allOrders", "symbol", "BTCUSDT", "startTime",
                 "0", "endTime", Long.toString(90_000_000L)))
                 .satisfies(e -> assertThat(code(e)).isEqualTo(-1127));
+    }
+
+    @Test
+    void openOrdersPerSymbolAreCappedAndBadParametersAreBinanceErrors() {
+        start("USDT=1000000", 1000);
+        for (int i = 0; i < SimOrders.MAX_OPEN_PER_SYMBOL; i++) {
+            place("BTCUSDT", "BUY", "LIMIT", "0.001", "20000.00", "GTC", null);
+        }
+        assertThatThrownBy(() -> place("BTCUSDT", "BUY", "LIMIT", "0.001", "20000.00", "GTC",
+                null)).satisfies(e -> assertThat(code(e)).isEqualTo(-1013))
+                .hasMessage("Filter failure: MAX_NUM_ORDERS");
+        assertThat(place("ETHUSDT", "BUY", "LIMIT", "0.01", "1000.00", "GTC", null)
+                .path("status").asText()).isEqualTo("NEW");
+        assertThatThrownBy(() -> place("ETHUSDT", "BUY", "LIMIT", "0.01", "1000.00", "GTC",
+                "bad id!")).satisfies(e -> assertThat(code(e)).isEqualTo(-1100));
+        assertThatThrownBy(() -> get("/api/v3/openOrders", "symbol", "BTCUSDT",
+                "recvWindow", "soon")).satisfies(e -> assertThat(code(e)).isEqualTo(-1100));
+        assertThatThrownBy(() -> get("/api/v3/allOrders", "symbol", "BTCUSDT", "orderId", "x"))
+                .satisfies(e -> assertThat(code(e)).isEqualTo(-1100));
+        assertThatThrownBy(() -> get("/api/v3/myTrades"))
+                .satisfies(e -> assertThat(code(e)).isEqualTo(-1102));
     }
 
     @Test
