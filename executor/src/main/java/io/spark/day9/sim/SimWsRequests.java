@@ -15,13 +15,17 @@ import java.util.List;
  * "id":N}}; {@code SET_PROPERTY ["combined",bool]} and {@code GET_PROPERTY ["combined"]}.
  *
  * <p>Errors (Binance's "Error Messages" table): code 3 {@code Invalid JSON: …}; code 2
- * {@code Invalid request: …} for a missing or unknown {@code method}, a request id that is not
- * an unsigned integer, parameters that are not strings, or a stream name Binance does not
+ * {@code Invalid request: …} for a missing or unknown {@code method}, a request id that is
+ * neither a 64-bit integer, a string of up to 36 letters, digits, '-' or '_', nor null,
+ * parameters that are not strings, or a stream name Binance does not
  * serve; code 0 {@code Unknown property}; code 1 {@code Invalid value type: expected Boolean}.
  * Error answers carry the request's {@code id} when it could be read.
  */
 final class SimWsRequests {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** A request id may also be a string of up to 36 letters, digits, '-' and '_'. */
+    private static final java.util.regex.Pattern ID =
+            java.util.regex.Pattern.compile("[A-Za-z0-9_-]{1,36}");
     /** Binance's limit of streams per request. */
     static final int MAX_PARAMS = 1024;
 
@@ -56,8 +60,8 @@ final class SimWsRequests {
             return error(3, "Invalid JSON: expected an object", null);
         }
         JsonNode id = req.get("id");
-        if (id != null && !id.isNull() && !(id.canConvertToLong() && id.asLong() >= 0
-                && id.isIntegralNumber())) {
+        if (id != null && !id.isNull() && !(id.isIntegralNumber() && id.canConvertToLong())
+                && !(id.isTextual() && ID.matcher(id.asText()).matches())) {
             return error(2, "Invalid request: request ID must be an unsigned integer", null);
         }
         JsonNode method = req.get("method");

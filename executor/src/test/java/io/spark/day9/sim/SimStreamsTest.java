@@ -137,9 +137,13 @@ class SimStreamsTest {
         assertThat(unknown.get("id").asInt()).isEqualTo(9);
         assertThat(json(sim.onMessage(ws, "{\"params\":[],\"id\":1}")).get("msg").asText())
                 .contains("missing field `method`");
-        assertThat(json(sim.onMessage(ws, "{\"method\":\"LIST_SUBSCRIPTIONS\",\"id\":-1}"))
+        assertThat(json(sim.onMessage(ws, "{\"method\":\"LIST_SUBSCRIPTIONS\",\"id\":1.5}"))
                 .get("msg").asText())
                 .isEqualTo("Invalid request: request ID must be an unsigned integer");
+        assertThat(json(sim.onMessage(ws, "{\"method\":\"LIST_SUBSCRIPTIONS\",\"id\":{}}"))
+                .get("code").asInt()).isEqualTo(2);
+        assertThat(sim.onMessage(ws, "{\"method\":\"LIST_SUBSCRIPTIONS\",\"id\":\"req-1\"}"))
+                .isEqualTo("{\"result\":[],\"id\":\"req-1\"}");
         JsonNode badStream = json(sim.onMessage(ws, "{\"method\":\"SUBSCRIBE\",\"params\":"
                 + "[\"btcusdt@trades\"],\"id\":2}"));
         assertThat(badStream.get("code").asInt()).isEqualTo(2);
