@@ -14,14 +14,15 @@ import java.util.Objects;
  *                      fill brings in (Binance without BNB): 0 to 0.1, default 0.001 (0.1 %)
  * @param historyLimit  orders and trades kept per account for {@code allOrders} and
  *                      {@code myTrades} (the oldest finished ones are dropped first; open orders
- *                      are always kept): 1 to 1 000 000, default 1000
+ *                      are always kept): 1 to 1 000 000, default 10 000 (so a client that
+ *                      looks an order up again after a restart still finds it)
  */
 public record SimAccountConfig(Map<String, BigDecimal> startBalances, BigDecimal feeRate,
                                int historyLimit) {
     /** {@code SIM_START_BALANCES}'s default: generous enough for every built-in flow. */
     public static final String DEFAULT_START_BALANCES = "USDT=1000000,BTC=10,ETH=100";
     public static final BigDecimal DEFAULT_FEE_RATE = new BigDecimal("0.001");
-    public static final int DEFAULT_HISTORY_LIMIT = 1000;
+    public static final int DEFAULT_HISTORY_LIMIT = 10_000;
     private static final BigDecimal MAX_FEE_RATE = new BigDecimal("0.1");
 
     public SimAccountConfig {
@@ -44,7 +45,10 @@ public record SimAccountConfig(Map<String, BigDecimal> startBalances, BigDecimal
         }
     }
 
-    /** The defaults: {@value #DEFAULT_START_BALANCES}, 0.1 % commission, 1000 orders/trades. */
+    /**
+     * The defaults: {@value #DEFAULT_START_BALANCES}, 0.1 % commission, 10 000 orders and
+     * trades kept.
+     */
     public static SimAccountConfig defaults() {
         return new SimAccountConfig(parseBalances(DEFAULT_START_BALANCES), DEFAULT_FEE_RATE,
                 DEFAULT_HISTORY_LIMIT);
