@@ -50,7 +50,7 @@ import io.spark.day9.shadow.OrderRouter;
 import io.spark.day9.shadow.OrderTestProbe;
 import io.spark.day9.shadow.ShadowConfig;
 import io.spark.day9.shadow.ShadowExecutor;
-import io.spark.day9.tape.MarketTape;
+import io.spark.day9.sim.SimAccountConfig;
 import io.spark.day9.sim.SimConfig;
 import io.spark.day9.sim.SimExchange;
 import io.spark.day9.sim.server.SimComponent;
@@ -59,6 +59,7 @@ import io.spark.day9.snapshot.SnapshotIo;
 import io.spark.day9.snapshot.SnapshotService;
 import io.spark.day9.snapshot.SnapshotSettings;
 import io.spark.day9.snapshot.SnapshotStore;
+import io.spark.day9.tape.MarketTape;
 import io.spark.day9.time.Scheduler;
 import io.spark.day9.time.SystemScheduler;
 import java.time.Clock;
@@ -189,7 +190,10 @@ public final class Executor implements AutoCloseable {
     private SimComponent buildSim() {
         Day9Config.Market m = config.market();
         return m.source() == Day9Config.MarketSource.SIM
-                ? new SimComponent(SimConfig.of(m.symbols(), m.simSeed()).withPort(m.simPort()),
+                ? new SimComponent(SimConfig.of(m.symbols(), m.simSeed()).withPort(m.simPort())
+                        .withWeightPerMinute(m.simWeightPerMinute())
+                        .withAccount(SimAccountConfig.defaults()
+                                .withStartBalances(m.simStartBalances())),
                         clock::millis, scheduler)
                 : null;
     }

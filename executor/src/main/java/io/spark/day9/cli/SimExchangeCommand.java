@@ -1,5 +1,6 @@
 package io.spark.day9.cli;
 
+import io.spark.day9.sim.SimAccountConfig;
 import io.spark.day9.sim.SimConfig;
 import io.spark.day9.sim.server.SimServer;
 import java.util.List;
@@ -31,12 +32,37 @@ final class SimExchangeCommand implements Callable<Integer> {
     @Option(names = "--update-ms", defaultValue = "100", description = "Depth update period in ms.")
     long updateMs;
 
+    @Option(names = "--balances", defaultValue = SimAccountConfig.DEFAULT_START_BALANCES,
+            description = "Start balances of each account (ASSET=amount,...), as "
+                    + "SIM_START_BALANCES.")
+    String balances;
+
+    @Option(names = "--weight-per-minute", defaultValue = "6000",
+            description = "Request-weight budget per minute before 429 "
+                    + "(as SIM_WEIGHT_PER_MINUTE).")
+    int weightPerMinute;
+
     @Override
     public Integer call() throws InterruptedException {
+        if (weightPerMinute < 1) {
+            System.err.println("sim-exchange: --weight-per-minute must be at least 1, got "
+                    + weightPerMinute);
+            return 2;
+        }
         List<String> upper = symbols.stream().map(s -> s.strip().toUpperCase(Locale.ROOT))
                 .toList();
+        SimAccountConfig account;
+        try {
+            account = SimAccountConfig.defaults().withStartBalances(
+                    SimAccountConfig.parseBalances(balances));
+        } catch (IllegalArgumentException e) {
+            System.err.println("sim-exchange: --balances=" + balances + " is invalid: "
+                    + e.getMessage());
+            return 2;
+        }
         SimServer sim = SimServer.start(SimConfig.of(upper, seed).withPort(port)
-                .withUpdateIntervalMs(updateMs));
+                .withUpdateIntervalMs(updateMs).withAccount(account)
+                .withWeightPerMinute(weightPerMinute));
         System.out.println("sim-exchange: REST " + sim.restUrl() + "  WebSocket " + sim.wsUrl()
                 + "  symbols " + upper + "  API key " + sim.config().apiKey());
         CountDownLatch stop = new CountDownLatch(1);

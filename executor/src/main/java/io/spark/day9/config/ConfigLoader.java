@@ -472,11 +472,13 @@ public final class ConfigLoader {
                                 String restUrl, String wsUrl, String apiKey, String apiSecret,
                                 long recvWindowMs, long staleMs, long reconnectBaseMs,
                                 long reconnectMaxMs, long maxConnectionAgeMs, int depthLimit,
-                                int simPort, long simSeed) {
+                                int simPort, long simSeed, int simWeightPerMinute,
+                                Map<String, java.math.BigDecimal> simStartBalances) {
         Day9Config.Market toConfig() {
             return new Day9Config.Market(source, new MarketConfig(wsUrl, symbols, recvWindowMs,
                     staleMs, reconnectBaseMs, reconnectMaxMs, maxConnectionAgeMs, depthLimit),
-                    restUrl, apiKey, apiSecret, simPort, simSeed);
+                    restUrl, apiKey, apiSecret, simPort, simSeed, simWeightPerMinute,
+                    simStartBalances);
         }
     }
 
@@ -496,8 +498,21 @@ public final class ConfigLoader {
         int depthLimit = (int) integer("MARKET_DEPTH_LIMIT", 1, MarketConfig.MAX_DEPTH_LIMIT);
         int simPort = (int) integer("SIM_PORT", 0, 65_535);
         long simSeed = integer("SIM_SEED", Long.MIN_VALUE, Long.MAX_VALUE);
+        int simWeight = (int) integer("SIM_WEIGHT_PER_MINUTE", 1, 1_000_000);
+        Map<String, java.math.BigDecimal> simStartBalances = parsed("SIM_START_BALANCES",
+                ConfigLoader::startBalances);
         return new MarketValues(source, symbols, restUrl, wsUrl, apiKey, apiSecret, recvWindow,
-                stale, base, max, maxAgeSec * 1000, depthLimit, simPort, simSeed);
+                stale, base, max, maxAgeSec * 1000, depthLimit, simPort, simSeed, simWeight,
+                simStartBalances);
+    }
+
+    /** {@code SIM_START_BALANCES}: {@code USDT=100000,BTC=1} (see SimAccountConfig). */
+    private static Map<String, java.math.BigDecimal> startBalances(String text) {
+        try {
+            return io.spark.day9.sim.SimAccountConfig.parseBalances(text);
+        } catch (IllegalArgumentException e) {
+            throw ConfigException.invalid("SIM_START_BALANCES", text, e.getMessage());
+        }
     }
 
     private static java.util.List<String> symbols(String symbolsText) {

@@ -196,10 +196,15 @@ public record Day9Config(Server server, Paths paths, Logging logging, Chaos chao
      * @param apiSecret API secret
      * @param simPort   embedded simulator port
      * @param simSeed   simulator seed
+     * @param simWeightPerMinute the simulator's request-weight budget per minute
+     * @param simStartBalances free balance per asset of each simulator account at start
      */
     public record Market(MarketSource source, MarketConfig settings, String restUrl,
-                         String apiKey, String apiSecret, int simPort, long simSeed) {
+                         String apiKey, String apiSecret, int simPort, long simSeed,
+                         int simWeightPerMinute,
+                         java.util.Map<String, java.math.BigDecimal> simStartBalances) {
         public Market {
+            simStartBalances = java.util.Map.copyOf(simStartBalances);
             Objects.requireNonNull(source, "source");
             Objects.requireNonNull(settings, "settings");
             Objects.requireNonNull(restUrl, "restUrl");
@@ -208,6 +213,10 @@ public record Day9Config(Server server, Paths paths, Logging logging, Chaos chao
             if (simPort < 0 || simPort > 65_535) {
                 throw new IllegalArgumentException("SIM_PORT=" + simPort
                         + " is invalid: must be an integer from 0 to 65535");
+            }
+            if (simWeightPerMinute < 1) {
+                throw new IllegalArgumentException("SIM_WEIGHT_PER_MINUTE=" + simWeightPerMinute
+                        + " is invalid: must be at least 1");
             }
         }
 

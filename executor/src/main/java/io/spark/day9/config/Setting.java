@@ -90,6 +90,11 @@ public record Setting(String name, String defaultValue, String meaning, boolean 
             s("MARKET_DEPTH_LIMIT", "1000", "levels in the REST depth snapshot (1..5000)"),
             s("SIM_PORT", "0", "port of the embedded simulator (0 = a free loopback port)"),
             s("SIM_SEED", "42", "seed of the simulator's random-walk market"),
+            s("SIM_WEIGHT_PER_MINUTE", "6000", "simulator's request-weight budget per minute "
+                    + "(1..1000000); past it REST answers 429 code -1003 with Retry-After"),
+            s("SIM_START_BALANCES", io.spark.day9.sim.SimAccountConfig.DEFAULT_START_BALANCES,
+                    "free balances of each "
+                    + "simulator account at start: ASSET=amount pairs separated by commas"),
             s("SNAPSHOT_DIR", "${RUNTIME_DIR}/snapshots", "snapshot directory"),
             s("SNAPSHOT_RETENTION_DAYS", "7", "snapshots older than this many days (UTC, from "
                     + "their created-at) are deleted, except the newest valid and keep-last ones"),

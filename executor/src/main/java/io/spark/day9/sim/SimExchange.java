@@ -28,11 +28,18 @@ import org.slf4j.LoggerFactory;
  * (the machine has no internet).
  *
  * <p>REST ({@link #routes()}): {@code /api/v3/ping}, {@code /api/v3/time},
- * {@code /api/v3/exchangeInfo}, {@code /api/v3/depth} and the signed order endpoints, with
+ * {@code /api/v3/exchangeInfo}, {@code /api/v3/depth}, the signed order, order-list and
+ * account endpoints and the user data stream's listen keys ({@link SimOrders}: balances per
+ * API key, {@link #balances}; events on {@code /ws/<listenKey>}), with
  * Binance's shapes, request weights ({@code X-MBX-USED-WEIGHT-1M}, 429 code -1003 past the
- * budget) and error bodies ({@link SimError}). Streams ({@link #subscribe}): combined streams
- * such as {@code btcusdt@bookTicker/btcusdt@depth@100ms/btcusdt@trade} with Binance's envelopes
- * and payloads, or one raw stream; connections older than {@code maxConnectionAgeMs} are closed.
+ * budget) and error bodies ({@link SimError}); the market-data endpoints ({@code trades},
+ * {@code aggTrades}, {@code klines}, tickers, {@code avgPrice}) are {@link SimMarketData}'s, built
+ * from each symbol's bounded {@link SimHistory}. Streams ({@link #subscribe}, live requests
+ * through {@link #onMessage}): combined streams such as
+ * {@code btcusdt@bookTicker/btcusdt@depth@100ms/btcusdt@trade} with Binance's envelopes and
+ * payloads, or raw streams; names match as {@link SimStreams} says; {@code @depth},
+ * {@code @kline_<i>}, {@code @ticker} and {@code @miniTicker} go out once a second on the
+ * market lane. Connections older than {@code maxConnectionAgeMs} are closed.
  *
  * <p>The market is a seeded random walk per symbol ({@link SimMarket}); {@link #book} reads the
  * simulator's own book, for tests that compare a client's local book with it. Fault hooks are
@@ -52,14 +59,41 @@ public final class SimExchange implements AutoCloseable {
     private final Map<SimSubscriber, Subscription> sessions = new ConcurrentHashMap<>();
     private final SimFaults faults = new SimFaults(this);
     private final SimOrders orders = new SimOrders(this);
+    private final SimMarketData data;
+    /** Per symbol: the book changes since the last {@code @depth} (1000 ms) event. */
+    private final Map<String, DepthBatch> depthBatches = new LinkedHashMap<>();
     private final AtomicLong weightUsed = new AtomicLong();
     private final AtomicLong weightMinute = new AtomicLong();
     private final Scheduler.Lane ticker;
     private final SystemScheduler ownScheduler;
     private volatile boolean paused;
 
-    /** A stream subscriber's streams and when it connected. */
-    private record Subscription(Set<String> streams, long connectedAt) {
+    /**
+     * A stream subscriber's streams (canonical names, see {@link SimStreams}) and when it
+     * connected. {@code combined} is where SUBSCRIBE adds: true on {@code /stream}
+     * connections (or after {@code SET_PROPERTY combined true}), false on {@code /ws}.
+     */
+    private static final class Subscription {
+        final Set<String> combinedStreams = ConcurrentHashMap.newKeySet();
+        final Set<String> rawStreams = ConcurrentHashMap.newKeySet();
+        final long connectedAt;
+        volatile boolean combined;
+
+        Subscription(long connectedAt, boolean combined) {
+            this.connectedAt = connectedAt;
+            this.combined = combined;
+        }
+
+        long connectedAt() {
+            return connectedAt;
+        }
+    }
+
+    /** Book changes since the last one-second depth event: first id, latest qty per level. */
+    private static final class DepthBatch {
+        long firstId = -1;
+        final Map<Long, Long> bids = new LinkedHashMap<>();
+        final Map<Long, Long> asks = new LinkedHashMap<>();
     }
 
     private SimExchange(SimConfig config, LongSupplier clock, Scheduler scheduler,
@@ -72,7 +106,9 @@ public final class SimExchange implements AutoCloseable {
             long mid = symbol.startsWith("BTC") ? 6_500_000 : symbol.startsWith("ETH") ? 350_000
                     : 10_000;
             markets.put(symbol, new SimMarket(symbol, mid, 2, 5, seeds.split()));
+            depthBatches.put(symbol, new DepthBatch());
         }
+        data = new SimMarketData(this, markets.values());
         ticker = scheduler.lane("day9-sim-market");
     }
 
@@ -102,6 +138,7 @@ public final class SimExchange implements AutoCloseable {
         Duration every = Duration.ofMillis(config.updateIntervalMs());
         ticker.every(every, every, this::tick);
         ticker.every(Duration.ofMillis(250), Duration.ofMillis(250), this::housekeeping);
+        ticker.every(Duration.ofSeconds(1), Duration.ofSeconds(1), this::everySecond);
     }
 
     /**
@@ -120,13 +157,41 @@ public final class SimExchange implements AutoCloseable {
                 }),
                 get("/api/v3/exchangeInfo", call -> {
                     weighted(call, 20);
-                    return exchangeInfo();
+                    List<SimMarket> chosen = data.selection(call);
+                    return exchangeInfo(chosen == null ? markets.values() : chosen);
                 }),
                 get("/api/v3/depth", this::depth),
                 new SimRoute(SimRoute.Method.POST, "/api/v3/order/test", orders::test),
                 new SimRoute(SimRoute.Method.POST, "/api/v3/order", orders::place),
                 get("/api/v3/order", orders::query),
-                new SimRoute(SimRoute.Method.DELETE, "/api/v3/order", orders::cancel));
+                new SimRoute(SimRoute.Method.DELETE, "/api/v3/order", orders::cancel),
+                get("/api/v3/trades", data::trades),
+                get("/api/v3/aggTrades", data::aggTrades),
+                get("/api/v3/klines", data::klines),
+                get("/api/v3/ticker/24hr", data::ticker24h),
+                get("/api/v3/ticker/price", data::tickerPrice),
+                get("/api/v3/ticker/bookTicker", data::bookTicker),
+                get("/api/v3/avgPrice", data::avgPrice),
+                get("/sapi/v1/capital/config/getall", this::coins),
+                get("/api/v3/openOrders", orders::openOrders),
+                new SimRoute(SimRoute.Method.DELETE, "/api/v3/openOrders", orders::cancelAll),
+                get("/api/v3/allOrders", orders::allOrders),
+                get("/api/v3/myTrades", orders::myTrades),
+                get("/api/v3/account", orders::account),
+                new SimRoute(SimRoute.Method.POST, "/api/v3/userDataStream", orders::openStream),
+                new SimRoute(SimRoute.Method.PUT, "/api/v3/userDataStream",
+                        orders::keepAliveStream),
+                new SimRoute(SimRoute.Method.DELETE, "/api/v3/userDataStream",
+                        orders::closeStream),
+                get("/sapi/v1/margin/allPairs", call -> {
+                    weighted(call, 1);
+                    orders.checkApiKey(call);
+                    return "[]"; // margin is not modelled
+                }),
+                get("/sapi/v1/margin/isolated/allPairs", call -> {
+                    orders.checkSigned(call, 10);
+                    return "[]";
+                }));
     }
 
     private static SimRoute get(String path, SimRoute.Handler handler) {
@@ -153,14 +218,86 @@ public final class SimExchange implements AutoCloseable {
      */
     public void subscribe(SimSubscriber subscriber, Collection<String> combined,
                           Collection<String> raw) {
-        Set<String> streams = ConcurrentHashMap.newKeySet();
+        subscribe(subscriber, combined, raw, !combined.isEmpty());
+    }
+
+    /**
+     * As {@link #subscribe(SimSubscriber, Collection, Collection)}; {@code combinedConnection}
+     * says whether streams added later by a {@code SUBSCRIBE} message ({@link #onMessage}) come
+     * in the combined envelope ({@code /stream}) or raw ({@code /ws}).
+     */
+    public void subscribe(SimSubscriber subscriber, Collection<String> combined,
+                          Collection<String> raw, boolean combinedConnection) {
+        Subscription sub = new Subscription(clock.getAsLong(), combinedConnection);
         for (String s : combined) {
-            streams.add(s.toLowerCase(Locale.ROOT));
+            sub.combinedStreams.add(SimStreams.key(s));
         }
         for (String s : raw) {
-            streams.add("raw:" + s.toLowerCase(Locale.ROOT));
+            sub.rawStreams.add(SimStreams.key(s));
         }
-        sessions.put(subscriber, new Subscription(streams, clock.getAsLong()));
+        sessions.put(subscriber, sub);
+    }
+
+    /**
+     * Answers one text frame a subscriber sent: Binance's live subscription requests
+     * {@code SUBSCRIBE}, {@code UNSUBSCRIBE}, {@code LIST_SUBSCRIPTIONS}, {@code SET_PROPERTY}
+     * and {@code GET_PROPERTY} ({@code combined}), e.g.
+     * {@code {"method":"SUBSCRIBE","params":["btcusdt@trade"],"id":1}} answered
+     * {@code {"result":null,"id":1}}; a bad request gets Binance's error answer
+     * ({@code {"code":2,"msg":"Invalid request: …","id":1}}, code 3 for invalid JSON). The
+     * answer is sent to the subscriber before any event of a stream it subscribes to, and
+     * returned; null (nothing sent) for a subscriber that is not connected.
+     */
+    public String onMessage(SimSubscriber subscriber, String text) {
+        Subscription sub = sessions.get(subscriber);
+        if (sub == null) {
+            return null;
+        }
+        List<Runnable> after = new ArrayList<>(); // subscriptions start once answered
+        String answer = SimWsRequests.answer(text, new SimWsRequests.Session() {
+            @Override
+            public void add(List<String> names) {
+                Set<String> into = sub.combined ? sub.combinedStreams : sub.rawStreams;
+                for (String n : names) {
+                    String key = SimStreams.key(n);
+                    after.add(() -> into.add(key));
+                }
+            }
+
+            @Override
+            public void remove(List<String> names) {
+                for (String n : names) {
+                    String key = SimStreams.key(n);
+                    sub.combinedStreams.remove(key);
+                    sub.rawStreams.remove(key);
+                }
+            }
+
+            @Override
+            public List<String> list() {
+                List<String> all = new ArrayList<>(sub.combinedStreams);
+                all.addAll(sub.rawStreams);
+                return all;
+            }
+
+            @Override
+            public boolean combined() {
+                return sub.combined;
+            }
+
+            @Override
+            public void combined(boolean on) {
+                sub.combined = on;
+            }
+        });
+        try {
+            subscriber.send(answer);
+        } catch (Exception e) { // the adapter may throw IOException unchecked
+            sessions.remove(subscriber);
+            return answer;
+        }
+        after.forEach(Runnable::run);
+        return answer;
     }
 
     /** Stops sending to {@code subscriber} (closed, failed, or gone). */
@@ -228,6 +365,8 @@ public final class SimExchange implements AutoCloseable {
      */
     public void checkLimits(SimCall call) {
         long now = clock.getAsLong();
+        // every answer carries the weight used, even one that is refused or unknown
+        call.answerHeader("X-MBX-USED-WEIGHT-1M", Long.toString(weightUsedNow()));
         if (now < faults.restFaultUntil.get()) {
             faults.restRefused.incrementAndGet();
             call.answerHeader("Retry-After", Integer.toString(faults.restRetryAfterSec));
@@ -237,6 +376,55 @@ public final class SimExchange implements AutoCloseable {
                     : "Too many requests; current limit is " + config.weightPerMinute()
                     + " request weight per 1 MINUTE.");
         }
+    }
+
+    /**
+     * One asset of an account: what it may spend and what its open orders hold.
+     *
+     * @param asset  e.g. {@code USDT}
+     * @param free   spendable
+     * @param locked held by open orders
+     */
+    public record Balance(String asset, java.math.BigDecimal free, java.math.BigDecimal locked) {
+    }
+
+    /**
+     * The balances of {@code apiKey}'s account by asset (an account not used yet shows its
+     * start balances).
+     */
+    public synchronized Map<String, Balance> balances(String apiKey) {
+        Map<String, Balance> out = new java.util.TreeMap<>();
+        orders.account(apiKey).balances().forEach((asset, b) ->
+                out.put(asset, new Balance(asset, b.free, b.locked)));
+        return out;
+    }
+
+    /** Sends a user data event to the connections of {@code listenKey} (raw or combined). */
+    void deliver(String listenKey, String payload) {
+        String key = SimStreams.key(listenKey);
+        for (Map.Entry<SimSubscriber, Subscription> e : sessions.entrySet()) {
+            boolean combined = e.getValue().combinedStreams.contains(key);
+            if (!combined && !e.getValue().rawStreams.contains(key)) {
+                continue;
+            }
+            try {
+                e.getKey().send(combined ? "{\"stream\":\"" + listenKey + "\",\"data\":"
+                        + payload + "}" : payload);
+            } catch (Exception ex) { // the adapter may throw IOException unchecked
+                sessions.remove(e.getKey());
+            }
+        }
+    }
+
+    /** Closes the connections of {@code listenKey} (closed or expired). */
+    void closeStream(String listenKey, String reason) {
+        String key = SimStreams.key(listenKey);
+        sessions.forEach((subscriber, sub) -> {
+            if (sub.combinedStreams.contains(key) || sub.rawStreams.contains(key)) {
+                sessions.remove(subscriber);
+                subscriber.close(1000, reason);
+            }
+        });
     }
 
     /** Counts request weight (for the order endpoints). */
@@ -251,6 +439,12 @@ public final class SimExchange implements AutoCloseable {
 
     SimMarket marketOrNull(String symbol) {
         return markets.get(symbol.toUpperCase(Locale.ROOT));
+    }
+
+    /** The request weight used in the current minute (on the clock). */
+    public long weightUsedNow() {
+        long minute = clock.getAsLong() / 60_000;
+        return weightMinute.get() == minute ? weightUsed.get() : 0;
     }
 
     private void weighted(SimCall call, int weight) {
@@ -268,7 +462,13 @@ public final class SimExchange implements AutoCloseable {
     }
 
     private String depth(SimCall call) {
-        String symbol = call.query("symbol");
+        String symbol;
+        try { // -1102 missing, -1100 malformed, -1121 not listed, as every market-data route
+            symbol = data.symbol(call).symbol;
+        } catch (SimError e) {
+            weighted(call, 2);
+            throw e;
+        }
         int limit = 100;
         String l = call.query("limit");
         try {
@@ -282,10 +482,6 @@ public final class SimExchange implements AutoCloseable {
             throw new SimError(400, -1100, "Illegal characters found in parameter 'limit'; "
                     + "legal range is '1'..'5000'.");
         }
-        if (symbol == null || !markets.containsKey(symbol.toUpperCase(Locale.ROOT))) {
-            weighted(call, 2);
-            throw new SimError(400, -1121, "Invalid symbol.");
-        }
         weighted(call, limit <= 100 ? 5 : limit <= 500 ? 25 : limit <= 1000 ? 50 : 250);
         ObjectNode out = JSON.createObjectNode();
         synchronized (this) {
@@ -297,9 +493,14 @@ public final class SimExchange implements AutoCloseable {
         return out.toString();
     }
 
-    private Map<String, Object> exchangeInfo() {
+    /** The listed markets, in configuration order. */
+    List<SimMarket> marketList() {
+        return List.copyOf(markets.values());
+    }
+
+    private Map<String, Object> exchangeInfo(Collection<SimMarket> listed) {
         List<Object> symbols = new ArrayList<>();
-        for (SimMarket m : markets.values()) {
+        for (SimMarket m : listed) {
             String base = m.symbol.endsWith("USDT") ? m.symbol.substring(0, m.symbol.length() - 4)
                     : m.symbol.substring(0, 3);
             Map<String, Object> s = new LinkedHashMap<>();
@@ -327,9 +528,56 @@ public final class SimExchange implements AutoCloseable {
                 "symbols", symbols);
     }
 
+    /**
+     * {@code GET /sapi/v1/capital/config/getall} (signed, weight 10): one entry per asset of the
+     * listed symbols, each with one network, deposits and withdrawals enabled, so that ccxt's
+     * {@code fetchCurrencies} (part of its default {@code loadMarkets} once a key is set)
+     * succeeds. Balances here are 0: they are in {@code /api/v3/account}.
+     */
+    private Object coins(SimCall call) {
+        orders.checkSigned(call, 10);
+        java.util.Set<String> assets = new java.util.LinkedHashSet<>();
+        for (SimMarket m : markets.values()) {
+            String base = baseAsset(m);
+            assets.add(base);
+            assets.add(m.symbol.substring(base.length()));
+        }
+        ArrayNode out = JSON.createArrayNode();
+        for (String a : assets) {
+            ObjectNode c = out.addObject().put("coin", a).put("depositAllEnable", true)
+                    .put("withdrawAllEnable", true).put("name", a).put("free", "0")
+                    .put("locked", "0").put("freeze", "0").put("withdrawing", "0")
+                    .put("ipoing", "0").put("ipoable", "0").put("storage", "0")
+                    .put("isLegalMoney", false).put("trading", true);
+            c.putArray("networkList").addObject().put("network", a).put("coin", a)
+                    .put("withdrawIntegerMultiple", "0.00000001").put("isDefault", true)
+                    .put("depositEnable", true).put("withdrawEnable", true)
+                    .put("depositDesc", "").put("withdrawDesc", "").put("specialTips", "")
+                    .put("name", a).put("resetAddressStatus", false)
+                    .put("addressRegex", "").put("memoRegex", "")
+                    .put("withdrawFee", "0").put("withdrawMin", "0")
+                    .put("withdrawMax", "9999999999.99999999").put("minConfirm", 1)
+                    .put("unLockConfirm", 0).put("sameAddress", false)
+                    .put("estimatedArrivalTime", 1).put("busy", false);
+        }
+        return out.toString();
+    }
+
+    /*
+     * GET /sapi/v1/margin/allPairs (API key, weight 1) and /sapi/v1/margin/isolated/allPairs
+     * (signed, weight 10) answer [] above: no pair is marginable. ccxt's default loadMarkets asks
+     * for both once a key is set (options fetchMargins), and only needs arrays back.
+     */
+
+    private static String baseAsset(SimMarket m) {
+        return m.symbol.endsWith("USDT") ? m.symbol.substring(0, m.symbol.length() - 4)
+                : m.symbol.substring(0, 3);
+    }
+
     // ------------------------------------------------------------------ streams
 
     private void housekeeping() {
+        expireListenKeys();
         long now = clock.getAsLong();
         sessions.forEach((subscriber, sub) -> {
             if (now - sub.connectedAt() > config.maxConnectionAgeMs()) {
@@ -337,6 +585,19 @@ public final class SimExchange implements AutoCloseable {
                 subscriber.close(1000, "connection older than the limit");
             }
         });
+    }
+
+    /**
+     * Listen keys not kept alive for 60 minutes expire: their connections get Binance's
+     * {@code listenKeyExpired} event and are closed.
+     */
+    void expireListenKeys() {
+        long now = now();
+        for (String key : orders.streams().expire(now)) {
+            deliver(key, "{\"e\":\"listenKeyExpired\",\"E\":" + now + ",\"listenKey\":\""
+                    + key + "\"}");
+            closeStream(key, "listenKey expired");
+        }
     }
 
     private void tick() {
@@ -353,10 +614,15 @@ public final class SimExchange implements AutoCloseable {
                     SimMarket.Update u = m.step();
                     String lower = m.symbol.toLowerCase(Locale.ROOT);
                     for (long[] t : u.trades()) {
-                        out.add(new String[] {lower + "@trade", trade(m, t, now)});
+                        SimHistory.Trade trade = data.record(m, t[0], t[1], t[2] == 1, now);
+                        out.add(new String[] {lower + "@trade",
+                            SimMarketData.tradeEvent(m, trade, now)});
+                        out.add(new String[] {lower + "@aggTrade",
+                            SimMarketData.aggTradeEvent(m, trade, now)});
                     }
                     String depth = depthUpdate(m, u, now);
                     out.add(new String[] {lower + "@depth@100ms", depth});
+                    batch(m, u);
                     out.add(new String[] {lower + "@bookTicker", bookTicker(m)});
                 }
             }
@@ -390,9 +656,8 @@ public final class SimExchange implements AutoCloseable {
             }
             String combined = "{\"stream\":\"" + msg[0] + "\",\"data\":" + msg[1] + "}";
             for (Map.Entry<SimSubscriber, Subscription> e : sessions.entrySet()) {
-                Set<String> streams = e.getValue().streams();
-                boolean wantCombined = streams.contains(msg[0]);
-                boolean wantRaw = streams.contains("raw:" + msg[0]);
+                boolean wantCombined = e.getValue().combinedStreams.contains(msg[0]);
+                boolean wantRaw = e.getValue().rawStreams.contains(msg[0]);
                 if (!wantCombined && !wantRaw) {
                     continue;
                 }
@@ -444,10 +709,82 @@ public final class SimExchange implements AutoCloseable {
                 + m.price(ask[0]) + "\",\"A\":\"" + m.qty(ask[1]) + "\"}";
     }
 
-    private String trade(SimMarket m, long[] t, long now) {
-        return "{\"e\":\"trade\",\"E\":" + now + ",\"s\":\"" + m.symbol + "\",\"t\":"
-                + m.nextTradeId() + ",\"p\":\"" + m.price(t[0]) + "\",\"q\":\"" + m.qty(t[1])
-                + "\",\"T\":" + now + ",\"m\":" + (t[2] == 1) + ",\"M\":true}";
+    /** Adds one update's changes to the symbol's one-second depth batch. */
+    private void batch(SimMarket m, SimMarket.Update u) {
+        DepthBatch b = depthBatches.get(m.symbol);
+        if (b.firstId < 0) {
+            b.firstId = u.firstId();
+        }
+        for (SimMarket.Change c : u.changes()) {
+            Map<Long, Long> side = c.bid() ? b.bids : b.asks;
+            side.remove(c.priceTicks()); // keep the order of the latest change
+            side.put(c.priceTicks(), c.qtyLots());
+        }
+    }
+
+    /**
+     * Once a second: the {@code @depth} (1000 ms) event of each symbol whose book changed
+     * (U = the first id since the last one, u = the last applied), and the {@code @ticker},
+     * {@code @miniTicker} and {@code @kline_<interval>} events someone subscribes to.
+     */
+    private void everySecond() {
+        try {
+            if (paused) {
+                return;
+            }
+            long now = now();
+            Set<String> wanted = new java.util.HashSet<>();
+            for (Subscription sub : sessions.values()) {
+                wanted.addAll(sub.combinedStreams);
+                wanted.addAll(sub.rawStreams);
+            }
+            List<String[]> out = new ArrayList<>();
+            synchronized (this) {
+                for (SimMarket m : markets.values()) {
+                    DepthBatch b = depthBatches.get(m.symbol);
+                    if (b.firstId < 0) {
+                        continue;
+                    }
+                    List<SimMarket.Change> changes = new ArrayList<>();
+                    b.bids.forEach((p, q) -> changes.add(new SimMarket.Change(true, p, q)));
+                    b.asks.forEach((p, q) -> changes.add(new SimMarket.Change(false, p, q)));
+                    SimMarket.Update u = new SimMarket.Update(b.firstId, m.lastUpdateId(),
+                            changes, List.of());
+                    depthBatches.put(m.symbol, new DepthBatch());
+                    String name = m.symbol.toLowerCase(Locale.ROOT) + "@depth";
+                    if (wanted.contains(name)) {
+                        out.add(new String[] {name, depthUpdate(m, u, now)});
+                    }
+                }
+                for (String name : wanted) {
+                    if (name.indexOf('@') <= 0) {
+                        continue; // a name Binance does not serve: kept, never sent
+                    }
+                    SimMarket m = markets.get(SimStreams.symbol(name));
+                    if (m == null) {
+                        continue;
+                    }
+                    String type = SimStreams.type(name);
+                    if (type.equals("ticker")) {
+                        out.add(new String[] {name, data.tickerEvent(m, now)});
+                    } else if (type.equals("miniTicker")) {
+                        out.add(new String[] {name, data.miniTickerEvent(m, now)});
+                    } else if (type.startsWith("kline_")) {
+                        KlineInterval i = KlineInterval.of(type.substring(6)).orElse(null);
+                        if (i != null) {
+                            out.add(new String[] {name, data.klineEvent(m, i, now)});
+                        }
+                    }
+                }
+            }
+            if (now < faults.silentUntil.get()) {
+                faults.silenced.addAndGet(out.size());
+                return;
+            }
+            broadcast(out);
+        } catch (Exception e) { // never let the periodic task die
+            log.error("sim one-second streams failed", e);
+        }
     }
 
     private SimMarket market(String symbol) {

@@ -31,6 +31,14 @@ class CliTest {
     }
 
     @Test
+    void simExchangeRefusesBadStartBalancesWithoutAStackTrace() {
+        CliRun r = CliRun.of("sim-exchange", "--port", "0", "--balances", "USDT=-1");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("--balances=USDT=-1 is invalid").contains("ASSET=amount")
+                .doesNotContain("Exception");
+    }
+
+    @Test
     void configPrintsEveryVariableWithItsSource() {
         CliRun r = CliRun.of("config");
         assertThat(r.code()).isZero();

@@ -38,6 +38,9 @@ class ConfigLoaderTest {
         assertThat(c.snapshots().retentionDays()).isEqualTo(7);
         assertThat(c.trading()).isEqualTo(new Day9Config.Trading(TradeMode.PAPER, false, true));
         assertThat(c.effective()).hasSize(Setting.ALL.size());
+        assertThat(c.market().simWeightPerMinute()).isEqualTo(6000);
+        assertThat(load(Map.of("SIM_WEIGHT_PER_MINUTE", "120")).market().simWeightPerMinute())
+                .isEqualTo(120);
     }
 
     @Test
@@ -102,6 +105,7 @@ class ConfigLoaderTest {
         "HTTP_MAX_BODY_BYTES|10|must be an integer from 1024",
         "SNAPSHOT_RETENTION_DAYS|0|must be an integer from 1",
         "HOST|no-such-host.invalid|must be an IP address or a resolvable host name",
+        "SIM_WEIGHT_PER_MINUTE|0|must be an integer from 1 to 1000000",
     })
     void aBadValueStopsTheStartNamingVariableValueAndWhatIsAllowed(String name, String value,
                                                                    String allowed) {

@@ -34,6 +34,20 @@ class SubsystemConfigTest {
     }
 
     @Test
+    void simStartBalancesAreParsedAndBadOnesNamed() {
+        assertThat(ConfigLoader.load(Map.of(), dir.resolve(".env")).market().simStartBalances())
+                .containsOnly(Map.entry("USDT", new BigDecimal("1000000")),
+                        Map.entry("BTC", BigDecimal.TEN), Map.entry("ETH", new BigDecimal("100")));
+        assertThat(ConfigLoader.load(Map.of("SIM_START_BALANCES", "usdt=100000,BTC=1"),
+                dir.resolve(".env")).market().simStartBalances())
+                .containsOnly(Map.entry("USDT", new BigDecimal("100000")),
+                        Map.entry("BTC", BigDecimal.ONE));
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("SIM_START_BALANCES", "USDT=-5"),
+                dir.resolve(".env"))).hasMessageContaining("SIM_START_BALANCES=USDT=-5 is "
+                + "invalid").hasMessageContaining("ASSET=amount");
+    }
+
+    @Test
     void marketConfigRejectsBadValuesNamingTheVariable() {
         assertThatThrownBy(() -> new MarketConfig("", List.of("BTCUSDT"), 5000, 50, 50, 10_000,
                 60_000, 1000)).hasMessage("MARKET_STALE_MS=50 is invalid: must be at least 100");

@@ -134,6 +134,32 @@ class MarketStreamSimTest {
         return stream.book(symbol, 1).orElseThrow().lastUpdateId();
     }
 
+    /**
+     * Issue 19's defect: the simulator published {@code @bookTicker} under a name the
+     * lower-cased subscription never matched, so the view's ticker fields never filled.
+     */
+    @Test
+    void theMarketViewGetsBookTickerUpdatesFromTheSimulator() {
+        startOnManualClock(SimConfig.of(List.of(BTC, "ETHUSDT"), 7).withUpdateIntervalMs(2), 2000,
+                3_600_000);
+        for (String symbol : List.of(BTC, "ETHUSDT")) {
+            runUntil(() -> stream.book(symbol, 1).orElseThrow().tickerBid() != null,
+                    time.millis() + 10_000);
+            BookView v = stream.book(symbol, 1).orElseThrow();
+            assertThat(v.tickerBid()).as(symbol).isNotNull();
+            assertThat(v.tickerAsk()).as(symbol).isNotNull();
+            assertThat(v.tickerBid().price()).isLessThan(v.tickerAsk().price());
+        }
+        // and they keep moving with the market
+        sim.pause(true);
+        SimExchange.BookSnapshot book = sim.book(BTC);
+        runUntil(() -> stream.book(BTC, 1).orElseThrow().tickerBid().price().toPlainString()
+                .equals(book.bids().get(0).get(0)), time.millis() + 10_000);
+        assertThat(stream.book(BTC, 1).orElseThrow().tickerBid().price().toPlainString())
+                .isEqualTo(book.bids().get(0).get(0));
+        sim.pause(false);
+    }
+
     @Test
     void afterThousandsOfRandomDiffsTheLocalBookEqualsTheSimulators() {
         start();

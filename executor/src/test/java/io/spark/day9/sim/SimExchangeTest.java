@@ -92,7 +92,17 @@ class SimExchangeTest {
         assertThat(sim.routes()).extracting(r -> r.method() + " " + r.path()).containsExactly(
                 "GET /api/v3/ping", "GET /api/v3/time", "GET /api/v3/exchangeInfo",
                 "GET /api/v3/depth", "POST /api/v3/order/test", "POST /api/v3/order",
-                "GET /api/v3/order", "DELETE /api/v3/order");
+                "GET /api/v3/order", "DELETE /api/v3/order",
+                // market data and start-up compatibility (simmd)
+                "GET /api/v3/trades", "GET /api/v3/aggTrades", "GET /api/v3/klines",
+                "GET /api/v3/ticker/24hr", "GET /api/v3/ticker/price",
+                "GET /api/v3/ticker/bookTicker", "GET /api/v3/avgPrice",
+                "GET /sapi/v1/capital/config/getall",
+                // accounts, order lists and the user data stream (issue 19)
+                "GET /api/v3/openOrders", "DELETE /api/v3/openOrders", "GET /api/v3/allOrders",
+                "GET /api/v3/myTrades", "GET /api/v3/account", "POST /api/v3/userDataStream",
+                "PUT /api/v3/userDataStream", "DELETE /api/v3/userDataStream",
+                "GET /sapi/v1/margin/allPairs", "GET /sapi/v1/margin/isolated/allPairs");
     }
 
     @Test

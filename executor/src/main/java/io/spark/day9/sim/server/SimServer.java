@@ -31,10 +31,13 @@ import org.slf4j.LoggerFactory;
  *   <li>REST: every {@link SimExchange#routes() route} the simulator lists is registered as it
  *       is; a {@link SimError} becomes Binance's {@code {"code":…,"msg":…}} body with its
  *       status. Adding an endpoint needs no change here.</li>
- *   <li>Before every {@code /api/*} call, {@link SimExchange#checkLimits} (the 429/418 fault
- *       hook).</li>
+ *   <li>Before every {@code /api/*} and {@code /sapi/*} call, {@link SimExchange#checkLimits}
+ *       (the 429/418 fault hook; the used-weight header). An unknown endpoint answers 404 and
+ *       an unexpected failure 500, both in Binance's JSON ({@code -1000}).</li>
  *   <li>WebSocket: combined streams at {@code /stream?streams=a/b/c}, one raw stream at
- *       {@code /ws/<stream>}; ping frames every {@code pingIntervalMs}. Sends are asynchronous:
+ *       {@code /ws/<stream>}, or a bare {@code /ws}; text frames from the client are live
+ *       subscription requests ({@link SimExchange#onMessage}); ping frames every
+ *       {@code pingIntervalMs}, client pings answered by Jetty. Sends are asynchronous:
  *       a dead or slow client never stalls the market thread.</li>
  * </ul>
  */
@@ -51,13 +54,24 @@ public final class SimServer implements AutoCloseable {
             cfg.startupWatcherEnabled = false;
             cfg.router.mount(r -> {
                 r.before("/api/*", this::limits);
+                r.before("/sapi/*", this::limits);
                 r.exception(SimError.class, (e, ctx) -> error(ctx, e));
+                r.exception(Exception.class, (e, ctx) -> {
+                    log.warn("sim: {} {} failed", ctx.method(), ctx.path(), e);
+                    error(ctx, new SimError(500, -1000, "An unknown error occurred while "
+                            + "processing the request."));
+                });
+                r.error(404, ctx -> {
+                    error(ctx, new SimError(404, -1000, "Unknown endpoint: " + ctx.method()
+                            + " " + ctx.path() + "."));
+                });
                 for (SimRoute route : exchange.routes()) {
                     r.addHttpHandler(HandlerType.valueOf(route.method().name()), route.path(),
                             ctx -> answer(ctx, route.handler().answer(new HttpCall(ctx))));
                 }
-                r.ws("/stream", this::streams);
-                r.ws("/ws/{stream}", this::streams);
+                r.ws("/stream", ws -> streams(ws, true));
+                r.ws("/ws", ws -> streams(ws, false));
+                r.ws("/ws/{stream}", ws -> streams(ws, false));
             });
         });
     }
@@ -204,17 +218,18 @@ public final class SimServer implements AutoCloseable {
 
     // ------------------------------------------------------------------ WebSocket
 
-    private void streams(WsConfig ws) {
+    private void streams(WsConfig ws, boolean combinedConnection) {
         ws.onConnect(ctx -> {
             String combined = ctx.queryParam("streams");
             String raw = ctx.pathParamMap().get("stream");
             ctx.session.setIdleTimeout(Duration.ofHours(25));
             exchange.subscribe(new WsSubscriber(ctx, exchange),
                     combined == null ? List.of() : Arrays.asList(combined.split("/")),
-                    raw == null ? List.of() : List.of(raw));
+                    raw == null ? List.of() : List.of(raw), combinedConnection);
             ctx.enableAutomaticPings(exchange.config().pingIntervalMs(), TimeUnit.MILLISECONDS,
                     ByteBuffer.wrap(new byte[0]));
         });
+        ws.onMessage(ctx -> exchange.onMessage(new WsSubscriber(ctx, exchange), ctx.message()));
         ws.onClose(ctx -> exchange.unsubscribe(new WsSubscriber(ctx, exchange)));
         ws.onError(ctx -> exchange.unsubscribe(new WsSubscriber(ctx, exchange)));
     }
