@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
                 AuditCommand.class,
                 ShadowCommand.class,
                 SnapshotCommand.class,
+                ExportCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Day9Command implements Runnable {
 
