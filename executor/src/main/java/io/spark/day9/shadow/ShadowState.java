@@ -24,7 +24,9 @@ import java.util.List;
  *                 "realized": "0", "fees": "0.1", "bought": "0.5", "sold": "0", "fills": 3}],
  *  "resting": [{"createdAt": 1700000000000, "queueAhead": "1.5", "feeAsset": "USDT",
  *               "order": "[\"S1-7\",\"c-7\",…]"}],
- *  "recent":  [{"createdAt": 1700000000000, "order": "[\"S1-6\",\"c-6\",…]"}]}
+ *  "recent":  [{"createdAt": 1700000000000, "order": "[\"S1-6\",\"c-6\",…]"}],
+ *  "index":   {"orders": 110000, "segments": ["orders-2026-12-05.ndjson"],
+ *              "entries": "<base64>"}}
  * }</pre>
  * {@code mark}: the trail position up to which the state includes every line (lines from it on
  * are replayed at start). {@code seq}: the id sequence. {@code positions}: exact decimals as
@@ -33,14 +35,22 @@ import java.util.List;
  * order's view in {@link SettledOrder}'s compact array encoding, kept as a string so that its
  * decimals survive any JSON reader byte for byte.
  *
+ * <p>{@code index} (optional, written since the restore-time work of issue 13; a section
+ * without it still restores, and a reader that predates it ignores it): the {@link OrderIndex}
+ * of every order before the mark, so that a start after a restore does not scan the trail
+ * before the mark to rebuild it. {@code entries} is the base64 of its used slots, 16 bytes
+ * each: the key's 64-bit hash and the packed position (segment number in {@code segments} in
+ * the top {@value OrderIndex#SEGMENT_BITS} bits, byte offset in the rest), big-endian.
+ *
  * @param mark      trail position the state includes every line before
  * @param seq       the id sequence's value
  * @param positions every position
  * @param resting   open orders
  * @param recent    recently settled orders, oldest first
+ * @param index     the order index of the trail before the mark, or null (the start scans it)
  */
 record ShadowState(ShadowTrail.Position mark, long seq, List<Positions.State> positions,
-                   List<Resting> resting, List<SettledOrder> recent) {
+                   List<Resting> resting, List<SettledOrder> recent, OrderIndex.Image index) {
     /** The section format's version. */
     static final int VERSION = 1;
 
@@ -96,6 +106,13 @@ record ShadowState(ShadowTrail.Position mark, long seq, List<Positions.State> po
             ObjectNode o = rc.addObject();
             o.put("createdAt", s.createdAt());
             o.put("order", new String(s.encoded(), StandardCharsets.UTF_8));
+        }
+        if (index != null) {
+            ObjectNode ix = root.putObject("index");
+            ix.put("orders", index.orders());
+            ArrayNode segs = ix.putArray("segments");
+            index.segments().forEach(segs::add);
+            ix.put("entries", java.util.Base64.getEncoder().encodeToString(index.entries()));
         }
         return root;
     }
@@ -181,7 +198,46 @@ record ShadowState(ShadowTrail.Position mark, long seq, List<Positions.State> po
             recent.add(new SettledOrder(head[0], head[1], head[2], createdAt,
                     text.getBytes(StandardCharsets.UTF_8)));
         }
-        return new ShadowState(mark, seq, positions, resting, recent);
+        return new ShadowState(mark, seq, positions, resting, recent, index(s.get("index")));
+    }
+
+    private static OrderIndex.Image index(JsonNode ix) {
+        if (ix == null || ix.isNull()) {
+            return null; // a section written before the index was kept: start scans the trail
+        }
+        if (!ix.isObject()) {
+            throw bad("shadow.index", "must be an object");
+        }
+        long orders = longValue(ix, "orders", "shadow.index.orders");
+        JsonNode segs = array(ix, "segments", "shadow.index.segments");
+        List<String> segments = new ArrayList<>();
+        for (int i = 0; i < segs.size(); i++) {
+            String at = "shadow.index.segments[" + i + "]";
+            if (!segs.get(i).isTextual()) {
+                throw bad(at, "must be a string");
+            }
+            try {
+                segments.add(new ShadowTrail.Position(segs.get(i).asText(), 0).segment());
+            } catch (IllegalArgumentException e) {
+                throw bad(at, e.getMessage());
+            }
+        }
+        byte[] entries;
+        try {
+            entries = java.util.Base64.getDecoder().decode(
+                    text(ix, "entries", "shadow.index.entries"));
+        } catch (IllegalArgumentException e) {
+            throw bad("shadow.index.entries", "is not base64: " + e.getMessage());
+        }
+        if (orders > Integer.MAX_VALUE) {
+            throw bad("shadow.index.orders", "must be at most " + Integer.MAX_VALUE + ", got "
+                    + orders);
+        }
+        try {
+            return new OrderIndex.Image((int) orders, segments, entries);
+        } catch (IllegalArgumentException e) {
+            throw bad("shadow.index", e.getMessage());
+        }
     }
 
     /** Components of {@link ShadowOrderView} in its array encoding. */
