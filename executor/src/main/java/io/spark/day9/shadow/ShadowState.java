@@ -229,8 +229,8 @@ record ShadowState(ShadowTrail.Position mark, long seq, List<Positions.State> po
         } catch (IllegalArgumentException e) {
             throw bad("shadow.index.entries", "is not base64: " + e.getMessage());
         }
-        if (orders > Integer.MAX_VALUE) {
-            throw bad("shadow.index.orders", "must be at most " + Integer.MAX_VALUE + ", got "
+        if (orders < 0 || orders > Integer.MAX_VALUE) {
+            throw bad("shadow.index.orders", "must be 0 to " + Integer.MAX_VALUE + ", got "
                     + orders);
         }
         try {
