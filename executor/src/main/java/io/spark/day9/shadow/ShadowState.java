@@ -26,7 +26,7 @@ import java.util.List;
  *               "order": "[\"S1-7\",\"c-7\",…]"}],
  *  "recent":  [{"createdAt": 1700000000000, "order": "[\"S1-6\",\"c-6\",…]"}],
  *  "index":   {"orders": 110000, "segments": ["orders-2026-12-05.ndjson"],
- *              "entries": "<base64>"}}
+ *              "entries": ["<base64>", …]}}
  * }</pre>
  * {@code mark}: the trail position up to which the state includes every line (lines from it on
  * are replayed at start). {@code seq}: the id sequence. {@code positions}: exact decimals as
@@ -39,7 +39,7 @@ import java.util.List;
  * without it still restores, and a reader that predates it ignores it): the {@link OrderIndex}
  * of every order before the mark, so that a start after a restore does not scan the trail
  * before the mark to rebuild it. {@code entries} is the base64 of its used slots, 16 bytes
- * each: the key's 64-bit hash and the packed position (segment number in {@code segments} in
+ * each, in strings of at most {@value #INDEX_CHUNK} bytes (a JSON reader's string limit): the key's 64-bit hash and the packed position (segment number in {@code segments} in
  * the top {@value OrderIndex#SEGMENT_BITS} bits, byte offset in the rest), big-endian.
  *
  * @param mark      trail position the state includes every line before
@@ -112,7 +112,13 @@ record ShadowState(ShadowTrail.Position mark, long seq, List<Positions.State> po
             ix.put("orders", index.orders());
             ArrayNode segs = ix.putArray("segments");
             index.segments().forEach(segs::add);
-            ix.put("entries", java.util.Base64.getEncoder().encodeToString(index.entries()));
+            ArrayNode chunks = ix.putArray("entries");
+            byte[] e = index.entries();
+            for (int from = 0; from < e.length; from += INDEX_CHUNK) {
+                chunks.add(java.util.Base64.getEncoder().encodeToString(
+                        java.util.Arrays.copyOfRange(e, from, Math.min(e.length,
+                                from + INDEX_CHUNK))));
+            }
         }
         return root;
     }
@@ -222,13 +228,20 @@ record ShadowState(ShadowTrail.Position mark, long seq, List<Positions.State> po
                 throw bad(at, e.getMessage());
             }
         }
-        byte[] entries;
-        try {
-            entries = java.util.Base64.getDecoder().decode(
-                    text(ix, "entries", "shadow.index.entries"));
-        } catch (IllegalArgumentException e) {
-            throw bad("shadow.index.entries", "is not base64: " + e.getMessage());
+        JsonNode chunks = array(ix, "entries", "shadow.index.entries");
+        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < chunks.size(); i++) {
+            String at = "shadow.index.entries[" + i + "]";
+            if (!chunks.get(i).isTextual()) {
+                throw bad(at, "must be a string");
+            }
+            try {
+                all.writeBytes(java.util.Base64.getDecoder().decode(chunks.get(i).asText()));
+            } catch (IllegalArgumentException e) {
+                throw bad(at, "is not base64: " + e.getMessage());
+            }
         }
+        byte[] entries = all.toByteArray();
         if (orders < 0 || orders > Integer.MAX_VALUE) {
             throw bad("shadow.index.orders", "must be 0 to " + Integer.MAX_VALUE + ", got "
                     + orders);
@@ -239,6 +252,11 @@ record ShadowState(ShadowTrail.Position mark, long seq, List<Positions.State> po
             throw bad("shadow.index", e.getMessage());
         }
     }
+
+    /**
+     * Bytes of index entries per base64 string (the JSON reader refuses strings over 1 MiB).
+     */
+    static final int INDEX_CHUNK = 16 * 32_768;
 
     /** Components of {@link ShadowOrderView} in its array encoding. */
     private static final int COMPONENTS = ShadowOrderView.class.getRecordComponents().length;

@@ -291,7 +291,7 @@ class ShadowRestoreTest {
         assertThat(section.path("index").path("segments")).hasSize(1);
         // two slots (orderId and clientOrderId) of 16 bytes for each of the 7 orders
         assertThat(java.util.Base64.getDecoder().decode(section.path("index").path("entries")
-                .asText())).hasSize(7 * 2 * 16);
+                .get(0).asText())).hasSize(7 * 2 * 16);
         stopAll();
 
         // the format before the index: start indexes the trail before the mark itself
@@ -319,7 +319,7 @@ class ShadowRestoreTest {
         // c0 (out of the window) is not found; without it, the scan finds it
         ObjectNode partial = section.deepCopy();
         byte[] entries = java.util.Base64.getDecoder().decode(partial.path("index")
-                .path("entries").asText());
+                .path("entries").get(0).asText());
         java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(entries);
         java.io.ByteArrayOutputStream kept = new java.io.ByteArrayOutputStream();
         for (int i = 0; i < entries.length; i += 16) {
@@ -328,8 +328,8 @@ class ShadowRestoreTest {
                 kept.write(entries, i, 16);
             }
         }
-        ((ObjectNode) partial.path("index")).put("entries",
-                java.util.Base64.getEncoder().encodeToString(kept.toByteArray()));
+        ((ObjectNode) partial.path("index")).putArray("entries")
+                .add(java.util.Base64.getEncoder().encodeToString(kept.toByteArray()));
         ShadowExecutor fromIndex = start(2, partial);
         assertThat(fromIndex.get("c0")).isEmpty();
         same(fromIndex.get("c1"), placed.get(1));
@@ -349,14 +349,16 @@ class ShadowRestoreTest {
         JsonNode good = throughText(s.stateSection().capture());
         stopAll();
         Map<String, java.util.function.Consumer<ObjectNode>> breakages = Map.of(
+                "shadow.index.entries[0]", n -> ((ObjectNode) n.path("index"))
+                        .putArray("entries").add("not base64!"),
                 "shadow.index.entries", n -> ((ObjectNode) n.path("index"))
-                        .put("entries", "not base64!"),
+                        .put("entries", "AAAA"),
                 "shadow.index.segments[0]", n -> ((ObjectNode) n.path("index"))
                         .putArray("segments").add("../etc"),
                 "shadow.index entries must be 16-byte pairs", n -> ((ObjectNode) n.path("index"))
-                        .put("entries", "AAAA"),
+                        .putArray("entries").add("AAAA"),
                 "shadow.index entry 0", n -> ((ObjectNode) n.path("index"))
-                        .put("entries", java.util.Base64.getEncoder().encodeToString(
+                        .putArray("entries").add(java.util.Base64.getEncoder().encodeToString(
                                 new byte[16])), // hash 0 is the empty slot
                 "shadow.index.orders", n -> ((ObjectNode) n.path("index")).put("orders", -1));
         for (var e : breakages.entrySet()) {
