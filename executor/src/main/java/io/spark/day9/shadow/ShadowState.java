@@ -270,7 +270,85 @@ record ShadowState(ShadowTrail.Position mark, long seq, List<Positions.State> po
      * orderId, clientOrderId, strategy.
      */
     private static String[] settledHead(String text, String at) {
-        String[] head = new String[STATUS + 1];
+        String[] fast = quickHead(text);
+        return fast != null ? checkHead(fast, COMPONENTS, at) : parsedHead(text, at);
+    }
+
+    /**
+     * The same check by one pass over the characters, without a JSON parser (the parser took
+     * most of a restore's CPU): top-level components counted by their commas, strings closed,
+     * brackets balanced, nothing after the array; the scalars' spelling is not checked (the file
+     * passed its SHA-256, and a decode reports a bad one at the lookup). Null when the text holds a backslash (an
+     * escape: {@link #parsedHead} decides) or is not such an array (the parser says why).
+     */
+    private static String[] quickHead(String text) {
+        int n = text.length();
+        if (n < 2 || text.charAt(0) != '[' || text.charAt(n - 1) != ']'
+                || text.indexOf('\\') >= 0) {
+            return null;
+        }
+        String[] head = new String[STATUS + 2]; // the last slot carries the component count
+        int depth = 1;
+        int component = 0;
+        boolean empty = true;
+        for (int i = 1; i < n; i++) {
+            char c = text.charAt(i);
+            if (c == '"') {
+                int end = text.indexOf('"', i + 1);
+                if (end < 0) {
+                    return null;
+                }
+                if (depth == 1 && component <= STATUS) {
+                    head[component] = text.substring(i + 1, end);
+                }
+                empty = false;
+                i = end;
+            } else if (c == '[' || c == '{') {
+                depth++;
+                empty = false;
+            } else if (c == ']' || c == '}') {
+                depth--;
+                if (depth == 0) {
+                    if (i != n - 1) {
+                        return null;
+                    }
+                } else if (depth < 0) {
+                    return null;
+                }
+            } else if (c == ',' && depth == 1) {
+                component++;
+            } else if (c != ' ') {
+                empty = false;
+            }
+        }
+        if (depth != 0) {
+            return null;
+        }
+        head[STATUS + 1] = Integer.toString(empty ? 0 : component + 1);
+        return head;
+    }
+
+    private static String[] checkHead(String[] head, int expected, String at) {
+        int i = Integer.parseInt(head[STATUS + 1]);
+        if (i != expected || head[0] == null || head[1] == null || head[2] == null
+                || head[3] == null || head[STATUS] == null) {
+            throw bad(at, "is not an encoded order: needs " + COMPONENTS + " components with "
+                    + "orderId, clientOrderId, strategy, symbol and status, got " + i);
+        }
+        OrderStatus status;
+        try {
+            status = OrderStatus.valueOf(head[STATUS]);
+        } catch (IllegalArgumentException e) {
+            throw bad(at, "status " + head[STATUS] + " is unknown");
+        }
+        if (status.resting()) {
+            throw bad(at, "a settled order is FILLED, CANCELED or EXPIRED, got " + status);
+        }
+        return head;
+    }
+
+    private static String[] parsedHead(String text, String at) {
+        String[] head = new String[STATUS + 2];
         int i = 0;
         try (JsonParser p = FACTORY.createParser(text)) {
             if (p.nextToken() != JsonToken.START_ARRAY) {
@@ -293,21 +371,8 @@ record ShadowState(ShadowTrail.Position mark, long seq, List<Positions.State> po
             throw bad(at, "is not an encoded order: "
                     + e.getMessage().lines().findFirst().orElse(""));
         }
-        if (i != COMPONENTS || head[0] == null || head[1] == null || head[2] == null
-                || head[3] == null || head[STATUS] == null) {
-            throw bad(at, "is not an encoded order: needs " + COMPONENTS + " components with "
-                    + "orderId, clientOrderId, strategy, symbol and status, got " + i);
-        }
-        OrderStatus status;
-        try {
-            status = OrderStatus.valueOf(head[STATUS]);
-        } catch (IllegalArgumentException e) {
-            throw bad(at, "status " + head[STATUS] + " is unknown");
-        }
-        if (status.resting()) {
-            throw bad(at, "a settled order is FILLED, CANCELED or EXPIRED, got " + status);
-        }
-        return head;
+        head[STATUS + 1] = Integer.toString(i);
+        return checkHead(head, COMPONENTS, at);
     }
 
     private static ShadowOrderView order(JsonNode r, String at) {
