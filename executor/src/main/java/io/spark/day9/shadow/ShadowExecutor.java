@@ -59,9 +59,10 @@ import org.slf4j.LoggerFactory;
  *       in memory (about 500 bytes each); every order of the trail is also in an
  *       {@link OrderIndex} (about 60 bytes each) through which an older one is read back from
  *       the trail by order id or client order id.</li>
- *   <li>Restart: {@link #stateSection()} captures positions, open orders, the recent window and
- *       the trail mark they include; restored before {@link #start()}, only the trail after the
- *       mark is replayed. Without a restored section the whole trail is replayed.</li>
+ *   <li>Restart: {@link #stateSection()} captures positions, open orders, the recent window,
+ *       the order index and the trail mark they include; restored before {@link #start()}, the
+ *       index is loaded (not rebuilt from the trail) and only the trail after the mark is
+ *       replayed. Without a restored section the whole trail is replayed.</li>
  *   <li>Resting LIMIT orders are re-checked on every trade print and every
  *       {@value #TICK_MS} ms (book crossing, queue position, expiry).</li>
  *   <li>Positions and PnL per strategy and symbol ({@link Positions}).</li>
