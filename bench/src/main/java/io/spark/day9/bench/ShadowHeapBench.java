@@ -171,7 +171,7 @@ final class ShadowHeapBench {
     }
 
     /** One BTCUSDT book, deep enough that every order fills; it never changes. */
-    private static final class FixedBook implements MarketData {
+    static final class FixedBook implements MarketData {
         private final BookView book = new BookView("BTCUSDT", true, 1, 0,
                 List.of(new PriceLevel(new BigDecimal("99999.90"), new BigDecimal("1000000"))),
                 List.of(new PriceLevel(new BigDecimal("100000.10"), new BigDecimal("1000000"))),

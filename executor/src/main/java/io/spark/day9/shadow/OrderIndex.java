@@ -64,6 +64,71 @@ final class OrderIndex {
         return out;
     }
 
+    /**
+     * The index as the state snapshot keeps it (so that a start after a restore need not scan
+     * the trail before the mark): the segment names and every used slot as a (hash, packed
+     * position) pair, 16 bytes big-endian each, in {@code entries}.
+     *
+     * @param orders   orders recorded
+     * @param segments trail file names; a packed position's segment number indexes this list
+     * @param entries  (hash, packed position) pairs, 16 bytes each
+     */
+    record Image(int orders, List<String> segments, byte[] entries) {
+        Image {
+            segments = List.copyOf(segments);
+            if (orders < 0) {
+                throw new IllegalArgumentException("orders must be 0 or more, got " + orders);
+            }
+            if (entries.length % 16 != 0) {
+                throw new IllegalArgumentException("entries must be 16-byte pairs, got "
+                        + entries.length + " bytes");
+            }
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(entries);
+            for (int i = 0; i < entries.length; i += 16) {
+                long h = b.getLong(i);
+                int seg = (int) (b.getLong(i + 8) >>> OFFSET_BITS);
+                if (h == 0 || seg >= segments.size()) {
+                    throw new IllegalArgumentException("entry " + i / 16 + " has hash " + h
+                            + " and segment " + seg + " of " + segments.size()
+                            + ": the hash must not be 0 and the segment must be listed");
+                }
+            }
+        }
+    }
+
+    /** A copy of the whole index, for a state snapshot. */
+    Image image() {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(16 * used);
+        for (int i = 0; i < keys.length; i++) {
+            if (keys[i] != 0) {
+                b.putLong(keys[i]).putLong(locs[i]);
+            }
+        }
+        return new Image(orders, segments, b.array());
+    }
+
+    /**
+     * Adds a snapshot's image, leaving out entries in trail files not in {@code alive} (deleted
+     * by retention since the snapshot: an order there can no longer be read back).
+     */
+    void load(Image image, java.util.Set<String> alive) {
+        int[] remap = new int[image.segments().size()];
+        for (int s = 0; s < remap.length; s++) {
+            String name = image.segments().get(s);
+            remap[s] = alive.contains(name) ? segmentId(name) : -1;
+        }
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(image.entries());
+        for (int i = 0; i < image.entries().length; i += 16) {
+            long h = b.getLong(i);
+            long loc = b.getLong(i + 8);
+            int seg = remap[(int) (loc >>> OFFSET_BITS)];
+            if (seg >= 0) {
+                put(h, ((long) seg << OFFSET_BITS) | (loc & MAX_OFFSET));
+            }
+        }
+        orders += image.orders();
+    }
+
     /** Orders recorded. */
     int orders() {
         return orders;
@@ -75,21 +140,26 @@ final class OrderIndex {
     }
 
     private long pack(ShadowTrail.Position at) {
-        Integer id = segmentIds.get(at.segment());
+        int id = segmentId(at.segment());
+        if (at.offset() > MAX_OFFSET) {
+            throw new IllegalStateException("trail offset " + at.offset() + " in "
+                    + at.segment() + " is beyond the index's limit " + MAX_OFFSET);
+        }
+        return ((long) id << OFFSET_BITS) | at.offset();
+    }
+
+    private int segmentId(String segment) {
+        Integer id = segmentIds.get(segment);
         if (id == null) {
             if (segments.size() >= MAX_SEGMENTS) {
                 throw new IllegalStateException("the shadow order index holds " + MAX_SEGMENTS
                         + " trail files already; restart to rebuild it from the files on disk");
             }
             id = segments.size();
-            segments.add(at.segment());
-            segmentIds.put(at.segment(), id);
+            segments.add(segment);
+            segmentIds.put(segment, id);
         }
-        if (at.offset() > MAX_OFFSET) {
-            throw new IllegalStateException("trail offset " + at.offset() + " in "
-                    + at.segment() + " is beyond the index's limit " + MAX_OFFSET);
-        }
-        return ((long) id << OFFSET_BITS) | at.offset();
+        return id;
     }
 
     private void put(long h, long loc) {

@@ -59,9 +59,10 @@ import org.slf4j.LoggerFactory;
  *       in memory (about 500 bytes each); every order of the trail is also in an
  *       {@link OrderIndex} (about 60 bytes each) through which an older one is read back from
  *       the trail by order id or client order id.</li>
- *   <li>Restart: {@link #stateSection()} captures positions, open orders, the recent window and
- *       the trail mark they include; restored before {@link #start()}, only the trail after the
- *       mark is replayed. Without a restored section the whole trail is replayed.</li>
+ *   <li>Restart: {@link #stateSection()} captures positions, open orders, the recent window,
+ *       the order index and the trail mark they include; restored before {@link #start()}, the
+ *       index is loaded (not rebuilt from the trail) and only the trail after the mark is
+ *       replayed. Without a restored section the whole trail is replayed.</li>
  *   <li>Resting LIMIT orders are re-checked on every trade print and every
  *       {@value #TICK_MS} ms (book crossing, queue position, expiry).</li>
  *   <li>Positions and PnL per strategy and symbol ({@link Positions}).</li>
@@ -110,6 +111,8 @@ public final class ShadowExecutor implements Component {
     private final OrderIndex index = new OrderIndex();
     /** The restored section's trail mark; null replays the whole trail. */
     private ShadowTrail.Position restoredMark;
+    /** The restored section's order index of the trail before the mark; null scans the trail. */
+    private OrderIndex.Image restoredIndex;
     /** The section as restored (null when none), what a capture before the replay returns. */
     private JsonNode restoredSection;
     /** The trail has been replayed: the state and the trail's mark agree from now on. */
@@ -715,7 +718,16 @@ public final class ShadowExecutor implements Component {
     private void replay() throws java.io.IOException {
         ShadowTrail.Position from = restoredMark != null ? restoredMark
                 : ShadowTrail.Position.START;
-        if (from.compareTo(ShadowTrail.Position.START) > 0) {
+        if (restoredIndex != null) { // the snapshot's index: no scan of the trail before the mark
+            java.util.Set<String> alive = new java.util.HashSet<>();
+            for (java.nio.file.Path f : ShadowTrail.files(config.dir())) {
+                alive.add(f.getFileName().toString());
+            }
+            synchronized (this) {
+                index.load(restoredIndex, alive);
+            }
+            restoredIndex = null;
+        } else if (from.compareTo(ShadowTrail.Position.START) > 0) {
             indexUntil(from);
         }
         int[] skipped = {0};
@@ -1057,7 +1069,7 @@ public final class ShadowExecutor implements Component {
                 if (!replayed) { // before or during the replay at start: what it starts from
                     return restoredSection != null ? restoredSection.deepCopy()
                             : new ShadowState(ShadowTrail.Position.START, seq.get(), List.of(),
-                            List.of(), List.of()).toJson();
+                            List.of(), List.of(), null).toJson();
                 }
                 ShadowTrail.Position mark = trail.mark();
                 List<ShadowState.Resting> open = new ArrayList<>();
@@ -1068,7 +1080,7 @@ public final class ShadowExecutor implements Component {
                     }
                 }
                 state = new ShadowState(mark, seq.get(), positions.states(), open,
-                        List.copyOf(window.values()));
+                        List.copyOf(window.values()), index.image());
             }
             return state.toJson(); // outside the monitor: the copies are immutable
         }
@@ -1078,7 +1090,7 @@ public final class ShadowExecutor implements Component {
             ShadowState parsed = ShadowState.parse(state);
             synchronized (ShadowExecutor.this) {
                 restoreState(parsed);
-                restoredSection = state.deepCopy();
+                restoredSection = state; // never changed here: a capture returns a deep copy
             }
         }
     }
@@ -1126,6 +1138,7 @@ public final class ShadowExecutor implements Component {
         evict();
         seq.accumulateAndGet(state.seq(), Math::max);
         restoredMark = state.mark();
+        restoredIndex = state.index();
         log.info("shadow state restored: {} positions, {} resting orders, {} recent orders; "
                 + "the trail is replayed from {} byte {}", state.positions().size(), open.size(),
                 state.recent().size(), restoredMark.segment(), restoredMark.offset());

@@ -24,7 +24,9 @@ import java.util.List;
  *                 "realized": "0", "fees": "0.1", "bought": "0.5", "sold": "0", "fills": 3}],
  *  "resting": [{"createdAt": 1700000000000, "queueAhead": "1.5", "feeAsset": "USDT",
  *               "order": "[\"S1-7\",\"c-7\",…]"}],
- *  "recent":  [{"createdAt": 1700000000000, "order": "[\"S1-6\",\"c-6\",…]"}]}
+ *  "recent":  [{"createdAt": 1700000000000, "order": "[\"S1-6\",\"c-6\",…]"}],
+ *  "index":   {"orders": 110000, "segments": ["orders-2026-12-05.ndjson"],
+ *              "entries": ["<base64>", …]}}
  * }</pre>
  * {@code mark}: the trail position up to which the state includes every line (lines from it on
  * are replayed at start). {@code seq}: the id sequence. {@code positions}: exact decimals as
@@ -33,14 +35,22 @@ import java.util.List;
  * order's view in {@link SettledOrder}'s compact array encoding, kept as a string so that its
  * decimals survive any JSON reader byte for byte.
  *
+ * <p>{@code index} (optional, written since the restore-time work of issue 13; a section
+ * without it still restores, and a reader that predates it ignores it): the {@link OrderIndex}
+ * of every order before the mark, so that a start after a restore does not scan the trail
+ * before the mark to rebuild it. {@code entries} is the base64 of its used slots, 16 bytes
+ * each, in strings of at most {@value #INDEX_CHUNK} bytes (a JSON reader's string limit): the key's 64-bit hash and the packed position (segment number in {@code segments} in
+ * the top {@value OrderIndex#SEGMENT_BITS} bits, byte offset in the rest), big-endian.
+ *
  * @param mark      trail position the state includes every line before
  * @param seq       the id sequence's value
  * @param positions every position
  * @param resting   open orders
  * @param recent    recently settled orders, oldest first
+ * @param index     the order index of the trail before the mark, or null (the start scans it)
  */
 record ShadowState(ShadowTrail.Position mark, long seq, List<Positions.State> positions,
-                   List<Resting> resting, List<SettledOrder> recent) {
+                   List<Resting> resting, List<SettledOrder> recent, OrderIndex.Image index) {
     /** The section format's version. */
     static final int VERSION = 1;
 
@@ -96,6 +106,19 @@ record ShadowState(ShadowTrail.Position mark, long seq, List<Positions.State> po
             ObjectNode o = rc.addObject();
             o.put("createdAt", s.createdAt());
             o.put("order", new String(s.encoded(), StandardCharsets.UTF_8));
+        }
+        if (index != null) {
+            ObjectNode ix = root.putObject("index");
+            ix.put("orders", index.orders());
+            ArrayNode segs = ix.putArray("segments");
+            index.segments().forEach(segs::add);
+            ArrayNode chunks = ix.putArray("entries");
+            byte[] e = index.entries();
+            for (int from = 0; from < e.length; from += INDEX_CHUNK) {
+                chunks.add(java.util.Base64.getEncoder().encodeToString(
+                        java.util.Arrays.copyOfRange(e, from, Math.min(e.length,
+                                from + INDEX_CHUNK))));
+            }
         }
         return root;
     }
@@ -181,8 +204,59 @@ record ShadowState(ShadowTrail.Position mark, long seq, List<Positions.State> po
             recent.add(new SettledOrder(head[0], head[1], head[2], createdAt,
                     text.getBytes(StandardCharsets.UTF_8)));
         }
-        return new ShadowState(mark, seq, positions, resting, recent);
+        return new ShadowState(mark, seq, positions, resting, recent, index(s.get("index")));
     }
+
+    private static OrderIndex.Image index(JsonNode ix) {
+        if (ix == null || ix.isNull()) {
+            return null; // a section written before the index was kept: start scans the trail
+        }
+        if (!ix.isObject()) {
+            throw bad("shadow.index", "must be an object");
+        }
+        long orders = longValue(ix, "orders", "shadow.index.orders");
+        JsonNode segs = array(ix, "segments", "shadow.index.segments");
+        List<String> segments = new ArrayList<>();
+        for (int i = 0; i < segs.size(); i++) {
+            String at = "shadow.index.segments[" + i + "]";
+            if (!segs.get(i).isTextual()) {
+                throw bad(at, "must be a string");
+            }
+            try {
+                segments.add(new ShadowTrail.Position(segs.get(i).asText(), 0).segment());
+            } catch (IllegalArgumentException e) {
+                throw bad(at, e.getMessage());
+            }
+        }
+        JsonNode chunks = array(ix, "entries", "shadow.index.entries");
+        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < chunks.size(); i++) {
+            String at = "shadow.index.entries[" + i + "]";
+            if (!chunks.get(i).isTextual()) {
+                throw bad(at, "must be a string");
+            }
+            try {
+                all.writeBytes(java.util.Base64.getDecoder().decode(chunks.get(i).asText()));
+            } catch (IllegalArgumentException e) {
+                throw bad(at, "is not base64: " + e.getMessage());
+            }
+        }
+        byte[] entries = all.toByteArray();
+        if (orders < 0 || orders > Integer.MAX_VALUE) {
+            throw bad("shadow.index.orders", "must be 0 to " + Integer.MAX_VALUE + ", got "
+                    + orders);
+        }
+        try {
+            return new OrderIndex.Image((int) orders, segments, entries);
+        } catch (IllegalArgumentException e) {
+            throw bad("shadow.index", e.getMessage());
+        }
+    }
+
+    /**
+     * Bytes of index entries per base64 string (the JSON reader refuses strings over 1 MiB).
+     */
+    static final int INDEX_CHUNK = 16 * 32_768;
 
     /** Components of {@link ShadowOrderView} in its array encoding. */
     private static final int COMPONENTS = ShadowOrderView.class.getRecordComponents().length;
@@ -196,7 +270,85 @@ record ShadowState(ShadowTrail.Position mark, long seq, List<Positions.State> po
      * orderId, clientOrderId, strategy.
      */
     private static String[] settledHead(String text, String at) {
-        String[] head = new String[STATUS + 1];
+        String[] fast = quickHead(text);
+        return fast != null ? checkHead(fast, COMPONENTS, at) : parsedHead(text, at);
+    }
+
+    /**
+     * The same check by one pass over the characters, without a JSON parser (the parser took
+     * most of a restore's CPU): top-level components counted by their commas, strings closed,
+     * brackets balanced, nothing after the array; the scalars' spelling is not checked (the file
+     * passed its SHA-256, and a decode reports a bad one at the lookup). Null when the text holds a backslash (an
+     * escape: {@link #parsedHead} decides) or is not such an array (the parser says why).
+     */
+    private static String[] quickHead(String text) {
+        int n = text.length();
+        if (n < 2 || text.charAt(0) != '[' || text.charAt(n - 1) != ']'
+                || text.indexOf('\\') >= 0) {
+            return null;
+        }
+        String[] head = new String[STATUS + 2]; // the last slot carries the component count
+        int depth = 1;
+        int component = 0;
+        boolean empty = true;
+        for (int i = 1; i < n; i++) {
+            char c = text.charAt(i);
+            if (c == '"') {
+                int end = text.indexOf('"', i + 1);
+                if (end < 0) {
+                    return null;
+                }
+                if (depth == 1 && component <= STATUS) {
+                    head[component] = text.substring(i + 1, end);
+                }
+                empty = false;
+                i = end;
+            } else if (c == '[' || c == '{') {
+                depth++;
+                empty = false;
+            } else if (c == ']' || c == '}') {
+                depth--;
+                if (depth == 0) {
+                    if (i != n - 1) {
+                        return null;
+                    }
+                } else if (depth < 0) {
+                    return null;
+                }
+            } else if (c == ',' && depth == 1) {
+                component++;
+            } else if (c != ' ') {
+                empty = false;
+            }
+        }
+        if (depth != 0) {
+            return null;
+        }
+        head[STATUS + 1] = Integer.toString(empty ? 0 : component + 1);
+        return head;
+    }
+
+    private static String[] checkHead(String[] head, int expected, String at) {
+        int i = Integer.parseInt(head[STATUS + 1]);
+        if (i != expected || head[0] == null || head[1] == null || head[2] == null
+                || head[3] == null || head[STATUS] == null) {
+            throw bad(at, "is not an encoded order: needs " + COMPONENTS + " components with "
+                    + "orderId, clientOrderId, strategy, symbol and status, got " + i);
+        }
+        OrderStatus status;
+        try {
+            status = OrderStatus.valueOf(head[STATUS]);
+        } catch (IllegalArgumentException e) {
+            throw bad(at, "status " + head[STATUS] + " is unknown");
+        }
+        if (status.resting()) {
+            throw bad(at, "a settled order is FILLED, CANCELED or EXPIRED, got " + status);
+        }
+        return head;
+    }
+
+    private static String[] parsedHead(String text, String at) {
+        String[] head = new String[STATUS + 2];
         int i = 0;
         try (JsonParser p = FACTORY.createParser(text)) {
             if (p.nextToken() != JsonToken.START_ARRAY) {
@@ -219,21 +371,8 @@ record ShadowState(ShadowTrail.Position mark, long seq, List<Positions.State> po
             throw bad(at, "is not an encoded order: "
                     + e.getMessage().lines().findFirst().orElse(""));
         }
-        if (i != COMPONENTS || head[0] == null || head[1] == null || head[2] == null
-                || head[3] == null || head[STATUS] == null) {
-            throw bad(at, "is not an encoded order: needs " + COMPONENTS + " components with "
-                    + "orderId, clientOrderId, strategy, symbol and status, got " + i);
-        }
-        OrderStatus status;
-        try {
-            status = OrderStatus.valueOf(head[STATUS]);
-        } catch (IllegalArgumentException e) {
-            throw bad(at, "status " + head[STATUS] + " is unknown");
-        }
-        if (status.resting()) {
-            throw bad(at, "a settled order is FILLED, CANCELED or EXPIRED, got " + status);
-        }
-        return head;
+        head[STATUS + 1] = Integer.toString(i);
+        return checkHead(head, COMPONENTS, at);
     }
 
     private static ShadowOrderView order(JsonNode r, String at) {
