@@ -22,6 +22,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.LongConsumer;
 import java.util.stream.Stream;
 
@@ -47,6 +51,13 @@ public final class FeatureExport {
     public static final long WINDOW_MS = 10_000;
     /** The mark-to-market label horizons. */
     public static final long[] HORIZONS_MS = {1_000, 10_000, 60_000};
+    /**
+     * Worker threads next to the calling one: they parse parts of the trail while the caller
+     * reads the trail, then share the feature computation (one more thread hashes the inputs
+     * and reads the tape meanwhile).
+     */
+    static final int WORKERS = Math.max(1, Math.min(3,
+            Runtime.getRuntime().availableProcessors() - 1));
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd")
             .withZone(ZoneOffset.UTC);
 
@@ -124,31 +135,43 @@ public final class FeatureExport {
                 }
             }
         }
-        List<Map<String, Object>> inputs = new ArrayList<>();
         List<Path> trailFiles = TrailScan.files(p.shadowDir());
         List<Path> tapeFiles = MarketTape.segments(p.tapeDir());
-        progress.phase("hash inputs", trailFiles.size() + tapeFiles.size());
-        for (Path f : trailFiles) {
-            inputs.add(input("shadow", f));
+        ExecutorService pool = workers(WORKERS, "feature-export-worker");
+        ExecutorService inputsThread = workers(1, "feature-export-inputs");
+        List<Map<String, Object>> inputs = new ArrayList<>();
+        TapeIndex tape;
+        Rows rows;
+        List<FeatureRow> selected;
+        try {
+            // The workers hash the inputs and read the tape while this thread reads the trail
+            // (with a worker parsing part of each trail file ahead); results are joined in
+            // input order, so the output is the same as a sequential run's.
+            List<Future<Map<String, Object>>> hashes = new ArrayList<>();
+            Future<TapeIndex> tapeLoad = inputsThread.submit(() -> TapeIndex.load(p.tapeDir()));
+            for (Path f : trailFiles) {
+                hashes.add(inputsThread.submit(() -> input("shadow", f)));
+            }
+            for (Path f : tapeFiles) {
+                hashes.add(inputsThread.submit(() -> input("tape", f)));
+            }
+            progress.phase("read trail", trailFiles.size());
+            rows = readTrail(trailFiles, progress, pool);
+            selected = rows.selected(p.from().toEpochMilli(), p.to().toEpochMilli());
+            progress.phase("read tape", 1);
+            tape = join(tapeLoad);
             progress.step(1);
-        }
-        for (Path f : tapeFiles) {
-            inputs.add(input("tape", f));
-            progress.step(1);
-        }
+            progress.phase("hash inputs", hashes.size());
+            for (Future<Map<String, Object>> h : hashes) {
+                inputs.add(join(h));
+                progress.step(1);
+            }
 
-        progress.phase("read tape", 1);
-        TapeIndex tape = TapeIndex.load(p.tapeDir());
-        progress.step(1);
-        progress.phase("read trail", trailFiles.size());
-        Rows rows = readTrail(trailFiles, progress);
-        List<FeatureRow> selected = rows.selected(p.from().toEpochMilli(),
-                p.to().toEpochMilli());
-
-        progress.phase("compute", selected.size());
-        for (FeatureRow r : selected) {
-            compute(r, tape);
-            progress.step(1);
+            progress.phase("compute", selected.size());
+            computeAll(selected, tape, pool, progress);
+        } finally {
+            pool.shutdownNow();
+            inputsThread.shutdownNow();
         }
 
         Files.createDirectories(p.out());
@@ -269,13 +292,84 @@ public final class FeatureExport {
         }
     }
 
-    private Rows readTrail(List<Path> files, Progress progress) throws IOException {
+    /**
+     * Reads the trail files in order. Each file is cut at line boundaries into {@link #WORKERS}
+     * + 1 ranges: this thread parses and takes the first range while the workers parse the
+     * others into lists, which are then taken in order: the same lines in the same order as a
+     * sequential read.
+     */
+    private Rows readTrail(List<Path> files, Progress progress, ExecutorService pool)
+            throws IOException {
         Rows rows = new Rows();
         for (Path f : files) {
-            rows.skipped += TrailScan.read(f, line -> take(rows, line));
+            byte[] all = Files.readAllBytes(f);
+            int[] cuts = TrailScan.cuts(all, all.length < (1 << 20) ? 1 : WORKERS + 1);
+            List<Future<TrailScan.Parsed>> ahead = new ArrayList<>();
+            for (int k = 1; k + 1 < cuts.length; k++) {
+                int from = cuts[k];
+                int to = cuts[k + 1];
+                ahead.add(pool.submit(() -> TrailScan.parse(all, from, to)));
+            }
+            rows.skipped += TrailScan.read(all, cuts[0], cuts[1], line -> take(rows, line));
+            for (Future<TrailScan.Parsed> a : ahead) {
+                TrailScan.Parsed parsed = join(a);
+                rows.skipped += parsed.skipped();
+                for (TrailScan.Line line : parsed.lines()) {
+                    take(rows, line);
+                }
+            }
             progress.step(1);
         }
         return rows;
+    }
+
+    /** Computes every row's features and labels, in slices shared with the workers. */
+    private static void computeAll(List<FeatureRow> rows, TapeIndex tape, ExecutorService pool,
+                                   Progress progress) throws IOException {
+        int slices = rows.size() < 10_000 ? 1 : WORKERS + 1;
+        List<Future<?>> others = new ArrayList<>();
+        for (int k = 1; k < slices; k++) {
+            List<FeatureRow> slice = rows.subList(rows.size() * k / slices,
+                    rows.size() * (k + 1) / slices);
+            others.add(pool.submit(() -> slice.forEach(r -> compute(r, tape))));
+        }
+        for (FeatureRow r : rows.subList(0, rows.size() / slices)) {
+            compute(r, tape);
+        }
+        for (Future<?> o : others) {
+            join(o);
+        }
+        progress.step(rows.size());
+    }
+
+    private static ExecutorService workers(int n, String name) {
+        return Executors.newFixedThreadPool(n, r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** A worker's result; its failure rethrown as what it was (I/O, export or runtime). */
+    private static <T> T join(Future<T> f) throws IOException {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("feature export interrupted", e);
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof IOException io) {
+                throw io;
+            }
+            if (c instanceof RuntimeException re) {
+                throw re;
+            }
+            if (c instanceof Error err) {
+                throw err;
+            }
+            throw new IOException(c);
+        }
     }
 
     private void take(Rows rows, TrailScan.Line l) {
