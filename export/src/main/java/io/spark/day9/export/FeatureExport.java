@@ -176,9 +176,16 @@ public final class FeatureExport {
 
         Files.createDirectories(p.out());
         Map<String, List<FeatureRow>> byDay = new TreeMap<>();
-        for (FeatureRow r : selected) {
-            byDay.computeIfAbsent(DAY.format(Instant.ofEpochMilli(r.decisionAt())),
-                    d -> new ArrayList<>()).add(r);
+        long day = Long.MIN_VALUE;
+        List<FeatureRow> dayRows = null;
+        for (FeatureRow r : selected) { // one date format per UTC day, not per row
+            long d = Math.floorDiv(r.decisionAt(), 86_400_000L);
+            if (d != day || dayRows == null) {
+                day = d;
+                dayRows = byDay.computeIfAbsent(DAY.format(Instant.ofEpochMilli(
+                        d * 86_400_000L)), k -> new ArrayList<>());
+            }
+            dayRows.add(r);
         }
         progress.phase("write " + p.format().name().toLowerCase(java.util.Locale.ROOT),
                 selected.size());
