@@ -58,6 +58,8 @@ public final class FeatureExport {
      */
     static final int WORKERS = Math.max(1, Math.min(3,
             Runtime.getRuntime().availableProcessors() - 1));
+    /** The trail is parsed in chunks of about this many bytes (cut at line boundaries). */
+    static final int CHUNK_BYTES = 4 << 20;
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd")
             .withZone(ZoneOffset.UTC);
 
@@ -112,6 +114,21 @@ public final class FeatureExport {
     private final ObjectMapper json = new ObjectMapper()
             .enable(SerializationFeature.INDENT_OUTPUT);
     private final Map<String, String> interned = new HashMap<>();
+
+    private final int chunkBytes;
+
+    /** An export with the default trail chunk size. */
+    public FeatureExport() {
+        this(CHUNK_BYTES);
+    }
+
+    /** An export parsing the trail in chunks of about {@code chunkBytes} (tests: tiny ones). */
+    FeatureExport(int chunkBytes) {
+        if (chunkBytes < 1) {
+            throw new IllegalArgumentException("chunkBytes must be positive, got " + chunkBytes);
+        }
+        this.chunkBytes = chunkBytes;
+    }
 
     /** Runs the export. */
     public Result run(Params p, Progress progress) throws IOException {
@@ -300,29 +317,40 @@ public final class FeatureExport {
     }
 
     /**
-     * Reads the trail files in order. Each file is cut at line boundaries into {@link #WORKERS}
-     * + 1 ranges: this thread parses and takes the first range while the workers parse the
-     * others into lists, which are then taken in order: the same lines in the same order as a
-     * sequential read.
+     * Reads the trail files in order. Each file is cut at line boundaries into chunks of about
+     * {@link #CHUNK_BYTES} (or the size given to the constructor); of every {@link #WORKERS} + 1 chunks this thread parses and takes
+     * the first while the workers parse the others into lists, which this thread then takes in
+     * order: the same lines in the same order as a sequential read. At most two rounds of
+     * chunks are parsed ahead, so parsed lines die young instead of piling up in the heap.
      */
     private Rows readTrail(List<Path> files, Progress progress, ExecutorService pool)
             throws IOException {
         Rows rows = new Rows();
+        int stride = WORKERS + 1;
         for (Path f : files) {
             byte[] all = Files.readAllBytes(f);
-            int[] cuts = TrailScan.cuts(all, all.length < (1 << 20) ? 1 : WORKERS + 1);
-            List<Future<TrailScan.Parsed>> ahead = new ArrayList<>();
-            for (int k = 1; k + 1 < cuts.length; k++) {
-                int from = cuts[k];
-                int to = cuts[k + 1];
-                ahead.add(pool.submit(() -> TrailScan.parse(all, from, to)));
-            }
-            rows.skipped += TrailScan.read(all, cuts[0], cuts[1], line -> take(rows, line));
-            for (Future<TrailScan.Parsed> a : ahead) {
-                TrailScan.Parsed parsed = join(a);
-                rows.skipped += parsed.skipped();
-                for (TrailScan.Line line : parsed.lines()) {
-                    take(rows, line);
+            int chunks = all.length < chunkBytes ? 1
+                    : (int) Math.min(1 << 16, (all.length + (long) chunkBytes - 1) / chunkBytes);
+            int[] cuts = TrailScan.cuts(all, chunks);
+            Map<Integer, Future<TrailScan.Parsed>> ahead = new HashMap<>();
+            int submitted = 0; // chunks below this were handed out (or are this thread's)
+            for (int k = 0; k < chunks; k++) {
+                for (; submitted < Math.min(chunks, k + 2 * stride); submitted++) {
+                    if (submitted % stride != 0) {
+                        int from = cuts[submitted];
+                        int to = cuts[submitted + 1];
+                        ahead.put(submitted, pool.submit(() -> TrailScan.parse(all, from, to)));
+                    }
+                }
+                if (k % stride == 0) {
+                    rows.skipped += TrailScan.read(all, cuts[k], cuts[k + 1],
+                            line -> take(rows, line));
+                } else {
+                    TrailScan.Parsed parsed = join(ahead.remove(k));
+                    rows.skipped += parsed.skipped();
+                    for (TrailScan.Line line : parsed.lines()) {
+                        take(rows, line);
+                    }
                 }
             }
             progress.step(1);

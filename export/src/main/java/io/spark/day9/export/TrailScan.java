@@ -44,8 +44,11 @@ final class TrailScan {
         double executedQty = Double.NaN;
         long ackAt = Long.MIN_VALUE;
         double fillsNotional;
+        /** The kind under which a lean parse skipped a string, or null. */
+        String leanKind;
 
         void clear() {
+            leanKind = null;
             kind = ts = orderId = clientOrderId = strategy = symbol = side = type = source = null;
             quantity = price = qty = executedQty = Double.NaN;
             decisionAt = createdAt = 0;
@@ -131,7 +134,7 @@ final class TrailScan {
             }
             if (i > start && !blank(all, start, i)) {
                 line.clear();
-                if (parse(all, start, i - start, line)) {
+                if (parseLean(all, start, i - start, line)) {
                     sink.accept(line);
                 } else {
                     skipped++;
@@ -190,7 +193,23 @@ final class TrailScan {
         return true;
     }
 
-    private static boolean parse(byte[] b, int off, int len, Line l) {
+    /**
+     * Parses one line, materialising only the strings its kind uses once the kind is known
+     * (an order or real leg skips {@code ts}; a fill skips its client order id, strategy and
+     * symbol). Should the kind change after a skip (a repeated {@code kind} key), the line is
+     * parsed again in full: the result is always that of {@link #parse(byte[], int, int, Line,
+     * boolean) a full parse}.
+     */
+    private static boolean parseLean(byte[] b, int off, int len, Line l) {
+        boolean ok = parse(b, off, len, l, true);
+        if (ok && l.leanKind != null && !l.leanKind.equals(l.kind)) {
+            l.clear();
+            ok = parse(b, off, len, l, false);
+        }
+        return ok;
+    }
+
+    private static boolean parse(byte[] b, int off, int len, Line l, boolean lean) {
         try (JsonParser p = JSON.createParser(b, off, len)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return false;
@@ -201,11 +220,35 @@ final class TrailScan {
                 JsonToken v = p.nextToken();
                 switch (f) {
                     case "kind" -> l.kind = p.getValueAsString();
-                    case "ts" -> l.ts = p.getValueAsString();
+                    case "ts" -> {
+                        if (lean && l.kind != null && !"fill".equals(l.kind)) {
+                            l.leanKind = l.kind; // only a fill without fillAt reads ts
+                        } else {
+                            l.ts = p.getValueAsString();
+                        }
+                    }
                     case "orderId" -> l.orderId = p.getValueAsString();
-                    case "clientOrderId" -> l.clientOrderId = p.getValueAsString();
-                    case "strategy" -> l.strategy = p.getValueAsString();
-                    case "symbol" -> l.symbol = p.getValueAsString();
+                    case "clientOrderId" -> {
+                        if (lean && "fill".equals(l.kind)) {
+                            l.leanKind = l.kind; // a fill joins its order by orderId only
+                        } else {
+                            l.clientOrderId = p.getValueAsString();
+                        }
+                    }
+                    case "strategy" -> {
+                        if (lean && "fill".equals(l.kind)) {
+                            l.leanKind = l.kind; // a fill joins its order by orderId only
+                        } else {
+                            l.strategy = p.getValueAsString();
+                        }
+                    }
+                    case "symbol" -> {
+                        if (lean && "fill".equals(l.kind)) {
+                            l.leanKind = l.kind; // a fill joins its order by orderId only
+                        } else {
+                            l.symbol = p.getValueAsString();
+                        }
+                    }
                     case "side" -> l.side = p.getValueAsString();
                     case "type" -> l.type = p.getValueAsString();
                     case "source" -> l.source = p.getValueAsString();

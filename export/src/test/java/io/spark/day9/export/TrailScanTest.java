@@ -22,7 +22,8 @@ class TrailScanTest {
                \t
             {"kind":"real","orderId":"s1","executedQty":"1","ackAt":40,\
             "fills":[{"price":"101","qty":"1"}]}
-            {"kind":"fill","orderId":"s1","fillAt":77,"price":"102","qty":"0.25"}""";
+            {"kind":"fill","orderId":"s1","fillAt":77,"price":"102","qty":"0.25"}
+            {"kind":"order","ts":"2026-12-05T00:00:02Z","orderId":"s1","kind":"fill",            "price":"103","qty":"0.5"}""";
 
     @Test
     void cutsFallAfterNewlinesAndCoverTheFile() {
@@ -46,9 +47,13 @@ class TrailScanTest {
         List<String> sequential = new ArrayList<>();
         long skipped = TrailScan.read(all, 0, all.length, l -> sequential.add(describe(l)));
         assertThat(skipped).isEqualTo(1); // the torn order line
-        assertThat(sequential).hasSize(4);
+        assertThat(sequential).hasSize(5);
         assertThat(sequential.get(0)).startsWith("order s1 ");
         assertThat(sequential.get(3)).contains("fillAt=77");
+        // the kind changed after ts was skipped as an order's: parsed again, ts kept
+        assertThat(sequential.get(4)).startsWith("fill s1 ")
+                .contains("fillTime=" + java.time.Instant.parse("2026-12-05T00:00:02Z")
+                        .toEpochMilli());
         for (int parts = 1; parts <= 12; parts++) {
             int[] cuts = TrailScan.cuts(all, parts);
             List<String> ranged = new ArrayList<>();
