@@ -318,10 +318,11 @@ public final class FeatureExport {
 
     /**
      * Reads the trail files in order. Each file is cut at line boundaries into chunks of about
-     * {@link #CHUNK_BYTES} (or the size given to the constructor); of every {@link #WORKERS} + 1 chunks this thread parses and takes
-     * the first while the workers parse the others into lists, which this thread then takes in
-     * order: the same lines in the same order as a sequential read. At most two rounds of
-     * chunks are parsed ahead, so parsed lines die young instead of piling up in the heap.
+     * {@link #CHUNK_BYTES} (or the size given to the constructor); of every {@link #WORKERS} + 1
+     * chunks this thread parses and takes the first while the workers parse the others into
+     * lists, which this thread then takes in order: the same lines in the same order as a
+     * sequential read. At most two rounds of chunks are parsed ahead, so parsed lines die young
+     * instead of piling up in the heap.
      */
     private Rows readTrail(List<Path> files, Progress progress, ExecutorService pool)
             throws IOException {

@@ -23,7 +23,8 @@ class TrailScanTest {
             {"kind":"real","orderId":"s1","executedQty":"1","ackAt":40,\
             "fills":[{"price":"101","qty":"1"}]}
             {"kind":"fill","orderId":"s1","fillAt":77,"price":"102","qty":"0.25"}
-            {"kind":"order","ts":"2026-12-05T00:00:02Z","orderId":"s1","kind":"fill",            "price":"103","qty":"0.5"}""";
+            {"kind":"order","ts":"2026-12-05T00:00:02Z","orderId":"s1","kind":"fill",\
+            "price":"103","qty":"0.5"}""";
 
     @Test
     void cutsFallAfterNewlinesAndCoverTheFile() {
