@@ -22,6 +22,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.LongConsumer;
 import java.util.stream.Stream;
 
@@ -47,6 +51,15 @@ public final class FeatureExport {
     public static final long WINDOW_MS = 10_000;
     /** The mark-to-market label horizons. */
     public static final long[] HORIZONS_MS = {1_000, 10_000, 60_000};
+    /**
+     * Worker threads next to the calling one: they parse parts of the trail while the caller
+     * reads the trail, then share the feature computation (one more thread hashes the inputs
+     * and reads the tape meanwhile).
+     */
+    static final int WORKERS = Math.max(1, Math.min(3,
+            Runtime.getRuntime().availableProcessors() - 1));
+    /** The trail is parsed in chunks of about this many bytes (cut at line boundaries). */
+    static final int CHUNK_BYTES = 4 << 20;
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd")
             .withZone(ZoneOffset.UTC);
 
@@ -102,6 +115,21 @@ public final class FeatureExport {
             .enable(SerializationFeature.INDENT_OUTPUT);
     private final Map<String, String> interned = new HashMap<>();
 
+    private final int chunkBytes;
+
+    /** An export with the default trail chunk size. */
+    public FeatureExport() {
+        this(CHUNK_BYTES);
+    }
+
+    /** An export parsing the trail in chunks of about {@code chunkBytes} (tests: tiny ones). */
+    FeatureExport(int chunkBytes) {
+        if (chunkBytes < 1) {
+            throw new IllegalArgumentException("chunkBytes must be positive, got " + chunkBytes);
+        }
+        this.chunkBytes = chunkBytes;
+    }
+
     /** Runs the export. */
     public Result run(Params p, Progress progress) throws IOException {
         if (!Files.isDirectory(p.shadowDir())) {
@@ -124,38 +152,57 @@ public final class FeatureExport {
                 }
             }
         }
-        List<Map<String, Object>> inputs = new ArrayList<>();
         List<Path> trailFiles = TrailScan.files(p.shadowDir());
         List<Path> tapeFiles = MarketTape.segments(p.tapeDir());
-        progress.phase("hash inputs", trailFiles.size() + tapeFiles.size());
-        for (Path f : trailFiles) {
-            inputs.add(input("shadow", f));
+        ExecutorService pool = workers(WORKERS, "feature-export-worker");
+        ExecutorService inputsThread = workers(1, "feature-export-inputs");
+        List<Map<String, Object>> inputs = new ArrayList<>();
+        TapeIndex tape;
+        Rows rows;
+        List<FeatureRow> selected;
+        try {
+            // The workers hash the inputs and read the tape while this thread reads the trail
+            // (with a worker parsing part of each trail file ahead); results are joined in
+            // input order, so the output is the same as a sequential run's.
+            List<Future<Map<String, Object>>> hashes = new ArrayList<>();
+            Future<TapeIndex> tapeLoad = inputsThread.submit(() -> TapeIndex.load(p.tapeDir()));
+            for (Path f : trailFiles) {
+                hashes.add(inputsThread.submit(() -> input("shadow", f)));
+            }
+            for (Path f : tapeFiles) {
+                hashes.add(inputsThread.submit(() -> input("tape", f)));
+            }
+            progress.phase("read trail", trailFiles.size());
+            rows = readTrail(trailFiles, progress, pool);
+            selected = rows.selected(p.from().toEpochMilli(), p.to().toEpochMilli());
+            progress.phase("read tape", 1);
+            tape = join(tapeLoad);
             progress.step(1);
-        }
-        for (Path f : tapeFiles) {
-            inputs.add(input("tape", f));
-            progress.step(1);
-        }
+            progress.phase("hash inputs", hashes.size());
+            for (Future<Map<String, Object>> h : hashes) {
+                inputs.add(join(h));
+                progress.step(1);
+            }
 
-        progress.phase("read tape", 1);
-        TapeIndex tape = TapeIndex.load(p.tapeDir());
-        progress.step(1);
-        progress.phase("read trail", trailFiles.size());
-        Rows rows = readTrail(trailFiles, progress);
-        List<FeatureRow> selected = rows.selected(p.from().toEpochMilli(),
-                p.to().toEpochMilli());
-
-        progress.phase("compute", selected.size());
-        for (FeatureRow r : selected) {
-            compute(r, tape);
-            progress.step(1);
+            progress.phase("compute", selected.size());
+            computeAll(selected, tape, pool, progress);
+        } finally {
+            pool.shutdownNow();
+            inputsThread.shutdownNow();
         }
 
         Files.createDirectories(p.out());
         Map<String, List<FeatureRow>> byDay = new TreeMap<>();
-        for (FeatureRow r : selected) {
-            byDay.computeIfAbsent(DAY.format(Instant.ofEpochMilli(r.decisionAt())),
-                    d -> new ArrayList<>()).add(r);
+        long day = Long.MIN_VALUE;
+        List<FeatureRow> dayRows = null;
+        for (FeatureRow r : selected) { // one date format per UTC day, not per row
+            long d = Math.floorDiv(r.decisionAt(), 86_400_000L);
+            if (d != day || dayRows == null) {
+                day = d;
+                dayRows = byDay.computeIfAbsent(DAY.format(Instant.ofEpochMilli(
+                        d * 86_400_000L)), k -> new ArrayList<>());
+            }
+            dayRows.add(r);
         }
         progress.phase("write " + p.format().name().toLowerCase(java.util.Locale.ROOT),
                 selected.size());
@@ -269,13 +316,96 @@ public final class FeatureExport {
         }
     }
 
-    private Rows readTrail(List<Path> files, Progress progress) throws IOException {
+    /**
+     * Reads the trail files in order. Each file is cut at line boundaries into chunks of about
+     * {@link #CHUNK_BYTES} (or the size given to the constructor); of every {@link #WORKERS} + 1
+     * chunks this thread parses and takes the first while the workers parse the others into
+     * lists, which this thread then takes in order: the same lines in the same order as a
+     * sequential read. At most two rounds of chunks are parsed ahead, so parsed lines die young
+     * instead of piling up in the heap.
+     */
+    private Rows readTrail(List<Path> files, Progress progress, ExecutorService pool)
+            throws IOException {
         Rows rows = new Rows();
+        int stride = WORKERS + 1;
         for (Path f : files) {
-            rows.skipped += TrailScan.read(f, line -> take(rows, line));
+            byte[] all = Files.readAllBytes(f);
+            int chunks = all.length < chunkBytes ? 1
+                    : (int) Math.min(1 << 16, (all.length + (long) chunkBytes - 1) / chunkBytes);
+            int[] cuts = TrailScan.cuts(all, chunks);
+            Map<Integer, Future<TrailScan.Parsed>> ahead = new HashMap<>();
+            int submitted = 0; // chunks below this were handed out (or are this thread's)
+            for (int k = 0; k < chunks; k++) {
+                for (; submitted < Math.min(chunks, k + 2 * stride); submitted++) {
+                    if (submitted % stride != 0) {
+                        int from = cuts[submitted];
+                        int to = cuts[submitted + 1];
+                        ahead.put(submitted, pool.submit(() -> TrailScan.parse(all, from, to)));
+                    }
+                }
+                if (k % stride == 0) {
+                    rows.skipped += TrailScan.read(all, cuts[k], cuts[k + 1],
+                            line -> take(rows, line));
+                } else {
+                    TrailScan.Parsed parsed = join(ahead.remove(k));
+                    rows.skipped += parsed.skipped();
+                    for (TrailScan.Line line : parsed.lines()) {
+                        take(rows, line);
+                    }
+                }
+            }
             progress.step(1);
         }
         return rows;
+    }
+
+    /** Computes every row's features and labels, in slices shared with the workers. */
+    private static void computeAll(List<FeatureRow> rows, TapeIndex tape, ExecutorService pool,
+                                   Progress progress) throws IOException {
+        int slices = rows.size() < 10_000 ? 1 : WORKERS + 1;
+        List<Future<?>> others = new ArrayList<>();
+        for (int k = 1; k < slices; k++) {
+            List<FeatureRow> slice = rows.subList(rows.size() * k / slices,
+                    rows.size() * (k + 1) / slices);
+            others.add(pool.submit(() -> slice.forEach(r -> compute(r, tape))));
+        }
+        for (FeatureRow r : rows.subList(0, rows.size() / slices)) {
+            compute(r, tape);
+        }
+        for (Future<?> o : others) {
+            join(o);
+        }
+        progress.step(rows.size());
+    }
+
+    private static ExecutorService workers(int n, String name) {
+        return Executors.newFixedThreadPool(n, r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** A worker's result; its failure rethrown as what it was (I/O, export or runtime). */
+    private static <T> T join(Future<T> f) throws IOException {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("feature export interrupted", e);
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof IOException io) {
+                throw io;
+            }
+            if (c instanceof RuntimeException re) {
+                throw re;
+            }
+            if (c instanceof Error err) {
+                throw err;
+            }
+            throw new IOException(c);
+        }
     }
 
     private void take(Rows rows, TrailScan.Line l) {

@@ -5,6 +5,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -229,7 +230,10 @@ final class ParquetSink {
                         String v = r.strings[c.slot()];
                         if (v != null) {
                             out.startField(c.name(), i);
-                            out.addBinary(Binary.fromString(v));
+                            // the same UTF-8 bytes as Binary.fromString, without its
+                            // per-value CharsetEncoder and ByteBuffer
+                            out.addBinary(Binary.fromConstantByteArray(
+                                    v.getBytes(StandardCharsets.UTF_8)));
                             out.endField(c.name(), i);
                         }
                     }

@@ -8,7 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Reads the shadow trail's lines for the export with Jackson's streaming parser, taking only
@@ -42,13 +44,42 @@ final class TrailScan {
         double executedQty = Double.NaN;
         long ackAt = Long.MIN_VALUE;
         double fillsNotional;
+        /** The kind under which a lean parse skipped a string, or null. */
+        String leanKind;
 
         void clear() {
+            leanKind = null;
             kind = ts = orderId = clientOrderId = strategy = symbol = side = type = source = null;
             quantity = price = qty = executedQty = Double.NaN;
             decisionAt = createdAt = 0;
             fillAt = ackAt = Long.MIN_VALUE;
             fillsNotional = 0;
+        }
+
+        /** Copies {@code o}, sharing repeated small strings through {@code shared}. */
+        void copyFrom(Line o, Map<String, String> shared) {
+            kind = share(o.kind, shared);
+            ts = o.ts;
+            orderId = o.orderId;
+            clientOrderId = o.clientOrderId;
+            strategy = share(o.strategy, shared);
+            symbol = share(o.symbol, shared);
+            side = share(o.side, shared);
+            type = share(o.type, shared);
+            source = share(o.source, shared);
+            quantity = o.quantity;
+            decisionAt = o.decisionAt;
+            createdAt = o.createdAt;
+            price = o.price;
+            qty = o.qty;
+            fillAt = o.fillAt;
+            executedQty = o.executedQty;
+            ackAt = o.ackAt;
+            fillsNotional = o.fillsNotional;
+        }
+
+        private static String share(String s, Map<String, String> shared) {
+            return s == null ? null : shared.computeIfAbsent(s, x -> x);
         }
 
         /** {@code fillAt}, else the line's {@code ts}. */
@@ -85,16 +116,25 @@ final class TrailScan {
     /** Reads one file; returns the number of lines skipped as unreadable. */
     static long read(Path file, Sink sink) throws IOException {
         byte[] all = Files.readAllBytes(file);
+        return read(all, 0, all.length, sink);
+    }
+
+    /**
+     * Reads the lines of {@code all[from..to)} (a range that starts at a line start and ends
+     * after a newline or at the end of the file) into one reused {@link Line}; returns the
+     * number of lines skipped as unreadable.
+     */
+    static long read(byte[] all, int from, int to, Sink sink) {
         Line line = new Line();
         long skipped = 0;
-        int start = 0;
-        for (int i = 0; i <= all.length; i++) {
-            if (i < all.length && all[i] != '\n') {
+        int start = from;
+        for (int i = from; i <= to; i++) {
+            if (i < to && all[i] != '\n') {
                 continue;
             }
             if (i > start && !blank(all, start, i)) {
                 line.clear();
-                if (parse(all, start, i - start, line)) {
+                if (parseLean(all, start, i - start, line)) {
                     sink.accept(line);
                 } else {
                     skipped++;
@@ -103,6 +143,45 @@ final class TrailScan {
             start = i + 1;
         }
         return skipped;
+    }
+
+    /** The lines of a range parsed ahead (on another thread), in order, and the skipped count. */
+    record Parsed(List<Line> lines, long skipped) {
+    }
+
+    /**
+     * Parses {@code all[from..to)} like {@link #read(byte[], int, int, Sink)} but into a list of
+     * fresh {@link Line}s, so a worker thread can parse while the caller consumes an earlier
+     * range: the caller then hands them to its sink in order, and the result is the same as one
+     * sequential read. Low-cardinality strings (kind, strategy, symbol, side, type, source) are
+     * shared within the range.
+     */
+    static Parsed parse(byte[] all, int from, int to) {
+        List<Line> lines = new ArrayList<>();
+        Map<String, String> shared = new HashMap<>();
+        long skipped = read(all, from, to, l -> {
+            Line copy = new Line();
+            copy.copyFrom(l, shared);
+            lines.add(copy);
+        });
+        return new Parsed(lines, skipped);
+    }
+
+    /**
+     * Cuts {@code all} into {@code parts} ranges at line boundaries: element k is where range k
+     * starts (just after a newline, or 0), the last element is {@code all.length}.
+     */
+    static int[] cuts(byte[] all, int parts) {
+        int[] cuts = new int[parts + 1];
+        cuts[parts] = all.length;
+        for (int k = 1; k < parts; k++) {
+            int at = Math.max(cuts[k - 1], (int) ((long) all.length * k / parts));
+            while (at < all.length && at > 0 && all[at - 1] != '\n') {
+                at++;
+            }
+            cuts[k] = at;
+        }
+        return cuts;
     }
 
     private static boolean blank(byte[] b, int from, int to) {
@@ -114,7 +193,23 @@ final class TrailScan {
         return true;
     }
 
-    private static boolean parse(byte[] b, int off, int len, Line l) {
+    /**
+     * Parses one line, materialising only the strings its kind uses once the kind is known
+     * (an order or real leg skips {@code ts}; a fill skips its client order id, strategy and
+     * symbol). Should the kind change after a skip (a repeated {@code kind} key), the line is
+     * parsed again in full: the result is always that of {@link #parse(byte[], int, int, Line,
+     * boolean) a full parse}.
+     */
+    private static boolean parseLean(byte[] b, int off, int len, Line l) {
+        boolean ok = parse(b, off, len, l, true);
+        if (ok && l.leanKind != null && !l.leanKind.equals(l.kind)) {
+            l.clear();
+            ok = parse(b, off, len, l, false);
+        }
+        return ok;
+    }
+
+    private static boolean parse(byte[] b, int off, int len, Line l, boolean lean) {
         try (JsonParser p = JSON.createParser(b, off, len)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return false;
@@ -125,11 +220,35 @@ final class TrailScan {
                 JsonToken v = p.nextToken();
                 switch (f) {
                     case "kind" -> l.kind = p.getValueAsString();
-                    case "ts" -> l.ts = p.getValueAsString();
+                    case "ts" -> {
+                        if (lean && l.kind != null && !"fill".equals(l.kind)) {
+                            l.leanKind = l.kind; // only a fill without fillAt reads ts
+                        } else {
+                            l.ts = p.getValueAsString();
+                        }
+                    }
                     case "orderId" -> l.orderId = p.getValueAsString();
-                    case "clientOrderId" -> l.clientOrderId = p.getValueAsString();
-                    case "strategy" -> l.strategy = p.getValueAsString();
-                    case "symbol" -> l.symbol = p.getValueAsString();
+                    case "clientOrderId" -> {
+                        if (lean && "fill".equals(l.kind)) {
+                            l.leanKind = l.kind; // a fill joins its order by orderId only
+                        } else {
+                            l.clientOrderId = p.getValueAsString();
+                        }
+                    }
+                    case "strategy" -> {
+                        if (lean && "fill".equals(l.kind)) {
+                            l.leanKind = l.kind; // a fill joins its order by orderId only
+                        } else {
+                            l.strategy = p.getValueAsString();
+                        }
+                    }
+                    case "symbol" -> {
+                        if (lean && "fill".equals(l.kind)) {
+                            l.leanKind = l.kind; // a fill joins its order by orderId only
+                        } else {
+                            l.symbol = p.getValueAsString();
+                        }
+                    }
                     case "side" -> l.side = p.getValueAsString();
                     case "type" -> l.type = p.getValueAsString();
                     case "source" -> l.source = p.getValueAsString();
