@@ -310,6 +310,49 @@ class SnapshotServiceTest {
         }
     }
 
+    /**
+     * As root, directory permissions do not stop a write (the test above is skipped there), so a
+     * real read-only file system is mounted over the snapshot directory instead: a small tmpfs
+     * mounted {@code ro}. Skipped only where the process may not mount (neither root nor
+     * CAP_SYS_ADMIN), where the permission test above runs instead.
+     */
+    @Test
+    void aReadOnlyFileSystemFailsCleanlyWithoutAFile() throws Exception {
+        assumeThat(Files.isWritable(dir) && !canDropWrite()).as("the permission test covers a"
+                + " non-root user").isTrue();
+        boolean mounted = run("mount", "-t", "tmpfs", "-o", "ro,size=1m", "day9-ro",
+                dir.toString()) == 0;
+        assumeThat(mounted).as("mount a read-only tmpfs (needs root)").isTrue();
+        try {
+            SnapshotService s = service();
+            s.start();
+            assertThatThrownBy(() -> s.captureState("state", "test"))
+                    .isInstanceOfSatisfying(SnapshotFailure.class, e -> assertThat(e.reason())
+                            .isEqualTo(SnapshotFailure.Reason.READ_ONLY));
+            assertThat(files()).isEmpty();
+        } finally {
+            assertThat(run("umount", dir.toString())).isZero();
+        }
+    }
+
+    /** True when clearing a directory's write bits stops this process writing (not root). */
+    private boolean canDropWrite() throws IOException {
+        Path probe = Files.createDirectory(dir.resolve("probe"));
+        try {
+            Files.setPosixFilePermissions(probe, PosixFilePermissions.fromString("r-xr-xr-x"));
+            return !Files.isWritable(probe);
+        } finally {
+            Files.setPosixFilePermissions(probe, PosixFilePermissions.fromString("rwx------"));
+            Files.delete(probe);
+        }
+    }
+
+    private static int run(String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        p.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+        return p.waitFor();
+    }
+
     @Test
     void automaticSnapshotsRunOnTheLaneAndOneMoreAtShutdown() throws Exception {
         Counter c = new Counter();
