@@ -50,6 +50,7 @@ import io.spark.day9.shadow.OrderRouter;
 import io.spark.day9.shadow.OrderTestProbe;
 import io.spark.day9.shadow.ShadowConfig;
 import io.spark.day9.shadow.ShadowExecutor;
+import io.spark.day9.shadow.SnapshotTrailMarks;
 import io.spark.day9.sim.SimAccountConfig;
 import io.spark.day9.sim.SimConfig;
 import io.spark.day9.sim.SimExchange;
@@ -63,14 +64,6 @@ import io.spark.day9.tape.MarketTape;
 import io.spark.day9.time.Scheduler;
 import io.spark.day9.time.SystemScheduler;
 import java.time.Clock;
-import io.spark.day9.shadow.ShadowTrail;
-import io.spark.day9.snapshot.SnapshotKind;
-import io.spark.day9.snapshot.SnapshotInfo;
-import java.nio.file.Path;
-import java.io.UncheckedIOException;
-import java.io.IOException;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.Map;
 import java.time.LocalDate;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -137,7 +130,7 @@ public final class Executor implements AutoCloseable {
         worker.register(OrderJobHandler.TYPE, new OrderJobHandler(router, Json.mapper()));
         this.snapshots = buildSnapshots();
         this.http = buildHttp(extraRoutes);
-        retainedKinds(this::trailReplayFrom).forEach(retention::register);
+        retainedKinds(new SnapshotTrailMarks(snapshots.store())).forEach(retention::register);
         retention.register(tape.retainedKind()); // also when off: old segments still age out
         // every retained kind is registered by now: its deletion counter starts at 0
         snapshotMetrics.retainedKinds(retention.kinds());
@@ -438,50 +431,6 @@ public final class Executor implements AutoCloseable {
     /** The built-in worker; later subsystems register their job handlers on it. */
     public Worker worker() {
         return worker;
-    }
-
-    /** Trail marks of snapshot files already read (files never change under their name). */
-    private final Map<String, Optional<LocalDate>> trailMarks = new ConcurrentHashMap<>();
-
-    /**
-     * The UTC day of the oldest trail segment a restore could start replaying from: the oldest
-     * shadow trail mark among the valid state snapshots on disk. Empty (so every trail segment
-     * is kept) when there is no valid state snapshot, when one cannot be read, or when one has
-     * no shadow mark or a mark at the trail's start (its restore would replay the whole trail).
-     */
-    private Optional<LocalDate> trailReplayFrom() {
-        try {
-            LocalDate oldest = null;
-            boolean any = false;
-            for (SnapshotInfo info : snapshots.store().list()) {
-                if (!info.valid() || info.kind() != SnapshotKind.STATE) {
-                    continue;
-                }
-                any = true;
-                Optional<LocalDate> day = trailMarks.computeIfAbsent(info.fileName(),
-                        f -> markDay(info.file()));
-                if (day.isEmpty()) {
-                    return Optional.empty();
-                }
-                if (oldest == null || day.get().isBefore(oldest)) {
-                    oldest = day.get();
-                }
-            }
-            return any ? Optional.ofNullable(oldest) : Optional.empty();
-        } catch (IOException | RuntimeException e) {
-            log.warn("retention: cannot read the snapshots' trail marks ({}); keeping every"
-                    + " trail segment", e.toString());
-            return Optional.empty();
-        }
-    }
-
-    private Optional<LocalDate> markDay(Path file) {
-        try {
-            return snapshots.store().dataText(file, "shadow", "mark", "segment")
-                    .flatMap(ShadowTrail::segmentDay);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /**
