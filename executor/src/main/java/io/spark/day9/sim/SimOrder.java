@@ -60,13 +60,11 @@ final class SimOrder {
         return price == null ? "0.00000000" : price.toPlainString();
     }
 
-    /** {@code GET /api/v3/order}'s shape (also each element of openOrders and allOrders). */
-    Map<String, Object> json() {
-        Map<String, Object> o = new LinkedHashMap<>();
-        o.put("symbol", symbol);
-        o.put("orderId", orderId);
-        o.put("orderListId", -1);
-        o.put("clientOrderId", clientOrderId);
+    /**
+     * The members every order shape carries in this order, price through side (Binance lists
+     * them alike in the query, place and cancel answers).
+     */
+    private void putTerms(Map<String, Object> o) {
         o.put("price", priceText());
         o.put("origQty", origQty.toPlainString());
         o.put("executedQty", executedQty.toPlainString());
@@ -75,6 +73,16 @@ final class SimOrder {
         o.put("timeInForce", timeInForce);
         o.put("type", type);
         o.put("side", side());
+    }
+
+    /** {@code GET /api/v3/order}'s shape (also each element of openOrders and allOrders). */
+    Map<String, Object> json() {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("symbol", symbol);
+        o.put("orderId", orderId);
+        o.put("orderListId", -1);
+        o.put("clientOrderId", clientOrderId);
+        putTerms(o);
         o.put("stopPrice", "0.00000000");
         o.put("icebergQty", "0.00000000");
         o.put("time", time);
@@ -94,14 +102,7 @@ final class SimOrder {
         o.put("orderListId", -1);
         o.put("clientOrderId", clientOrderId);
         o.put("transactTime", time);
-        o.put("price", priceText());
-        o.put("origQty", origQty.toPlainString());
-        o.put("executedQty", executedQty.toPlainString());
-        o.put("cummulativeQuoteQty", cummulativeQuoteQty.toPlainString());
-        o.put("status", status.name());
-        o.put("timeInForce", timeInForce);
-        o.put("type", type);
-        o.put("side", side());
+        putTerms(o);
         o.put("time", time);
         o.put("updateTime", updateTime);
         o.put("workingTime", time);
@@ -118,14 +119,7 @@ final class SimOrder {
         o.put("orderListId", -1);
         o.put("clientOrderId", clientOrderId);
         o.put("transactTime", updateTime);
-        o.put("price", priceText());
-        o.put("origQty", origQty.toPlainString());
-        o.put("executedQty", executedQty.toPlainString());
-        o.put("cummulativeQuoteQty", cummulativeQuoteQty.toPlainString());
-        o.put("status", status.name());
-        o.put("timeInForce", timeInForce);
-        o.put("type", type);
-        o.put("side", side());
+        putTerms(o);
         o.put("selfTradePreventionMode", "EXPIRE_MAKER");
         return o;
     }
