@@ -1,11 +1,10 @@
 package io.spark.day9.experiment;
 
+import io.spark.day9.retention.NamedFiles;
 import io.spark.day9.retention.RetainedKind;
 import io.spark.day9.retention.RetentionPolicy;
 import io.spark.day9.retention.RetentionPolicy.Candidate;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -17,7 +16,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * Retention of chaos experiment reports ({@link ReportWriter}'s
@@ -65,26 +63,17 @@ public final class ReportRetention implements RetainedKind {
 
     @Override
     public List<RetainedFile> candidates() throws IOException {
-        if (!Files.isDirectory(dir)) {
-            return List.of();
-        }
         List<RetainedFile> out = new ArrayList<>();
-        try (Stream<Path> s = Files.list(dir)) {
-            for (Path p : s.sorted().toList()) {
-                String name = p.getFileName().toString();
-                Matcher m = NAME.matcher(name);
-                if (!m.matches() || !Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
-                    continue;
-                }
-                Instant started;
-                try {
-                    started = LocalDateTime.parse(m.group(1), STAMP).toInstant(ZoneOffset.UTC);
-                } catch (DateTimeParseException notAStamp) {
-                    continue; // not a name ReportWriter writes
-                }
-                out.add(new RetainedFile(p, Candidate.of(name, m.group(2) + "." + m.group(3),
-                        started)));
+        for (NamedFiles.Named f : NamedFiles.in(dir, NAME)) {
+            Matcher m = f.match();
+            Instant started;
+            try {
+                started = LocalDateTime.parse(m.group(1), STAMP).toInstant(ZoneOffset.UTC);
+            } catch (DateTimeParseException notAStamp) {
+                continue; // not a name ReportWriter writes
             }
+            out.add(new RetainedFile(f.path(), Candidate.of(f.name(),
+                    m.group(2) + "." + m.group(3), started)));
         }
         return out;
     }

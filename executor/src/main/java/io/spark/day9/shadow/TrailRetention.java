@@ -1,11 +1,11 @@
 package io.spark.day9.shadow;
 
+import io.spark.day9.retention.NamedFiles;
 import io.spark.day9.retention.RetainedKind;
 import io.spark.day9.retention.RetentionPolicy;
 import io.spark.day9.retention.RetentionPolicy.Candidate;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -17,9 +17,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * Retention of the shadow trail's daily segments ({@code SHADOW_DIR/orders-YYYY-MM-DD.ndjson},
@@ -96,25 +94,19 @@ public final class TrailRetention implements RetainedKind {
         String open = openDay.get();
         Optional<LocalDate> replay = replayFrom.get();
         List<RetainedFile> out = new ArrayList<>();
-        try (Stream<Path> s = Files.list(dir)) {
-            for (Path p : s.sorted().toList()) {
-                String name = p.getFileName().toString();
-                Matcher m = NAME.matcher(name);
-                if (!m.matches() || !Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
-                    continue;
-                }
-                LocalDate day;
-                try {
-                    day = LocalDate.parse(m.group(1));
-                } catch (DateTimeParseException notADate) {
-                    continue; // not a segment ShadowTrail wrote
-                }
-                boolean pinned = m.group(1).equals(open) || !day.isBefore(today)
-                        || replay.isEmpty() || !day.isBefore(replay.get());
-                Instant endOfDay = day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
-                out.add(new RetainedFile(p, new Candidate(name, "trail", endOfDay, true,
-                        pinned)));
+        for (NamedFiles.Named f : NamedFiles.in(dir, NAME)) {
+            String segmentDay = f.match().group(1);
+            LocalDate day;
+            try {
+                day = LocalDate.parse(segmentDay);
+            } catch (DateTimeParseException notADate) {
+                continue; // not a segment ShadowTrail wrote
             }
+            boolean pinned = segmentDay.equals(open) || !day.isBefore(today)
+                    || replay.isEmpty() || !day.isBefore(replay.get());
+            Instant endOfDay = day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+            out.add(new RetainedFile(f.path(), new Candidate(f.name(), "trail", endOfDay, true,
+                    pinned)));
         }
         return out;
     }
