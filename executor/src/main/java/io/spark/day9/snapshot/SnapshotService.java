@@ -292,7 +292,7 @@ public final class SnapshotService implements Component {
         log.info("snapshots: wrote {} snapshot {} ({} bytes, sha256 {})", kind.id(),
                 info.fileName(), info.size(), info.sha256());
         events.publish(new SnapshotEvent.Created(info, actor));
-        applyRetention();
+        applyRetention(SnapshotStore.RETAINED_KIND); // the other kinds run on the hourly pass
         return info;
     }
 
@@ -307,8 +307,13 @@ public final class SnapshotService implements Component {
 
     /** Runs retention for every kind; failures are logged by {@link Retention}. */
     public void applyRetention() {
+        applyRetention(null);
+    }
+
+    /** Runs retention for one kind, or every kind when {@code kind} is null. */
+    private void applyRetention(String kind) {
         try {
-            retention.apply();
+            retention.apply(kind);
         } catch (RuntimeException e) {
             log.warn("snapshots: retention pass failed: {}", e.toString());
         }

@@ -80,6 +80,9 @@ public final class SnapshotStore {
     /** The envelope format this store writes and reads. */
     public static final int FORMAT = 1;
     /** A valid snapshot name. */
+    /** The name of the snapshots' retained kind (metric label, audit, prune output). */
+    public static final String RETAINED_KIND = "snapshot";
+
     public static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     /** Suffix of every snapshot file. */
     public static final String SUFFIX = ".snapshot.json";
@@ -489,7 +492,7 @@ public final class SnapshotStore {
         return new RetainedKind() {
             @Override
             public String kind() {
-                return "snapshot";
+                return RETAINED_KIND;
             }
 
             @Override
