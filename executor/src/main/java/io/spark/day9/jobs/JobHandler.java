@@ -63,6 +63,18 @@ public interface JobHandler {
             return new DeadLetter(reason);
         }
 
+        /**
+         * Not now, and not a failure: trading is stopped for this job's scope. The worker keeps
+         * the claim (extending it, no delivery counted) and offers the job again, in id order,
+         * when {@link Worker#releaseParked()} is called (an emergency resume).
+         */
+        static Outcome park(String reason) {
+            return new Park(reason);
+        }
+
+        record Park(String reason) implements Outcome {
+        }
+
         record Ack() implements Outcome {
         }
 

@@ -297,6 +297,24 @@ public final class Worker implements Component {
         }
     }
 
+    /** SEAM (helper "queue"): offers every parked job again, in id order. */
+    public void releaseParked() {
+        throw new UnsupportedOperationException("seam");
+    }
+
+    /** SEAM (helper "queue"): jobs parked now. */
+    public long parked() {
+        return 0;
+    }
+
+    /**
+     * SEAM (helper "queue"): pauses or resumes this worker's consumption of the whole queue
+     * (claimed jobs not yet started are given back; the job in hand finishes).
+     */
+    public void pause(boolean paused) {
+        throw new UnsupportedOperationException("seam");
+    }
+
     private List<JobHandler> handlers() {
         List<JobHandler> all = new ArrayList<>(exact.values());
         all.addAll(prefixes.values());
