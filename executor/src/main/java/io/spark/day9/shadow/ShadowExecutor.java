@@ -1265,7 +1265,8 @@ public final class ShadowExecutor implements Component {
                     }
                 }
                 state = new ShadowState(mark, seq.get(), positions.states(), open,
-                        List.copyOf(window.values()), index.image());
+                        List.copyOf(window.values()), index.image(), realNet,
+                        List.copyOf(realFlattens));
             }
             return state.toJson(); // outside the monitor: the copies are immutable
         }
@@ -1310,6 +1311,8 @@ public final class ShadowExecutor implements Component {
             open.add(o);
         }
         positions.load(state.positions());
+        realNet.putAll(state.real());
+        realFlattens.addAll(state.realFlattens());
         for (Order o : open) {
             byId.put(o.id, o);
             byClientId.put(o.request.clientOrderId(), o);

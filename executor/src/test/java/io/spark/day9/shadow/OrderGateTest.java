@@ -316,6 +316,30 @@ class OrderGateTest {
                 .containsExactly("0.002");
     }
 
+    @Test
+    void theRealPositionSurvivesARestartFromASnapshotAndTheTrailAfterIt() throws Exception {
+        ShadowExecutor s = shadow();
+        OrderRouter router = track(OrderRouter.sending(s, new FakeExchange(), st -> 1.0,
+                "test"));
+        router.submit(order("alpha", "BUY", "MARKET", null, "0.003", "t-1"), false);
+        JsonNode section = s.stateSection().capture(); // the mark is after t-1
+        assertThat(section.path("real").get(0).path("qty").asText()).isEqualTo("0.003");
+        router.submit(order("alpha", "SELL", "MARKET", null, "0.001", "t-2"), false);
+        s.stop();
+        started.remove(s);
+
+        JsonNode info = Json.mapper().readTree("{\"symbols\":[]}");
+        ShadowExecutor restored = new ShadowExecutor(new ShadowConfig(dir, BigDecimal.TEN,
+                BigDecimal.TEN, ShadowConfig.LatencyModel.NONE, 0, 60_000, 0), market,
+                () -> info, null, time.millisClock(), time, Json.mapper());
+        restored.stateSection().restore(section);
+        restored.start();
+        started.add(restored);
+
+        assertThat(restored.realPositions()).extracting(n -> n.quantity().toPlainString())
+                .containsExactly("0.002");
+    }
+
     // ------------------------------------------------------------------ run-time shadow switch
 
     private OrderRouter forMode(TradeMode mode, boolean live, boolean shadowLive)
