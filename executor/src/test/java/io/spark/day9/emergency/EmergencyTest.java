@@ -256,7 +256,16 @@ class EmergencyTest {
     void aCorruptStateFileRefusesToStartNamingTheFile() throws Exception {
         Files.createDirectories(dir());
         Path file = dir().resolve("state.json");
-        for (String bad : List.of("", "{", "not json", "{\"version\": 2}", "[]",
+        String valid = "{\"version\":1,\"writtenAt\":1,\"stops\":[],\"deadMan\":{\"armed\":false,"
+                + "\"timeoutMs\":0,\"scope\":{\"strategies\":[],\"symbols\":[]}},"
+                + "\"shadowExecution\":true,\"lastVerification\":null,"
+                + "\"verificationFailed\":false}";
+        Files.writeString(file, valid, StandardCharsets.UTF_8);
+        assertThat(emergency(desk).view().stops()).isEmpty(); // the fixture itself is valid
+        for (String bad : List.of("", "{", "not json", "null", "{\"version\": 2}", "[]",
+                valid.replace("}}", "},\"extra\":1}"),
+                valid.replace("\"armed\":false,\"timeoutMs\":0",
+                        "\"armed\":true,\"timeoutMs\":5"),
                 "{\"version\":1,\"writtenAt\":1,\"stops\":[],\"deadMan\":{\"armed\":false,"
                         + "\"timeoutMs\":0,\"scope\":{\"strategies\":[],\"symbols\":[]}},"
                         + "\"shadowExecution\":true,\"lastVerification\":null}",
