@@ -129,6 +129,11 @@ public final class Emergency implements Component {
         this.state = loaded;
         this.written = loaded;
         gate.set(loaded.stops());
+        if (loaded.deadMan().armed()) { // the timer itself starts with start()
+            long now = clock.getAsLong();
+            deadMan = new DeadManView(true, loaded.deadMan().timeoutMs(),
+                    loaded.deadMan().scope(), now, now + loaded.deadMan().timeoutMs());
+        }
         if (!loaded.stops().isEmpty()) {
             log.warn("emergency stop in force from {}: {} (resume to trade again)",
                     file.path(), labels(loaded.stops()));

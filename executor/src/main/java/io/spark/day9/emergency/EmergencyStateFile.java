@@ -195,7 +195,12 @@ final class EmergencyStateFile {
     }
 
     private UncheckedIOException refuse(String what, Exception cause) {
-        IOException io = cause instanceof IOException i ? i : new IOException(what, cause);
+        // the cause's own message is already in `what`: kept as suppressed, for the log only,
+        // so the start-up failure line does not repeat it
+        IOException io = new IOException(what);
+        if (cause != null) {
+            io.addSuppressed(cause);
+        }
         return new UncheckedIOException("emergency state file " + file + " " + what
                 + "; refusing to start rather than resume trading silently: repair the file,"
                 + " or remove it to start with nothing stopped", io);

@@ -22,13 +22,21 @@ import java.util.List;
  * <p>Threading and cost: the stops are one immutable array behind a volatile field, replaced
  * whole by {@link #set}; {@link #admit} reads it once, so an order sees the stops before or
  * after a change, never a mix. With nothing stopped an admit is one volatile read and no
- * allocation.
+ * allocation; a refusal allocates only its exception (the event is made once per stop).
  */
 final class StopGate implements OrderGate {
-    private static final ActiveStop[] NONE = new ActiveStop[0];
+    private static final Entry[] NONE = new Entry[0];
 
     private final EventPublisher<EmergencyEvent> events;
-    private volatile ActiveStop[] stops = NONE;
+    private volatile Entry[] stops = NONE;
+
+    /** A stop in force with what a refusal names, computed once per stop, not per order. */
+    private record Entry(ActiveStop stop, String scope, EmergencyEvent.Refused refused) {
+        Entry(ActiveStop stop) {
+            this(stop, stop.scope().label(), new EmergencyEvent.Refused(stop.scope().label(),
+                    stop.mode().name()));
+        }
+    }
 
     StopGate(EventPublisher<EmergencyEvent> events) {
         this.events = events;
@@ -36,25 +44,29 @@ final class StopGate implements OrderGate {
 
     /** The stops in force from now on (the instant the caller's stop or resume takes effect). */
     void set(List<ActiveStop> inForce) {
-        stops = inForce.isEmpty() ? NONE : inForce.toArray(NONE);
+        Entry[] next = new Entry[inForce.size()];
+        for (int i = 0; i < next.length; i++) {
+            next[i] = new Entry(inForce.get(i));
+        }
+        stops = next.length == 0 ? NONE : next;
     }
 
     @Override
     public void admit(OrderRequest request, BigDecimal position) {
-        ActiveStop[] now = stops;
+        Entry[] now = stops;
         if (now.length == 0) {
             return;
         }
-        ActiveStop reducing = null;
-        for (ActiveStop s : now) {
-            if (!s.scope().covers(request.strategy(), request.symbol())) {
+        Entry reducing = null;
+        for (Entry e : now) {
+            if (!e.stop().scope().covers(request.strategy(), request.symbol())) {
                 continue;
             }
-            if (s.mode() == TradingMode.HALTED) {
-                throw refuse(s);
+            if (e.stop().mode() == TradingMode.HALTED) {
+                throw refuse(e);
             }
             if (reducing == null) {
-                reducing = s;
+                reducing = e;
             }
         }
         if (reducing != null && !reduces(request, position)) {
@@ -72,10 +84,9 @@ final class StopGate implements OrderGate {
         return request.side() == closing && request.quantity().compareTo(position.abs()) <= 0;
     }
 
-    private TradingHalted refuse(ActiveStop s) {
-        String scope = s.scope().label();
-        String mode = s.mode().name();
-        events.publish(new EmergencyEvent.Refused(scope, mode));
-        return new TradingHalted(mode, scope, s.reason(), s.since());
+    private TradingHalted refuse(Entry e) {
+        events.publish(e.refused());
+        ActiveStop s = e.stop();
+        return new TradingHalted(e.refused().mode(), e.scope(), s.reason(), s.since());
     }
 }

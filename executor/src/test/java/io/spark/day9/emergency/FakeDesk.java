@@ -22,6 +22,8 @@ final class FakeDesk implements TradingDesk {
     final List<OpenOrder> sticky = new CopyOnWriteArrayList<>();
     long parked;
     Boolean shadow;
+    /** Runs at the start of {@code chaosOff} (the first call after the persist). */
+    Runnable onChaosOff = () -> { };
 
     static OpenOrder order(String strategy, String symbol, String id) {
         return new OpenOrder(OpenOrder.SHADOW, symbol, strategy, id, "c-" + id);
@@ -40,6 +42,7 @@ final class FakeDesk implements TradingDesk {
     @Override
     public void chaosOff(String actor) {
         calls.add("chaosOff");
+        onChaosOff.run();
         maybeFail("chaosOff");
     }
 
