@@ -22,6 +22,7 @@ import io.spark.day9.chaos.MarketTargets;
 import io.spark.day9.config.Day9Config;
 import io.spark.day9.config.DeployEnv;
 import io.spark.day9.emergency.Emergency;
+import io.spark.day9.emergency.ExecutorDesk;
 import io.spark.day9.experiment.ReportRetention;
 import io.spark.day9.experiment.ReportWriter;
 import io.spark.day9.fs.SecureFiles;
@@ -316,7 +317,10 @@ public final class Executor implements AutoCloseable {
      */
     private Emergency buildEmergency() {
         Emergency e = new Emergency(config.paths().runtimeDir().resolve("emergency"),
-                EmergencyDesk.of(chaos, worker), clock::millis, scheduler, Json.mapper());
+                new ExecutorDesk(chaos, shadow, router, worker, config.market().symbols(),
+                        clock::millis), clock::millis, scheduler, Json.mapper());
+        shadow.gate(e.gate());
+        router.gate(e.gate());
         new EmergencyMetrics(metrics.registry(), e::subscribe, e::view);
         auditor.subscribeTo(e);
         return e;
