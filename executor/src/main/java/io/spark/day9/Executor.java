@@ -181,7 +181,7 @@ public final class Executor implements AutoCloseable {
 
     private Worker buildWorker() {
         Worker w = new Worker(queues, config.queue().workerThreads(),
-                config.queue().visibility(), scheduler, Json.mapper());
+                config.queue().visibility(), scheduler, Json.mapper(), config.queue().parkMax());
         w.registerPrefix(ProbeHandler.PREFIX,
                 new ProbeHandler(config.paths().runtimeDir(), Json.mapper(), clock::millis));
         new QueueMetrics(metrics.registry(), queues).observe(w);
@@ -335,7 +335,7 @@ public final class Executor implements AutoCloseable {
     private HttpServer buildHttp(List<ApiRoutes> extraRoutes) {
         List<ApiRoutes> routes = new ArrayList<>();
         routes.add(new ShadowRoutes(shadow, router, clock::millis));
-        routes.add(new QueueRoutes(queues));
+        routes.add(new QueueRoutes(queues, worker));
         routes.add(new SystemRoutes(config, lifecycle, metrics, audit, clock));
         routes.add(new MarketRoutes(market));
         routes.add(new ChaosRoutes(chaos));

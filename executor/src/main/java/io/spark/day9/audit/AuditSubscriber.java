@@ -8,6 +8,7 @@ import io.spark.day9.emergency.Emergency;
 import io.spark.day9.emergency.EmergencyEvent;
 import io.spark.day9.event.Subscription;
 import io.spark.day9.jobs.DlqAction;
+import io.spark.day9.jobs.PauseAction;
 import io.spark.day9.jobs.Queues;
 import io.spark.day9.queue.event.QueueEvent;
 import io.spark.day9.retention.Retention;
@@ -33,6 +34,8 @@ import java.util.Map;
  *   <tr><td>{@link ChaosEvent.InjectAsked}</td><td>{@code chaos.inject}</td>
  *       <td>{@code chaos}</td><td>at once</td></tr>
  *   <tr><td>{@link DlqAction}</td><td>{@code queue.dlq.redrive}, {@code queue.dlq.purge}</td>
+ *       <td>the queue</td><td>at once</td></tr>
+ *   <tr><td>{@link PauseAction}</td><td>{@code queue.pause}, {@code queue.resume}</td>
  *       <td>the queue</td><td>at once</td></tr>
  *   <tr><td>{@link QueueEvent.DeadLettered}</td><td>{@code queue.dead}</td>
  *       <td>the queue</td><td>batched</td></tr>
@@ -95,9 +98,11 @@ public final class AuditSubscriber {
     public Subscription subscribeTo(Queues queues) {
         Subscription dead = queues.subscribe(this::onQueue);
         Subscription actions = queues.subscribeActions(this::onDlqAction);
+        Subscription pauses = queues.subscribePauses(this::onPauseAction);
         return () -> {
             dead.close();
             actions.close();
+            pauses.close();
         };
     }
 
@@ -241,6 +246,11 @@ public final class AuditSubscriber {
             case PURGE -> append(a.actor(), "queue.dlq.purge", a.queue(), null,
                     Map.of("purged", a.count(), "ids", ids));
         }
+    }
+
+    void onPauseAction(PauseAction a) {
+        append(a.actor(), a.paused() ? "queue.pause" : "queue.resume", a.queue(), null,
+                Map.of("paused", a.paused()));
     }
 
     private void append(String actor, String action, String target, Object before,
