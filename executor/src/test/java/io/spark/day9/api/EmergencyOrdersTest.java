@@ -49,6 +49,7 @@ class EmergencyOrdersTest {
             throws Exception {
         Map<String, String> env = new HashMap<>(ENV);
         env.put("QUEUE_WORKER_ENABLED", "true");
+        env.put("QUEUE_WORKER_THREADS", "1"); // one consumer: queue order is placement order
         try (TestExecutor s = started(dir, env)) {
             HttpResponse<String> resting = order(s, "rest-1", "alpha");
             assertThat(resting.statusCode()).as(resting.body()).isEqualTo(200);
@@ -99,10 +100,14 @@ class EmergencyOrdersTest {
                     return false;
                 }
             }));
-            JsonNode recent = json(s.get("/api/private/shadow/orders?strategy=queued&limit=10",
-                    "Authorization", "Bearer " + ADMIN)).get("orders");
-            List<String> newestFirst = new ArrayList<>(recent.findValuesAsText("clientOrderId"));
-            assertThat(newestFirst).containsExactly("q-3", "q-2", "q-1");
+            // the shadow order ids end in the executor's creation sequence number
+            List<Long> created = new ArrayList<>();
+            for (String id : ids) {
+                String orderId = json(s.get("/api/private/order/shadow/" + id, "Authorization",
+                        "Bearer " + ADMIN)).get("orderId").asText();
+                created.add(Long.parseLong(orderId.substring(orderId.lastIndexOf('-') + 1)));
+            }
+            assertThat(created).as("placed in queue order").isSorted();
             assertThat(order(s, "after-resume", "alpha").statusCode()).isEqualTo(200);
         }
     }
