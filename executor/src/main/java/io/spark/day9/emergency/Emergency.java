@@ -257,6 +257,14 @@ public final class Emergency implements Component {
     }
 
     /**
+     * True from a stop whose verification failed until a resume or a later verified stop (the
+     * {@code spark_emergency_verified} gauge is 0 meanwhile, and health is DOWN).
+     */
+    public boolean verificationFailed() {
+        return state.verificationFailed();
+    }
+
+    /**
      * Arms or re-arms the dead-man switch (a heartbeat): it fires {@code timeoutMs} from now
      * unless another heartbeat comes first.
      *
