@@ -153,16 +153,17 @@ class EmergencyFailureTest {
     }
 
     @Test
-    void aDisarmThatCannotBePersistedIsDisarmedInMemoryAndSaysSo() throws Exception {
+    void aDisarmThatCannotBePersistedLeavesTheSwitchArmed() throws Exception {
         Emergency e = emergency();
         e.start();
         e.heartbeat(5_000, Scope.ALL, "bot");
         breakTheDisk();
         assertThatThrownBy(() -> e.disarm("admin")).isInstanceOf(UncheckedIOException.class)
-                .hasMessageContaining("a restart would arm it again");
-        time.advance(Duration.ofMillis(60_000));
-        assertThat(e.view().stops()).isEmpty();
-        assertThat(e.view().deadMan().armed()).isFalse();
+                .hasMessageContaining("stays armed");
+        assertThat(e.view().deadMan().armed()).isTrue();
+        time.advance(Duration.ofMillis(5_000));
+        assertThat(e.view().stops()).singleElement()
+                .satisfies(s -> assertThat(s.reason()).isEqualTo("dead-man"));
     }
 
     @Test
