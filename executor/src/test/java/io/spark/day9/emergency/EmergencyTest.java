@@ -147,6 +147,7 @@ class EmergencyTest {
         assertThat(r.verification().verified()).isFalse();
         assertThat(r.verification().stillOpen()).containsExactly(stuck);
         assertThat(e.view().lastVerification()).isEqualTo(r.verification());
+        assertThat(e.verificationFailed()).isTrue();
         Health h = e.health();
         assertThat(h.status()).isEqualTo(Health.Status.DOWN);
         assertThat(h.details()).containsEntry("mode", "HALTED")
@@ -154,6 +155,7 @@ class EmergencyTest {
                 .containsKey("verification");
         e.resume(null, "admin");
         assertThat(e.health().status()).isEqualTo(Health.Status.UP);
+        assertThat(e.verificationFailed()).isFalse();
     }
 
     @Test
