@@ -327,8 +327,8 @@ public final class Emergency implements Component {
         synchronized (stateLock) {
             EmergencyState next = state.withShadowExecution(enabled);
             if (!enabled) {
+                desk.shadowExecution(false); // throws where the switch has no effect: no change
                 state = next;
-                desk.shadowExecution(false);
             }
             persistOrThrow(next, enabled ? "shadow execution stays off"
                     : "shadow execution is off in memory only");
