@@ -23,8 +23,7 @@ import java.util.regex.Pattern;
  *       optional; answers the {@link StopResult} plus a top-level {@code verified}.</li>
  *   <li>{@code POST /api/private/emergency/resume} (admin): {@code {"scope":{…}}}, absent =
  *       every stop; answers {@code {"resumed":[…],"state":{…}}}, 409 {@code not-stopped}.</li>
- *   <li>{@code GET /api/private/emergency} (read): the {@link io.spark.day9.emergency
- *       .EmergencyView}.</li>
+ *   <li>{@code GET /api/private/emergency} (read): the {@code EmergencyView}.</li>
  *   <li>{@code POST /api/private/emergency/heartbeat} (trade): arms or re-arms the dead-man
  *       switch; {@code DELETE} (admin) disarms it.</li>
  *   <li>{@code POST /api/private/emergency/shadow} (admin) {@code {"enabled":false}}: shadow
