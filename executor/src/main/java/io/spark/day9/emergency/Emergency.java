@@ -433,7 +433,7 @@ public final class Emergency implements Component {
         EmergencyState s = state;
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("mode", s.mode().name());
-        d.put("stops", labels(s.stops()));
+        d.put("stops", s.stops().stream().map(x -> x.scope().label()).toList());
         d.put("deadManArmed", s.deadMan().armed());
         d.put("shadowExecution", s.shadowExecution());
         d.put("parkedOrderJobs", parked());
