@@ -496,6 +496,7 @@ public final class Emergency implements Component {
             List<StopResult.Step> steps = new ArrayList<>(5);
             StopActions.Outcome out = actions.run(stop, RESTART, steps);
             complete(stop, out.verification());
+            // the request was in another process: timed from the start of this completion
             events.publish(new EmergencyEvent.Verified(id, out.verification(),
                     System.nanoTime() - t0));
         }
