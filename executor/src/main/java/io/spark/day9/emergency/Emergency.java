@@ -433,7 +433,7 @@ public final class Emergency implements Component {
         EmergencyState s = state;
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("mode", s.mode().name());
-        d.put("stops", labels(s.stops()));
+        d.put("stops", s.stops().stream().map(x -> x.scope().label()).toList());
         d.put("deadManArmed", s.deadMan().armed());
         d.put("shadowExecution", s.shadowExecution());
         d.put("parkedOrderJobs", parked());
@@ -496,6 +496,7 @@ public final class Emergency implements Component {
             List<StopResult.Step> steps = new ArrayList<>(5);
             StopActions.Outcome out = actions.run(stop, RESTART, steps);
             complete(stop, out.verification());
+            // the request was in another process: timed from the start of this completion
             events.publish(new EmergencyEvent.Verified(id, out.verification(),
                     System.nanoTime() - t0));
         }
