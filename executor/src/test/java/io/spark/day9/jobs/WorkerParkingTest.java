@@ -181,4 +181,24 @@ class WorkerParkingTest {
             await().atMost(WAIT).untilAsserted(() -> assertThat(ran).containsExactly(1L));
         }
     }
+
+    @Test
+    void aParkedJobWhoseClaimIsLostLeavesTheLot() throws Exception {
+        ManualScheduler time = new ManualScheduler();
+        Gate gate = new Gate();
+        try (TestExecutor s = TestExecutor.start(dir, Map.of("QUEUE_VISIBILITY_MS", "200",
+                "QUEUE_WORKER_THREADS", "1"), time)) {
+            Worker worker = s.executor().worker();
+            worker.register("gated", gate);
+            s.post("/api/private/queue/enqueue", "{\"job\":\"gated\"}");
+            await().atMost(WAIT).until(() -> worker.parked() == 1);
+            // someone else settles the delivery (receipts are the claim sequence: the first is
+            // "1"): the worker's claim is gone
+            s.executor().queues().defaultQueue().ack(1, "1");
+            advance(time, Duration.ofMillis(200)); // the lot's heartbeat finds out
+            assertThat(worker.parked()).isZero();
+            worker.releaseParked();
+            assertThat(gate.ran).isEmpty();
+        }
+    }
 }
