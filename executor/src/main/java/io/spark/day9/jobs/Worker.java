@@ -49,7 +49,8 @@ import org.slf4j.LoggerFactory;
  *       it parks). A parked job whose claim cannot be extended (it lapsed, or another
  *       consumer owns it now) leaves the lot with a log line: the queue delivers it again.
  *       {@link #releaseParked()} hands every parked job back to the threads, in id order,
- *       before any newly claimed job; a job still refused parks again.</li>
+ *       before any newly claimed job (claimed jobs a thread has not started yet join the
+ *       released ones, so all run in id order); a job still refused parks again.</li>
  *   <li>Lot bound: at most {@code QUEUE_PARK_MAX} jobs are held (parked, released and not yet
  *       run, or claimed in hand). When the lot is full the worker stops claiming rather than
  *       claim jobs only to give them back and burn their deliveries: <b>other job types then
@@ -242,9 +243,10 @@ public final class Worker implements Component {
         return emergencyPaused || queues.paused(queues.defaultName());
     }
 
+    /** Whether the held jobs alone fill the lot (jobs merely in hand do not count here). */
     private boolean lotFull() {
         synchronized (lot) {
-            return lot.size() + released.size() + inHand >= parkMax;
+            return lot.size() + released.size() >= parkMax;
         }
     }
 
@@ -287,13 +289,42 @@ public final class Worker implements Component {
                     unreserve(jobs.size() - i);
                     break;
                 }
-                while (runReleased()) {
-                    // jobs released from the lot go first: they are older than this batch
+                if (handOver(queue, jobs.subList(i, jobs.size()))) {
+                    break; // released jobs go first: they are older than this batch
                 }
                 process(queue, jobs.get(i));
                 unreserve(1);
             }
         }
+    }
+
+    /**
+     * When jobs were released from the lot, the claimed jobs this thread has not started join
+     * them (their claims extended, then kept by the lot's heartbeat) so that every thread runs
+     * them all in id order. Returns whether it did.
+     */
+    private boolean handOver(JobQueue queue, List<ClaimedJob> rest) {
+        synchronized (lot) {
+            if (released.isEmpty()) {
+                return false;
+            }
+        }
+        List<Parked> kept = new ArrayList<>(rest.size());
+        for (ClaimedJob job : rest) {
+            try {
+                queue.extend(job.id(), job.receipt(), visibilityMs);
+                kept.add(new Parked(queue, job, "claimed before a release"));
+            } catch (RuntimeException e) {
+                log.debug("job {} lost its claim before it ran: {}", job.id(), e.toString());
+            }
+        }
+        synchronized (lot) {
+            for (Parked p : kept) {
+                released.put(p.job().id(), p);
+            }
+            inHand -= rest.size();
+        }
+        return true;
     }
 
     /** Takes room for up to {@link #CLAIM_BATCH} claimed jobs under the lot bound. */
