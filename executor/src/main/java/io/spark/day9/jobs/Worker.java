@@ -586,7 +586,8 @@ public final class Worker implements Component {
      * threads claim nothing, give back the claimed jobs they have not started and finish the
      * job in hand; parked jobs stay parked. Separate from the operator's pause
      * ({@link Queues#pause}); the worker consumes only when neither is set. Not persisted
-     * here: the emergency state holds it.
+     * here: the emergency state holds it. May be called before {@link #start()} (a restart
+     * that completes a stop), and from any thread.
      */
     public void pause(boolean paused) {
         emergencyPaused = paused;

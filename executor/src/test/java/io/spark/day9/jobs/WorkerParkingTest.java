@@ -201,4 +201,27 @@ class WorkerParkingTest {
             assertThat(gate.ran).isEmpty();
         }
     }
+
+    @Test
+    void aReleaseUnderTwoThreadsRunsEveryParkedJobOnceOnItsFirstDelivery() throws Exception {
+        Gate gate = new Gate();
+        try (TestExecutor s = TestExecutor.start(dir, Map.of("QUEUE_WORKER_THREADS", "2"))) {
+            Worker worker = s.executor().worker();
+            worker.register("gated", gate);
+            for (int i = 0; i < 40; i++) {
+                s.post("/api/private/queue/enqueue", "{\"job\":\"gated\"}");
+            }
+            await().atMost(WAIT).until(() -> worker.parked() == 40);
+            gate.open.set(true);
+            worker.releaseParked();
+            for (int i = 0; i < 10; i++) { // new jobs arrive while the lot drains
+                s.post("/api/private/queue/enqueue", "{\"job\":\"gated\"}");
+            }
+            await().atMost(WAIT).untilAsserted(() ->
+                    assertThat(stats(s).get("depth").asLong()).isZero());
+            assertThat(gate.ran).extracting(r -> r[0]).doesNotHaveDuplicates().hasSize(50);
+            assertThat(gate.ran).extracting(r -> r[1]).containsOnly(1L);
+            assertThat(worker.parked()).isZero();
+        }
+    }
 }
