@@ -76,6 +76,8 @@ public final class Worker implements Component {
     /** Every outcome a {@link WorkerEvent.Handled} names, in the words it uses. */
     public static final List<String> OUTCOMES = List.of("ack", "retry", "error", "dead",
             "lost-claim", "parked");
+    /** Threads that give parked jobs back at stop, so their nacks share commits. */
+    private static final int GIVE_BACK_THREADS = 16;
     /** Most parked claims extended by one commit. */
     private static final int EXTEND_BATCH = 1000;
     /** {@code QUEUE_PARK_MAX} by default: the most jobs the worker holds parked. */
@@ -558,8 +560,33 @@ public final class Worker implements Component {
             lot.clear();
             released.clear();
         }
-        for (Parked p : held) {
-            giveBack(p.queue(), List.of(p.job()));
+        if (held.size() <= GIVE_BACK_THREADS) {
+            for (Parked p : held) {
+                giveBack(p.queue(), List.of(p.job()));
+            }
+        } else {
+            // many at once: concurrent nacks share the journal's group commit, so ten thousand
+            // parked jobs cost hundreds of fsyncs, not ten thousand in a row
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors
+                    .newFixedThreadPool(GIVE_BACK_THREADS, r -> {
+                        Thread t = new Thread(r, "day9-worker-give-back");
+                        t.setDaemon(true);
+                        return t;
+                    });
+            for (Parked p : held) {
+                pool.execute(() -> giveBack(p.queue(), List.of(p.job())));
+            }
+            pool.shutdown();
+            try {
+                if (!pool.awaitTermination(30, TimeUnit.SECONDS)) {
+                    log.warn("giving parked jobs back took over 30 s; the rest are delivered "
+                            + "again once their claims lapse");
+                    pool.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                pool.shutdownNow();
+            }
         }
         if (!held.isEmpty()) {
             log.info("worker gave {} parked jobs back to the queue", held.size());
