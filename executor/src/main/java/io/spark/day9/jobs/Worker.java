@@ -47,8 +47,9 @@ import org.slf4j.LoggerFactory;
  *       for the job's scope) leaves the job claimed: it goes to the <em>lot</em>, in memory,
  *       ordered by id, and no delivery is counted. One periodic task on the heartbeat lane
  *       extends every parked claim each half visibility, a thousand claims per commit
- *       ({@code JobQueue.extendAll}), and the claim is extended once when it parks. A parked job whose claim cannot be extended (it lapsed, or another
- *       consumer owns it now) leaves the lot with a log line: the queue delivers it again.
+ *       ({@code JobQueue.extendAll}), and the claim is extended once when it parks. A parked
+ *       job whose claim cannot be extended (it lapsed, or another consumer owns it now)
+ *       leaves the lot with a log line: the queue delivers it again.
  *       {@link #releaseParked()} hands every parked job back to the threads, in id order,
  *       before any newly claimed job (claimed jobs a thread has not started yet join the
  *       released ones, so all run in id order); a job still refused parks again.</li>
@@ -229,6 +230,8 @@ public final class Worker implements Component {
         long held = parked();
         details.put("parked", held);
         details.put("parkMax", parkMax);
+        details.put("parkedTotal", parkedTotal.get());
+        details.put("lostFromLot", droppedFromLot.get());
         details.put("paused", emergencyPaused);
         details.put("operatorPaused", queues.paused(queues.defaultName()));
         boolean full = lotFull();
