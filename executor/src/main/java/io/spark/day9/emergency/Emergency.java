@@ -253,7 +253,7 @@ public final class Emergency implements Component {
     public EmergencyView view() {
         EmergencyState s = state;
         return new EmergencyView(s.mode(), s.stops(), s.lastVerification(), deadMan,
-                s.shadowExecution(), parked());
+                s.shadowExecution(), parked(), s.verificationFailed());
     }
 
     /**
@@ -401,7 +401,12 @@ public final class Emergency implements Component {
             }
         }
         if (!s.shadowExecution()) {
-            desk.shadowExecution(false);
+            try {
+                desk.shadowExecution(false);
+            } catch (IllegalStateException e) { // the mode changed since: the switch is moot
+                log.warn("shadow execution was switched off at run time before the restart, "
+                        + "but the switch has no effect in this mode: {}", e.getMessage());
+            }
         }
         for (ActiveStop stop : s.stops()) {
             if (stop.completed() && stop.pauseQueue()) {

@@ -13,8 +13,11 @@ import java.util.List;
  * @param deadMan          the dead-man switch
  * @param shadowExecution  false when shadow execution was switched off at run time
  * @param parkedOrderJobs  order jobs held back by the stop, waiting for a resume
+ * @param verificationFailed true from a stop whose end state could not be verified until a
+ *                         resume or a later verified stop (health is DOWN meanwhile)
  */
 public record EmergencyView(TradingMode mode, List<ActiveStop> stops,
                             Verification lastVerification, DeadManView deadMan,
-                            boolean shadowExecution, long parkedOrderJobs) {
+                            boolean shadowExecution, long parkedOrderJobs,
+                            boolean verificationFailed) {
 }

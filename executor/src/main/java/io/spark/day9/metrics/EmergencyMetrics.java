@@ -30,8 +30,9 @@ import java.util.function.Supplier;
  *   <li>{@code spark_emergency_verify_duration_seconds}: request until the end state was read
  *       again</li>
  *   <li>{@code spark_emergency_orders_refused_total}: orders the gate refused</li>
- *   <li>{@code spark_emergency_verified}: 1 when the last stop's end state was verified (or no
- *       stop ran yet), 0 when it was not: the {@code Day9EmergencyNotVerified} alert</li>
+ *   <li>{@code spark_emergency_verified}: 0 from a stop whose end state could not be verified
+ *       until a resume or a later verified stop, 1 otherwise (also before any stop): the
+ *       {@code Day9EmergencyNotVerified} alert</li>
  *   <li>{@code spark_deadman_armed}: 1 while the dead-man switch is armed</li>
  * </ul>
  * Buckets of both histograms run from 0.5 ms to 1 s, fine enough to see the 5 ms goal.
@@ -103,9 +104,7 @@ public final class EmergencyMetrics {
             return;
         }
         view.stops().forEach(s -> setActive(s.scope().label(), 1));
-        if (view.lastVerification() != null) {
-            verified.set(view.lastVerification().verified() ? 1 : 0);
-        }
+        verified.set(view.verificationFailed() ? 0 : 1);
         deadManArmed.set(view.deadMan() != null && view.deadMan().armed() ? 1 : 0);
     }
 
@@ -121,6 +120,7 @@ public final class EmergencyMetrics {
             verified.set(v.verification().verified() ? 1 : 0);
         } else if (e instanceof EmergencyEvent.Resumed r) {
             resumed(r.stops());
+            verified.set(1); // a resume clears a failed verification (Emergency#health)
         } else if (e instanceof EmergencyEvent.DeadManArmed) {
             deadManArmed.set(1);
         } else if (e instanceof EmergencyEvent.DeadManDisarmed
