@@ -140,7 +140,10 @@ final class ApiClient {
                 List<String> each = new ArrayList<>();
                 errors.forEach(e -> each.add(e.path("field").asText() + ": "
                         + oneLine(e.path("message").asText())));
-                s.append("\n  ").append(String.join("; ", each));
+                String fields = String.join("; ", each);
+                if (!s.toString().endsWith(": " + fields)) { // the detail often is that line
+                    s.append("\n  ").append(fields);
+                }
             }
             return s.toString();
         }

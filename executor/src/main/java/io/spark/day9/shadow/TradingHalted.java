@@ -20,7 +20,8 @@ public final class TradingHalted extends RuntimeException {
      * @param since  when the stop began (epoch ms)
      */
     public TradingHalted(String mode, String scope, String reason, long since) {
-        super("trading is " + mode + " for scope " + scope + " since " + since + " ("
+        super("trading is " + mode + " for scope " + scope + " since "
+                + java.time.Instant.ofEpochMilli(since) + " ("
                 + reason + ")" + ("REDUCING".equals(mode)
                 ? ": only orders that reduce an existing position are accepted" : ""),
                 null, false, false);

@@ -110,6 +110,7 @@ final class FakeDesk implements TradingDesk {
     @Override
     public void shadowExecution(boolean enabled) {
         calls.add("shadow " + enabled);
+        maybeFail("shadowExecution");
         shadow = enabled;
     }
 }
