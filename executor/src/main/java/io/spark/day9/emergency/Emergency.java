@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * <p>A stop ({@link #stop}) runs seven steps, each timed into a {@link StopResult.Step}:
  * <ol>
  *   <li>{@code refuse}: the {@link #gate()} refuses new orders in scope from this instant;</li>
- *   <li>{@code persist}: the state file is replaced and fsynced ({@link EmergencyStateFile});
+ *   <li>{@code persist}: the state is written to its next slot file and fdatasynced, one
+ *       force ({@link EmergencyStateFile});
  *       {@link EmergencyEvent.Stopped} carries the time from the request to here (the SLO).
  *       If it fails the gate stays closed and the stop throws;</li>
  *   <li>{@code chaos-off}, 4. {@code cancel}, 5. {@code pause}, 6. {@code flatten} (when asked,
@@ -145,7 +146,10 @@ public final class Emergency implements Component {
         return gate;
     }
 
-    /** The state file ({@code <dir>/state.json}). */
+    /**
+     * The state slot holding the newest state ({@code <dir>/state-a.json} or
+     * {@code state-b.json}; see {@link EmergencyStateFile}).
+     */
     public Path stateFile() {
         return file.path();
     }
@@ -419,6 +423,7 @@ public final class Emergency implements Component {
     public void stop() {
         synchronized (stateLock) {
             closed = true;
+            file.close(); // a later write opens the slots again
             deadManGeneration++;
             deadManTask = null;
             if (lane != null) {
@@ -562,7 +567,8 @@ public final class Emergency implements Component {
         try {
             file.write(next, clock.getAsLong());
         } catch (IOException | RuntimeException e) {
-            writeFailure = "writing " + file.path() + " failed: " + e;
+            writeFailure = e instanceof IOException ? e.getMessage()
+                    : "writing " + file.next() + " failed: " + e;
             throw e;
         }
         written = next;
@@ -574,9 +580,9 @@ public final class Emergency implements Component {
         try {
             persist(next);
         } catch (IOException e) {
-            log.error("emergency state file {} could not be written ({}): {}", file.path(), e,
+            log.error("emergency state file {} could not be written ({}): {}", file.next(), e,
                     consequence);
-            throw new UncheckedIOException("emergency state file " + file.path()
+            throw new UncheckedIOException("emergency state file " + file.next()
                     + " could not be written (" + e + "): " + consequence, e);
         }
     }

@@ -147,7 +147,8 @@ class EmergencyFailureTest {
                 .isInstanceOf(UncheckedIOException.class);
         repairTheDisk();
         e.heartbeat(5_000, Scope.ALL, "bot");
-        assertThat(Files.readString(dir().resolve("state.json"))).contains("\"armed\" : true");
+        assertThat(Files.readString(EmergencyStateFileTest.newest(dir())))
+                .contains("\"armed\" : true");
         time.advance(Duration.ofMillis(5_000));
         assertThat(e.view().stops()).hasSize(1);
     }
@@ -205,8 +206,10 @@ class EmergencyFailureTest {
         Emergency e = emergency();
         e.start();
         e.heartbeat(5_000, Scope.ALL, "bot");
-        Path file = dir().resolve("state.json");
-        String armedOnDisk = Files.readString(file);
+        Path slotA = dir().resolve("state-a.json");
+        Path slotB = dir().resolve("state-b.json");
+        String armedOnDiskA = Files.readString(slotA);
+        String armedOnDiskB = Files.readString(slotB);
         breakTheDisk();
         time.advance(Duration.ofMillis(5_000));
         assertThat(e.view().mode()).isEqualTo(TradingMode.HALTED);
@@ -214,7 +217,8 @@ class EmergencyFailureTest {
         // a restart from the last durable state arms the switch again
         repairTheDisk();
         Files.createDirectories(dir());
-        Files.writeString(file, armedOnDisk);
+        Files.writeString(slotA, armedOnDiskA);
+        Files.writeString(slotB, armedOnDiskB);
         Emergency restarted = emergency();
         restarted.start();
         assertThat(restarted.view().deadMan().armed()).isTrue();

@@ -44,7 +44,7 @@ class EmergencyTest {
     }
 
     private JsonNode stateFile() throws Exception {
-        return Json.mapper().readTree(dir().resolve("state.json").toFile());
+        return Json.mapper().readTree(EmergencyStateFileTest.newest(dir()).toFile());
     }
 
     @Test
@@ -311,7 +311,7 @@ class EmergencyTest {
         Files.writeString(dir(), "a regular file where the directory should be");
         assertThatThrownBy(() -> e.stop(StopRequest.haltAll("disk full"), "admin"))
                 .isInstanceOf(UncheckedIOException.class)
-                .hasMessageContaining(dir().resolve("state.json").toString())
+                .hasMessageContaining(dir().resolve("state-a.json").toString())
                 .hasMessageContaining("stay refused");
         assertThat(refused(e, "a", "BTCUSDT")).isTrue();
         assertThat(desk.calls).isEmpty();
