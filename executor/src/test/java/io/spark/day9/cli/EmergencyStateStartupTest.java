@@ -34,6 +34,21 @@ class EmergencyStateStartupTest {
     }
 
     @Test
+    void twoCorruptStateSlotsAreOneLineNamingBothFiles() throws Exception {
+        Path a = dir.resolve("state-a.json");
+        Path b = dir.resolve("state-b.json");
+        Files.writeString(a, "{\"version\": 2, \"sequence\": 1, \"stops\": [");
+        Files.writeString(b, "{\"version\": 2, \"sequence\": 2, \"sha256\": \"00\"}");
+        ManualScheduler time = new ManualScheduler();
+        Throwable failure = catchThrowable(() -> new Emergency(dir, new NoDesk(),
+                time.millisClock(), time, Json.mapper()));
+        assertThat(StartupFailure.expected(failure, null)).isTrue();
+        String line = StartupFailure.describe(failure, null);
+        assertThat(line).contains(a.toString()).contains(b.toString())
+                .contains("refusing to start").doesNotContain("\n").doesNotContain("Exception");
+    }
+
+    @Test
     void aStateFileThatIsADirectoryIsNamed() throws Exception {
         Path file = Files.createDirectories(dir.resolve("state.json"));
         ManualScheduler time = new ManualScheduler();
