@@ -129,6 +129,11 @@ final class OrderLoad implements AutoCloseable {
         return done.get();
     }
 
+    /** Signals taken by a thread so far: each was sent, or is being sent (never reused). */
+    int issued() {
+        return next.get();
+    }
+
     /** Every answer so far. */
     List<Sent> sent() {
         return new ArrayList<>(sent);
