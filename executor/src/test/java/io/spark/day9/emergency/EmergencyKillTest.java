@@ -163,8 +163,8 @@ class EmergencyKillTest {
                 LockSupport.parkNanos(delayUs * 1000);
             }
             exec.destroyForcibly(); // SIGKILL: no shutdown hook, no flush
-            exec.waitFor(30, TimeUnit.SECONDS);
             long killedAt = System.currentTimeMillis();
+            exec.waitFor(30, TimeUnit.SECONDS);
             assertThat(exec.exitValue()).isEqualTo(137);
             load.close();
             signal += load.issued();

@@ -58,7 +58,7 @@ class EmergencyLoadTest {
     private static final int RESTING = 40;
     private static final int TOTAL = 2000;
     private static final int RATE = 500;
-    private static final int THREADS = 8;
+    private static final int THREADS = 16;
 
     @TempDir
     Path dir;
@@ -88,7 +88,7 @@ class EmergencyLoadTest {
             assertThat(shadowResting(day9)).hasSize(RESTING);
 
             HttpResponse<String> chaos = day9.post("/api/private/chaos/toggle", """
-                    {"httpErrorPct":5,"routes":["/api/private/order","/api/private/queue/**"],
+                    {"httpErrorPct":5,"routes":["/api/private/order","/api/private/queue/enqueue"],
                      "wsFlapSec":2,"seed":7,"outbound":{"errorPct":2},
                      "exchange":{"duplicateEverySec":2}}""", auth(ADMIN));
             assertThat(chaos.statusCode()).as(chaos.body()).isEqualTo(200);
