@@ -3,6 +3,7 @@ package io.spark.day9;
 import io.spark.day9.api.ApiRoutes;
 import io.spark.day9.api.AuthPolicy;
 import io.spark.day9.api.ChaosRoutes;
+import io.spark.day9.api.EmergencyRoutes;
 import io.spark.day9.api.HttpServer;
 import io.spark.day9.api.Json;
 import io.spark.day9.api.MarketRoutes;
@@ -20,6 +21,8 @@ import io.spark.day9.chaos.ChaosStateSection;
 import io.spark.day9.chaos.MarketTargets;
 import io.spark.day9.config.Day9Config;
 import io.spark.day9.config.DeployEnv;
+import io.spark.day9.emergency.Emergency;
+import io.spark.day9.emergency.ExecutorDesk;
 import io.spark.day9.experiment.ReportRetention;
 import io.spark.day9.experiment.ReportWriter;
 import io.spark.day9.fs.SecureFiles;
@@ -34,6 +37,7 @@ import io.spark.day9.market.BookSummarySection;
 import io.spark.day9.market.MarketComponent;
 import io.spark.day9.market.ReadOnlyMarketData;
 import io.spark.day9.metrics.ChaosMetrics;
+import io.spark.day9.metrics.EmergencyMetrics;
 import io.spark.day9.metrics.HttpMetrics;
 import io.spark.day9.metrics.MarketMetrics;
 import io.spark.day9.metrics.TapeMetrics;
@@ -102,6 +106,8 @@ public final class Executor implements AutoCloseable {
     private final ShadowExecutor shadow;
     private final MarketTape tape;
     private final OrderRouter router;
+    /** The emergency stop: its gate is in front of every order. */
+    private final Emergency emergency;
     private final HttpServer http;
     /** The one retention runner; every retained file kind registers with it. */
     private final Retention retention;
@@ -128,6 +134,7 @@ public final class Executor implements AutoCloseable {
         this.tape = buildTape();
         this.router = buildRouter();
         worker.register(OrderJobHandler.TYPE, new OrderJobHandler(router, Json.mapper()));
+        this.emergency = buildEmergency();
         this.snapshots = buildSnapshots();
         this.http = buildHttp(extraRoutes);
         retainedKinds(new SnapshotTrailMarks(snapshots.store())).forEach(retention::register);
@@ -156,6 +163,8 @@ public final class Executor implements AutoCloseable {
             lifecycle.add(tape);   // after market: it samples the books
         }
         lifecycle.add(router);     // stopped after the worker: it routes "order" jobs
+        lifecycle.add(emergency);  // after the router (it cancels through it), before the
+                                   // worker and HTTP: a restart finishes a stop first
         if (config.queue().workerEnabled()) {
             lifecycle.add(worker); // after shadow and the router: it handles "order" jobs
         }
@@ -172,7 +181,7 @@ public final class Executor implements AutoCloseable {
 
     private Worker buildWorker() {
         Worker w = new Worker(queues, config.queue().workerThreads(),
-                config.queue().visibility(), scheduler, Json.mapper());
+                config.queue().visibility(), scheduler, Json.mapper(), config.queue().parkMax());
         w.registerPrefix(ProbeHandler.PREFIX,
                 new ProbeHandler(config.paths().runtimeDir(), Json.mapper(), clock::millis));
         new QueueMetrics(metrics.registry(), queues).observe(w);
@@ -289,6 +298,7 @@ public final class Executor implements AutoCloseable {
         s.register(new BookSummarySection(market, Json.mapper()));
         s.register(new ChaosStateSection(chaos, Json.mapper()));
         s.register(shadow.stateSection()); // restored before shadow starts and replays its trail
+        s.register(emergency.stateSection()); // for the record; the state file is the authority
         this.snapshotMetrics = new SnapshotMetrics(metrics.registry(), s, retention);
         auditor.subscribeTo(s);
         return s;
@@ -301,6 +311,22 @@ public final class Executor implements AutoCloseable {
     }
 
     /**
+     * The emergency stop over the trading desk: its gate guards the shadow executor and the
+     * router; metrics and the audit log subscribe. Its state file is read here, so a stop in
+     * force refuses orders before any component starts.
+     */
+    private Emergency buildEmergency() {
+        Emergency e = new Emergency(config.paths().runtimeDir().resolve("emergency"),
+                new ExecutorDesk(chaos, shadow, router, worker, config.market().symbols(),
+                        clock::millis), clock::millis, scheduler, Json.mapper());
+        shadow.gate(e.gate());
+        router.gate(e.gate());
+        new EmergencyMetrics(metrics.registry(), e::subscribe, e::view);
+        auditor.subscribeTo(e);
+        return e;
+    }
+
+    /**
      * The HTTP server. The signal paths first: Javalin tries a request's routes in the order
      * they were added, one regex match each (three times per request), so an order placed
      * after 20 other POST routes pays for 60 matches. No two subsystems' routes overlap, so the
@@ -309,10 +335,11 @@ public final class Executor implements AutoCloseable {
     private HttpServer buildHttp(List<ApiRoutes> extraRoutes) {
         List<ApiRoutes> routes = new ArrayList<>();
         routes.add(new ShadowRoutes(shadow, router, clock::millis));
-        routes.add(new QueueRoutes(queues));
+        routes.add(new QueueRoutes(queues, worker));
         routes.add(new SystemRoutes(config, lifecycle, metrics, audit, clock));
         routes.add(new MarketRoutes(market));
         routes.add(new ChaosRoutes(chaos));
+        routes.add(new EmergencyRoutes(emergency));
         routes.add(new ShadowReportRoutes(config.paths().shadowDir(), clock::millis));
         routes.add(new SnapshotRoutes(snapshots, retention));
         routes.addAll(extraRoutes);
@@ -411,6 +438,11 @@ public final class Executor implements AutoCloseable {
      */
     public MarketTape tape() {
         return tape;
+    }
+
+    /** The emergency stop: stop, resume, the dead-man switch, the gate in front of orders. */
+    public Emergency emergency() {
+        return emergency;
     }
 
     /** The chaos engine. */

@@ -34,7 +34,14 @@ import org.slf4j.LoggerFactory;
  * within {@link FailureLimit#window} from one address, every request from that address that
  * presents a token is answered 429 with {@code Retry-After} until the window has passed (see
  * {@link AuthFailureLimiter}). A request with no credentials at all is a plain 401 and not
- * counted: it guesses nothing.
+ * counted: it guesses nothing. The one exception is a valid {@code ADMIN_TOKEN}: it is
+ * checked before the limit and always admitted, so an operator's emergency stop is never
+ * refused because another client on the same address (a NAT, a shared jump host) guessed.
+ * Without {@code ADMIN_TOKEN} (one operator, {@code API_TOKEN} is the admin) the limit applies
+ * to every token alike: the trading token is the one bots carry. The price: for the admin
+ * token alone the limit no longer slows guessing (a wrong guess is still counted and refused;
+ * a right one is admitted). What protects it is its size: the configuration refuses tokens
+ * shorter than 16 printable characters, over 10^31 candidates.
  */
 public final class AuthPolicy {
     private static final Logger log = LoggerFactory.getLogger(AuthPolicy.class);
@@ -166,13 +173,15 @@ public final class AuthPolicy {
             throw ProblemException.unauthorized(
                     "this endpoint needs 'Authorization: Bearer <API_TOKEN>'");
         }
+        byte[] d = digest(given);
+        // a valid admin token is never refused for its address's failures: the emergency stop
+        // must get through from a host whose other client is guessing (see "Guessing" above)
+        if (adminDigest.isPresent() && MessageDigest.isEqual(d, adminDigest.get())) {
+            return new Caller("admin@" + remoteAddress, Role.ADMIN);
+        }
         long wait = limiter.retryAfterSeconds(remoteAddress);
         if (wait > 0) {
             throw tooMany(remoteAddress, wait);
-        }
-        byte[] d = digest(given);
-        if (adminDigest.isPresent() && MessageDigest.isEqual(d, adminDigest.get())) {
-            return new Caller("admin@" + remoteAddress, Role.ADMIN);
         }
         if (MessageDigest.isEqual(d, tokenDigest.get())) {
             return new Caller("token@" + remoteAddress,

@@ -32,6 +32,13 @@ import org.slf4j.MDC;
  *
  * <p>Stopping is graceful: the connector closes, in-flight requests get up to
  * {@code SHUTDOWN_TIMEOUT_MS} to finish, then the server stops.
+ *
+ * <p><b>Reserved for the control plane.</b> Jetty runs on {@value #MAX_THREADS} threads (Javalin's
+ * own default, made explicit); ordinary requests may hold at most {@value #MAX_THREADS} minus
+ * {@value #CONTROL_RESERVE} of them, so the emergency stop, chaos off and the health checks
+ * always find a thread however many orders are in flight or delayed by chaos
+ * ({@link ControlPlaneReserve}; an ordinary request over the limit is a 503
+ * {@code overloaded}).
  */
 public final class HttpServer implements Component {
     private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
@@ -42,7 +49,25 @@ public final class HttpServer implements Component {
     /** Where handlers find the body limit ({@link Json#body}). */
     static final io.javalin.config.Key<Long> MAX_BODY_KEY = new io.javalin.config.Key<>("day9.maxBody");
 
+    /** Jetty's pool: Javalin's default size. */
+    static final int MAX_THREADS = 250;
+    static final int MIN_THREADS = 8;
+    /** Threads ordinary requests may never hold: the control plane's. */
+    static final int CONTROL_RESERVE = 16;
+
+    /**
+     * The thread pool's size and how much of it is kept for the control plane.
+     *
+     * @param max      Jetty's pool size
+     * @param reserved threads ordinary requests may never hold
+     */
+    record Threads(int max, int reserved) {
+        static final Threads DEFAULT = new Threads(MAX_THREADS, CONTROL_RESERVE);
+    }
+
     private final Day9Config.Server config;
+    private final Threads threads;
+    private final ControlPlaneReserve reserve;
     private final AuthPolicy auth;
     private final List<ApiRoutes> routes;
     private final AtomicLong served = new AtomicLong();
@@ -59,6 +84,14 @@ public final class HttpServer implements Component {
      */
     public HttpServer(Day9Config.Server config, AuthPolicy auth, List<ApiRoutes> routes,
                       HttpMetrics metrics) {
+        this(config, auth, routes, metrics, Threads.DEFAULT);
+    }
+
+    /** As above, with a pool of another size (tests of the reserve). */
+    HttpServer(Day9Config.Server config, AuthPolicy auth, List<ApiRoutes> routes,
+               HttpMetrics metrics, Threads threads) {
+        this.threads = Objects.requireNonNull(threads, "threads");
+        this.reserve = new ControlPlaneReserve(threads.max(), threads.reserved());
         this.config = Objects.requireNonNull(config, "config");
         this.auth = Objects.requireNonNull(auth, "auth");
         this.routes = List.copyOf(routes);
@@ -96,6 +129,10 @@ public final class HttpServer implements Component {
             cfg.http.prefer405over404 = true;
             cfg.http.defaultContentType = "application/json";
             cfg.router.ignoreTrailingSlashes = true;
+            cfg.jetty.threadPool = pool();
+            cfg.jetty.modifyServletContextHandler(h -> h.addFilter(
+                    new org.eclipse.jetty.servlet.FilterHolder(reserve), "/*",
+                    java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST)));
             cfg.jetty.modifyServer(server -> {
                 server.setStopTimeout(config.shutdownTimeout().toMillis());
                 server.setErrorHandler(new ProblemErrorHandler());
@@ -132,6 +169,13 @@ public final class HttpServer implements Component {
         }
         log.info("HTTP listening on http://{}:{} (env {})", config.host(), port(),
                 config.env().id());
+    }
+
+    private org.eclipse.jetty.util.thread.QueuedThreadPool pool() {
+        var pool = new org.eclipse.jetty.util.thread.QueuedThreadPool(threads.max(),
+                Math.min(MIN_THREADS, threads.max()));
+        pool.setName("day9-http");
+        return pool;
     }
 
     /**
@@ -193,7 +237,8 @@ public final class HttpServer implements Component {
             return Health.down(Map.of("reason", "not listening"));
         }
         return Health.up(Map.of("port", port(), "requests", served.get(),
-                "inFlight", inFlight(running)));
+                "inFlight", inFlight(running), "ordinarySlots", reserve.ordinarySlots(),
+                "shedOverloaded", reserve.shed()));
     }
 
     /** Every route declared by the mounted {@link ApiRoutes}, as the OpenAPI document shows. */

@@ -3,6 +3,7 @@ package io.spark.day9.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.javalin.http.HttpResponseException;
 import io.spark.day9.chaos.ChaosException;
+import io.spark.day9.emergency.NotStopped;
 import io.spark.day9.jobs.Queues;
 import io.spark.day9.queue.JobTooLargeException;
 import io.spark.day9.queue.QueueClosedException;
@@ -14,6 +15,7 @@ import io.spark.day9.queue.UnknownJobException;
 import io.spark.day9.shadow.OrderRejected;
 import io.spark.day9.shadow.OrderRouter;
 import io.spark.day9.shadow.ShadowExecutor;
+import io.spark.day9.shadow.TradingHalted;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -68,10 +70,24 @@ public final class ProblemMapper {
         if (e instanceof OrderRouter.InProgress) {
             return problem("order-in-progress", 409, e.getMessage(), Map.of("Retry-After", "1"));
         }
+        if (e instanceof TradingHalted h) {
+            return halted(h);
+        }
+        if (e instanceof NotStopped) {
+            return problem("not-stopped", 409, e.getMessage(), Map.of());
+        }
         if (e instanceof OrderRouter.Refused) {
             return problem("trading-disabled", 409, e.getMessage(), Map.of());
         }
         return null;
+    }
+
+    /** An order refused by an emergency stop: the stop's mode, scope, reason and start. */
+    private static ProblemException halted(TradingHalted h) {
+        return new ProblemException(Problem.of("trading-halted",
+                ProblemTypes.of("trading-halted").title(), 409, h.getMessage())
+                .with("mode", h.mode()).with("scope", h.scope()).with("reason", h.reason())
+                .with("since", java.time.Instant.ofEpochMilli(h.since()).toString()));
     }
 
     private static ProblemException queue(QueueException e) {

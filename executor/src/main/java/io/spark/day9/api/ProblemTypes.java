@@ -73,6 +73,18 @@ public final class ProblemTypes {
                     + "placed right now; retry later", 409),
             t("trading-disabled", "Trading disabled", "live and shadow trading are both off",
                     409),
+            t("trading-halted", "Trading halted", "an emergency stop covers the order (mode, "
+                    + "scope, reason and since in the body); in REDUCING mode only an order that "
+                    + "reduces a position passes", 409),
+            t("not-stopped", "Not stopped", "a resume named a scope no stop in force has "
+                    + "(the detail lists the scopes in force)", 409),
+            t("emergency-not-durable", "Emergency state not durable", "the emergency state "
+                    + "could not be written (disk full, I/O error); a stop still refuses orders "
+                    + "in memory", 503),
+            t("shadow-switch-refused", "Shadow switch refused", "shadow execution cannot be "
+                    + "switched in this trade mode or state (the detail says why)", 409),
+            t("overloaded", "Overloaded", "every ordinary request slot is busy (the slots "
+                    + "reserved for the control plane stay free); retry after Retry-After", 503),
             t("snapshot-too-large", "Snapshot too large", "a snapshot's data over "
                     + "SNAPSHOT_MAX_BYTES (named in errors); nothing was written", 413),
             t("snapshot-failed", "Snapshot failed", "the snapshot could not be written (disk "

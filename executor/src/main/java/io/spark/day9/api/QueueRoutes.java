@@ -6,13 +6,16 @@ import com.fasterxml.jackson.core.JsonToken;
 import io.javalin.http.Context;
 import io.spark.day9.shadow.OrderJobHandler;
 import io.spark.day9.jobs.JobHandler;
+import io.spark.day9.jobs.QueuePause;
 import io.spark.day9.jobs.Queues;
+import io.spark.day9.jobs.Worker;
 import io.spark.day9.queue.Ack;
 import io.spark.day9.queue.AckResult;
 import io.spark.day9.queue.ClaimedJob;
 import io.spark.day9.queue.DeadLetter;
 import io.spark.day9.queue.EnqueueOptions;
 import io.spark.day9.queue.EnqueueResult;
+import io.spark.day9.queue.InFlightJob;
 import io.spark.day9.queue.JobQueue;
 import io.spark.day9.queue.JobState;
 import io.spark.day9.queue.QueueConfig;
@@ -41,19 +44,36 @@ import java.util.Map;
  *       {@code …/extend {"id","receipt","visibilityMs"}}</li>
  *   <li>{@code GET …/stats}, {@code GET …/dlq?after=&limit=}, {@code POST …/dlq/redrive
  *       {"ids":[…]} or {"all":true}}, {@code POST …/dlq/purge {"ids":[…]} or {"all":true}}</li>
+ *   <li>{@code POST …/pause}, {@code POST …/resume} (admin): the operator's pause of the
+ *       queue's consumption, persisted ({@link QueuePause}) → {@code {"queue","paused","by",
+ *       "at","worker"}}. While paused, the built-in worker (on {@code QUEUE_NAME}) claims
+ *       nothing and {@code …/claim} answers {@code {"jobs":[],"paused":true}}; enqueue goes
+ *       on.</li>
+ *   <li>{@code GET …/inflight?olderThanMs=&limit=} → {@code {"queue","inFlight":[{"id",
+ *       "ageMs","attempt","consumer","claimedAt","visibleUntil","parked"}],"stats"}}: the
+ *       claimed jobs, by id; {@code consumer} is the worker thread or the HTTP caller that
+ *       claimed; {@code parked} marks jobs the worker holds while trading is stopped.</li>
  * </ul>
  * Queue outcomes map to problems in {@link ProblemMapper}: full 429, too large 413, stale
  * receipt 409, unknown job 404, storage failing or closed 503. Roles: reads need read, queue
- * work needs trade, purging dead letters needs admin (declared with each route).
+ * work needs trade, purging dead letters and pausing need admin (declared with each route).
  */
 public final class QueueRoutes implements ApiRoutes {
     private static final String BASE = "/api/private/queue";
     private static final int MAX_CLAIM = 1000;
 
     private final Queues queues;
+    /** The built-in worker (its pause and parked jobs show in answers); null when absent. */
+    private final Worker worker;
 
     public QueueRoutes(Queues queues) {
+        this(queues, null);
+    }
+
+    /** Routes whose pause and in-flight answers also show {@code worker}'s state. */
+    public QueueRoutes(Queues queues, Worker worker) {
         this.queues = queues;
+        this.worker = worker;
     }
 
     @Override
@@ -113,6 +133,23 @@ public final class QueueRoutes implements ApiRoutes {
                     .body(Schema.of(Selection.class))
                     .answer(200, "{purged, stats}")
                     .problems(QUEUE_PROBLEMS), this::purge);
+            r.add(RouteSpec.post(prefix + "/pause", Role.ADMIN)
+                    .summary("Pause the consumption of " + which + " (persisted; enqueue goes "
+                            + "on; audited).")
+                    .answer(200, "{queue, paused, by, at, worker}")
+                    .problems(QUEUE_PROBLEMS), ctx -> pause(ctx, true));
+            r.add(RouteSpec.post(prefix + "/resume", Role.ADMIN)
+                    .summary("Resume the consumption of " + which + " (audited).")
+                    .answer(200, "{queue, paused, by, at, worker}")
+                    .problems(QUEUE_PROBLEMS), ctx -> pause(ctx, false));
+            r.add(RouteSpec.get(prefix + "/inflight", Role.READ)
+                    .summary("Claimed jobs of " + which + " with age, attempt and consumer.")
+                    .query("olderThanMs", Schema.integer(), "only jobs claimed at least this "
+                            + "long ago (default 0: all)")
+                    .query("limit", Schema.integer(), "1..10000, default 1000")
+                    .answer(200, "{queue, inFlight: [{id, ageMs, attempt, consumer, claimedAt, "
+                            + "visibleUntil, parked}], stats}")
+                    .problems(QUEUE_PROBLEMS), this::inFlight);
         }
         r.add(RouteSpec.get(BASE + "s", Role.READ)
                 .summary("Stats of every open queue.")
@@ -183,7 +220,13 @@ public final class QueueRoutes implements ApiRoutes {
         }
         long visibility = req.visibilityMs() == null ? queues.visibilityMs()
                 : visibility(req.visibilityMs(), "visibilityMs");
-        List<ClaimedJob> jobs = queue(ctx).claim(max, visibility);
+        JobQueue queue = queue(ctx);
+        if (queues.paused(queue.name())) {
+            // the operator paused this queue's consumption: outside consumers get no work
+            ctx.json(Map.of("jobs", List.of(), "paused", true));
+            return;
+        }
+        List<ClaimedJob> jobs = queue.claim(max, visibility, "http:" + Requests.actor(ctx));
         ctx.json(Map.of("jobs", jobs.stream().map(j -> new ClaimedView(j.id(), j.receipt(),
                 j.attempt(), j.enqueuedAt(), j.visibleUntil(),
                 new String(j.payload(), StandardCharsets.UTF_8))).toList()));
@@ -362,6 +405,58 @@ public final class QueueRoutes implements ApiRoutes {
         int n = queues.purge(queue, Boolean.TRUE.equals(s.all()) ? null : s.ids(),
                 Requests.actor(ctx));
         ctx.json(Map.of("purged", n, "stats", stats(queue.stats())));
+    }
+
+    private void pause(Context ctx, boolean paused) {
+        JobQueue queue = queue(ctx);
+        QueuePause state;
+        try {
+            state = queues.pause(queue, paused, Requests.actor(ctx));
+        } catch (java.io.UncheckedIOException e) {
+            throw new ProblemException(Problem.of("queue-storage", "Queue storage unavailable",
+                    503, e.getMessage()), Map.of("Retry-After", "5"));
+        }
+        ctx.json(pauseView(queue.name(), state));
+    }
+
+    /** The pause of {@code queue} and, for the worker's queue, what the worker does. */
+    private Map<String, Object> pauseView(String queue, QueuePause state) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("queue", queue);
+        out.put("paused", state.paused());
+        out.put("by", state.by());
+        out.put("at", state.at());
+        if (worker != null && queue.equals(queues.defaultName())) {
+            Map<String, Object> w = new LinkedHashMap<>();
+            w.put("consuming", !worker.consumptionPaused());
+            w.put("emergencyPaused", worker.emergencyPaused());
+            w.put("parked", worker.parked());
+            out.put("worker", w);
+        } else {
+            out.put("worker", null); // no built-in consumer: the pause stops HTTP claims only
+        }
+        return out;
+    }
+
+    /** One claimed job as {@code …/inflight} shows it. */
+    record InFlightView(long id, long ageMs, int attempt, String consumer, long claimedAt,
+                        long visibleUntil, boolean parked) {
+    }
+
+    private void inFlight(Context ctx) {
+        long olderThan = SystemRoutes.longParam(ctx, "olderThanMs", 0, 0, Long.MAX_VALUE / 2);
+        int limit = SystemRoutes.intParam(ctx, "limit", 1000, 1, 10_000);
+        JobQueue queue = queue(ctx);
+        List<InFlightJob> jobs = queue.inFlight(olderThan, limit);
+        java.util.Set<Long> parked = worker != null && queue.name().equals(queues.defaultName())
+                ? worker.parkedIds() : java.util.Set.of();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("queue", queue.name());
+        out.put("inFlight", jobs.stream().map(j -> new InFlightView(j.id(), j.ageMs(),
+                j.attempt(), j.consumer(), j.claimedAt(), j.visibleUntil(),
+                parked.contains(j.id()))).toList());
+        out.put("stats", stats(queue.stats()));
+        ctx.json(out);
     }
 
     /** Stats as the API shows them. */

@@ -3,8 +3,12 @@ package io.spark.day9.audit;
 import io.spark.day9.chaos.ChaosEngine;
 import io.spark.day9.chaos.ChaosEvent;
 import io.spark.day9.chaos.ChaosSettingsView;
+import io.spark.day9.emergency.ActiveStop;
+import io.spark.day9.emergency.Emergency;
+import io.spark.day9.emergency.EmergencyEvent;
 import io.spark.day9.event.Subscription;
 import io.spark.day9.jobs.DlqAction;
+import io.spark.day9.jobs.PauseAction;
 import io.spark.day9.jobs.Queues;
 import io.spark.day9.queue.event.QueueEvent;
 import io.spark.day9.retention.Retention;
@@ -31,6 +35,8 @@ import java.util.Map;
  *       <td>{@code chaos}</td><td>at once</td></tr>
  *   <tr><td>{@link DlqAction}</td><td>{@code queue.dlq.redrive}, {@code queue.dlq.purge}</td>
  *       <td>the queue</td><td>at once</td></tr>
+ *   <tr><td>{@link PauseAction}</td><td>{@code queue.pause}, {@code queue.resume}</td>
+ *       <td>the queue</td><td>at once</td></tr>
  *   <tr><td>{@link QueueEvent.DeadLettered}</td><td>{@code queue.dead}</td>
  *       <td>the queue</td><td>batched</td></tr>
  *   <tr><td>{@link ShadowEvent} placed, filled, ended, rejected</td><td>{@code shadow.order},
@@ -43,6 +49,18 @@ import java.util.Map;
  *   <tr><td>{@link SnapshotEvent.Restored}, {@link SnapshotEvent.Skipped}</td>
  *       <td>{@code snapshot.restore}, {@code snapshot.skip}</td><td>the file</td>
  *       <td>batched</td></tr>
+ *   <tr><td>{@link EmergencyEvent.Stopped}, {@link EmergencyEvent.Verified}</td>
+ *       <td>{@code emergency.stop}, {@code emergency.verify}</td><td>the stop id</td>
+ *       <td>batched: the stop's own state file is made durable before anything else, and
+ *       the answer must not wait for a second fsync</td></tr>
+ *   <tr><td>{@link EmergencyEvent.Resumed}, {@link EmergencyEvent.ShadowExecution}</td>
+ *       <td>{@code emergency.resume}, {@code emergency.shadow}</td><td>the stop ids,
+ *       {@code shadow}</td><td>at once</td></tr>
+ *   <tr><td>{@link EmergencyEvent.DeadManArmed} (the first heartbeat only: a re-arm is a
+ *       heartbeat, not a change), {@link EmergencyEvent.DeadManDisarmed},
+ *       {@link EmergencyEvent.DeadManFired}</td><td>{@code deadman.arm},
+ *       {@code deadman.disarm}, {@code deadman.fire}</td><td>{@code deadman}</td>
+ *       <td>at once (the firing: batched, it runs on the scheduler's lane)</td></tr>
  *   <tr><td>{@link RetentionEvent.Deleted}, {@link RetentionEvent.DeleteFailed}</td>
  *       <td>{@code retention.delete}, {@code retention.delete-failed}</td><td>the file</td>
  *       <td>batched</td></tr>
@@ -80,15 +98,22 @@ public final class AuditSubscriber {
     public Subscription subscribeTo(Queues queues) {
         Subscription dead = queues.subscribe(this::onQueue);
         Subscription actions = queues.subscribeActions(this::onDlqAction);
+        Subscription pauses = queues.subscribePauses(this::onPauseAction);
         return () -> {
             dead.close();
             actions.close();
+            pauses.close();
         };
     }
 
     /** Records snapshots written and failed, and the restore at start. */
     public Subscription subscribeTo(SnapshotService snapshots) {
         return snapshots.subscribe(this::onSnapshot);
+    }
+
+    /** Records stops, verifications, resumes, the dead-man switch and the shadow switch. */
+    public Subscription subscribeTo(Emergency emergency) {
+        return emergency.subscribe(this::onEmergency);
     }
 
     /** Records every file retention deletes (or fails to delete), of every kind. */
@@ -121,6 +146,42 @@ public final class AuditSubscriber {
             after.put("detail", r.detail());
             batcher.submit(SnapshotService.SYSTEM, "snapshot.restore",
                     r.file() == null ? "-" : r.file(), null, after);
+        }
+    }
+
+    void onEmergency(EmergencyEvent e) {
+        if (e instanceof EmergencyEvent.Stopped s) {
+            ActiveStop st = s.stop();
+            Map<String, Object> after = new LinkedHashMap<>();
+            after.put("scope", st.scope().label());
+            after.put("mode", st.mode().name());
+            after.put("reason", st.reason());
+            after.put("flatten", st.flatten());
+            after.put("pauseQueue", st.pauseQueue());
+            after.put("since", st.since());
+            after.put("stopSeconds", s.nanos() / 1e9);
+            batcher.submit(st.actor(), "emergency.stop", st.id(), null, after);
+        } else if (e instanceof EmergencyEvent.Verified v) {
+            Map<String, Object> after = new LinkedHashMap<>();
+            after.put("verified", v.verification().verified());
+            after.put("stillOpen", v.verification().stillOpen().size());
+            after.put("positions", v.verification().positions().size());
+            after.put("errors", v.verification().errors());
+            after.put("verifySeconds", v.nanos() / 1e9);
+            batcher.submit("emergency", "emergency.verify", v.stopId(), null, after);
+        } else if (e instanceof EmergencyEvent.Resumed r) {
+            append(r.actor(), "emergency.resume", String.join(",",
+                    r.stops().stream().map(ActiveStop::id).toList()), r.stops().stream()
+                    .map(st -> st.scope().label() + " " + st.mode()).toList(), null);
+        } else if (e instanceof EmergencyEvent.ShadowExecution x) {
+            append(x.actor(), "emergency.shadow", "shadow", null,
+                    Map.of("enabled", x.enabled()));
+        } else if (e instanceof EmergencyEvent.DeadManArmed a && a.first()) {
+            append(a.actor(), "deadman.arm", "deadman", null, a.deadMan());
+        } else if (e instanceof EmergencyEvent.DeadManDisarmed d) {
+            append(d.actor(), "deadman.disarm", "deadman", null, null);
+        } else if (e instanceof EmergencyEvent.DeadManFired f) {
+            batcher.submit("deadman", "deadman.fire", "deadman", null, f.deadMan());
         }
     }
 
@@ -185,6 +246,11 @@ public final class AuditSubscriber {
             case PURGE -> append(a.actor(), "queue.dlq.purge", a.queue(), null,
                     Map.of("purged", a.count(), "ids", ids));
         }
+    }
+
+    void onPauseAction(PauseAction a) {
+        append(a.actor(), a.paused() ? "queue.pause" : "queue.resume", a.queue(), null,
+                Map.of("paused", a.paused()));
     }
 
     private void append(String actor, String action, String target, Object before,

@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
         versionProvider = Day9Command.VersionProvider.class,
         description = "Day9: the reliability pack of the Spark trading executor.",
         subcommands = {ServeCommand.class, ConfigCommand.class, QueueCommand.class,
-                SimExchangeCommand.class, ChaosCommand.class,
+                SimExchangeCommand.class, ChaosCommand.class, EmergencyCommand.class,
                 AuditCommand.class,
                 ShadowCommand.class,
                 SnapshotCommand.class,

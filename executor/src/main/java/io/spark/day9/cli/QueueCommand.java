@@ -20,7 +20,9 @@ import picocli.CommandLine.Parameters;
         description = "Work with the durable queue of a running executor.",
         subcommands = {QueueCommand.Enqueue.class, QueueCommand.Stats.class,
                 QueueCommand.Claim.class, QueueCommand.Ack.class, QueueCommand.Nack.class,
-                QueueCommand.Extend.class, QueueCommand.Dlq.class, KillResumeCommand.class})
+                QueueCommand.Extend.class, QueueCommand.Dlq.class, QueueCommand.Pause.class,
+                QueueCommand.Resume.class, QueueCommand.InFlight.class,
+                KillResumeCommand.class})
 final class QueueCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -199,6 +201,103 @@ final class QueueCommand implements Runnable {
                     System.err.println("day9: dlq ACTION must be list, redrive or purge");
                     return 2;
             }
+        }
+    }
+
+    /** A command whose queue may also be named by its one positional argument. */
+    abstract static class NamedQueue extends QueueRemote {
+        @Parameters(index = "0", arity = "0..1", paramLabel = "QUEUE",
+                description = "Queue name (default: QUEUE_NAME; same as --queue).")
+        String positional;
+
+        /** Folds the positional name into {@link #queue}; false when the two disagree. */
+        boolean resolveQueue() {
+            if (positional != null) {
+                if (queue != null && !queue.equals(positional)) {
+                    System.err.println("day9: two queue names given ('" + positional + "' and "
+                            + "--queue '" + queue + "'): give one");
+                    return false;
+                }
+                queue = positional;
+            }
+            return true;
+        }
+    }
+
+    @Command(name = "pause", mixinStandardHelpOptions = true,
+            description = {"Stop consuming the queue: the built-in worker claims nothing and "
+                    + "HTTP claims answer no jobs; enqueue goes on.", "The job in hand "
+                    + "finishes; claimed jobs not yet started go back to the queue. The pause "
+                    + "is persisted (it holds across restarts) until 'queue resume'."})
+    static final class Pause extends NamedQueue {
+        @Override
+        public Integer call() throws Exception {
+            return resolveQueue() ? remote.call(api -> api.post(path("pause"), "")) : 2;
+        }
+    }
+
+    @Command(name = "resume", mixinStandardHelpOptions = true,
+            description = "Consume the queue again after 'queue pause'.")
+    static final class Resume extends NamedQueue {
+        @Override
+        public Integer call() throws Exception {
+            return resolveQueue() ? remote.call(api -> api.post(path("resume"), "")) : 2;
+        }
+    }
+
+    @Command(name = "inflight", mixinStandardHelpOptions = true,
+            description = {"List the claimed jobs: id, age, attempt, consumer, visibility "
+                    + "deadline, and whether the worker holds it parked (trading stopped).",
+                    "Stuck jobs are the old ones: --older-than 30s."})
+    static final class InFlight extends NamedQueue {
+        @Option(names = "--older-than", paramLabel = "DURATION", converter = Durations.class,
+                description = "Only jobs claimed at least this long ago (500ms, 30s, 2m, 1h).")
+        java.time.Duration olderThan;
+
+        @Option(names = "--limit", defaultValue = "1000",
+                description = "Most jobs to list (1..10000).")
+        int limit;
+
+        @Option(names = "--json", description = "Print the answer as JSON instead of a table.")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!resolveQueue()) {
+                return 2;
+            }
+            String q = "?limit=" + limit + (olderThan == null ? ""
+                    : "&olderThanMs=" + olderThan.toMillis());
+            return remote.call(api -> api.get(path("inflight") + q),
+                    json ? null : InFlight::table);
+        }
+
+        /** The answer as a table, one job a line, with a count line. */
+        static String table(JsonNode answer) {
+            StringBuilder b = new StringBuilder();
+            JsonNode jobs = answer.path("inFlight");
+            b.append(String.format("%-10s %10s %7s %-8s %-26s %s%n", "ID", "AGE", "ATTEMPT",
+                    "PARKED", "VISIBLE-UNTIL", "CONSUMER"));
+            for (JsonNode j : jobs) {
+                long age = j.path("ageMs").asLong(-1);
+                long until = j.path("visibleUntil").asLong();
+                b.append(String.format("%-10d %10s %7d %-8s %-26s %s%n", j.path("id").asLong(),
+                        age < 0 ? "?" : age(age), j.path("attempt").asInt(),
+                        j.path("parked").asBoolean() ? "yes" : "no",
+                        java.time.Instant.ofEpochMilli(until).toString(),
+                        j.path("consumer").isTextual() ? j.get("consumer").asText()
+                                : "(unknown)"));
+            }
+            b.append(jobs.size()).append(" in flight on queue ")
+                    .append(answer.path("queue").asText()).append(" (")
+                    .append(answer.path("stats").path("inFlight").asLong()).append(" in all)")
+                    .append(System.lineSeparator());
+            return b.toString();
+        }
+
+        private static String age(long ms) {
+            return ms < 1000 ? ms + "ms" : ms < 120_000 ? ms / 1000 + "s"
+                    : ms < 7_200_000 ? ms / 60_000 + "m" : ms / 3_600_000 + "h";
         }
     }
 

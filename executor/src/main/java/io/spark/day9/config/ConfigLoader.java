@@ -152,6 +152,7 @@ public final class ConfigLoader {
         long compactMinBytes = integer("QUEUE_COMPACT_MIN_BYTES", 1 << 16, 1L << 40);
         boolean workerEnabled = bool("QUEUE_WORKER_ENABLED");
         int workerThreads = (int) integer("QUEUE_WORKER_THREADS", 1, 64);
+        int parkMax = (int) integer("QUEUE_PARK_MAX", 1, Day9Config.Queue.MAX_PARK);
         MarketValues marketValues = market();
         Path snapshotDir = path("SNAPSHOT_DIR");
         int retentionDays = (int) integer("SNAPSHOT_RETENTION_DAYS", 1, 3650);
@@ -246,7 +247,7 @@ public final class ConfigLoader {
                 new Day9Config.Paths(runtime, logDir, audit, queueDir, snapshotDir, shadowDir),
                 new Day9Config.Logging(logFormat, level),
                 chaos,
-                new Day9Config.Queue(journal, workerEnabled, workerThreads),
+                new Day9Config.Queue(journal, workerEnabled, workerThreads, parkMax),
                 market,
                 snapshots(retentionDays, keepLast, snapshotIntervalSec, snapshotMaxBytes),
                 new Day9Config.Trading(mode, live, shadow, shadowSettings),

@@ -157,10 +157,25 @@ public record Day9Config(Server server, Paths paths, Logging logging, Chaos chao
      *                      get the same settings under their own name
      * @param workerEnabled run the built-in worker on {@code QUEUE_NAME}
      * @param workerThreads its concurrency
+     * @param parkMax       {@code QUEUE_PARK_MAX}: the most jobs the worker holds parked (an
+     *                      emergency stop parks order jobs); when full it stops claiming
      */
-    public record Queue(QueueConfig journal, boolean workerEnabled, int workerThreads) {
+    public record Queue(QueueConfig journal, boolean workerEnabled, int workerThreads,
+                        int parkMax) {
+        /** Most parked jobs {@code QUEUE_PARK_MAX} may allow. */
+        public static final int MAX_PARK = 1_000_000;
+
         public Queue {
             Objects.requireNonNull(journal, "journal");
+            if (parkMax < 1 || parkMax > MAX_PARK) {
+                throw new IllegalArgumentException("QUEUE_PARK_MAX must be 1.." + MAX_PARK
+                        + ", got " + parkMax);
+            }
+        }
+
+        /** With the default {@code QUEUE_PARK_MAX} (10 000). */
+        public Queue(QueueConfig journal, boolean workerEnabled, int workerThreads) {
+            this(journal, workerEnabled, workerThreads, 10_000);
         }
 
         /** {@code QUEUE_NAME}. */

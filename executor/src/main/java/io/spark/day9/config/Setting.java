@@ -63,6 +63,8 @@ public record Setting(String name, String defaultValue, String meaning, boolean 
                     "journal size before compaction is considered"),
             s("QUEUE_WORKER_ENABLED", "true", "run the built-in worker on QUEUE_NAME"),
             s("QUEUE_WORKER_THREADS", "2", "built-in worker concurrency"),
+            s("QUEUE_PARK_MAX", "10000", "most jobs the worker holds parked during an emergency "
+                    + "stop; when full it claims nothing until a resume"),
             s("QUEUE_QUARANTINE_RETENTION_DAYS", "90", "quarantine files not written to for "
                     + "this long are deleted (0..3650; 0 = by count only)"),
             s("QUEUE_QUARANTINE_KEEP_LAST", "3",

@@ -59,18 +59,28 @@ public final class Queues implements Component {
     private final EventPublisher<DlqAction> actions = new EventPublisher<>("queue-dlq");
     private final List<Consumer<String>> openListeners = new CopyOnWriteArrayList<>();
     private final Map<String, String> openFailures = new ConcurrentHashMap<>();
+    /** The operator's pause of each open queue (read at open, written before answering). */
+    private final Map<String, QueuePause> pauses = new ConcurrentHashMap<>();
+    private final EventPublisher<PauseAction> pauseActions = new EventPublisher<>("queue-pause");
+    private final LongSupplier clock;
     private volatile boolean running;
 
     /** Queues on the file journal under {@code QUEUE_DIR}, on {@code clock}. */
     public Queues(Day9Config.Queue config, LongSupplier clock) {
-        this(config, QueueBackends.file(config.journal().fileJournal(), clock));
+        this(config, QueueBackends.file(config.journal().fileJournal(), clock), clock);
     }
 
     /** Queues made by {@code factory}, with the policy of {@code config}. */
     public Queues(Day9Config.Queue config, JobQueueFactory factory) {
+        this(config, factory, System::currentTimeMillis);
+    }
+
+    /** Queues made by {@code factory}; {@code clock} stamps operator pauses. */
+    public Queues(Day9Config.Queue config, JobQueueFactory factory, LongSupplier clock) {
         this.template = config.journal();
         this.policy = template.policy();
         this.factory = factory;
+        this.clock = java.util.Objects.requireNonNull(clock, "clock");
     }
 
     @Override
@@ -112,6 +122,49 @@ public final class Queues implements Component {
         int n = ids == null ? queue.purgeAll() : queue.purge(ids);
         actions.publish(new DlqAction(actor, queue.name(), DlqAction.Kind.PURGE, n, ids));
         return n;
+    }
+
+    /** Subscribes to the operator's pauses and resumes of consumption, with their actor. */
+    public Subscription subscribePauses(Consumer<? super PauseAction> subscriber) {
+        return pauseActions.subscribe(subscriber);
+    }
+
+    /**
+     * Pauses ({@code paused} true) or resumes the consumption of {@code queue} on behalf of
+     * {@code actor}: the state is written to {@code QUEUE_DIR/<queue>/paused.json} before this
+     * returns, so it holds across a restart or a crash (format in {@link QueuePause}), then a
+     * {@link PauseAction} is published. Enqueue is never affected. Idempotent.
+     *
+     * @return the state now
+     * @throws java.io.UncheckedIOException when the file cannot be written (nothing changed)
+     */
+    public QueuePause pause(JobQueue queue, boolean paused, String actor) {
+        QueuePause next = new QueuePause(paused, actor, clock.getAsLong(), null);
+        synchronized (pauses) {
+            try {
+                QueuePause.write(template.dir().resolve(queue.name()), next);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("cannot write the pause of queue "
+                        + queue.name() + " to " + template.dir().resolve(queue.name())
+                        .resolve(QueuePause.FILE) + ": " + e.getMessage(), e);
+            }
+            pauses.put(queue.name(), next);
+        }
+        log.warn("queue {}: consumption {} by {}", queue.name(), paused ? "PAUSED" : "resumed",
+                actor);
+        pauseActions.publish(new PauseAction(actor, queue.name(), paused));
+        return next;
+    }
+
+    /** The operator's pause of {@code queue} (not paused when never set or not open). */
+    public QueuePause pauseOf(String queue) {
+        return pauses.getOrDefault(queue, QueuePause.NONE);
+    }
+
+    /** Whether the operator paused the consumption of {@code queue} (cheap: one map read). */
+    public boolean paused(String queue) {
+        QueuePause p = pauses.get(queue);
+        return p != null && p.paused();
     }
 
     /**
@@ -214,6 +267,13 @@ public final class Queues implements Component {
                 // the listener goes in before recovery, so subscribers see what it quarantined;
                 // the queue module's own listener feeds the one publisher, at the boundary
                 q = factory.open(name, policy, List.<QueueListener>of(events::publish));
+                QueuePause pause = QueuePause.read(template.dir().resolve(name));
+                if (pause.paused()) {
+                    pauses.put(name, pause);
+                    log.warn("queue {}: consumption stays PAUSED (by {} at {}){}", name,
+                            pause.by(), pause.at(), pause.note() == null ? ""
+                                    : ": " + pause.note());
+                }
                 open.put(name, q);
                 openFailures.remove(name);
                 log.info("queue {} open: {}", name, q.stats());
@@ -254,6 +314,11 @@ public final class Queues implements Component {
             boolean bad = failure != null || s.quarantinedLines() > 0;
             one.put("status", bad ? Health.Status.DEGRADED.name() : Health.Status.UP.name());
             one.put("storage", failure == null ? "ok" : "failing: " + failure);
+            QueuePause pause = pauseOf(s.queue());
+            one.put("paused", pause.paused());
+            if (pause.note() != null) {
+                one.put("pauseNote", pause.note());
+            }
             degraded |= bad;
             defaultFailing |= failure != null && s.queue().equals(template.name());
             details.put(s.queue(), one);

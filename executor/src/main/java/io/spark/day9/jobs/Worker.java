@@ -40,8 +40,29 @@ import org.slf4j.LoggerFactory;
  *   <li>Idle: a thread with nothing to claim waits up to 50 ms, or until an enqueue, nack or
  *       redrive event wakes it.</li>
  *   <li>Stop: threads finish the job in hand; claimed jobs not yet started are given back at
- *       once (nack, no delay) so they are not stuck until their visibility lapses.</li>
+ *       once (nack, no delay) so they are not stuck until their visibility lapses. Parked
+ *       jobs are given back the same way, so a restart redelivers them.</li>
+ *   <li>Parking: a handler that answers {@link JobHandler.Outcome#park} (trading is stopped
+ *       for the job's scope) leaves the job claimed: it goes to the <em>lot</em>, in memory,
+ *       ordered by id, and no delivery is counted. One periodic task on the heartbeat lane
+ *       extends every parked claim each half visibility (and the claim is extended once when
+ *       it parks). A parked job whose claim cannot be extended (it lapsed, or another
+ *       consumer owns it now) leaves the lot with a log line: the queue delivers it again.
+ *       {@link #releaseParked()} hands every parked job back to the threads, in id order,
+ *       before any newly claimed job; a job still refused parks again.</li>
+ *   <li>Lot bound: at most {@code QUEUE_PARK_MAX} jobs are held (parked, released and not yet
+ *       run, or claimed in hand). When the lot is full the worker stops claiming rather than
+ *       claim jobs only to give them back and burn their deliveries: <b>other job types then
+ *       wait too</b>, until a resume releases the lot. Health turns DEGRADED and says why.</li>
+ *   <li>Pause: two flags, and the worker claims only when neither is set: the emergency's
+ *       ({@link #pause(boolean)}, persisted by the emergency state) and the operator's
+ *       ({@link Queues#pause}, persisted in the queue's directory). Paused, a thread finishes
+ *       the job in hand and gives back the claimed jobs it has not started; parked jobs stay
+ *       parked; enqueue is never affected.</li>
  * </ul>
+ *
+ * <p>Threading: the lot and the released jobs are guarded by one monitor ({@code lot}); the
+ * handler runs outside it. Parking, release and the lot's heartbeat are O(log n) per job.
  */
 public final class Worker implements Component {
     private static final Logger log = LoggerFactory.getLogger(Worker.class);
@@ -52,7 +73,9 @@ public final class Worker implements Component {
 
     /** Every outcome a {@link WorkerEvent.Handled} names, in the words it uses. */
     public static final List<String> OUTCOMES = List.of("ack", "retry", "error", "dead",
-            "lost-claim");
+            "lost-claim", "parked");
+    /** {@code QUEUE_PARK_MAX} by default: the most jobs the worker holds parked. */
+    public static final int DEFAULT_PARK_MAX = 10_000;
 
     private final Queues queues;
     private final int threads;
@@ -68,9 +91,39 @@ public final class Worker implements Component {
     private final Scheduler scheduler;
     private volatile Scheduler.Lane heartbeats;
     private volatile boolean stopping;
+    private final int parkMax;
+    /** Parked jobs by id; guarded by itself, as are {@link #released} and {@link #inHand}. */
+    private final java.util.TreeMap<Long, Parked> lot = new java.util.TreeMap<>();
+    /** Jobs released from the lot and not yet taken by a thread, by id. */
+    private final java.util.TreeMap<Long, Parked> released = new java.util.TreeMap<>();
+    /** Jobs claimed by the threads and not yet settled or parked (counted against the lot). */
+    private int inHand;
+    /** The emergency's pause (the operator's is {@link Queues#paused}). */
+    private volatile boolean emergencyPaused;
+    private final AtomicLong parkedTotal = new AtomicLong();
+    private final AtomicLong droppedFromLot = new AtomicLong();
 
+    /** A job held claimed by the worker: its delivery, the queue, and why it was parked. */
+    private record Parked(JobQueue queue, ClaimedJob job, String reason) {
+    }
+
+    /** A worker with the default lot bound ({@link #DEFAULT_PARK_MAX}). */
     public Worker(Queues queues, int threads, Duration visibility, Scheduler scheduler,
                   ObjectMapper json) {
+        this(queues, threads, visibility, scheduler, json, DEFAULT_PARK_MAX);
+    }
+
+    /**
+     * A worker of {@code threads} threads on {@code queues}' default queue.
+     *
+     * @param parkMax {@code QUEUE_PARK_MAX}: the most jobs held parked, at least 1
+     */
+    public Worker(Queues queues, int threads, Duration visibility, Scheduler scheduler,
+                  ObjectMapper json, int parkMax) {
+        if (parkMax < 1) {
+            throw new IllegalArgumentException("parkMax must be >= 1, got " + parkMax);
+        }
+        this.parkMax = parkMax;
         this.queues = queues;
         this.scheduler = java.util.Objects.requireNonNull(scheduler, "scheduler");
         this.threads = threads;
@@ -120,6 +173,8 @@ public final class Worker implements Component {
     public synchronized void start() {
         stopping = false;
         heartbeats = scheduler.lane("day9-worker-heartbeat");
+        Duration half = Duration.ofMillis(Math.max(1, visibilityMs / 2));
+        heartbeats.every(half, half, this::extendParked);
         for (int i = 0; i < threads; i++) {
             Thread t = new Thread(this::loop, "day9-worker-" + i);
             t.start();
@@ -144,6 +199,7 @@ public final class Worker implements Component {
             }
         }
         running.clear();
+        giveBackParked();
         heartbeats.close();
         for (JobHandler h : handlers()) {
             if (h instanceof AutoCloseable c) {
@@ -159,37 +215,125 @@ public final class Worker implements Component {
     @Override
     public Health health() {
         long alive = running.stream().filter(Thread::isAlive).count();
-        Map<String, Object> details = Map.of("queue", queues.defaultName(), "threads", alive,
-                "handled", handled.get(), "handlerFailures", failures.get());
-        return stopping || alive == threads ? Health.up(details) : Health.down(details);
+        Map<String, Object> details = new java.util.LinkedHashMap<>();
+        details.put("queue", queues.defaultName());
+        details.put("threads", alive);
+        details.put("handled", handled.get());
+        details.put("handlerFailures", failures.get());
+        long held = parked();
+        details.put("parked", held);
+        details.put("parkMax", parkMax);
+        details.put("paused", emergencyPaused);
+        details.put("operatorPaused", queues.paused(queues.defaultName()));
+        boolean full = lotFull();
+        details.put("claiming", !full && !paused());
+        if (full) {
+            details.put("reason", "park lot full (" + held + " of QUEUE_PARK_MAX " + parkMax
+                    + " held): the worker claims nothing, so other job types wait too, until a "
+                    + "resume releases the parked jobs");
+        }
+        if (!stopping && alive != threads) {
+            return Health.down(details);
+        }
+        return full ? Health.degraded(details) : Health.up(details);
+    }
+
+    private boolean paused() {
+        return emergencyPaused || queues.paused(queues.defaultName());
+    }
+
+    private boolean lotFull() {
+        synchronized (lot) {
+            return lot.size() + released.size() + inHand >= parkMax;
+        }
     }
 
     private void loop() {
+        String consumer = Thread.currentThread().getName();
         while (!stopping) {
+            if (paused()) {
+                idle(IDLE_WAIT_MS);
+                continue;
+            }
+            if (runReleased()) {
+                continue;
+            }
+            int room = reserve();
+            if (room == 0) {
+                idle(IDLE_WAIT_MS); // the lot is full: claim nothing (see health)
+                continue;
+            }
             List<ClaimedJob> jobs;
             JobQueue queue;
             try {
                 queue = queues.defaultQueue();
-                jobs = queue.claim(CLAIM_BATCH, visibilityMs);
+                jobs = queue.claim(room, visibilityMs, consumer);
             } catch (RuntimeException e) {
+                unreserve(room);
                 if (!stopping) {
                     log.warn("worker cannot claim from {}: {}", queues.defaultName(), e.toString());
                     idle(1000);
                 }
                 continue;
             }
+            unreserve(room - jobs.size());
             if (jobs.isEmpty()) {
                 idle(IDLE_WAIT_MS);
                 continue;
             }
             for (int i = 0; i < jobs.size(); i++) {
-                if (stopping) {
+                if (stopping || paused()) {
                     giveBack(queue, jobs.subList(i, jobs.size()));
+                    unreserve(jobs.size() - i);
                     break;
                 }
+                while (runReleased()) {
+                    // jobs released from the lot go first: they are older than this batch
+                }
                 process(queue, jobs.get(i));
+                unreserve(1);
             }
         }
+    }
+
+    /** Takes room for up to {@link #CLAIM_BATCH} claimed jobs under the lot bound. */
+    private int reserve() {
+        synchronized (lot) {
+            int room = Math.min(CLAIM_BATCH, parkMax - lot.size() - released.size() - inHand);
+            room = Math.max(0, room);
+            inHand += room;
+            return room;
+        }
+    }
+
+    private void unreserve(int n) {
+        if (n > 0) {
+            synchronized (lot) {
+                inHand -= n;
+            }
+        }
+    }
+
+    /** Runs the oldest released job, if any and not paused; true when it ran one. */
+    private boolean runReleased() {
+        if (stopping || paused()) {
+            return false;
+        }
+        Parked p;
+        synchronized (lot) {
+            Map.Entry<Long, Parked> first = released.pollFirstEntry();
+            if (first == null) {
+                return false;
+            }
+            p = first.getValue();
+            inHand++;
+        }
+        try {
+            process(p.queue(), p.job());
+        } finally {
+            unreserve(1);
+        }
+        return true;
     }
 
     private void idle(long ms) {
@@ -274,6 +418,9 @@ public final class Worker implements Component {
 
     private String settle(JobQueue queue, ClaimedJob job, JobHandler.Outcome outcome) {
         try {
+            if (outcome instanceof JobHandler.Outcome.Park p) {
+                return park(queue, job, p.reason());
+            }
             if (outcome instanceof JobHandler.Outcome.Ack) {
                 queue.ack(job.id(), job.receipt());
                 return "ack";
@@ -297,22 +444,136 @@ public final class Worker implements Component {
         }
     }
 
-    /** SEAM (helper "queue"): offers every parked job again, in id order. */
-    public void releaseParked() {
-        throw new UnsupportedOperationException("seam");
+    /**
+     * Parks a job the handler refused for now: its claim is extended at once (so the lot's
+     * heartbeat, every half visibility, always comes before the deadline) and it joins the
+     * lot. The delivery count does not change. Throws the queue's exception when the claim is
+     * already lost (then the job is not parked; the queue delivers it again).
+     */
+    private String park(JobQueue queue, ClaimedJob job, String reason) {
+        queue.extend(job.id(), job.receipt(), visibilityMs);
+        synchronized (lot) {
+            lot.put(job.id(), new Parked(queue, job, reason));
+        }
+        parkedTotal.incrementAndGet();
+        log.debug("job {} parked: {}", job.id(), reason);
+        return "parked";
     }
 
-    /** SEAM (helper "queue"): jobs parked now. */
-    public long parked() {
-        return 0;
+    /** The lot's heartbeat: extends every held claim; drops the ones that are lost. */
+    private void extendParked() {
+        List<Parked> held;
+        synchronized (lot) {
+            if (lot.isEmpty() && released.isEmpty()) {
+                return;
+            }
+            held = new ArrayList<>(lot.values());
+            held.addAll(released.values());
+        }
+        for (Parked p : held) {
+            try {
+                p.queue().extend(p.job().id(), p.job().receipt(), visibilityMs);
+            } catch (QueueException e) {
+                boolean removed;
+                synchronized (lot) {
+                    removed = lot.remove(p.job().id(), p) | released.remove(p.job().id(), p);
+                }
+                if (removed) {
+                    droppedFromLot.incrementAndGet();
+                    log.warn("parked job {} left the lot: its claim could not be extended ({}); "
+                            + "the queue will deliver it again", p.job().id(), e.getMessage());
+                }
+            } catch (RuntimeException e) {
+                // storage trouble: kept, tried again next beat (dropped once the claim is lost)
+                log.warn("parked job {}: extend failed ({}); tried again", p.job().id(),
+                        e.toString());
+            }
+        }
+    }
+
+    /** At stop: every held job goes back to its queue at once, so a restart redelivers it. */
+    private void giveBackParked() {
+        List<Parked> held;
+        synchronized (lot) {
+            held = new ArrayList<>(lot.values());
+            held.addAll(released.values());
+            lot.clear();
+            released.clear();
+        }
+        for (Parked p : held) {
+            giveBack(p.queue(), List.of(p.job()));
+        }
+        if (!held.isEmpty()) {
+            log.info("worker gave {} parked jobs back to the queue", held.size());
+        }
     }
 
     /**
-     * SEAM (helper "queue"): pauses or resumes this worker's consumption of the whole queue
-     * (claimed jobs not yet started are given back; the job in hand finishes).
+     * Offers every parked job again to the worker threads, in id order, before any newly
+     * claimed job (an emergency resume: queued orders flow in order). A job its handler still
+     * refuses parks again. Returns how many were released.
+     */
+    public int releaseParked() {
+        int n;
+        synchronized (lot) {
+            n = lot.size();
+            released.putAll(lot);
+            lot.clear();
+        }
+        if (n > 0) {
+            log.info("worker released {} parked jobs", n);
+        }
+        synchronized (wake) {
+            wake.notifyAll();
+        }
+        return n;
+    }
+
+    /** Jobs held parked now: in the lot, or released and not yet taken by a thread. */
+    public long parked() {
+        synchronized (lot) {
+            return lot.size() + released.size();
+        }
+    }
+
+    /** The ids of the jobs held parked now, in id order (the in-flight listing marks them). */
+    public java.util.SortedSet<Long> parkedIds() {
+        synchronized (lot) {
+            java.util.TreeSet<Long> ids = new java.util.TreeSet<>(lot.keySet());
+            ids.addAll(released.keySet());
+            return ids;
+        }
+    }
+
+    /** {@code QUEUE_PARK_MAX}. */
+    public int parkMax() {
+        return parkMax;
+    }
+
+    /**
+     * The emergency's pause of this worker's consumption of the whole queue: paused, the
+     * threads claim nothing, give back the claimed jobs they have not started and finish the
+     * job in hand; parked jobs stay parked. Separate from the operator's pause
+     * ({@link Queues#pause}); the worker consumes only when neither is set. Not persisted
+     * here: the emergency state holds it.
      */
     public void pause(boolean paused) {
-        throw new UnsupportedOperationException("seam");
+        emergencyPaused = paused;
+        if (!paused) {
+            synchronized (wake) {
+                wake.notifyAll();
+            }
+        }
+    }
+
+    /** Whether the emergency's pause is set ({@link #pause(boolean)}). */
+    public boolean emergencyPaused() {
+        return emergencyPaused;
+    }
+
+    /** Whether the worker claims nothing now because a pause is set (either one). */
+    public boolean consumptionPaused() {
+        return paused();
     }
 
     private List<JobHandler> handlers() {

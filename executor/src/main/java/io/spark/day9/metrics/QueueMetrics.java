@@ -45,8 +45,12 @@ public final class QueueMetrics {
     private final Counter workerJobs;
     private final Histogram workerSeconds;
     private volatile Worker worker;
+    private final PrometheusRegistry registry;
+    private final Queues queues;
 
     public QueueMetrics(PrometheusRegistry registry, Queues queues) {
+        this.registry = registry;
+        this.queues = queues;
         enqueued = counter(registry, "spark_queue_enqueued_total",
                 "jobs that entered the live queue: new jobs (dedup hits not counted) and "
                         + "redriven dead letters");
@@ -116,6 +120,13 @@ public final class QueueMetrics {
     /** Also count what the worker does. */
     public void observe(Worker worker) {
         this.worker = worker;
+        Queues queues = this.queues;
+        GaugeWithCallback.builder().name("spark_queue_parked_jobs")
+                .help("jobs the built-in worker holds parked (claimed, not counted as a "
+                        + "delivery) while trading is stopped for their scope")
+                .labelNames("queue")
+                .callback(cb -> cb.call(worker.parked(), queues.defaultName()))
+                .register(registry);
         worker.subscribe(e -> {
             if (e instanceof WorkerEvent.Handled h) {
                 workerJobs.labelValues(h.queue(), h.route(), h.outcome()).inc();

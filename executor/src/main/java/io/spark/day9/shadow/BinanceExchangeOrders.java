@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.spark.day9.market.BinanceOrders;
 import io.spark.day9.market.BinanceRest;
 import io.spark.day9.market.ExchangeException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -12,7 +14,8 @@ import java.util.function.Supplier;
 /**
  * {@link ExchangeOrders} on Binance's order endpoints: maps an {@link OrderRequest} to the
  * {@code POST /api/v3/order} parameters (client order id set, {@code FULL} answer) and treats
- * Binance's {@code -2013} "Order does not exist." as "not known" on a lookup. Built only for a
+ * Binance's {@code -2013} "Order does not exist." as "not known" on a lookup, and
+ * {@code -2011} "Unknown order sent." as "nothing open" on a cancel. Built only for a
  * sending mode; the REST client is taken when an order is sent, since it exists only once the
  * market component has started.
  */
@@ -59,6 +62,34 @@ public final class BinanceExchangeOrders implements ExchangeOrders {
             }
             throw e;
         }
+    }
+
+    @Override
+    public List<JsonNode> openOrders(String symbol) {
+        return list(orders().openOrders(symbol));
+    }
+
+    @Override
+    public List<JsonNode> cancelAll(String symbol) {
+        return list(orders().cancelOpenOrders(symbol));
+    }
+
+    @Override
+    public JsonNode cancel(String symbol, String clientOrderId) {
+        try {
+            return orders().cancelOrder(symbol, clientOrderId);
+        } catch (ExchangeException e) {
+            if (e.code() == BinanceOrders.UNKNOWN_ORDER) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    private static List<JsonNode> list(JsonNode array) {
+        List<JsonNode> out = new ArrayList<>();
+        array.forEach(out::add);
+        return out;
     }
 
     private BinanceOrders orders() {

@@ -1,6 +1,7 @@
 package io.spark.day9.shadow;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
 
 /**
  * The ability to place real orders on an exchange. Only {@link OrderRouter} holds one, and the
@@ -14,4 +15,31 @@ public interface ExchangeOrders {
 
     /** Looks an order up by client order id; null when the exchange does not know it. */
     JsonNode find(String symbol, String clientOrderId);
+
+    /**
+     * The account's open orders on a symbol ({@code GET /api/v3/openOrders}), oldest first.
+     * The default refuses: an implementation that cannot list them says so.
+     */
+    default List<JsonNode> openOrders(String symbol) {
+        throw new UnsupportedOperationException(getClass().getSimpleName()
+                + " cannot list open orders");
+    }
+
+    /**
+     * Cancels every open order of the account on a symbol ({@code DELETE /api/v3/openOrders});
+     * returns the orders cancelled, empty when none was open.
+     */
+    default List<JsonNode> cancelAll(String symbol) {
+        throw new UnsupportedOperationException(getClass().getSimpleName()
+                + " cannot cancel all open orders");
+    }
+
+    /**
+     * Cancels one open order by client order id ({@code DELETE /api/v3/order}); null when the
+     * exchange has no such open order.
+     */
+    default JsonNode cancel(String symbol, String clientOrderId) {
+        throw new UnsupportedOperationException(getClass().getSimpleName()
+                + " cannot cancel orders");
+    }
 }

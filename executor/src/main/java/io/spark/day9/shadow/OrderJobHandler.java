@@ -24,6 +24,9 @@ import org.slf4j.LoggerFactory;
  *   <li>An invalid order goes to the dead-letter queue with the exchange's code; a book not yet
  *       synced, or the same order still being placed by an earlier delivery, is retried
  *       after a second; a refused mode dead-letters.</li>
+ *   <li>An order refused by an emergency stop ({@link TradingHalted}) is parked: never
+ *       dead-lettered and no delivery burnt; the worker offers it again, in order, on resume.
+ *       </li>
  * </ul>
  */
 public final class OrderJobHandler implements JobHandler {
@@ -76,6 +79,8 @@ public final class OrderJobHandler implements JobHandler {
             return Outcome.retry(1000L);
         } catch (OrderRouter.Refused e) {
             return Outcome.deadLetter(e.getMessage());
+        } catch (TradingHalted e) { // an emergency stop: wait for the resume, lose nothing
+            return Outcome.park(e.getMessage());
         }
     }
 }

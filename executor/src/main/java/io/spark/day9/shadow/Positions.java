@@ -72,6 +72,12 @@ final class Positions {
         }
     }
 
+    /** The net quantity of a strategy in a symbol, exactly (zero when it never traded it). */
+    BigDecimal qty(String strategy, String symbol) {
+        Position p = byKey.get(strategy + "\u0000" + symbol);
+        return p == null ? BigDecimal.ZERO : p.qty;
+    }
+
     /** A position's accounting state, exactly (what a state snapshot keeps). */
     record State(String strategy, String symbol, BigDecimal qty, BigDecimal avg,
                  BigDecimal realized, BigDecimal fees, BigDecimal bought, BigDecimal sold,

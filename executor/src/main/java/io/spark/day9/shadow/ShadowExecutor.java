@@ -95,6 +95,19 @@ public final class ShadowExecutor implements Component {
     public record Placement(ShadowOrderView order, boolean duplicate) {
     }
 
+    /**
+     * A strategy's net quantity in a symbol (base units; positive long, negative short).
+     *
+     * @param strategy the strategy tag
+     * @param symbol   the symbol
+     * @param quantity the net quantity, exact
+     */
+    public record Net(String strategy, String symbol, BigDecimal quantity) {
+    }
+
+    /** The order source of an emergency flatten, the only one that may bypass the gate. */
+    public static final String EMERGENCY_SOURCE = "emergency";
+
     private final ShadowConfig config;
     private final MarketData market;
     private final Supplier<JsonNode> exchangeInfo;
@@ -120,6 +133,16 @@ public final class ShadowExecutor implements Component {
     private final StateSection section = new Section();
     private final Map<String, List<Order>> resting = new HashMap<>();
     private final Positions positions = new Positions();
+    /**
+     * The net executed quantity of the real legs per strategy and symbol ({@code strategy NUL
+     * symbol}), from the {@code real} records this executor writes or replays (A/B real legs
+     * and emergency flattens); what an emergency flatten closes when the mode sends.
+     */
+    private final Map<String, BigDecimal> realNet = new java.util.TreeMap<>();
+    /** Client order ids of the real flatten orders recorded (real records without a twin). */
+    private final java.util.Set<String> realFlattens = new java.util.HashSet<>();
+    /** Admission of new orders (an emergency stop); see {@link #gate(OrderGate)}. */
+    private volatile OrderGate gate = OrderGate.OPEN;
     private final Deque<Double> rtts = new ArrayDeque<>();
     private final AtomicLong seq = new AtomicLong();
     private volatile Map<String, SymbolRules> rules = Map.of();
@@ -144,6 +167,16 @@ public final class ShadowExecutor implements Component {
     /** The symbols it can trade (the market's). */
     public List<String> symbols() {
         return market.symbols();
+    }
+
+    /**
+     * Sets the gate every new order passes ({@link OrderGate#OPEN} until set; the wiring sets
+     * the emergency stop's before start). {@link #place} asks it twice: once before the latency
+     * wait (a fast refusal) and once under the monitor at the instant the order is created,
+     * with the strategy's net position in the symbol. A refused order records nothing.
+     */
+    public void gate(OrderGate gate) {
+        this.gate = Objects.requireNonNull(gate, "gate");
     }
 
     /**
@@ -239,6 +272,33 @@ public final class ShadowExecutor implements Component {
      * @throws MarketUnavailable the book is not synced; nothing was recorded: retry later
      */
     public Placement place(OrderRequest request) {
+        return place(request, true);
+    }
+
+    /**
+     * Simulates an emergency flatten order without asking the gate: a stop refuses every new
+     * order in its scope, yet its own flatten must close the scope's positions. Only requests
+     * whose source is {@value #EMERGENCY_SOURCE} take this path; the HTTP and queue paths parse
+     * their source as {@code http} or {@code queue}, so no signal can reach it. Everything else
+     * (idempotency by client order id, validation, the trail) is as {@link #place}.
+     *
+     * @throws IllegalArgumentException the request's source is not {@value #EMERGENCY_SOURCE}
+     */
+    public Placement placeBypassingGate(OrderRequest request) {
+        if (!EMERGENCY_SOURCE.equals(request.source())) {
+            throw new IllegalArgumentException("only an emergency flatten (source "
+                    + EMERGENCY_SOURCE + ") bypasses the order gate; source is "
+                    + request.source());
+        }
+        return place(request, false);
+    }
+
+    /**
+     * {@link #place}, asking the gate or not: the router's A/B path asks it itself (before the
+     * real leg is sent) and then places the twin without asking again, so a pair admitted
+     * before a stop is never split by it.
+     */
+    Placement place(OrderRequest request, boolean checkGate) {
         OrderRequest r = request.clientOrderId() == null
                 ? request.withClientOrderId(newClientOrderId()) : request;
         List<ShadowTrail.Position> older;
@@ -254,6 +314,13 @@ public final class ShadowExecutor implements Component {
             if (first.isPresent()) {
                 return new Placement(first.get(), true);
             }
+        }
+        if (checkGate) { // fast refusal, before the latency wait
+            BigDecimal held;
+            synchronized (this) {
+                held = positions.qty(r.strategy(), r.symbol());
+            }
+            gate.admit(r, held);
         }
         SymbolRules symbolRules;
         try {
@@ -292,6 +359,9 @@ public final class ShadowExecutor implements Component {
             KnownOrder again = byClientId.get(r.clientOrderId());
             if (again != null) { // a concurrent twin won
                 return new Placement(again.view(), true);
+            }
+            if (checkGate) { // the instant of creation: after a stop flips the gate, refused
+                gate.admit(r, positions.qty(r.strategy(), r.symbol()));
             }
             long now = clock.getAsLong();
             o = new Order(nextId(now), r, now, symbolRules);
@@ -398,6 +468,99 @@ public final class ShadowExecutor implements Component {
     }
 
     /**
+     * Cancels every resting order whose strategy and symbol {@code covered} accepts, under the
+     * monitor (no fill of a resting order can slip in between), with one {@code cancel} line
+     * each in the trail, durable when this returns. An emergency stop's cancel step.
+     *
+     * @param covered (strategy, symbol) → true to cancel
+     * @param reason  written in each cancel line
+     * @return the cancelled orders, as the cancel left them
+     */
+    public List<ShadowOrderView> cancelAll(java.util.function.BiPredicate<String, String> covered,
+                                           String reason) {
+        List<Order> done = new ArrayList<>();
+        ShadowTrail.Ticket ticket;
+        synchronized (this) {
+            long now = clock.getAsLong();
+            List<Map<String, Object>> records = new ArrayList<>();
+            for (List<Order> list : resting.values()) {
+                for (Order o : List.copyOf(list)) {
+                    if (covered.test(o.request.strategy(), o.request.symbol())) {
+                        o.status = OrderStatus.CANCELED;
+                        list.remove(o);
+                        records.add(o.endRecord("cancel", now, reason));
+                        done.add(o);
+                    }
+                }
+            }
+            resting.values().removeIf(List::isEmpty);
+            if (done.isEmpty()) {
+                return List.of();
+            }
+            ticket = trail.write(records);
+            done.forEach(this::settleIfDone);
+        }
+        trail.awaitDurable(ticket);
+        List<ShadowOrderView> views = new ArrayList<>();
+        synchronized (this) {
+            done.forEach(o -> views.add(o.view()));
+        }
+        views.forEach(v -> emit(new ShadowEvent.Ended(v, "canceled")));
+        return views;
+    }
+
+    /** Every resting (open) order, oldest first. */
+    public synchronized List<ShadowOrderView> openOrders() {
+        List<Order> all = new ArrayList<>();
+        resting.values().forEach(all::addAll);
+        all.sort(java.util.Comparator.comparingLong(o -> o.createdAt));
+        List<ShadowOrderView> out = new ArrayList<>();
+        all.forEach(o -> out.add(o.view()));
+        return out;
+    }
+
+    /** The net shadow position of every strategy and symbol that has traded (zeros included). */
+    public synchronized List<Net> netPositions() {
+        List<Net> out = new ArrayList<>();
+        for (Positions.State p : positions.states()) {
+            out.add(new Net(p.strategy(), p.symbol(), p.qty().stripTrailingZeros()));
+        }
+        return out;
+    }
+
+    /** A strategy's net shadow position in a symbol (zero when it never traded it). */
+    public synchronized BigDecimal position(String strategy, String symbol) {
+        return positions.qty(strategy, symbol);
+    }
+
+    /**
+     * The net real position of every strategy and symbol whose real legs executed something
+     * (zeros included): the executed quantities of the {@code real} lines this executor wrote
+     * or replayed, bought minus sold. Only a sending mode has any.
+     */
+    public synchronized List<Net> realPositions() {
+        List<Net> out = new ArrayList<>();
+        realNet.forEach((k, q) -> {
+            int nul = k.indexOf('\u0000');
+            out.add(new Net(k.substring(0, nul), k.substring(nul + 1), q.stripTrailingZeros()));
+        });
+        return out;
+    }
+
+    /** True when a real flatten order with this client order id is in the trail already. */
+    public synchronized boolean realFlattenRecorded(String clientOrderId) {
+        return realFlattens.contains(clientOrderId);
+    }
+
+    /**
+     * The symbol's LOT_SIZE step (zero when any quantity goes), empty when the exchange's rules
+     * for it are not loaded.
+     */
+    public Optional<BigDecimal> stepSize(String symbol) {
+        return Optional.ofNullable(rules.get(symbol)).map(SymbolRules::stepSize);
+    }
+
+    /**
      * An order by shadow id or client order id: from memory, or for an order older than the
      * window, read back from the trail.
      */
@@ -440,12 +603,29 @@ public final class ShadowExecutor implements Component {
         ShadowTrail.Ticket ticket;
         synchronized (this) { // in order with the state a snapshot captures with its mark
             ticket = trail.write(List.of(record.toMap()));
+            tallyReal(record, record.side());
         }
         trail.awaitDurable(ticket);
         Double rtt = record.rttMs();
         emit(new ShadowEvent.RealPlaced(record.head().strategy(), record.head().symbol(),
                 String.valueOf(record.status()).toLowerCase(java.util.Locale.ROOT),
                 rtt != null ? rtt : 0));
+    }
+
+    /**
+     * Adds a real leg's executed quantity to its strategy's real position ({@code side} null:
+     * unknown, an older line whose twin is gone; nothing is added). Under the monitor.
+     */
+    private void tallyReal(TrailRecord.Real record, Side side) {
+        if (record.head().orderId() == null && record.head().clientOrderId() != null) {
+            realFlattens.add(record.head().clientOrderId()); // a flatten: no shadow twin
+        }
+        BigDecimal qty = record.executedQty();
+        if (side == null || qty == null || qty.signum() <= 0) {
+            return;
+        }
+        realNet.merge(record.head().strategy() + "\u0000" + record.head().symbol(),
+                side == Side.BUY ? qty : qty.negate(), BigDecimal::add);
     }
 
     /** Marks an order as the shadow twin of a real A/B order. */
@@ -849,6 +1029,11 @@ public final class ShadowExecutor implements Component {
         if (known == null && record instanceof TrailRecord.Real) {
             known = byClientId.get(h.clientOrderId());
         }
+        if (record instanceof TrailRecord.Real real) { // the real position, side from the twin
+            Side side = real.side() != null ? real.side()
+                    : known == null ? null : Side.valueOf(known.view().side());
+            tallyReal(real, side);
+        }
         if (known instanceof Order o) {
             applyToOrder(o, record);
             if (record instanceof TrailRecord.Fill f) {
@@ -1080,7 +1265,8 @@ public final class ShadowExecutor implements Component {
                     }
                 }
                 state = new ShadowState(mark, seq.get(), positions.states(), open,
-                        List.copyOf(window.values()), index.image());
+                        List.copyOf(window.values()), index.image(), realNet,
+                        List.copyOf(realFlattens));
             }
             return state.toJson(); // outside the monitor: the copies are immutable
         }
@@ -1125,6 +1311,8 @@ public final class ShadowExecutor implements Component {
             open.add(o);
         }
         positions.load(state.positions());
+        realNet.putAll(state.real());
+        realFlattens.addAll(state.realFlattens());
         for (Order o : open) {
             byId.put(o.id, o);
             byClientId.put(o.request.clientOrderId(), o);

@@ -26,7 +26,9 @@ import java.util.List;
  *               "order": "[\"S1-7\",\"c-7\",…]"}],
  *  "recent":  [{"createdAt": 1700000000000, "order": "[\"S1-6\",\"c-6\",…]"}],
  *  "index":   {"orders": 110000, "segments": ["orders-2026-12-05.ndjson"],
- *              "entries": ["<base64>", …]}}
+ *              "entries": ["<base64>", …]},
+ *  "real":    [{"strategy": "alpha", "symbol": "BTCUSDT", "qty": "0.002"}],
+ *  "realFlattens": ["flatr-s1-0a1b2c3d"]}
  * }</pre>
  * {@code mark}: the trail position up to which the state includes every line (lines from it on
  * are replayed at start). {@code seq}: the id sequence. {@code positions}: exact decimals as
@@ -42,15 +44,23 @@ import java.util.List;
  * each, in strings of at most {@value #INDEX_CHUNK} bytes (a JSON reader's string limit): the key's 64-bit hash and the packed position (segment number in {@code segments} in
  * the top {@value OrderIndex#SEGMENT_BITS} bits, byte offset in the rest), big-endian.
  *
+ * <p>{@code real} and {@code realFlattens} (optional, since issue 14; absent reads as empty):
+ * the net real position per strategy and symbol summed from the {@code real} lines before the
+ * mark (exact decimal strings), and the client order ids of the emergency flatten orders among
+ * them, so that a restart from a snapshot still knows what a flatten must close.
+ *
  * @param mark      trail position the state includes every line before
  * @param seq       the id sequence's value
  * @param positions every position
  * @param resting   open orders
  * @param recent    recently settled orders, oldest first
  * @param index     the order index of the trail before the mark, or null (the start scans it)
+ * @param real      net real position by {@code strategy NUL symbol}
+ * @param realFlattens client order ids of the real flatten orders recorded
  */
 record ShadowState(ShadowTrail.Position mark, long seq, List<Positions.State> positions,
-                   List<Resting> resting, List<SettledOrder> recent, OrderIndex.Image index) {
+                   List<Resting> resting, List<SettledOrder> recent, OrderIndex.Image index,
+                   java.util.Map<String, BigDecimal> real, List<String> realFlattens) {
     /** The section format's version. */
     static final int VERSION = 1;
 
@@ -58,6 +68,14 @@ record ShadowState(ShadowTrail.Position mark, long seq, List<Positions.State> po
         positions = List.copyOf(positions);
         resting = List.copyOf(resting);
         recent = List.copyOf(recent);
+        real = java.util.Map.copyOf(real);
+        realFlattens = List.copyOf(realFlattens);
+    }
+
+    /** A state without real legs (the do-not-send modes, and sections before issue 14). */
+    ShadowState(ShadowTrail.Position mark, long seq, List<Positions.State> positions,
+                List<Resting> resting, List<SettledOrder> recent, OrderIndex.Image index) {
+        this(mark, seq, positions, resting, recent, index, java.util.Map.of(), List.of());
     }
 
     /**
@@ -119,6 +137,18 @@ record ShadowState(ShadowTrail.Position mark, long seq, List<Positions.State> po
                         java.util.Arrays.copyOfRange(e, from, Math.min(e.length,
                                 from + INDEX_CHUNK))));
             }
+        }
+        if (!real.isEmpty()) {
+            ArrayNode rl = root.putArray("real");
+            new java.util.TreeMap<>(real).forEach((k, q) -> {
+                int nul = k.indexOf('\u0000');
+                rl.addObject().put("strategy", k.substring(0, nul))
+                        .put("symbol", k.substring(nul + 1)).put("qty", q.toPlainString());
+            });
+        }
+        if (!realFlattens.isEmpty()) {
+            ArrayNode fl = root.putArray("realFlattens");
+            realFlattens.stream().sorted().forEach(fl::add);
         }
         return root;
     }
@@ -204,7 +234,33 @@ record ShadowState(ShadowTrail.Position mark, long seq, List<Positions.State> po
             recent.add(new SettledOrder(head[0], head[1], head[2], createdAt,
                     text.getBytes(StandardCharsets.UTF_8)));
         }
-        return new ShadowState(mark, seq, positions, resting, recent, index(s.get("index")));
+        java.util.Map<String, BigDecimal> real = new java.util.HashMap<>();
+        JsonNode rl = s.get("real");
+        if (rl != null && !rl.isNull()) {
+            rl = array(s, "real", "shadow.real");
+            for (int i = 0; i < rl.size(); i++) {
+                String at = "shadow.real[" + i + "]";
+                JsonNode r = rl.get(i);
+                if (!r.isObject()) {
+                    throw bad(at, "must be an object");
+                }
+                real.put(text(r, "strategy", at + ".strategy") + "\u0000"
+                        + text(r, "symbol", at + ".symbol"), decimal(r, "qty", at));
+            }
+        }
+        List<String> flattens = new ArrayList<>();
+        JsonNode fl = s.get("realFlattens");
+        if (fl != null && !fl.isNull()) {
+            fl = array(s, "realFlattens", "shadow.realFlattens");
+            for (int i = 0; i < fl.size(); i++) {
+                if (!fl.get(i).isTextual()) {
+                    throw bad("shadow.realFlattens[" + i + "]", "must be a string");
+                }
+                flattens.add(fl.get(i).asText());
+            }
+        }
+        return new ShadowState(mark, seq, positions, resting, recent, index(s.get("index")),
+                real, flattens);
     }
 
     private static OrderIndex.Image index(JsonNode ix) {

@@ -242,13 +242,22 @@ public sealed interface TrailRecord {
      */
     record Real(Head head, String pairId, long decisionAt, Double rttMs, Long sentAt, Long ackAt,
                 Double decisionToAckMs, String status, String error, String exchangeOrderId,
-                BigDecimal executedQty, BigDecimal avgPrice, List<RealFill> fills)
+                BigDecimal executedQty, BigDecimal avgPrice, List<RealFill> fills, Side side)
             implements TrailRecord {
         /** The status written when the exchange did not answer. */
         public static final String ERROR = "ERROR";
 
         public Real {
             fills = fills == null ? List.of() : List.copyOf(fills);
+        }
+
+        /** A line without its side (written before issue 14; the twin's side is the leg's). */
+        public Real(Head head, String pairId, long decisionAt, Double rttMs, Long sentAt,
+                    Long ackAt, Double decisionToAckMs, String status, String error,
+                    String exchangeOrderId, BigDecimal executedQty, BigDecimal avgPrice,
+                    List<RealFill> fills) {
+            this(head, pairId, decisionAt, rttMs, sentAt, ackAt, decisionToAckMs, status, error,
+                    exchangeOrderId, executedQty, avgPrice, fills, null);
         }
 
         @Override
@@ -298,6 +307,9 @@ public sealed interface TrailRecord {
                 m.put("executedQty", plainOr(executedQty, "0"));
                 m.put("avgPrice", avgPrice == null ? null : avgPrice.toPlainString());
                 m.put("fills", fillMaps);
+                if (side != null) {
+                    m.put("side", side.name());
+                }
                 return m;
             }
             m.put("exchangeOrderId", exchangeOrderId);
@@ -305,6 +317,9 @@ public sealed interface TrailRecord {
             m.put("executedQty", plainOr(executedQty, "0"));
             m.put("avgPrice", avgPrice == null ? null : avgPrice.toPlainString());
             m.put("fills", fillMaps);
+            if (side != null) { // since issue 14: the real position is summed from these lines
+                m.put("side", side.name());
+            }
             return m;
         }
 
@@ -320,7 +335,12 @@ public sealed interface TrailRecord {
                     r.hasNonNull("ackAt") ? r.path("ackAt").asLong() : null,
                     number(r, "decisionToAckMs"), r.path("status").asText(ERROR),
                     r.path("error").asText(null), r.path("exchangeOrderId").asText(null),
-                    dec(r, "executedQty"), dec(r, "avgPrice"), fills);
+                    dec(r, "executedQty"), dec(r, "avgPrice"), fills, side(r));
+        }
+
+        private static Side side(JsonNode r) {
+            String s = r.path("side").asText("");
+            return s.equals("BUY") ? Side.BUY : s.equals("SELL") ? Side.SELL : null;
         }
     }
 

@@ -77,6 +77,25 @@ class AuthPolicyTest {
     }
 
     @Test
+    void aValidAdminTokenIsNeverRefusedForItsAddresssFailures() {
+        for (int i = 0; i < 3; i++) {
+            assertThat(status(() -> policy.authenticate("Bearer guess-guess-guess-guess",
+                    "10.0.0.7"))).isEqualTo(401);
+        }
+        // over the limit: wrong and non-admin tokens wait, the admin (an emergency stop) not
+        assertThat(status(() -> policy.authenticate("Bearer guess-guess-guess-guess",
+                "10.0.0.7"))).isEqualTo(429);
+        assertThat(status(() -> policy.authenticate("Bearer " + TRADE, "10.0.0.7")))
+                .isEqualTo(429);
+        assertThat(status(() -> policy.authenticate("Bearer " + READ, "10.0.0.7")))
+                .isEqualTo(429);
+        assertThat(policy.authenticate("Bearer " + ADMIN, "10.0.0.7").role())
+                .isEqualTo(Role.ADMIN);
+        assertThat(policy.refusedAuthentications()).isEqualTo(3);
+        assertThat(policy.failedAuthentications()).isEqualTo(3);
+    }
+
+    @Test
     void failuresSpreadWiderThanTheWindowNeverBlock() {
         for (int i = 0; i < 10; i++) {
             assertThat(status(() -> policy.authenticate("Bearer guess-guess-guess-guess",

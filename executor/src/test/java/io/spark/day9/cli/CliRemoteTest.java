@@ -60,7 +60,7 @@ class CliRemoteTest {
     @ValueSource(strings = {"queue stats", "queue enqueue {\"job\":\"x\"}", "queue claim",
         "queue ack 1 r", "queue nack 1 r", "queue extend 1 r", "queue dlq", "queue dlq purge --all",
         "chaos status", "chaos off", "chaos on", "chaos flap", "chaos inject gap",
-        "shadow smoke"})
+        "shadow smoke", "queue pause", "queue resume", "queue inflight"})
     void nothingAnsweringIsOneLineAndExitOne(String command) {
         CliRun r = day9(closedPort, command.split(" "));
         assertThat(r.code()).as(r.err()).isEqualTo(1);

@@ -143,4 +143,67 @@ class QueuesTest {
                 .getPrometheusTextFormatWriter().write(out, registry.scrape());
         return out.toString(java.nio.charset.StandardCharsets.UTF_8);
     }
+
+    @Test
+    void anOperatorPauseIsWrittenBeforeItIsAnsweredAndReadBackAtStart() throws Exception {
+        List<PauseAction> actions = new CopyOnWriteArrayList<>();
+        long[] now = {1_700_000_000_000L};
+        Queues queues = new Queues(config(), QueueBackends.file(
+                QueueConfig.of(dir, "signals").fileJournal(), () -> now[0]), () -> now[0]);
+        queues.subscribePauses(actions::add);
+        queues.start();
+        try {
+            assertThat(queues.paused("signals")).isFalse();
+            QueuePause p = queues.pause(queues.get("signals"), true, "admin@1.2.3.4");
+            assertThat(p).isEqualTo(new QueuePause(true, "admin@1.2.3.4", now[0], null));
+            assertThat(Files.readString(dir.resolve("signals/paused.json")))
+                    .contains("\"paused\":true").contains("admin@1.2.3.4");
+            assertThat(actions).containsExactly(new PauseAction("admin@1.2.3.4", "signals",
+                    true));
+            @SuppressWarnings("unchecked")
+            Map<String, Object> one = (Map<String, Object>) queues.health().details()
+                    .get("signals");
+            assertThat(one.get("paused")).isEqualTo(true);
+        } finally {
+            queues.stop();
+        }
+        Queues again = new Queues(config(), System::currentTimeMillis);
+        again.start();
+        try {
+            assertThat(again.paused("signals")).isTrue();
+            assertThat(again.pauseOf("signals").by()).isEqualTo("admin@1.2.3.4");
+            again.pause(again.get("signals"), false, "ops");
+            assertThat(again.paused("signals")).isFalse();
+        } finally {
+            again.stop();
+        }
+        Queues third = new Queues(config(), System::currentTimeMillis);
+        third.start();
+        try {
+            assertThat(third.paused("signals")).isFalse();
+        } finally {
+            third.stop();
+        }
+    }
+
+    @Test
+    void aDamagedPauseFileKeepsTheQueuePausedAndSaysWhy() throws Exception {
+        try (FileJournalQueue q = FileJournalQueue.open(QueueConfig.of(dir, "signals"))) {
+            q.enqueue("{}".getBytes(UTF_8));
+        }
+        Files.writeString(dir.resolve("signals/paused.json"), "{\"paused\":");
+        Queues queues = new Queues(config(), System::currentTimeMillis);
+        queues.start();
+        try {
+            assertThat(queues.paused("signals")).isTrue();
+            assertThat(queues.pauseOf("signals").note()).contains("paused.json")
+                    .contains("kept paused until resumed");
+            queues.pause(queues.get("signals"), false, "ops");
+            assertThat(queues.paused("signals")).isFalse();
+            assertThat(Files.readString(dir.resolve("signals/paused.json")))
+                    .contains("\"paused\":false");
+        } finally {
+            queues.stop();
+        }
+    }
 }

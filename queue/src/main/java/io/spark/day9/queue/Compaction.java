@@ -181,8 +181,12 @@ final class Compaction {
             newLen[i] = e.length;
             w.write(e);
             if (st == JobState.IN_FLIGHT) {
-                w.write(codec.begin('C').num("id", index.ids[s]).num("r", index.aux[s])
-                        .num("n", index.attempt(s)).num("dl", index.times[s]).end());
+                codec.begin('C').num("id", index.ids[s]).num("r", index.aux[s])
+                        .num("n", index.attempt(s)).num("dl", index.times[s]);
+                if (index.claimed[s] > 0) {
+                    codec.num("ts", index.claimed[s]);
+                }
+                w.write(codec.end());
             } else if (st == JobState.DEAD) {
                 String why = "unknown";
                 byte[] d = lines.line(index.aux[s]);

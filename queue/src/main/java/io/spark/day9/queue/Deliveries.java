@@ -57,7 +57,8 @@ final class Deliveries {
      * deliveries, appends a C line for each other one and moves it in flight. No job is taken
      * twice: each comes off the ready heap once, so the ready count bounds the arrays.
      */
-    Claims take(int max, long now, long visibilityMs, List<QueueEvent> events) {
+    Claims take(int max, long now, long visibilityMs, String consumer,
+                List<QueueEvent> events) {
         int cap = Math.min(max, store.ready.size());
         long[] ids = new long[cap];
         long[] seqs = new long[cap];
@@ -77,10 +78,10 @@ final class Deliveries {
             long seq = store.nextSeq;
             long deadline = now + visibilityMs;
             codec.begin('C').num("id", id).num("r", seq).num("n", attempt + 1)
-                    .num("dl", deadline);
+                    .num("dl", deadline).num("ts", now);
             appendCodecLine();
             store.nextSeq++;
-            store.claim(slot, attempt + 1, seq, deadline);
+            store.claim(slot, attempt + 1, seq, deadline, now, consumer);
             ids[n] = id;
             seqs[n] = seq;
             n++;
@@ -135,6 +136,28 @@ final class Deliveries {
         store.requeue(slot, result, at);
         events.add(new QueueEvent.Nacked(name, id, attempt, delay));
         return result;
+    }
+
+    /**
+     * The in-flight jobs claimed at least {@code minAgeMs} before {@code now}, by id, at most
+     * {@code limit} (a claim of unknown time only when {@code minAgeMs} is 0).
+     */
+    List<InFlightJob> inFlight(long now, long minAgeMs, int limit) {
+        List<InFlightJob> out = new ArrayList<>();
+        JobIndex index = store.index;
+        for (int s = index.head(); s < index.tail() && out.size() < limit; s++) {
+            if (index.state(s) != JobState.IN_FLIGHT) {
+                continue;
+            }
+            long at = index.claimed[s];
+            long age = at > 0 ? Math.max(0, now - at) : -1;
+            if (minAgeMs > 0 && (age < 0 || age < minAgeMs)) {
+                continue;
+            }
+            out.add(new InFlightJob(index.ids[s], index.attempt(s), at > 0 ? at : -1, age,
+                    index.times[s], index.consumers[s]));
+        }
+        return out;
     }
 
     /** Extend: the claim lasts until {@code now + visibilityMs}; returns that deadline. */

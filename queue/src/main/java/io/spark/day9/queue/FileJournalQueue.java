@@ -396,10 +396,16 @@ public final class FileJournalQueue implements JobQueue {
 
     @Override
     public List<ClaimedJob> claim(int max, long visibilityMs) {
+        return claim(max, visibilityMs, null);
+    }
+
+    @Override
+    public List<ClaimedJob> claim(int max, long visibilityMs, String consumer) {
         QueueArgs.checkClaim(max, visibilityMs);
+        String by = InFlightJob.consumerName(consumer);
         List<QueueEvent> events = new ArrayList<>();
         Deliveries.Claims c = stage(events, true,
-                (now, ev) -> deliveries.take(max, now, visibilityMs, ev));
+                (now, ev) -> deliveries.take(max, now, visibilityMs, by, ev));
         long[] ids = c.ids();
         long[] seqs = c.seqs();
         int n = c.n();
@@ -616,6 +622,30 @@ public final class FileJournalQueue implements JobQueue {
                     c[JobState.DEAD.ordinal()], store.storedBytes, writer.size(), age,
                     recovery.quarantined, recovery.tornTailBytes, writer.storageError != null,
                     writer.storageError);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Here: one pass over the index under the state lock; the claim time comes from the
+     * {@code C} line ({@code ts}), the consumer from memory only.
+     */
+    @Override
+    public List<InFlightJob> inFlight(long minAgeMs, int limit) {
+        QueueArgs.checkInFlight(minAgeMs, limit);
+        if (closed) {
+            throw QueueClosedException.of(name);
+        }
+        lock.lock();
+        try {
+            long now = clock.getAsLong();
+            if (writer.failure == null) {
+                store.promote(now);
+            }
+            return deliveries.inFlight(now, minAgeMs, limit);
         } finally {
             lock.unlock();
         }

@@ -59,6 +59,8 @@ public final class InMemoryJobQueue implements JobQueue {
         long time;
         long seq;
         String reason;
+        long claimedAt;
+        String consumer;
 
         Job(long id, byte[] payload, String key, Map<String, String> attributes,
             long enqueuedAt) {
@@ -315,7 +317,13 @@ public final class InMemoryJobQueue implements JobQueue {
 
     @Override
     public List<ClaimedJob> claim(int max, long visibilityMs) {
+        return claim(max, visibilityMs, null);
+    }
+
+    @Override
+    public List<ClaimedJob> claim(int max, long visibilityMs, String consumer) {
         QueueArgs.checkClaim(max, visibilityMs);
+        String by = InFlightJob.consumerName(consumer);
         List<ClaimedJob> out = new ArrayList<>();
         List<QueueEvent> events = new ArrayList<>();
         st.lock.lock();
@@ -333,6 +341,8 @@ public final class InMemoryJobQueue implements JobQueue {
                 j.attempt++;
                 j.seq = st.nextSeq++;
                 j.time = now + visibilityMs;
+                j.claimedAt = now;
+                j.consumer = by;
                 move(j, JobState.IN_FLIGHT);
                 out.add(new ClaimedJob(j.id, Long.toString(j.seq), j.attempt, j.enqueuedAt,
                         j.time, j.payload.clone(), j.key, j.attributes));
@@ -455,6 +465,31 @@ public final class InMemoryJobQueue implements JobQueue {
             j.time = now + visibilityMs;
             st.timers.add(new long[] {j.time, j.id});
             return j.time;
+        } finally {
+            st.lock.unlock();
+        }
+    }
+
+    @Override
+    public List<InFlightJob> inFlight(long minAgeMs, int limit) {
+        QueueArgs.checkInFlight(minAgeMs, limit);
+        st.lock.lock();
+        try {
+            checkOpen();
+            long now = clock.getAsLong();
+            promote(now);
+            List<InFlightJob> out = new ArrayList<>();
+            for (Job j : st.jobs.values()) {
+                if (out.size() >= limit) {
+                    break;
+                }
+                long age = Math.max(0, now - j.claimedAt);
+                if (j.state == JobState.IN_FLIGHT && age >= minAgeMs) {
+                    out.add(new InFlightJob(j.id, j.attempt, j.claimedAt, age, j.time,
+                            j.consumer));
+                }
+            }
+            return out;
         } finally {
             st.lock.unlock();
         }

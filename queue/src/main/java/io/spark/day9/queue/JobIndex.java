@@ -3,24 +3,28 @@ package io.spark.day9.queue;
 import java.util.Arrays;
 
 /**
- * The compact in-memory index of stored (pending and dead) jobs: five parallel {@code long}
- * arrays indexed by slot, sorted by job id, with no object per job.
+ * The compact in-memory index of stored (pending and dead) jobs: six parallel {@code long}
+ * arrays and one of consumer names, indexed by slot, sorted by job id, with no object per
+ * job (the consumer names are shared strings: a claimer names itself the same way each
+ * time).
  *
  * <table>
- *   <caption>Per-slot columns (40 bytes)</caption>
+ *   <caption>Per-slot columns (52 bytes)</caption>
  *   <tr><th>column</th><th>meaning</th></tr>
  *   <tr><td>ids</td><td>job id, strictly increasing with the slot</td></tr>
  *   <tr><td>offsets</td><td>journal offset of the job's enqueue line</td></tr>
  *   <tr><td>times</td><td>READY/DELAYED: visible-at; IN_FLIGHT: deadline; DEAD: dead-at</td></tr>
  *   <tr><td>aux</td><td>IN_FLIGHT: receipt sequence; DEAD: offset of the dead line; else 0</td></tr>
  *   <tr><td>metas</td><td>bits 56-63 state ordinal, 32-55 delivery count, 0-31 line length</td></tr>
+ *   <tr><td>claimed</td><td>IN_FLIGHT: when the current claim was made (0 unknown)</td></tr>
+ *   <tr><td>consumers</td><td>IN_FLIGHT: who made it (a reference; null unknown)</td></tr>
  * </table>
  *
  * <p>Ids are appended in increasing order, so lookup is a binary search (O(log n)). Removing a
  * job leaves a tombstone (state ACKED); tombstones at the head are skipped at once, and the
- * arrays are rewritten without tombstones when they outnumber live slots. Memory: 40 bytes per
- * slot, times up to 1.5 for array growth slack; with no tombstones that is at most 60 bytes
- * per stored job. Not thread-safe: guarded by the queue's state lock.
+ * arrays are rewritten without tombstones when they outnumber live slots. Memory: 52 bytes per
+ * slot (48 plus a compressed reference), times up to 1.5 for array growth slack; with no
+ * tombstones that is at most 78 bytes per stored job. Not thread-safe: guarded by the queue's state lock.
  */
 final class JobIndex {
     private static final JobState[] STATES = JobState.values();
@@ -31,6 +35,8 @@ final class JobIndex {
     long[] times = new long[16];
     long[] aux = new long[16];
     long[] metas = new long[16];
+    long[] claimed = new long[16];
+    String[] consumers = new String[16];
     private int head;
     private int tail;
     private int live;
@@ -71,12 +77,15 @@ final class JobIndex {
         times[s] = time;
         aux[s] = 0;
         metas[s] = meta(state, attempt, lineLength);
+        claimed[s] = 0;
+        consumers[s] = null;
         live++;
         return s;
     }
 
     void remove(int slot) {
         setState(slot, JobState.ACKED);
+        consumers[slot] = null;
         live--;
         while (head < tail && state(head) == JobState.ACKED) {
             head++;
@@ -141,9 +150,12 @@ final class JobIndex {
                 times[w] = times[r];
                 aux[w] = aux[r];
                 metas[w] = metas[r];
+                claimed[w] = claimed[r];
+                consumers[w] = consumers[r];
                 w++;
             }
         }
+        Arrays.fill(consumers, w, tail, null);
         head = 0;
         tail = w;
         int cap = Math.max(16, w + (w >> 1) + 16);
@@ -158,6 +170,8 @@ final class JobIndex {
         times = Arrays.copyOfRange(times, head, head + cap);
         aux = Arrays.copyOfRange(aux, head, head + cap);
         metas = Arrays.copyOfRange(metas, head, head + cap);
+        claimed = Arrays.copyOfRange(claimed, head, head + cap);
+        consumers = Arrays.copyOfRange(consumers, head, head + cap);
         tail -= head;
         head = 0;
     }

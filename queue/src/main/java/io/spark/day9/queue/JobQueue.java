@@ -140,6 +140,36 @@ public interface JobQueue extends AutoCloseable {
     List<ClaimedJob> claim(int max);
 
     /**
+     * {@link #claim(int, long)}, naming the consumer that takes the jobs (a worker thread's
+     * name, an HTTP caller's identity), so {@link #inFlight} can say who holds each claim. The
+     * name is kept in memory with the claim, cut to {@link InFlightJob#MAX_CONSUMER_LENGTH}
+     * characters; it is not stored (after a reopen a replayed claim has no consumer).
+     *
+     * <p>The default ignores the name.
+     *
+     * @param consumer who claims; null when unknown
+     */
+    default List<ClaimedJob> claim(int max, long visibilityMs, String consumer) {
+        return claim(max, visibilityMs);
+    }
+
+    /**
+     * The jobs in flight now (claimed, neither settled nor lapsed), by id: at most
+     * {@code limit}, only those claimed at least {@code minAgeMs} ago on the queue's clock (a
+     * claim of unknown age is listed only when {@code minAgeMs} is 0). Operator view for
+     * "which jobs are stuck": it reads no payload and changes nothing. Cost: one pass over the
+     * stored jobs under the lock.
+     *
+     * <p>The default throws {@link UnsupportedOperationException}; every backend overrides it.
+     *
+     * @throws IllegalArgumentException when {@code minAgeMs < 0} or {@code limit < 1}
+     */
+    default List<InFlightJob> inFlight(long minAgeMs, int limit) {
+        throw new UnsupportedOperationException(getClass().getSimpleName()
+                + " cannot list its claims");
+    }
+
+    /**
      * Acknowledges a delivery: the job is done and removed for good.
      *
      * @throws StaleReceiptException when {@code receipt} no longer owns the job

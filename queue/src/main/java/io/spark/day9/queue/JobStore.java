@@ -27,7 +27,7 @@ import java.util.Map;
  * index when stale entries outnumber live ones, so it stays {@code O(pending)}. Claim is
  * {@code O(log n)} per job plus one positional read per run of nearby enqueue lines (each line
  * checksummed on its own); ack, nack and extend are one binary search plus one appended line.
- * Memory: 40 bytes per stored job in {@link JobIndex}, plus 8 (ready) or 16 (timer) bytes of
+ * Memory: 52 bytes per stored job in {@link JobIndex}, plus 8 (ready) or 16 (timer) bytes of
  * heap, with growth slack at most 1.5x: below 100 bytes per pending job; payloads stay on
  * disk. Dedup keys cost a map entry (about 100 bytes plus the key) each, for at most the dedup
  * window.
@@ -137,9 +137,11 @@ final class JobStore {
     }
 
     /** A live claim: IN_FLIGHT on delivery {@code attempt}, receipt {@code seq}, until
-     *  {@code deadline}. */
-    void claim(int slot, int attempt, long seq, long deadline) {
+     *  {@code deadline}, made at {@code now} by {@code consumer} (null unknown). */
+    void claim(int slot, int attempt, long seq, long deadline, long now, String consumer) {
         move(slot, JobState.IN_FLIGHT);
+        index.claimed[slot] = now;
+        index.consumers[slot] = consumer;
         index.setAttempt(slot, attempt);
         index.aux[slot] = seq;
         index.times[slot] = deadline;

@@ -55,8 +55,10 @@ import java.util.function.Consumer;
  *       payload: {@code p} holds it verbatim when it is one JSON value in valid UTF-8 with no
  *       CR/LF, else {@code b} holds it in base64. The payload is always the last member before
  *       {@code c}</td></tr>
- *   <tr><td>C</td><td>id, r, n, dl</td><td>claim: receipt, delivery count after this claim,
- *       visibility deadline</td></tr>
+ *   <tr><td>C</td><td>id, r, n, dl, [ts]</td><td>claim: receipt, delivery count after this
+ *       claim, visibility deadline, claimed-at (absent in lines written before claim times
+ *       were recorded: the claim's age is then unknown; older readers ignore it, as they
+ *       ignore any unknown numeric member)</td></tr>
  *   <tr><td>X</td><td>id, r, dl</td><td>extend: new deadline for receipt r</td></tr>
  *   <tr><td>N</td><td>id, r, at</td><td>nack: the job is visible again at {@code at}</td></tr>
  *   <tr><td>A</td><td>id, r</td><td>ack: the job is done and removed</td></tr>

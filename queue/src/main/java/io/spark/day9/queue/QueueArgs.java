@@ -93,6 +93,13 @@ final class QueueArgs {
         return Objects.requireNonNull(payloads.get(i), () -> "payloads[" + i + "]");
     }
 
+    static void checkInFlight(long minAgeMs, int limit) {
+        if (minAgeMs < 0) {
+            throw new IllegalArgumentException("minAgeMs must be >= 0, but got " + minAgeMs);
+        }
+        checkLimit(limit);
+    }
+
     static void checkLimit(int limit) {
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be >= 1, but got " + limit);

@@ -243,6 +243,8 @@ final class Recovery {
                     index.setAttempt(slot, (int) Math.min(rec.n, JobIndex.MAX_ATTEMPT));
                     index.aux[slot] = rec.r;
                     index.times[slot] = rec.dl;
+                    index.claimed[slot] = rec.ts; // 0 (unknown) in lines before claim times
+                    index.consumers[slot] = null;  // not stored
                 }
             }
             case 'X' -> {

@@ -713,4 +713,78 @@ public abstract class JobQueueContract {
         q.close();
         q = null;
     }
+
+    @Test
+    void shouldListInFlightJobsWithTheirAgeAttemptAndConsumer() {
+        long a = put("{\"n\":1}");
+        long b = put("{\"n\":2}");
+        long c = put("{\"n\":3}");
+        List<ClaimedJob> first = q.claim(1, VIS, "worker-0");
+        clock.advance(4_000);
+        List<ClaimedJob> second = q.claim(1, VIS, null);
+        clock.advance(1_000);
+        q.extend(first.get(0).id(), first.get(0).receipt(), VIS); // extends keep the claim time
+
+        List<InFlightJob> all = q.inFlight(0, 100);
+        assertThat(all).extracting(InFlightJob::id).containsExactly(a, b); // c is ready
+        InFlightJob one = all.get(0);
+        assertThat(one.attempt()).isEqualTo(1);
+        assertThat(one.ageMs()).isEqualTo(5_000);
+        assertThat(one.claimedAt()).isEqualTo(clock.getAsLong() - 5_000);
+        assertThat(one.consumer()).isEqualTo("worker-0");
+        assertThat(one.visibleUntil()).isEqualTo(clock.getAsLong() + VIS);
+        assertThat(all.get(1).ageMs()).isEqualTo(1_000);
+        assertThat(all.get(1).consumer()).isNull();
+        assertThat(all.get(1).visibleUntil()).isEqualTo(second.get(0).visibleUntil());
+
+        assertThat(q.inFlight(2_000, 100)).extracting(InFlightJob::id).containsExactly(a);
+        assertThat(q.inFlight(5_001, 100)).isEmpty();
+        assertThat(q.inFlight(0, 1)).extracting(InFlightJob::id).containsExactly(a);
+        assertThat(c).isGreaterThan(b);
+    }
+
+    @Test
+    void shouldDropSettledAndLapsedClaimsFromTheInFlightList() {
+        long a = put("{}");
+        long b = put("{}");
+        List<ClaimedJob> jobs = q.claim(2, VIS, "w");
+        q.ack(jobs.get(0).id(), jobs.get(0).receipt());
+        assertThat(q.inFlight(0, 10)).extracting(InFlightJob::id).containsExactly(b);
+        clock.advance(VIS); // b's claim lapses
+        assertThat(q.inFlight(0, 10)).isEmpty();
+        List<ClaimedJob> again = q.claim(1, VIS, "other");
+        assertThat(q.inFlight(0, 10)).singleElement().satisfies(j -> {
+            assertThat(j.id()).isEqualTo(b);
+            assertThat(j.attempt()).isEqualTo(2);
+            assertThat(j.ageMs()).isZero();
+            assertThat(j.consumer()).isEqualTo("other");
+        });
+        assertThat(again).hasSize(1);
+        assertThat(a).isLessThan(b);
+    }
+
+    @Test
+    void shouldCutLongConsumerNamesAndRefuseBadInFlightArguments() {
+        put("{}");
+        q.claim(1, VIS, "x".repeat(500));
+        assertThat(q.inFlight(0, 10).get(0).consumer()).hasSize(InFlightJob.MAX_CONSUMER_LENGTH);
+        assertThatThrownBy(() -> q.inFlight(-1, 10)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("minAgeMs");
+        assertThatThrownBy(() -> q.inFlight(0, 0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("limit");
+    }
+
+    @Test
+    void shouldKeepAClaimsTimeButNotItsConsumerAcrossAReopen() {
+        long a = put("{}");
+        q.claim(1, VIS, "worker-1");
+        clock.advance(3_000);
+        reopenWith(config);
+        InFlightJob j = q.inFlight(0, 10).get(0);
+        assertThat(j.id()).isEqualTo(a);
+        assertThat(j.ageMs()).isEqualTo(3_000);
+        assertThat(j.attempt()).isEqualTo(1);
+        // consumers live in memory with the claim; a backend that keeps its store may keep it
+        assertThat(j.consumer()).isIn(null, "worker-1");
+    }
 }
