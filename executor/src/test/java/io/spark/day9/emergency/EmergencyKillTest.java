@@ -36,9 +36,11 @@ import org.junit.jupiter.api.io.TempDir;
  * kill of the executor. {@value #ROUNDS} rounds on one {@code RUNTIME_DIR}; in each, with
  * resting orders open and orders arriving from HTTP and the queue at {@value #RATE}/s, an admin
  * sends a stop and the executor is killed with SIGKILL at a moment drawn from a seeded random
- * generator: {@code 0..}{@value #MAX_KILL_DELAY_US} µs after the stop left (before it arrives,
- * while it runs, or just after its answer), or, one round in four, as soon as its answer
- * arrived. The executor is then started again on the same directories.
+ * generator. The first round, and one in four after it, kill as soon as the stop's answer
+ * arrived; the others kill 0 to 130 % of the last answered stop's round trip after the stop
+ * left, so kills land before the stop arrives, while it runs (before and after the state is
+ * durable, during the cancels) and just after its answer, whatever this machine's speed. The
+ * executor is then started again on the same directories.
  *
  * <p>What is checked, and where:
  * <ul>
@@ -66,7 +68,6 @@ class EmergencyKillTest {
     private static final int ROUNDS = 8;
     private static final long SEED = 14;
     private static final int RATE = 200;
-    private static final int MAX_KILL_DELAY_US = 60_000;
     private static final String TRADE = "kill-trade-token-0123456789";
     private static final String ADMIN = "kill-admin-token-0123456789";
     private static final String KEY = "day9-sim-key";
@@ -130,6 +131,7 @@ class EmergencyKillTest {
         SplittableRandom random = new SplittableRandom(SEED);
         List<Round> rounds = new ArrayList<>();
         int signal = 0;
+        long lastRoundTripNs = 0; // of the last stop answered; round 0 waits for its answer
         for (int n = 0; n < ROUNDS; n++) {
             resumeIfStopped();
             awaitSynced();
@@ -146,32 +148,39 @@ class EmergencyKillTest {
                 Thread.sleep(5);
             }
             // the stop, and the kill at a random moment
-            boolean afterAnswer = random.nextInt(4) == 0;
-            long delayUs = random.nextInt(MAX_KILL_DELAY_US);
+            boolean afterAnswer = n == 0 || random.nextInt(4) == 0;
+            double share = random.nextDouble() * 1.3;
+            long delayNs = (long) (share * lastRoundTripNs);
             AtomicLong ackAt = new AtomicLong(-1);
-            long sentAt = System.currentTimeMillis();
+            AtomicLong ackNanos = new AtomicLong(-1);
+            long sentNanos = System.nanoTime();
             CompletableFuture<HttpResponse<String>> stop = http.sendAsync(
                     request("/api/private/emergency/stop", "{\"reason\":\"kill drill " + n
                             + "\"}", ADMIN), HttpResponse.BodyHandlers.ofString())
                     .thenApply(r -> {
+                        ackNanos.compareAndSet(-1, System.nanoTime());
                         ackAt.compareAndSet(-1, System.currentTimeMillis());
                         return r;
                     });
             if (afterAnswer) {
                 stop.handle((r, e) -> r).get(30, TimeUnit.SECONDS);
             } else {
-                LockSupport.parkNanos(delayUs * 1000);
+                LockSupport.parkNanos(delayNs);
             }
             exec.destroyForcibly(); // SIGKILL: no shutdown hook, no flush
-            long killedAt = System.currentTimeMillis();
+            long killedNanos = System.nanoTime();
             exec.waitFor(30, TimeUnit.SECONDS);
             assertThat(exec.exitValue()).isEqualTo(137);
             load.close();
             signal += load.issued();
             HttpResponse<String> answer = stop.handle((r, e) -> r).get(30, TimeUnit.SECONDS);
             boolean acked = answer != null && answer.statusCode() == 200;
-            String killAt = afterAnswer ? "right after the answer"
-                    : delayUs / 1000.0 + " ms after sending the stop";
+            if (acked) {
+                lastRoundTripNs = ackNanos.get() - sentNanos;
+            }
+            String killAt = afterAnswer ? "right after the answer" : String.format(
+                    "%.2f ms after sending the stop (%.0f %% of the last answered stop's round "
+                    + "trip)", delayNs / 1e6, share * 100);
 
             long restartAt = System.currentTimeMillis();
             exec = start(List.of("serve"), env, out);
@@ -194,10 +203,11 @@ class EmergencyKillTest {
                         + ": exchange, no order created after " + (acked ? "the stop's answer"
                         : "the restart")).isEmpty();
             }
-            System.out.printf("round %d: killed %s (%d ms after sending it), answer %s, "
-                    + "restarted %s%n", n, killAt, killedAt - sentAt,
-                    acked ? "received " + (ackAt.get() - sentAt) + " ms after sending it"
-                            : "not received", stopped ? "stopped and completed" : "not stopped");
+            System.out.printf("round %d: killed %s (signal sent %.2f ms after the stop), "
+                    + "answer %s, restarted %s%n", n, killAt, (killedNanos - sentNanos) / 1e6,
+                    acked ? String.format("received after %.2f ms",
+                            (ackNanos.get() - sentNanos) / 1e6) : "not received",
+                    stopped ? "stopped and completed" : "not stopped");
             rounds.add(new Round(n, killAt, acked, stopped, ackAt.get()));
         }
         // the queue's redeliveries flow again once resumed: the drill leaves nothing stuck
