@@ -41,11 +41,12 @@ import java.util.concurrent.locks.LockSupport;
  *       connections (MARKET orders, buy and sell in turn, each written durably to the trail),
  *       with chaos on (5 % injected 503s on the order routes, a WebSocket flap every 5 s).
  *       {@code cycles} stop-then-resume cycles over HTTP with the admin token (after 20 not
- *       counted, for the JIT): chaos on again (a stop turns it off), 40 ms of orders, then
+ *       counted, for the JIT): chaos on again (a stop turns it off), 100 ms of orders, then
  *       {@code POST /api/private/emergency/stop} timed by the client (a), the answer's
  *       {@code stopSeconds} (b: the server's time from the request until new orders are
  *       refused and the state is durable, its fsync included) and {@code verifySeconds}, then
- *       {@code POST /api/private/emergency/resume}.</li>
+ *       {@code POST /api/private/emergency/resume}; and each step's own time from the
+ *       answer's {@code steps}.</li>
  *   <li><b>Verification of 100 open orders, shadow</b>: {@code rounds} times, 100 resting
  *       shadow LIMIT orders are placed far from the book (the load still running), then a
  *       stop; its {@code verifySeconds} is the request until the end state was read again,
@@ -65,6 +66,8 @@ final class EmergencyBench {
     private static final String ADMIN = "bench-admin-token-0123456789";
     private static final int CONNECTIONS = 32;
     private static final int WARMUP_CYCLES = 20;
+    /** Orders flow with chaos on for this long before each stop. */
+    private static final int FLOW_MS = 100;
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(SerializationFeature.INDENT_OUTPUT);
     private static final String CHAOS_ON = "{\"httpErrorPct\":5,\"routes\":"
@@ -158,9 +161,10 @@ final class EmergencyBench {
             double[] stopSeconds = new double[cycles];
             double[] verifySeconds = new double[cycles];
             int unverified = 0;
+            Map<String, double[]> steps = new LinkedHashMap<>();
             for (int c = -WARMUP_CYCLES; c < cycles; c++) {
                 call("/api/private/chaos/toggle", CHAOS_ON);
-                Thread.sleep(40);
+                Thread.sleep(FLOW_MS);
                 long t0 = System.nanoTime();
                 JsonNode a = call("/api/private/emergency/stop", "{\"reason\":\"bench\"}");
                 long took = System.nanoTime() - t0;
@@ -170,6 +174,10 @@ final class EmergencyBench {
                     stopSeconds[c] = a.path("stopSeconds").asDouble();
                     verifySeconds[c] = a.path("verifySeconds").asDouble();
                     unverified += a.path("verified").asBoolean() ? 0 : 1;
+                    for (JsonNode step : a.path("steps")) {
+                        steps.computeIfAbsent(step.path("name").asText(),
+                                k -> new double[cycles])[c] = step.path("micros").asLong() / 1e3;
+                    }
                 }
                 Thread.sleep(10);
             }
@@ -179,6 +187,7 @@ final class EmergencyBench {
                     millis(stopSeconds), "stopSecondsMs");
             row("stop, server `verifySeconds` (nothing open)", millis(verifySeconds),
                     "verifyNothingOpenMs");
+            steps.forEach((name, ms) -> row("  step `" + name + "`", ms, "step-" + name + "Ms"));
             report.put("unverifiedStops", unverified);
             report.put("loadDuringStops", during.toMap());
             System.out.printf("%n%d stops under load (%d not verified); the load meanwhile: "
