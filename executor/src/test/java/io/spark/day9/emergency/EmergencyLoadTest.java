@@ -69,6 +69,7 @@ class EmergencyLoadTest {
         Map<String, String> env = new HashMap<>(Map.of("API_TOKEN", TRADE, "ADMIN_TOKEN", ADMIN,
                 "TRADE_MODE", "testnet", "SHADOW_AB_FRACTION", "1",
                 "SIM_WEIGHT_PER_MINUTE", "1000000", "QUEUE_MAX_DELIVERIES", "50",
+                "QUEUE_WORKER_THREADS", "4",
                 "SHADOW_RTT_PROBE_SEC", "0", "SNAPSHOT_INTERVAL_SEC", "0"));
         try (TestExecutor day9 = TestExecutor.start(dir, env)) {
             awaitSynced(day9);
@@ -171,7 +172,7 @@ class EmergencyLoadTest {
                     auth(ADMIN));
             assertThat(resume.statusCode()).as(resume.body()).isEqualTo(200);
             assertThat(Json.mapper().readTree(resume.body()).path("resumed")).hasSize(1);
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
                     assertThat(stats(day9).path("depth").asLong()).as("queue drained")
                             .isZero());
             Set<String> placed = TrailLines.orders(TrailLines.read(shadowDir)).stream()
