@@ -21,11 +21,13 @@ class ExecutorWiringTest {
             throws Exception {
         try (TestExecutor server = TestExecutor.start(dir, Map.of())) {
             // stop is the reverse: http, snapshot-schedule (the shutdown snapshot, while the
-            // rest is up), worker, orders, shadow, ... snapshots (restore, before every owner
-            // of a restorable section starts), audit, the scheduler last
+            // rest is up), worker, emergency (a restart finishes an interrupted stop before
+            // the worker and HTTP start), orders, shadow, ... snapshots (restore, before every
+            // owner of a restorable section starts), audit, the scheduler last
             assertThat(server.executor().lifecycle().health().keySet()).containsExactly(
                     "scheduler", "audit", "audit-batcher", "snapshots", "queue", "sim-exchange",
-                    "market", "chaos", "shadow", "orders", "worker", "snapshot-schedule", "http");
+                    "market", "chaos", "shadow", "orders", "emergency", "worker",
+                    "snapshot-schedule", "http");
         }
     }
 

@@ -23,8 +23,7 @@ import java.util.regex.Pattern;
  *       optional; answers the {@link StopResult} plus a top-level {@code verified}.</li>
  *   <li>{@code POST /api/private/emergency/resume} (admin): {@code {"scope":{…}}}, absent =
  *       every stop; answers {@code {"resumed":[…],"state":{…}}}, 409 {@code not-stopped}.</li>
- *   <li>{@code GET /api/private/emergency} (read): the {@link io.spark.day9.emergency
- *       .EmergencyView}.</li>
+ *   <li>{@code GET /api/private/emergency} (read): the {@code EmergencyView}.</li>
  *   <li>{@code POST /api/private/emergency/heartbeat} (trade): arms or re-arms the dead-man
  *       switch; {@code DELETE} (admin) disarms it.</li>
  *   <li>{@code POST /api/private/emergency/shadow} (admin) {@code {"enabled":false}}: shadow
@@ -41,9 +40,7 @@ public final class EmergencyRoutes implements ApiRoutes {
     public static final int MAX_REASON = 500;
     /** The most names one scope list may carry. */
     public static final int MAX_SCOPE_NAMES = 64;
-    /** The dead-man switch's shortest and longest timeout, and its default. */
-    public static final long MIN_TIMEOUT_MS = 1_000;
-    public static final long MAX_TIMEOUT_MS = 86_400_000;
+    /** The dead-man switch's timeout when a heartbeat names none. */
     public static final long DEFAULT_TIMEOUT_MS = 30_000;
     /** The reason of a stop that gives none. */
     public static final String DEFAULT_REASON = "unspecified";
@@ -151,9 +148,11 @@ public final class EmergencyRoutes implements ApiRoutes {
     private void heartbeat(Context ctx) {
         HeartbeatBody body = Json.readOrDefault(ctx, HeartbeatBody.class, HeartbeatBody.EMPTY);
         long timeout = body.timeoutMs() == null ? DEFAULT_TIMEOUT_MS : body.timeoutMs();
-        if (timeout < MIN_TIMEOUT_MS || timeout > MAX_TIMEOUT_MS) {
-            throw ProblemException.invalidField("timeoutMs", "must be " + MIN_TIMEOUT_MS
-                    + ".." + MAX_TIMEOUT_MS + " ms, got " + timeout);
+        if (timeout < Emergency.MIN_DEAD_MAN_TIMEOUT_MS
+                || timeout > Emergency.MAX_DEAD_MAN_TIMEOUT_MS) {
+            throw ProblemException.invalidField("timeoutMs", "must be "
+                    + Emergency.MIN_DEAD_MAN_TIMEOUT_MS + ".." + Emergency.MAX_DEAD_MAN_TIMEOUT_MS
+                    + " ms, got " + timeout);
         }
         Scope scope = body.scope() == null ? Scope.ALL : scope(body.scope());
         ctx.json(durable(() -> emergency.heartbeat(timeout, scope, Requests.actor(ctx))));

@@ -50,11 +50,11 @@ import org.slf4j.LoggerFactory;
  * kill -9 interrupted).
  *
  * <p>Fail-safe order of memory and disk: what makes trading safer takes effect in memory first
- * and is then persisted (a stop, arming the dead-man switch, disarming it, switching shadow
- * execution off), so a write failure leaves the safer state in force and throws
- * {@link UncheckedIOException}; what lets trading go on is persisted first (a resume, switching
- * shadow execution on), so a write failure changes nothing. Health is DOWN while the last write
- * failed.
+ * and is then persisted (a stop, arming the dead-man switch, switching shadow execution off),
+ * so a write failure leaves the safer state in force and throws {@link UncheckedIOException};
+ * what lets trading go on is persisted first (a resume, disarming the dead-man switch,
+ * switching shadow execution on), so a write failure changes nothing. Health is DOWN while the
+ * last write failed.
  *
  * <p>Dead-man switch: {@link #heartbeat} arms or re-arms a one-shot timer on the lane; when it
  * fires without a newer heartbeat, it publishes {@link EmergencyEvent.DeadManFired}, disarms
@@ -257,6 +257,14 @@ public final class Emergency implements Component {
     }
 
     /**
+     * True from a stop whose verification failed until a resume or a later verified stop (the
+     * {@code spark_emergency_verified} gauge is 0 meanwhile, and health is DOWN).
+     */
+    public boolean verificationFailed() {
+        return state.verificationFailed();
+    }
+
+    /**
      * Arms or re-arms the dead-man switch (a heartbeat): it fires {@code timeoutMs} from now
      * unless another heartbeat comes first.
      *
@@ -292,8 +300,7 @@ public final class Emergency implements Component {
     /**
      * Disarms the dead-man switch; returns whether it was armed.
      *
-     * @throws UncheckedIOException when the disarm cannot be made durable (it is disarmed in
-     *                              memory; a restart would arm it again)
+     * @throws UncheckedIOException when the disarm cannot be made durable (then it stays armed)
      */
     public boolean disarm(String actor) {
         synchronized (stateLock) {
@@ -301,10 +308,10 @@ public final class Emergency implements Component {
             if (!now.deadMan().armed()) {
                 return false;
             }
-            cancelTimer();
             EmergencyState next = now.withDeadMan(EmergencyState.DeadMan.DISARMED);
+            persistOrThrow(next, "the dead-man switch stays armed"); // durable first
+            cancelTimer();
             state = next;
-            persistOrThrow(next, "disarmed in memory only: a restart would arm it again");
         }
         events.publish(new EmergencyEvent.DeadManDisarmed(actor == null ? "unknown" : actor));
         return true;
@@ -320,8 +327,8 @@ public final class Emergency implements Component {
         synchronized (stateLock) {
             EmergencyState next = state.withShadowExecution(enabled);
             if (!enabled) {
+                desk.shadowExecution(false); // throws where the switch has no effect: no change
                 state = next;
-                desk.shadowExecution(false);
             }
             persistOrThrow(next, enabled ? "shadow execution stays off"
                     : "shadow execution is off in memory only");
@@ -426,7 +433,7 @@ public final class Emergency implements Component {
         EmergencyState s = state;
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("mode", s.mode().name());
-        d.put("stops", labels(s.stops()));
+        d.put("stops", s.stops().stream().map(x -> x.scope().label()).toList());
         d.put("deadManArmed", s.deadMan().armed());
         d.put("shadowExecution", s.shadowExecution());
         d.put("parkedOrderJobs", parked());
@@ -489,6 +496,7 @@ public final class Emergency implements Component {
             List<StopResult.Step> steps = new ArrayList<>(5);
             StopActions.Outcome out = actions.run(stop, RESTART, steps);
             complete(stop, out.verification());
+            // the request was in another process: timed from the start of this completion
             events.publish(new EmergencyEvent.Verified(id, out.verification(),
                     System.nanoTime() - t0));
         }

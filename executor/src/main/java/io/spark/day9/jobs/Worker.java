@@ -6,6 +6,7 @@ import io.spark.day9.event.EventPublisher;
 import io.spark.day9.event.Subscription;
 import io.spark.day9.lifecycle.Component;
 import io.spark.day9.lifecycle.Health;
+import io.spark.day9.queue.Ack;
 import io.spark.day9.queue.ClaimedJob;
 import io.spark.day9.queue.JobQueue;
 import io.spark.day9.queue.QueueException;
@@ -45,11 +46,13 @@ import org.slf4j.LoggerFactory;
  *   <li>Parking: a handler that answers {@link JobHandler.Outcome#park} (trading is stopped
  *       for the job's scope) leaves the job claimed: it goes to the <em>lot</em>, in memory,
  *       ordered by id, and no delivery is counted. One periodic task on the heartbeat lane
- *       extends every parked claim each half visibility (and the claim is extended once when
- *       it parks). A parked job whose claim cannot be extended (it lapsed, or another
- *       consumer owns it now) leaves the lot with a log line: the queue delivers it again.
+ *       extends every parked claim each half visibility, a thousand claims per commit
+ *       ({@code JobQueue.extendAll}), and the claim is extended once when it parks. A parked
+ *       job whose claim cannot be extended (it lapsed, or another consumer owns it now)
+ *       leaves the lot with a log line: the queue delivers it again.
  *       {@link #releaseParked()} hands every parked job back to the threads, in id order,
- *       before any newly claimed job; a job still refused parks again.</li>
+ *       before any newly claimed job (claimed jobs a thread has not started yet join the
+ *       released ones, so all run in id order); a job still refused parks again.</li>
  *   <li>Lot bound: at most {@code QUEUE_PARK_MAX} jobs are held (parked, released and not yet
  *       run, or claimed in hand). When the lot is full the worker stops claiming rather than
  *       claim jobs only to give them back and burn their deliveries: <b>other job types then
@@ -74,6 +77,10 @@ public final class Worker implements Component {
     /** Every outcome a {@link WorkerEvent.Handled} names, in the words it uses. */
     public static final List<String> OUTCOMES = List.of("ack", "retry", "error", "dead",
             "lost-claim", "parked");
+    /** Threads that give parked jobs back at stop, so their nacks share commits. */
+    private static final int GIVE_BACK_THREADS = 16;
+    /** Most parked claims extended by one commit. */
+    private static final int EXTEND_BATCH = 1000;
     /** {@code QUEUE_PARK_MAX} by default: the most jobs the worker holds parked. */
     public static final int DEFAULT_PARK_MAX = 10_000;
 
@@ -223,6 +230,8 @@ public final class Worker implements Component {
         long held = parked();
         details.put("parked", held);
         details.put("parkMax", parkMax);
+        details.put("parkedTotal", parkedTotal.get());
+        details.put("lostFromLot", droppedFromLot.get());
         details.put("paused", emergencyPaused);
         details.put("operatorPaused", queues.paused(queues.defaultName()));
         boolean full = lotFull();
@@ -242,9 +251,10 @@ public final class Worker implements Component {
         return emergencyPaused || queues.paused(queues.defaultName());
     }
 
+    /** Whether the held jobs alone fill the lot (jobs merely in hand do not count here). */
     private boolean lotFull() {
         synchronized (lot) {
-            return lot.size() + released.size() + inHand >= parkMax;
+            return lot.size() + released.size() >= parkMax;
         }
     }
 
@@ -287,13 +297,42 @@ public final class Worker implements Component {
                     unreserve(jobs.size() - i);
                     break;
                 }
-                while (runReleased()) {
-                    // jobs released from the lot go first: they are older than this batch
+                if (handOver(queue, jobs.subList(i, jobs.size()))) {
+                    break; // released jobs go first: they are older than this batch
                 }
                 process(queue, jobs.get(i));
                 unreserve(1);
             }
         }
+    }
+
+    /**
+     * When jobs were released from the lot, the claimed jobs this thread has not started join
+     * them (their claims extended, then kept by the lot's heartbeat) so that every thread runs
+     * them all in id order. Returns whether it did.
+     */
+    private boolean handOver(JobQueue queue, List<ClaimedJob> rest) {
+        synchronized (lot) {
+            if (released.isEmpty()) {
+                return false;
+            }
+        }
+        List<Parked> kept = new ArrayList<>(rest.size());
+        for (ClaimedJob job : rest) {
+            try {
+                queue.extend(job.id(), job.receipt(), visibilityMs);
+                kept.add(new Parked(queue, job, "claimed before a release"));
+            } catch (RuntimeException e) {
+                log.debug("job {} lost its claim before it ran: {}", job.id(), e.toString());
+            }
+        }
+        synchronized (lot) {
+            for (Parked p : kept) {
+                released.put(p.job().id(), p);
+            }
+            inHand -= rest.size();
+        }
+        return true;
     }
 
     /** Takes room for up to {@link #CLAIM_BATCH} claimed jobs under the lot bound. */
@@ -460,7 +499,11 @@ public final class Worker implements Component {
         return "parked";
     }
 
-    /** The lot's heartbeat: extends every held claim; drops the ones that are lost. */
+    /**
+     * The lot's heartbeat: extends every held claim, {@link #EXTEND_BATCH} per commit
+     * ({@link JobQueue#extendAll}), so ten thousand parked jobs cost ten commits, not ten
+     * thousand fsyncs; drops the claims that are lost.
+     */
     private void extendParked() {
         List<Parked> held;
         synchronized (lot) {
@@ -470,24 +513,44 @@ public final class Worker implements Component {
             held = new ArrayList<>(lot.values());
             held.addAll(released.values());
         }
+        Map<JobQueue, List<Parked>> byQueue = new java.util.IdentityHashMap<>();
         for (Parked p : held) {
-            try {
-                p.queue().extend(p.job().id(), p.job().receipt(), visibilityMs);
-            } catch (QueueException e) {
-                boolean removed;
-                synchronized (lot) {
-                    removed = lot.remove(p.job().id(), p) | released.remove(p.job().id(), p);
+            byQueue.computeIfAbsent(p.queue(), q -> new ArrayList<>()).add(p);
+        }
+        byQueue.forEach((queue, all) -> {
+            for (int from = 0; from < all.size(); from += EXTEND_BATCH) {
+                List<Parked> chunk = all.subList(from, Math.min(all.size(), from + EXTEND_BATCH));
+                long[] until;
+                try {
+                    until = queue.extendAll(chunk.stream().map(p -> Ack.of(p.job())).toList(),
+                            visibilityMs);
+                } catch (RuntimeException e) {
+                    // storage trouble or closing: kept, tried again next beat (a claim that
+                    // lapses meanwhile is found stale then and dropped)
+                    log.warn("extending {} parked claims failed ({}); tried again",
+                            chunk.size(), e.toString());
+                    continue;
                 }
-                if (removed) {
-                    droppedFromLot.incrementAndGet();
-                    log.warn("parked job {} left the lot: its claim could not be extended ({}); "
-                            + "the queue will deliver it again", p.job().id(), e.getMessage());
+                for (int i = 0; i < until.length; i++) {
+                    if (until[i] < 0) {
+                        drop(chunk.get(i));
+                    }
                 }
-            } catch (RuntimeException e) {
-                // storage trouble: kept, tried again next beat (dropped once the claim is lost)
-                log.warn("parked job {}: extend failed ({}); tried again", p.job().id(),
-                        e.toString());
             }
+        });
+    }
+
+    /** A held job whose claim is lost leaves the lot; the queue delivers it again. */
+    private void drop(Parked p) {
+        boolean removed;
+        synchronized (lot) {
+            removed = lot.remove(p.job().id(), p) | released.remove(p.job().id(), p);
+        }
+        if (removed) {
+            droppedFromLot.incrementAndGet();
+            log.warn("parked job {} left the lot: its claim could not be extended (it lapsed or "
+                    + "another consumer settled it); the queue will deliver it again",
+                    p.job().id());
         }
     }
 
@@ -500,8 +563,33 @@ public final class Worker implements Component {
             lot.clear();
             released.clear();
         }
-        for (Parked p : held) {
-            giveBack(p.queue(), List.of(p.job()));
+        if (held.size() <= GIVE_BACK_THREADS) {
+            for (Parked p : held) {
+                giveBack(p.queue(), List.of(p.job()));
+            }
+        } else {
+            // many at once: concurrent nacks share the journal's group commit, so ten thousand
+            // parked jobs cost hundreds of fsyncs, not ten thousand in a row
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors
+                    .newFixedThreadPool(GIVE_BACK_THREADS, r -> {
+                        Thread t = new Thread(r, "day9-worker-give-back");
+                        t.setDaemon(true);
+                        return t;
+                    });
+            for (Parked p : held) {
+                pool.execute(() -> giveBack(p.queue(), List.of(p.job())));
+            }
+            pool.shutdown();
+            try {
+                if (!pool.awaitTermination(30, TimeUnit.SECONDS)) {
+                    log.warn("giving parked jobs back took over 30 s; the rest are delivered "
+                            + "again once their claims lapse");
+                    pool.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                pool.shutdownNow();
+            }
         }
         if (!held.isEmpty()) {
             log.info("worker gave {} parked jobs back to the queue", held.size());
@@ -555,7 +643,8 @@ public final class Worker implements Component {
      * threads claim nothing, give back the claimed jobs they have not started and finish the
      * job in hand; parked jobs stay parked. Separate from the operator's pause
      * ({@link Queues#pause}); the worker consumes only when neither is set. Not persisted
-     * here: the emergency state holds it.
+     * here: the emergency state holds it. May be called before {@link #start()} (a restart
+     * that completes a stop), and from any thread.
      */
     public void pause(boolean paused) {
         emergencyPaused = paused;

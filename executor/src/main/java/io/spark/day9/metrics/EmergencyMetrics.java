@@ -7,6 +7,7 @@ import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Unit;
 import io.spark.day9.emergency.ActiveStop;
+import io.spark.day9.emergency.Emergency;
 import io.spark.day9.emergency.EmergencyEvent;
 import io.spark.day9.emergency.EmergencyView;
 import io.spark.day9.event.Subscription;
@@ -40,7 +41,7 @@ import java.util.function.Supplier;
  */
 public final class EmergencyMetrics {
     /** The {@code reason} label of a stop by the dead-man switch. */
-    public static final String DEAD_MAN = "dead-man";
+    public static final String DEAD_MAN = Emergency.DEAD_MAN;
     /** The {@code reason} label of every other stop. */
     public static final String OPERATOR = "operator";
     private static final double[] BUCKETS = {0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01,

@@ -315,12 +315,13 @@ public final class ShadowExecutor implements Component {
                 return new Placement(first.get(), true);
             }
         }
-        if (checkGate) { // fast refusal, before the latency wait
+        OrderGate g = gate;
+        if (checkGate && g != OrderGate.OPEN) { // fast refusal, before the latency wait
             BigDecimal held;
             synchronized (this) {
                 held = positions.qty(r.strategy(), r.symbol());
             }
-            gate.admit(r, held);
+            g.admit(r, held);
         }
         SymbolRules symbolRules;
         try {

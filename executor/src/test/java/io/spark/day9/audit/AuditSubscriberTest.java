@@ -7,6 +7,12 @@ import io.spark.day9.api.Json;
 import io.spark.day9.chaos.ChaosEvent;
 import io.spark.day9.chaos.ChaosSettings;
 import io.spark.day9.chaos.ExchangeFault;
+import io.spark.day9.emergency.ActiveStop;
+import io.spark.day9.emergency.DeadManView;
+import io.spark.day9.emergency.EmergencyEvent;
+import io.spark.day9.emergency.Scope;
+import io.spark.day9.emergency.TradingMode;
+import io.spark.day9.emergency.Verification;
 import io.spark.day9.jobs.DlqAction;
 import io.spark.day9.queue.event.QueueEvent;
 import io.spark.day9.shadow.ShadowEvent;
@@ -103,5 +109,37 @@ class AuditSubscriberTest {
         assertThat(e).extracting(n -> n.get("action").asText()).containsExactly("shadow.reject");
         assertThat(e.get(0).get("actor").asText()).isEqualTo("shadow");
         assertThat(e.get(0).get("target").asText()).isEqualTo("BTCUSDT");
+    }
+    @Test
+    void emergencyActionsAreAuditedAndSteadyHeartbeatsAreNot() throws Exception {
+        ActiveStop stop = new ActiveStop("stop-1-1", Scope.of(List.of("a"), null),
+                TradingMode.HALTED, "drill", "admin@127.0.0.1", 1, false, false, false);
+        DeadManView armed = new DeadManView(true, 30_000, Scope.ALL, 1, 30_001);
+        subscriber.onEmergency(new EmergencyEvent.Stopped(stop, 1_200_000));
+        subscriber.onEmergency(new EmergencyEvent.Verified("stop-1-1", new Verification(false,
+                2, List.of(), List.of(), List.of("exchange: timeout")), 3_000_000));
+        subscriber.onEmergency(new EmergencyEvent.Refused("all", "HALTED"));
+        subscriber.onEmergency(new EmergencyEvent.DeadManArmed(armed, "token@x", true));
+        subscriber.onEmergency(new EmergencyEvent.DeadManArmed(armed, "token@x", false));
+        subscriber.onEmergency(new EmergencyEvent.DeadManFired(armed));
+        subscriber.onEmergency(new EmergencyEvent.DeadManDisarmed("admin@x"));
+        subscriber.onEmergency(new EmergencyEvent.ShadowExecution(false, "admin@x"));
+        subscriber.onEmergency(new EmergencyEvent.Resumed(List.of(stop), "admin@x"));
+        batcher.stop(); // drains the batched ones
+
+        List<JsonNode> e = entries();
+        assertThat(e).extracting(n -> n.get("action").asText()).containsExactlyInAnyOrder(
+                "emergency.stop", "emergency.verify", "deadman.arm", "deadman.fire",
+                "deadman.disarm", "emergency.shadow", "emergency.resume");
+        JsonNode st = e.stream().filter(n -> n.get("action").asText().equals("emergency.stop"))
+                .findFirst().orElseThrow();
+        assertThat(st.get("actor").asText()).isEqualTo("admin@127.0.0.1");
+        assertThat(st.get("target").asText()).isEqualTo("stop-1-1");
+        assertThat(st.get("after").get("scope").asText()).isEqualTo("strategy=a");
+        assertThat(st.get("after").get("reason").asText()).isEqualTo("drill");
+        JsonNode v = e.stream().filter(n -> n.get("action").asText().equals("emergency.verify"))
+                .findFirst().orElseThrow();
+        assertThat(v.get("after").get("verified").asBoolean()).isFalse();
+        assertThat(v.get("after").get("errors").get(0).asText()).isEqualTo("exchange: timeout");
     }
 }

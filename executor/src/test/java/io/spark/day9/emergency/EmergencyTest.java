@@ -147,13 +147,15 @@ class EmergencyTest {
         assertThat(r.verification().verified()).isFalse();
         assertThat(r.verification().stillOpen()).containsExactly(stuck);
         assertThat(e.view().lastVerification()).isEqualTo(r.verification());
+        assertThat(e.verificationFailed()).isTrue();
         Health h = e.health();
         assertThat(h.status()).isEqualTo(Health.Status.DOWN);
         assertThat(h.details()).containsEntry("mode", "HALTED")
-                .containsEntry("stops", List.of("all HALTED"))
+                .containsEntry("stops", List.of("all"))
                 .containsKey("verification");
         e.resume(null, "admin");
         assertThat(e.health().status()).isEqualTo(Health.Status.UP);
+        assertThat(e.verificationFailed()).isFalse();
     }
 
     @Test
@@ -187,6 +189,26 @@ class EmergencyTest {
         second.start();
         time.runDue();
         assertThat(again.calls).isEmpty(); // completed: nothing to run again
+    }
+
+    @Test
+    void theLastVerificationAndItsFailureSurviveARestartExactly() {
+        TradingDesk.OpenOrder stuck = FakeDesk.order("a", "BTCUSDT", "9");
+        desk.open.add(stuck);
+        desk.sticky.add(stuck);
+        desk.positions.add(FakeDesk.position("a", "BTCUSDT", "-0.125"));
+        Emergency first = emergency(desk);
+        StopResult r = first.stop(StopRequest.haltAll("test"), "admin");
+        assertThat(r.verification().verified()).isFalse();
+
+        Emergency second = emergency(new FakeDesk());
+        assertThat(second.view().lastVerification()).isEqualTo(r.verification());
+        assertThat(second.view().lastVerification().positions().get(0).quantity())
+                .isEqualTo(new BigDecimal("-0.125"));
+        assertThat(second.view().stops()).containsExactly(r.stop());
+        assertThat(second.health().status()).isEqualTo(Health.Status.DOWN);
+        second.resume(null, "admin");
+        assertThat(emergency(new FakeDesk()).health().status()).isEqualTo(Health.Status.UP);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.spark.day9.emergency;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.spark.day9.api.Json;
@@ -14,6 +15,7 @@ import io.spark.day9.shadow.OrderRequest;
 import io.spark.day9.shadow.OrderRouter;
 import io.spark.day9.shadow.ShadowConfig;
 import io.spark.day9.shadow.ShadowExecutor;
+import io.spark.day9.shadow.TradingHalted;
 import io.spark.day9.sim.SimConfig;
 import io.spark.day9.sim.SimExchange;
 import io.spark.day9.sim.server.SimServer;
@@ -33,8 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The executor's trading desk in a sending mode: a real shadow executor (on a copy of the
  * simulator's book) and the order router sending every signal as an A/B pair to the embedded
- * simulator. Exchange cancels by scope, the exchange's open orders in the end state, and the
- * real position flattened once.
+ * simulator. Exchange cancels by scope, the exchange's open orders in the end state, the real
+ * position flattened once, and the emergency stop end to end (HALTED with flatten, REDUCING).
  */
 class ExecutorDeskSimTest {
     private final ManualScheduler time = new ManualScheduler(1_800_000_000_000L);
@@ -205,6 +207,65 @@ class ExecutorDeskSimTest {
         // the same stop again: nothing is open in scope, nothing new is placed
         assertThat(desk.flatten(Scope.of(List.of("alpha"), null), "s1", "ops")).isEmpty();
         assertThat(sim.ordersPlaced()).isEqualTo(placed + 1);
+    }
+
+    @Test
+    void aStopWithFlattenInASendingModeLeavesNothingOpenOnTheExchangeAndVerifies() {
+        Emergency emergency = new Emergency(dir.resolve("emergency"), desk, time.millisClock(),
+                time, Json.mapper());
+        shadow.gate(emergency.gate());
+        router.gate(emergency.gate());
+        emergency.start();
+        try {
+            submit("alpha", "BUY", "LIMIT", farBelow, "0.01", "a-1");
+            submit("beta", "BUY", "MARKET", null, "0.002", "b-1");
+            placeDirectly("BUY", "LIMIT", farBelow, "0.01", "manual-1");
+
+            StopResult r = emergency.stop(new StopRequest("exchange incident", Scope.ALL,
+                    TradingMode.HALTED, true, false), "ops");
+
+            assertThat(r.verification().verified()).as(r.verification().toString()).isTrue();
+            assertThat(described(r.cancelled())).containsExactlyInAnyOrder("shadow:alpha:a-1",
+                    "exchange:alpha:a-1", "exchange:null:manual-1");
+            assertThat(r.flattened()).extracting(f -> f.venue() + " " + f.side() + " "
+                    + f.quantity().toPlainString()).containsExactlyInAnyOrder(
+                    "shadow SELL 0.002", "exchange SELL 0.002");
+            assertThat(exchangeOpen()).isEmpty();
+            long placed = sim.ordersPlaced();
+            assertThat(catchThrowable(() -> submit("beta", "BUY",
+                    "MARKET", null, "0.002", "b-2")))
+                    .isInstanceOf(TradingHalted.class);
+            assertThat(sim.ordersPlaced()).as("nothing sent after the stop").isEqualTo(placed);
+        } finally {
+            emergency.stop();
+        }
+    }
+
+    @Test
+    void reducingInASendingModeLetsTheReducingPairThroughAndRefusesTheRest() {
+        Emergency emergency = new Emergency(dir.resolve("emergency"), desk, time.millisClock(),
+                time, Json.mapper());
+        shadow.gate(emergency.gate());
+        router.gate(emergency.gate());
+        emergency.start();
+        try {
+            submit("alpha", "BUY", "MARKET", null, "0.003", "m-1");
+            emergency.stop(new StopRequest("reduce", Scope.of(List.of("alpha"), null),
+                    TradingMode.REDUCING, false, false), "ops");
+            long placed = sim.ordersPlaced();
+
+            assertThat(catchThrowable(() -> submit("alpha",
+                    "BUY", "MARKET", null, "0.001", "m-2")))
+                    .isInstanceOf(TradingHalted.class);
+            assertThat(sim.ordersPlaced()).isEqualTo(placed);
+            OrderRouter.Routed reduced = submit("alpha", "SELL", "MARKET", null, "0.001", "m-3");
+            assertThat(reduced.real().path("status").asText()).isEqualTo("FILLED");
+            assertThat(sim.ordersPlaced()).isEqualTo(placed + 1);
+            assertThat(shadow.realPositions()).extracting(n -> n.quantity().toPlainString())
+                    .containsExactly("0.002");
+        } finally {
+            emergency.stop();
+        }
     }
 
     @Test

@@ -22,6 +22,8 @@ final class FakeDesk implements TradingDesk {
     final List<OpenOrder> sticky = new CopyOnWriteArrayList<>();
     long parked;
     Boolean shadow;
+    /** When set, every flatten market order fails with it (the positions stay). */
+    String flattenError;
     /** Runs at the start of {@code chaosOff} (the first call after the persist). */
     Runnable onChaosOff = () -> { };
 
@@ -81,8 +83,11 @@ final class FakeDesk implements TradingDesk {
             if (scope.covers(p.strategy(), p.symbol())) {
                 done.add(new Flattened(p.venue(), p.strategy(), p.symbol(),
                         p.quantity().signum() > 0 ? "SELL" : "BUY", p.quantity().abs(),
-                        stopId + "-" + p.symbol(), "FILLED", null));
-                positions.remove(p);
+                        stopId + "-" + p.symbol(), flattenError == null ? "FILLED"
+                        : "REJECTED", flattenError));
+                if (flattenError == null) {
+                    positions.remove(p);
+                }
             }
         }
         return done;

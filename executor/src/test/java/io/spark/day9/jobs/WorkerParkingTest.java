@@ -146,17 +146,18 @@ class WorkerParkingTest {
         Gate gate = new Gate();
         try (TestExecutor s = TestExecutor.start(dir, Map.of("QUEUE_WORKER_THREADS", "1"))) {
             s.executor().worker().register("gated", gate);
-            s.post("/api/private/queue/enqueue", "{\"job\":\"gated\"}");
-            s.post("/api/private/queue/enqueue", "{\"job\":\"gated\"}");
-            await().atMost(WAIT).until(() -> s.executor().worker().parked() == 2);
+            for (int i = 0; i < 40; i++) { // more than the give-back threads: nacked in parallel
+                s.post("/api/private/queue/enqueue", "{\"job\":\"gated\"}");
+            }
+            await().atMost(WAIT).until(() -> s.executor().worker().parked() == 40);
         }
         try (TestExecutor again = TestExecutor.start(dir, Map.of("QUEUE_WORKER_ENABLED",
                 "false"))) {
             JsonNode st = stats(again);
             assertThat(st.get("inFlight").asLong()).isZero();
-            assertThat(st.get("ready").asLong()).isEqualTo(2);
-            List<ClaimedJob> jobs = again.executor().queues().defaultQueue().claim(2, 1_000);
-            assertThat(jobs).extracting(ClaimedJob::attempt).containsOnly(2);
+            assertThat(st.get("ready").asLong()).isEqualTo(40);
+            List<ClaimedJob> jobs = again.executor().queues().defaultQueue().claim(40, 1_000);
+            assertThat(jobs).hasSize(40).extracting(ClaimedJob::attempt).containsOnly(2);
         }
     }
 
@@ -199,6 +200,29 @@ class WorkerParkingTest {
             assertThat(worker.parked()).isZero();
             worker.releaseParked();
             assertThat(gate.ran).isEmpty();
+        }
+    }
+
+    @Test
+    void aReleaseUnderTwoThreadsRunsEveryParkedJobOnceOnItsFirstDelivery() throws Exception {
+        Gate gate = new Gate();
+        try (TestExecutor s = TestExecutor.start(dir, Map.of("QUEUE_WORKER_THREADS", "2"))) {
+            Worker worker = s.executor().worker();
+            worker.register("gated", gate);
+            for (int i = 0; i < 40; i++) {
+                s.post("/api/private/queue/enqueue", "{\"job\":\"gated\"}");
+            }
+            await().atMost(WAIT).until(() -> worker.parked() == 40);
+            gate.open.set(true);
+            worker.releaseParked();
+            for (int i = 0; i < 10; i++) { // new jobs arrive while the lot drains
+                s.post("/api/private/queue/enqueue", "{\"job\":\"gated\"}");
+            }
+            await().atMost(WAIT).untilAsserted(() ->
+                    assertThat(stats(s).get("depth").asLong()).isZero());
+            assertThat(gate.ran).extracting(r -> r[0]).doesNotHaveDuplicates().hasSize(50);
+            assertThat(gate.ran).extracting(r -> r[1]).containsOnly(1L);
+            assertThat(worker.parked()).isZero();
         }
     }
 }

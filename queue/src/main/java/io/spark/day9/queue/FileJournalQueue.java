@@ -597,6 +597,36 @@ public final class FileJournalQueue implements JobQueue {
         return writeOp((now, events) -> deliveries.extend(id, receipt, seq, visibilityMs, now));
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Here: every receipt is parsed first; then, under the state lock, each item is judged
+     * against the index as {@link #extend} would and its X line appended when it owns the job;
+     * one group commit (in ALWAYS mode one force) makes them durable before the deadlines are
+     * returned.
+     */
+    @Override
+    public long[] extendAll(List<Ack> claims, long visibilityMs) {
+        Objects.requireNonNull(claims, "claims");
+        QueueArgs.checkVisibility(visibilityMs);
+        if (claims.isEmpty()) {
+            return new long[0];
+        }
+        long[] seqs = QueueArgs.parseReceipts(claims);
+        return stage(new ArrayList<>(0), true, (now, ev) -> {
+            long[] out = new long[seqs.length];
+            for (int i = 0; i < seqs.length; i++) {
+                Ack a = claims.get(i);
+                try {
+                    out[i] = deliveries.extend(a.id(), a.receipt(), seqs[i], visibilityMs, now);
+                } catch (StaleReceiptException | UnknownJobException e) {
+                    out[i] = -1;
+                }
+            }
+            return out;
+        });
+    }
+
     @Override
     public QueueStats stats() {
         if (writer.failure != null) {

@@ -471,6 +471,34 @@ public final class InMemoryJobQueue implements JobQueue {
     }
 
     @Override
+    public long[] extendAll(List<Ack> claims, long visibilityMs) {
+        Objects.requireNonNull(claims, "claims");
+        QueueArgs.checkVisibility(visibilityMs);
+        long[] seqs = QueueArgs.parseReceipts(claims);
+        long[] out = new long[seqs.length];
+        st.lock.lock();
+        try {
+            checkOpen();
+            long now = clock.getAsLong();
+            promote(now);
+            for (int i = 0; i < seqs.length; i++) {
+                Ack a = claims.get(i);
+                try {
+                    Job j = owned(a.id(), a.receipt(), seqs[i]);
+                    j.time = now + visibilityMs;
+                    st.timers.add(new long[] {j.time, j.id});
+                    out[i] = j.time;
+                } catch (StaleReceiptException | UnknownJobException e) {
+                    out[i] = -1;
+                }
+            }
+            return out;
+        } finally {
+            st.lock.unlock();
+        }
+    }
+
+    @Override
     public List<InFlightJob> inFlight(long minAgeMs, int limit) {
         QueueArgs.checkInFlight(minAgeMs, limit);
         st.lock.lock();

@@ -24,7 +24,8 @@ import java.util.Arrays;
  * job leaves a tombstone (state ACKED); tombstones at the head are skipped at once, and the
  * arrays are rewritten without tombstones when they outnumber live slots. Memory: 52 bytes per
  * slot (48 plus a compressed reference), times up to 1.5 for array growth slack; with no
- * tombstones that is at most 78 bytes per stored job. Not thread-safe: guarded by the queue's state lock.
+ * tombstones that is at most 78 bytes per stored job. Not thread-safe: guarded by the
+ * queue's state lock.
  */
 final class JobIndex {
     private static final JobState[] STATES = JobState.values();

@@ -229,6 +229,35 @@ public interface JobQueue extends AutoCloseable {
      */
     long extend(long id, String receipt, long visibilityMs);
 
+    /**
+     * Heartbeat for many claims at once (a consumer holding many jobs): each claim that its
+     * receipt still owns now lapses {@code visibilityMs} from now, judged item by item as
+     * {@link #extend} would; returns only once every applied extension is durable (one commit
+     * for the batch). A claim that is no longer owned (stale receipt, unknown job) is reported
+     * as -1 and does not stop the others.
+     *
+     * <p>The default loops over {@link #extend}; backends override it with one commit.
+     *
+     * @param claims the deliveries, as {@link Ack}s of their id and receipt
+     * @return per item, in order, the new deadline in epoch milliseconds, or -1 when the
+     *     receipt no longer owns the job
+     * @throws IllegalArgumentException when a receipt is malformed or the visibility out of
+     *     range (nothing is applied)
+     * @throws QueueStorageException when the commit fails (no item counts as extended)
+     */
+    default long[] extendAll(List<Ack> claims, long visibilityMs) {
+        long[] out = new long[claims.size()];
+        for (int i = 0; i < out.length; i++) {
+            Ack a = claims.get(i);
+            try {
+                out[i] = extend(a.id(), a.receipt(), visibilityMs);
+            } catch (StaleReceiptException | UnknownJobException e) {
+                out[i] = -1;
+            }
+        }
+        return out;
+    }
+
     /** Counters and lag; cheap (a few reads under the lock). */
     QueueStats stats();
 

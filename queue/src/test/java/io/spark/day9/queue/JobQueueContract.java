@@ -787,4 +787,42 @@ public abstract class JobQueueContract {
         // consumers live in memory with the claim; a backend that keeps its store may keep it
         assertThat(j.consumer()).isIn(null, "worker-1");
     }
+
+    @Test
+    void shouldExtendManyClaimsAtOnceAndReportTheOnesNoLongerOwned() {
+        put("{}");
+        put("{}");
+        put("{}");
+        List<ClaimedJob> jobs = q.claim(3, VIS);
+        q.ack(jobs.get(1).id(), jobs.get(1).receipt());
+        clock.advance(VIS - 1);
+        long[] until = q.extendAll(List.of(Ack.of(jobs.get(0)), Ack.of(jobs.get(1)),
+                Ack.of(jobs.get(2)), new Ack(999, "5")), VIS);
+        long now = clock.getAsLong();
+        assertThat(until).containsExactly(now + VIS, -1, now + VIS, -1);
+        clock.advance(VIS - 1);
+        assertThat(q.claim(3, VIS)).isEmpty(); // both extended claims still hold
+        assertThat(q.inFlight(0, 10)).extracting(InFlightJob::visibleUntil)
+                .containsOnly(now + VIS);
+        clock.advance(1);
+        assertThat(q.claim(3, VIS)).extracting(ClaimedJob::id)
+                .containsExactly(jobs.get(0).id(), jobs.get(2).id());
+        assertThat(q.extendAll(List.of(), VIS)).isEmpty();
+        assertThatThrownBy(() -> q.extendAll(List.of(new Ack(1, "x")), VIS))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("receipt");
+        assertThatThrownBy(() -> q.extendAll(List.of(Ack.of(jobs.get(0))), 0))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void shouldKeepExtendedClaimsAcrossAReopen() {
+        put("{}");
+        ClaimedJob job = q.claim(1, VIS).get(0);
+        clock.advance(VIS - 1);
+        assertThat(q.extendAll(List.of(Ack.of(job)), VIS)[0]).isEqualTo(clock.getAsLong() + VIS);
+        reopenWith(config);
+        clock.advance(VIS - 1);
+        assertThat(q.claim(1, VIS)).isEmpty();
+        q.ack(job.id(), job.receipt());
+    }
 }

@@ -153,7 +153,8 @@ final class TrailData {
             }
         } else if (record instanceof TrailRecord.Reject r) {
             rejects.add(new Reject(r.head().strategy(), r.head().at()));
-        } else if (record instanceof TrailRecord.Real r) {
+        } else if (record instanceof TrailRecord.Real r && r.head().orderId() != null) {
+            // (a real line without a shadow order is an emergency flatten: no A/B pair)
             String id = r.head().orderId();
             realsByOrder.put(String.valueOf(id), new Real(id, r.pairId() != null ? r.pairId()
                     : id, r.head().strategy(), r.decisionAt(), r.status(),

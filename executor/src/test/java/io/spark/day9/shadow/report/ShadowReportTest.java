@@ -198,6 +198,23 @@ class ShadowReportTest {
     }
 
     @Test
+    void anEmergencyFlattensRealOrderIsNoPairAndNotUnmatched(@TempDir Path dir)
+            throws IOException {
+        String flatten = "{\"kind\":\"real\",\"ts\":\"2024-05-02T12:00:00Z\",\"orderId\":null,"
+                + "\"clientOrderId\":\"flatr-stop-1-0a1b2c3d\",\"strategy\":\"alpha\","
+                + "\"symbol\":\"BTCUSDT\",\"pairId\":null,\"decisionAt\":1714651200000,"
+                + "\"rttMs\":3.0,\"exchangeOrderId\":\"77\",\"status\":\"FILLED\","
+                + "\"executedQty\":\"1\",\"avgPrice\":\"100\",\"fills\":[],\"side\":\"SELL\"}\n";
+        Files.writeString(fixture(dir).resolve("orders-2024-05-02.ndjson"), flatten,
+                StandardOpenOption.APPEND);
+
+        ShadowReport.Pairs p = load(dir, ReportQuery.ALL).strategies().get("alpha").pairs();
+
+        assertThat(p.count()).isEqualTo(5);
+        assertThat(p.unmatchedReal()).isZero();
+    }
+
+    @Test
     void filtersSelectByStrategyAndDecisionTime(@TempDir Path dir) throws IOException {
         fixture(dir);
         ShadowReport beta = load(dir, ReportQuery.parse("beta", null, null));
