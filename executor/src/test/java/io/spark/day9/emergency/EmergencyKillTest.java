@@ -59,6 +59,9 @@ import org.junit.jupiter.api.io.TempDir;
  *       rule from the restart on.</li>
  *   <li>After each restart that is stopped, nothing is open on the exchange (the stop's
  *       cancels, or the restart's completion, reached it).</li>
+ *   <li>No signal lost: after the last resume the queue drains without a dead letter, and
+ *       every order job that enqueue acknowledged (across all kills) placed its order (an
+ *       {@code order} line in the trail).</li>
  * </ul>
  * The embedded simulator would die with the executor and forget its orders; that is why the
  * exchange runs on its own here. Bounded to about 90 s on two cores (child JVM starts
@@ -130,6 +133,7 @@ class EmergencyKillTest {
 
         SplittableRandom random = new SplittableRandom(SEED);
         List<Round> rounds = new ArrayList<>();
+        List<String> enqueued = new ArrayList<>();
         int signal = 0;
         long lastRoundTripNs = 0; // of the last stop answered; round 0 waits for its answer
         for (int n = 0; n < ROUNDS; n++) {
@@ -172,6 +176,8 @@ class EmergencyKillTest {
             exec.waitFor(30, TimeUnit.SECONDS);
             assertThat(exec.exitValue()).isEqualTo(137);
             load.close();
+            load.sent().stream().filter(x -> x.signal().kind() == Kind.QUEUE
+                    && x.status() == 200).forEach(x -> enqueued.add(x.signal().clientOrderId()));
             signal += load.issued();
             HttpResponse<String> answer = stop.handle((r, e) -> r).get(30, TimeUnit.SECONDS);
             boolean acked = answer != null && answer.statusCode() == 200;
@@ -210,8 +216,19 @@ class EmergencyKillTest {
                     stopped ? "stopped and completed" : "not stopped");
             rounds.add(new Round(n, killAt, acked, stopped, ackAt.get()));
         }
-        // the queue's redeliveries flow again once resumed: the drill leaves nothing stuck
+        // resumed, the jobs parked and redelivered across the kills flow: no signal was lost
         resumeIfStopped();
+        JsonNode stats;
+        while ((stats = get("/api/private/queue/stats")).path("depth").asLong() > 0) {
+            check("the queue to drain after the last resume: " + stats);
+            Thread.sleep(50);
+        }
+        assertThat(stats.path("dead").asLong()).as("dead letters: " + stats).isZero();
+        java.util.Set<String> placed = new java.util.HashSet<>();
+        TrailLines.orders(TrailLines.read(shadowDir))
+                .forEach(r -> placed.add(r.path("clientOrderId").asText()));
+        assertThat(enqueued).as("every order job acknowledged by enqueue placed its order")
+                .isNotEmpty().allSatisfy(id -> assertThat(placed).contains(id));
         long acked = rounds.stream().filter(Round::acked).count();
         long stoppedUnacked = rounds.stream().filter(r -> !r.acked() && r.stoppedAfter())
                 .count();
