@@ -34,7 +34,10 @@ import org.junit.jupiter.api.io.TempDir;
  * enough that orders flow); then {@value #TOTAL} order signals go out at {@value #RATE}/s from
  * {@value #THREADS} threads, half as {@code POST /api/private/order}, half as queued order
  * jobs, one in ten a new resting LIMIT. Half-way through, an admin stops everything over HTTP
- * while the load keeps coming. What the stop must leave, each checked against its own source:
+ * while the load keeps coming, from an address that a client guessing tokens beside it has got
+ * locked out ({@code AUTH_MAX_FAILURES} wrong tokens: that address's trade token gets 429; the
+ * valid admin token still stops, "never starved"). What the stop must leave, each checked
+ * against its own source:
  * <ul>
  *   <li>no order accepted after the stop's answer: no {@code order} line created, and no real
  *       leg sent, after it in the shadow trail (read from disk), and no order created after it
@@ -59,6 +62,9 @@ class EmergencyLoadTest {
     private static final int TOTAL = 2000;
     private static final int RATE = 500;
     private static final int THREADS = 16;
+    private static final int AUTH_MAX_FAILURES = 10;
+    /** The operator's own loopback address: locked out, unlike the load's 127.0.0.1. */
+    private static final String OPERATOR = "127.0.0.2";
 
     @TempDir
     Path dir;
@@ -69,7 +75,7 @@ class EmergencyLoadTest {
         Map<String, String> env = new HashMap<>(Map.of("API_TOKEN", TRADE, "ADMIN_TOKEN", ADMIN,
                 "TRADE_MODE", "testnet", "SHADOW_AB_FRACTION", "1",
                 "SIM_WEIGHT_PER_MINUTE", "1000000", "QUEUE_MAX_DELIVERIES", "50",
-                "QUEUE_WORKER_THREADS", "4",
+                "QUEUE_WORKER_THREADS", "4", "AUTH_MAX_FAILURES", "" + AUTH_MAX_FAILURES,
                 "SHADOW_RTT_PROBE_SEC", "0", "SNAPSHOT_INTERVAL_SEC", "0"));
         try (TestExecutor day9 = TestExecutor.start(dir, env)) {
             awaitSynced(day9);
@@ -102,12 +108,20 @@ class EmergencyLoadTest {
             try (OrderLoad load = OrderLoad.start(day9.uri("/"), TRADE, THREADS, RATE, TOTAL,
                     EmergencyLoadTest::signal)) {
                 await().atMost(Duration.ofSeconds(30)).until(() -> load.done() >= TOTAL / 2);
+                // the operator's host is locked out by a client guessing tokens beside it
+                for (int i = 0; i < AUTH_MAX_FAILURES; i++) {
+                    assertThat(fromOperator(day9, "/api/private/queue/stats", "GET",
+                            "wrong-token-0123456789abcdef", "").status()).isEqualTo(401);
+                }
+                assertThat(fromOperator(day9, "/api/private/queue/stats", "GET", TRADE, "")
+                        .status()).as("the operator's address is locked out").isEqualTo(429);
                 long t0 = System.nanoTime();
-                HttpResponse<String> stop = day9.post("/api/private/emergency/stop",
-                        "{\"reason\":\"load test\"}", auth(ADMIN));
+                RawAnswer stop = fromOperator(day9, "/api/private/emergency/stop", "POST", ADMIN,
+                        "{\"reason\":\"load test\"}");
                 answeredAt = System.currentTimeMillis();
                 long roundTrip = System.nanoTime() - t0;
-                assertThat(stop.statusCode()).as(stop.body()).isEqualTo(200);
+                assertThat(stop.status()).as("a valid admin token passes the lockout: "
+                        + stop.body()).isEqualTo(200);
                 answer = Json.mapper().readTree(stop.body());
                 System.out.printf("stop answered in %.2f ms under load after %d signals: "
                         + "stopSeconds %s, verifySeconds %s%n", roundTrip / 1e6, load.done(),
@@ -251,6 +265,55 @@ class EmergencyLoadTest {
     private static void awaitSynced(TestExecutor day9) {
         await().atMost(Duration.ofSeconds(30)).until(() -> SYMBOLS.stream().allMatch(s ->
                 day9.executor().market().book(s, 1).map(b -> b.synced()).orElse(false)));
+    }
+
+    /** A status and a body read over a raw connection. */
+    private record RawAnswer(int status, String body) {
+    }
+
+    /**
+     * One request from the operator's own address ({@value #OPERATOR}, a loopback address the
+     * load does not use), over a raw HTTP/1.1 connection: the JDK client cannot choose its
+     * source address, and the failed-authentication limit counts per address.
+     */
+    private static RawAnswer fromOperator(TestExecutor day9, String path, String method,
+                                          String token, String body) throws Exception {
+        try (java.net.Socket s = new java.net.Socket()) {
+            s.bind(new java.net.InetSocketAddress(OPERATOR, 0));
+            s.connect(new java.net.InetSocketAddress("127.0.0.1", day9.port()), 5000);
+            s.setSoTimeout(30_000);
+            byte[] b = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            s.getOutputStream().write((method + " " + path + " HTTP/1.1\r\n"
+                    + "Host: 127.0.0.1\r\nAuthorization: Bearer " + token + "\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: " + b.length
+                    + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            s.getOutputStream().write(b);
+            s.getOutputStream().flush();
+            // bytes as chars, so chunk sizes count right; the body is decoded as UTF-8 below
+            String all = new String(s.getInputStream().readAllBytes(),
+                    java.nio.charset.StandardCharsets.ISO_8859_1);
+            int split = all.indexOf("\r\n\r\n");
+            String head = all.substring(0, split);
+            String rest = all.substring(split + 4);
+            if (head.toLowerCase(java.util.Locale.ROOT).contains("transfer-encoding: chunked")) {
+                StringBuilder out = new StringBuilder();
+                int i = 0;
+                while (true) {
+                    int eol = rest.indexOf("\r\n", i);
+                    int size = Integer.parseInt(rest.substring(i, eol).trim(), 16);
+                    if (size == 0) {
+                        break;
+                    }
+                    out.append(rest, eol + 2, eol + 2 + size);
+                    i = eol + 2 + size + 2;
+                }
+                rest = out.toString();
+            }
+            return new RawAnswer(Integer.parseInt(head.split(" ")[1]), new String(
+                    rest.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1),
+                    java.nio.charset.StandardCharsets.UTF_8));
+        }
     }
 
     private static String[] auth(String token) {
