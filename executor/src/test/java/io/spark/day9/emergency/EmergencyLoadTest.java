@@ -47,7 +47,8 @@ import org.junit.jupiter.api.io.TempDir;
  *       resting orders are empty, and the answer lists at least the resting orders placed
  *       before the load on both venues;</li>
  *   <li>order jobs parked while enqueue still answers 200: every enqueue sent after the answer
- *       was a 200, and every job left in the queue is parked;</li>
+ *       was a 200, and every job left in the queue is parked; a job of another type enqueued
+ *       meanwhile runs (only order jobs are held);</li>
  *   <li>chaos off ({@code GET /api/private/chaos}) and {@code verified: true};</li>
  *   <li>then a resume (no restart): the parked jobs flow, each one's order is in the trail.</li>
  * </ul>
@@ -169,7 +170,16 @@ class EmergencyLoadTest {
                     auth(ADMIN)).body());
             assertThat(chaosNow.path("enabled").asBoolean()).as(chaosNow.toString()).isFalse();
 
-            // order jobs parked: nothing left in the queue is processed while stopped
+            // order jobs parked: nothing left in the queue is processed while stopped; other
+            // job types flow (the stop's scope is everything, but it did not ask pauseQueue)
+            HttpResponse<String> probe = day9.post("/api/private/queue/enqueue",
+                    "{\"job\":\"test-while-stopped\",\"data\":{}}", auth(TRADE));
+            assertThat(probe.statusCode()).as(probe.body()).isEqualTo(200);
+            Path probeFile = day9.executor().config().paths().runtimeDir()
+                    .resolve("probe/processed.ndjson");
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                    assertThat(probeFile).as("a probe job runs while order jobs are parked")
+                            .content().contains("test-while-stopped"));
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
                 long parked = view(day9).path("parkedOrderJobs").asLong();
                 long depth = stats(day9).path("depth").asLong();
