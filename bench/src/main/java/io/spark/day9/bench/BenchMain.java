@@ -4,7 +4,7 @@ import java.util.Arrays;
 
 /**
  * Runs a benchmark suite side by side with its peers and prints figures and ratios.
- * {@code bench/run http|queue|market|chaos|shadow|shadow-heap|snapshot|export} (see
+ * {@code bench/run http|queue|market|chaos|shadow|shadow-heap|snapshot|export|emergency} (see
  * BENCHMARKS.md for the method).
  */
 public final class BenchMain {
@@ -28,6 +28,10 @@ public final class BenchMain {
                 ShadowBench.main(rest);
                 System.exit(0);
             }
+            case "emergency" -> {
+                EmergencyBench.main(rest);
+                System.exit(0);
+            }
             case "shadow-heap" -> {
                 ShadowHeapBench.main(rest);
                 System.exit(0);
@@ -39,7 +43,8 @@ public final class BenchMain {
                         + " | bench/run shadow [rate] [seconds] [warmup]"
                         + " | bench/run snapshot [rounds]"
                         + " | bench/run shadow-heap [orders] [window]"
-                        + " | bench/run export [rows] [dir]");
+                        + " | bench/run export [rows] [dir]"
+                        + " | bench/run emergency [cycles] [rate] [rounds]");
                 System.exit(suite.equals("help") ? 0 : 2);
             }
         }
