@@ -192,7 +192,8 @@ public final class Emergency implements Component {
                 persistOrThrow(next, "orders in scope " + stop.scope().label()
                         + " stay refused in memory, but the stop would not survive a restart");
                 steps.add(new StopResult.Step("persist", clock.getAsLong(),
-                        StopActions.micros(s2), true, "fsynced " + file.path()));
+                        StopActions.micros(s2), true, "fsynced " + file.path() + " (sequence "
+                        + file.sequence() + ")"));
             }
             long stopNanos = System.nanoTime() - t0; // 2. refused and durable: the SLO
             log.warn("emergency stop {} in scope {} ({}) by {}: {}", stop.id(), stop.scope(),

@@ -157,6 +157,32 @@ class EmergencyStateFileTest {
     }
 
     @Test
+    void aSlotThatCannotBeReadRefusesTheStartNamingIt() throws Exception {
+        EmergencyStateFile f = file();
+        f.read();
+        f.write(stopped("BTCUSDT", "one"), 10);
+        f.close();
+        Files.delete(slotB());
+        Files.createDirectories(slotB());
+        assertThatThrownBy(() -> file().read()).isInstanceOf(UncheckedIOException.class)
+                .hasMessageContaining(slotB().toAbsolutePath().toString())
+                .hasMessageContaining("cannot be read")
+                .hasMessageContaining("refusing to start");
+    }
+
+    @Test
+    void thePersistStepNamesTheSlotItWrote() {
+        var time = new io.spark.day9.testing.ManualScheduler();
+        Emergency e = new Emergency(dir(), new FakeDesk(), time.millisClock(), time,
+                Json.mapper());
+        StopResult r = e.stop(StopRequest.haltAll("r"), "admin");
+        assertThat(r.steps().get(1).name()).isEqualTo("persist");
+        assertThat(r.steps().get(1).detail()).contains(slotA().toAbsolutePath().toString())
+                .contains("sequence 1");
+        assertThat(e.stateFile()).isEqualTo(slotB().toAbsolutePath()); // completed: sequence 2
+    }
+
+    @Test
     void aChecksummedSlotOfAnotherVersionRefusesTheStart() throws Exception {
         EmergencyStateFile f = file();
         f.read();
