@@ -74,9 +74,10 @@ import org.slf4j.LoggerFactory;
  * slot still holds the last acknowledged state. Creating the slots (the first write) creates
  * both files at {@value #MIN_SLOT_BYTES} spaces, {@code force(true)} each, and fsyncs the
  * directory, once; a slot that must grow is written at its new size and {@code force(true)}ed.
- * Before each write the slot's path is checked to still name the open file (one stat, no
+ * Before each write both slot paths are checked to still name the open files (a stat each, no
  * force); if not (the files were removed or the directory replaced), the slots are opened and
- * created again, and that failing fails the write.
+ * created again, and that failing fails the write. A failed write closes the channels, so the
+ * next write opens and checks them afresh.
  *
  * <p>Reading (at construction):
  * <ul>
