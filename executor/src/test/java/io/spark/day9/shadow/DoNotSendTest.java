@@ -109,7 +109,10 @@ class DoNotSendTest {
             if (c.isArray()) {
                 if (!c.getComponentType().isPrimitive()) {
                     for (int i = 0; i < Array.getLength(o); i++) {
-                        todo.push(Array.get(o, i));
+                        Object element = Array.get(o, i);
+                        if (element != null) { // e.g. an empty slot of a subscriber array
+                            todo.push(element);
+                        }
                     }
                 }
                 continue;
