@@ -636,6 +636,21 @@ public final class FileJournalQueue implements JobQueue {
                 // still failing: report memory as it stands
             }
         }
+        return readPromoted(now -> {
+            long[] c = store.counts;
+            return new QueueStats(name, store.pendingCount(), c[JobState.READY.ordinal()],
+                    c[JobState.DELAYED.ordinal()], c[JobState.IN_FLIGHT.ordinal()],
+                    c[JobState.DEAD.ordinal()], store.storedBytes, writer.size(),
+                    lines.oldestReadyAge(now), recovery.quarantined, recovery.tornTailBytes,
+                    writer.storageError != null, writer.storageError);
+        });
+    }
+
+    /**
+     * A read of the state as of now: delayed jobs that are due promoted first (unless the
+     * journal is failing: then memory is reported as it stands), under the state lock.
+     */
+    private <T> T readPromoted(java.util.function.LongFunction<T> read) {
         if (closed) {
             throw QueueClosedException.of(name);
         }
@@ -645,13 +660,7 @@ public final class FileJournalQueue implements JobQueue {
             if (writer.failure == null) {
                 store.promote(now);
             }
-            long age = lines.oldestReadyAge(now);
-            long[] c = store.counts;
-            return new QueueStats(name, store.pendingCount(), c[JobState.READY.ordinal()],
-                    c[JobState.DELAYED.ordinal()], c[JobState.IN_FLIGHT.ordinal()],
-                    c[JobState.DEAD.ordinal()], store.storedBytes, writer.size(), age,
-                    recovery.quarantined, recovery.tornTailBytes, writer.storageError != null,
-                    writer.storageError);
+            return read.apply(now);
         } finally {
             lock.unlock();
         }
@@ -666,19 +675,7 @@ public final class FileJournalQueue implements JobQueue {
     @Override
     public List<InFlightJob> inFlight(long minAgeMs, int limit) {
         QueueArgs.checkInFlight(minAgeMs, limit);
-        if (closed) {
-            throw QueueClosedException.of(name);
-        }
-        lock.lock();
-        try {
-            long now = clock.getAsLong();
-            if (writer.failure == null) {
-                store.promote(now);
-            }
-            return deliveries.inFlight(now, minAgeMs, limit);
-        } finally {
-            lock.unlock();
-        }
+        return readPromoted(now -> deliveries.inFlight(now, minAgeMs, limit));
     }
 
     @Override
